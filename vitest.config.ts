@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/bench/**", "node_modules/**"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration and e2e suites start their own emulators on port 0; two workers fit this 2-core machine.
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
