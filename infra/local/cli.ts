@@ -1,0 +1,65 @@
+import { parseArgs } from "node:util";
+import { startLocalGateway } from "./server.ts";
+
+/**
+ * `npm start`: the gateway on http://127.0.0.1:8787 with embedded DynamoDB (dynalite, kept under .data/)
+ * and SQS (fauxqs). `--memory` keeps nothing; `--port N` or PORT picks the port.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    memory: { type: "boolean", default: false },
+    "data-dir": { type: "string", default: ".data" },
+  },
+});
+
+// The AWS SDK warns at every start that its 2027 releases will need Node 22; that is not news to act on here.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === "string" ? warning : warning.message;
+  if (String(rest[0]).includes("NodeVersionSupportWarning") || text.includes("NodeVersionSupportWarning")) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
+const port = Number(values.port ?? process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid port "${values.port ?? process.env.PORT}": expected a number from 0 to 65535`);
+  process.exit(2);
+}
+
+const gateway = await startLocalGateway({ port, dataDir: values.memory ? null : (values["data-dir"] ?? ".data") });
+const base = `${gateway.url}/v1/${gateway.accountId}/default`;
+// The token is a secret: shown once when it is generated, otherwise only where to find it.
+const tokenLine =
+  gateway.adminTokenSource === "generated"
+    ? `export AIG_API_TOKEN=${gateway.adminToken}   (generated now${gateway.adminTokenFile ? `, kept in ${gateway.adminTokenFile}` : ""})`
+    : gateway.adminTokenSource === "file"
+      ? `export AIG_API_TOKEN=$(cat ${gateway.adminTokenFile})`
+      : "from AIG_API_TOKEN";
+console.log(`AI gateway running at ${gateway.url}
+  account id:   ${gateway.accountId}
+  admin token:  ${tokenLine}
+  storage:      ${values.memory ? "in memory (--memory)" : `${values["data-dir"]}/`}
+
+Try a first request (your own OpenAI key, sent on to OpenAI unchanged):
+  curl ${base}/openai/chat/completions \\
+    -H "cf-aig-authorization: Bearer $AIG_API_TOKEN" \\
+    -H "Authorization: Bearer $OPENAI_API_KEY" -H "content-type: application/json" \\
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'
+
+Then read its log:
+  curl ${gateway.url}/client/v4/accounts/${gateway.accountId}/ai-gateway/gateways/default/logs \\
+    -H "Authorization: Bearer $AIG_API_TOKEN"
+
+Ctrl-C stops the gateway.`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping...");
+  await gateway.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,66 @@
+import type { ServerResponse } from "node:http";
+import { Writable } from "node:stream";
+import { PRELUDE_DELIMITER } from "./lambda-globals.ts";
+
+interface Prelude {
+  statusCode?: number;
+  headers?: Record<string, string>;
+  cookies?: string[];
+}
+
+/**
+ * The Lambda response stream as the local front sees it: bytes up to the prelude delimiter are the HTTP
+ * prelude (status, headers, cookies), everything after is body, written to the client as soon as the
+ * handler writes it. Backpressure from the client socket holds the handler back; a client that leaves
+ * destroys this stream, which the handler sees as the response stream closing (as on Lambda).
+ */
+export class LocalResponseStream extends Writable {
+  private preludeBuffer: Buffer | null = Buffer.alloc(0);
+
+  constructor(private readonly res: ServerResponse) {
+    super({ highWaterMark: 16 * 1024 });
+    res.once("close", () => {
+      if (!res.writableFinished) this.destroy();
+    });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    let body = chunk;
+    if (this.preludeBuffer) {
+      const buffered = Buffer.concat([this.preludeBuffer, chunk]);
+      const end = buffered.indexOf(PRELUDE_DELIMITER);
+      if (end < 0) {
+        this.preludeBuffer = buffered;
+        callback();
+        return;
+      }
+      this.preludeBuffer = null;
+      this.writeHead(JSON.parse(buffered.subarray(0, end).toString("utf8")) as Prelude);
+      body = buffered.subarray(end + PRELUDE_DELIMITER.length);
+    }
+    if (body.byteLength === 0 || this.res.write(body)) {
+      callback();
+    } else {
+      this.res.once("drain", () => callback());
+    }
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.preludeBuffer) this.writeHead({ statusCode: 200 });
+    this.res.end(() => callback());
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The handler broke the stream mid-body (a provider cut): cut the client connection too.
+    if (error && !this.res.writableFinished) this.res.destroy(error);
+    callback(null);
+  }
+
+  private writeHead(prelude: Prelude): void {
+    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
+    if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
+    this.res.writeHead(prelude.statusCode ?? 200, headers);
+    // Send the head now: a streaming client should see the status before the first chunk is ready.
+    this.res.flushHeaders();
+  }
+}

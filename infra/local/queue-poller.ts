@@ -1,0 +1,119 @@
+import { randomUUID } from "node:crypto";
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+/**
+ * Feeds SQS batches to a handler the way a Lambda event source mapping with ReportBatchItemFailures does:
+ * long-poll a batch, invoke, delete what succeeded, and leave the reported failures (or the whole batch,
+ * if the handler throws) on the queue. They come back after the visibility timeout, and the queue's
+ * redrive policy moves a message that keeps failing to the dead-letter queue after maxReceiveCount.
+ */
+export class QueuePoller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly queueArn: string,
+    private readonly handler: SqsHandler,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.pollOnce();
+      } catch (error) {
+        if (!this.running) return;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  /** One receive-invoke-delete round; returns how many messages it saw. */
+  async pollOnce(): Promise<number> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ["All"],
+      }),
+      { abortSignal: this.abort.signal },
+    );
+    if (Messages.length === 0) return 0;
+
+    let failedIds: Set<string>;
+    try {
+      const response = await this.handler({ Records: Messages.map((message) => this.toRecord(message)) }, lambdaContext());
+      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      this.onError(error);
+      failedIds = new Set(Messages.map((message) => message.MessageId ?? ""));
+    }
+    const succeeded = Messages.filter((message) => !failedIds.has(message.MessageId ?? ""));
+    if (succeeded.length > 0) {
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+    return Messages.length;
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId ?? "",
+      receiptHandle: message.ReceiptHandle ?? "",
+      body: message.Body ?? "",
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "1",
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? "local",
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? "",
+      eventSource: "aws:sqs",
+      eventSourceARN: this.queueArn,
+      awsRegion: "us-east-1",
+    };
+  }
+}
+
+export function lambdaContext(functionName = "local", timeoutMs = 15 * 60 * 1000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: "256",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "local",
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}

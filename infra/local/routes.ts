@@ -1,0 +1,47 @@
+/**
+ * The REST API's routes as the CDK stack declares them (infra/aws), for the local front: which Lambda a
+ * path goes to, and the `resource` and `pathParameters` API Gateway puts in the event.
+ */
+export type LambdaTarget = "proxy" | "api";
+
+interface RouteDefinition {
+  resource: string;
+  pattern: RegExp;
+  parameterNames: string[];
+  target: LambdaTarget;
+}
+
+const ROUTES: RouteDefinition[] = [
+  { resource: "/v1/{proxy+}", pattern: /^\/v1\/(.+)$/, parameterNames: ["proxy"], target: "proxy" },
+  {
+    resource: "/client/v4/accounts/{account_id}/ai/{proxy+}",
+    pattern: /^\/client\/v4\/accounts\/([^/]+)\/ai\/(.+)$/,
+    parameterNames: ["account_id", "proxy"],
+    target: "proxy",
+  },
+  {
+    resource: "/client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
+    pattern: /^\/client\/v4\/accounts\/([^/]+)\/ai-gateway\/(.+)$/,
+    parameterNames: ["account_id", "proxy"],
+    target: "api",
+  },
+];
+
+export interface MatchedRoute {
+  resource: string;
+  pathParameters: Record<string, string>;
+  target: LambdaTarget;
+}
+
+export function matchRoute(pathname: string): MatchedRoute | undefined {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    const pathParameters: Record<string, string> = {};
+    route.parameterNames.forEach((name, index) => {
+      pathParameters[name] = match[index + 1] ?? "";
+    });
+    return { resource: route.resource, pathParameters, target: route.target };
+  }
+  return undefined;
+}

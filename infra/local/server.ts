@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { localAdminToken } from "./admin-token.ts";
+import { buildApiGatewayEvent } from "./api-gateway-event.ts";
+import { startEmulators } from "./emulators.ts";
+import { provisionResources } from "./emulators.ts";
+import { installLambdaGlobals } from "./lambda-globals.ts";
+import { LocalResponseStream } from "./local-response-stream.ts";
+import { lambdaContext, QueuePoller } from "./queue-poller.ts";
+import { matchRoute } from "./routes.ts";
+
+/** API Gateway refuses request bodies over 10 MB before any Lambda runs. */
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface LocalGatewayOptions {
+  port?: number;
+  /** Where dynalite keeps its data; null keeps everything in memory. */
+  dataDir: string | null;
+  accountId?: string;
+  adminToken?: string;
+  /** Extra environment for the handlers (UPSTREAM_*_URL, UPSTREAM_TIMEOUT_MS, ...). */
+  env?: Record<string, string>;
+  /** How many times the log queue delivers a message before moving it to the dead-letter queue. */
+  maxReceiveCount?: number;
+  /** Seconds a received log message stays hidden before a retry (small locally, so retries are quick). */
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface LocalGateway {
+  url: string;
+  accountId: string;
+  adminToken: string;
+  /** Where the admin token came from, so the start banner shows it only when it was just generated. */
+  adminTokenSource: "environment" | "file" | "generated";
+  adminTokenFile: string | null;
+  deadLetterQueueUrl: string;
+  logQueueUrl: string;
+  sqs: SQSClient;
+  stop(): Promise<void>;
+}
+
+type StreamingHandler = (event: APIGatewayProxyEvent, stream: LocalResponseStream, context: Context) => Promise<void>;
+type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * The gateway on one machine: the same three Lambda handlers as on AWS, behind an HTTP front that builds
+ * API Gateway's events, with DynamoDB and SQS from embedded emulators (or from AWS_ENDPOINT_URL_DYNAMODB /
+ * AWS_ENDPOINT_URL_SQS when set). Handlers read their configuration from the environment at import, so
+ * one process runs one local gateway.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const external = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sqs: process.env.AWS_ENDPOINT_URL_SQS };
+  const emulators = !external.dynamodb || !external.sqs ? await startEmulators(options.dataDir) : null;
+  const endpoints = { dynamodb: external.dynamodb ?? emulators?.dynamodb, sqs: external.sqs ?? emulators?.sqs };
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
+  process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
+  process.env.AWS_REGION ??= "us-east-1";
+  if (emulators && !process.env.AWS_ACCESS_KEY_ID) {
+    // The emulators accept any credentials; the SDK insists on having some.
+    process.env.AWS_ACCESS_KEY_ID = "local";
+    process.env.AWS_SECRET_ACCESS_KEY = "local";
+  }
+
+  const sqs = new SQSClient({});
+  const resources = await provisionResources(new DynamoDBClient({}), sqs, {
+    prefix: "ai-gateway",
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+  });
+  const accountId = options.accountId ?? process.env.ACCOUNT_ID ?? "local";
+  const admin = localAdminToken(options.adminToken ?? process.env.AIG_API_TOKEN, options.dataDir);
+  const adminToken = admin.token;
+  Object.assign(process.env, {
+    ACCOUNT_ID: accountId,
+    AIG_API_TOKEN: adminToken,
+    CONFIG_TABLE_NAME: resources.configTable,
+    LOGS_TABLE_NAME: resources.logsTable,
+    LOG_QUEUE_URL: resources.logQueueUrl,
+    ...options.env,
+  });
+
+  installLambdaGlobals();
+  const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
+  const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
+  const logWriter = (await import("../../functions/log-writer/handler.ts")).handler as unknown as LogWriterHandler;
+
+  const queueArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: resources.logQueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const poller = new QueuePoller(sqs, resources.logQueueUrl, queueArn.Attributes?.QueueArn ?? "", logWriter, (error) =>
+    console.error("log-writer poll failed:", error),
+  );
+  poller.start();
+
+  const server = createServer((req, res) => {
+    serve(req, res, { proxy, api, accountId }).catch((error) => {
+      console.error("local front failed:", error);
+      if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 8787, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    accountId,
+    adminToken,
+    adminTokenSource: admin.source,
+    adminTokenFile: admin.file,
+    deadLetterQueueUrl: resources.deadLetterQueueUrl,
+    logQueueUrl: resources.logQueueUrl,
+    sqs,
+    async stop() {
+      await closeServer(server);
+      await poller.stop();
+      await emulators?.stop();
+    },
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handlers: { proxy: StreamingHandler; api: BufferedHandler; accountId: string },
+): Promise<void> {
+  const route = matchRoute(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+  if (!route) {
+    // What API Gateway answers for a path no resource matches.
+    req.resume();
+    sendJson(res, 403, { message: "Missing Authentication Token" });
+    return;
+  }
+  const body = await readBody(req);
+  if (!body) {
+    sendJson(res, 413, { message: "Request Entity Too Large" });
+    return;
+  }
+  const event = buildApiGatewayEvent(req, body, route, handlers.accountId);
+  if (route.target === "proxy") {
+    const stream = new LocalResponseStream(res);
+    await handlers.proxy(event, stream, lambdaContext("proxy"));
+    if (!stream.writableEnded && !stream.destroyed) stream.end();
+    return;
+  }
+  const result = await handlers.api(event, lambdaContext("api", 29_000));
+  res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
+  res.end(Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"));
+}
+
+/** The request body, or null when it passes API Gateway's limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > API_GATEWAY_MAX_BODY_BYTES) {
+      req.resume();
+      return null;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

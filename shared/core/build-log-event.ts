@@ -1,0 +1,90 @@
+import type { LogEvent } from "../schemas/log-event.ts";
+import { concatChunks } from "../http/observed-body.ts";
+import type { BodyObservation } from "../http/observed-body.ts";
+import type { TokenUsage } from "../providers/usage/types.ts";
+import { packLogBodies } from "./log-bodies.ts";
+import type { RequestOptions } from "./request-options.ts";
+import { requestModel } from "./request-model.ts";
+
+/** What one request through a gateway leaves behind, gathered as it happens. */
+export interface RequestRecord {
+  id: string;
+  eventId: string;
+  accountId: string;
+  gatewayId: string;
+  createdAt: Date;
+  startedAt: number;
+  method: string;
+  path: string;
+  providerSlug: string | null;
+  restPath: string;
+  requestHeaders: Headers;
+  requestBody: Uint8Array<ArrayBuffer> | null;
+  options: RequestOptions;
+}
+
+export interface ResponseRecord {
+  status: number;
+  contentType: string | null;
+  upstreamHeadersAt: number | null;
+  observation: BodyObservation | null;
+  usage: TokenUsage | null;
+  error: { code: number; message: string } | null;
+  endedAt: number;
+}
+
+const round = (milliseconds: number) => Math.round(milliseconds * 100) / 100;
+
+export async function buildLogEvent(request: RequestRecord, response: ResponseRecord): Promise<LogEvent> {
+  const observation = response.observation;
+  const keepBodies = request.options.collectLogPayload;
+  const responseBytes = observation ? concatChunks(observation.captured) : null;
+  const bodies = keepBodies
+    ? await packLogBodies(
+        request.requestBody,
+        responseBytes,
+        Boolean(observation?.capturedAll && !observation.clientAborted && !observation.upstreamError),
+      )
+    : { request: null, response: null };
+  const usage = response.usage;
+  const success =
+    response.status >= 200 &&
+    response.status < 400 &&
+    response.error === null &&
+    !observation?.clientAborted &&
+    !observation?.upstreamError;
+
+  return {
+    id: request.id,
+    account_id: request.accountId,
+    gateway_id: request.gatewayId,
+    created_at: request.createdAt.toISOString(),
+    provider: request.providerSlug,
+    model: request.providerSlug
+      ? requestModel(request.providerSlug, request.restPath, request.requestBody, usage?.model ?? null)
+      : null,
+    path: request.path,
+    method: request.method,
+    status_code: response.status,
+    success,
+    cached: false,
+    duration: round(response.endedAt - request.startedAt),
+    time_to_first_byte: response.upstreamHeadersAt === null ? null : round(response.upstreamHeadersAt - request.startedAt),
+    tokens_in: usage?.tokensIn ?? null,
+    tokens_out: usage?.tokensOut ?? null,
+    cache_read_tokens: usage?.cacheReadTokens ?? null,
+    cache_write_tokens: usage?.cacheWriteTokens ?? null,
+    metadata: request.options.metadata,
+    event_id: request.eventId,
+    request_id: request.id,
+    request_content_type: request.requestHeaders.get("content-type"),
+    response_content_type: response.contentType,
+    request_size: request.requestBody?.byteLength ?? 0,
+    response_size: observation?.bytes ?? 0,
+    user_agent: request.requestHeaders.get("user-agent"),
+    client_aborted: observation?.clientAborted ?? false,
+    error: response.error,
+    request_body: bodies.request,
+    response_body: bodies.response,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error family of the gateway. Every failure that reaches a client is a GatewayError; it is
+ * turned into an HTTP response in exactly one place (shared/http/error-response.ts), in the dialect of
+ * the surface that was called. `expose: false` keeps the message away from the client (5xx details go to
+ * the log only); `code` is the Cloudflare-style internal code (docs/errors.md lists them).
+ */
+export const ERROR_CODES = {
+  unauthorized: 2009,
+  invalidInput: 7003,
+  notFound: 7002,
+  payloadTooLarge: 7004,
+  upstreamUnavailable: 7009,
+  upstreamTimeout: 7010,
+  internal: 7000,
+} as const;
+
+export interface GatewayErrorOptions {
+  status: number;
+  code: number;
+  message: string;
+  retryable?: boolean;
+  expose?: boolean;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly code: number;
+  readonly retryable: boolean;
+  readonly expose: boolean;
+
+  constructor(options: GatewayErrorOptions) {
+    super(options.message, { cause: options.cause });
+    this.name = "GatewayError";
+    this.status = options.status;
+    this.code = options.code;
+    this.retryable = options.retryable ?? false;
+    this.expose = options.expose ?? options.status < 500;
+  }
+
+  /** The message a client may see: 5xx details stay in the log unless marked safe to expose. */
+  get publicMessage(): string {
+    return this.expose ? this.message : "Internal gateway error";
+  }
+
+  static badRequest(message: string): GatewayError {
+    return new GatewayError({ status: 400, code: ERROR_CODES.invalidInput, message });
+  }
+
+  static notFound(message: string): GatewayError {
+    return new GatewayError({ status: 404, code: ERROR_CODES.notFound, message });
+  }
+
+  static unauthorized(message = "Unauthorized"): GatewayError {
+    return new GatewayError({ status: 401, code: ERROR_CODES.unauthorized, message });
+  }
+
+  static internal(cause: unknown): GatewayError {
+    return new GatewayError({ status: 500, code: ERROR_CODES.internal, message: String(cause), cause });
+  }
+}
+
+export function toGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError ? error : GatewayError.internal(error);
+}

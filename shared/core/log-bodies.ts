@@ -1,0 +1,43 @@
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import type { LoggedBody } from "../schemas/log-event.ts";
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * How much of the bodies a log keeps. A log travels as one SQS message (1 MiB on AWS) and is stored as
+ * one DynamoDB item (400 KB), so the two bodies together must compress to at most LOG_BODY_BUDGET_BYTES.
+ * When they do not, each body keeps its head (the first bytes, halved until the pair fits) and is marked
+ * `complete: false`; the log keeps the full sizes. Nothing else of the log is ever dropped.
+ */
+export const LOG_BODY_BUDGET_BYTES = 300 * 1024;
+/** The most of a body the proxy holds in memory for its log while streaming. */
+export const LOG_BODY_CAPTURE_LIMIT = 4 * 1024 * 1024;
+
+async function pack(bytes: Uint8Array, limit: number, complete: boolean): Promise<{ body: LoggedBody; size: number }> {
+  const head = bytes.byteLength > limit ? bytes.subarray(0, limit) : bytes;
+  const compressed = await gzipAsync(head);
+  return {
+    body: { gzip_base64: compressed.toString("base64"), complete: complete && head.byteLength === bytes.byteLength },
+    size: compressed.byteLength,
+  };
+}
+
+export async function packLogBodies(
+  request: Uint8Array | null,
+  response: Uint8Array | null,
+  responseComplete: boolean,
+  budget = LOG_BODY_BUDGET_BYTES,
+): Promise<{ request: LoggedBody | null; response: LoggedBody | null }> {
+  let limit = Math.max(request?.byteLength ?? 0, response?.byteLength ?? 0);
+  for (;;) {
+    const packedRequest = request ? await pack(request, limit, true) : null;
+    const packedResponse = response ? await pack(response, limit, responseComplete) : null;
+    const total = (packedRequest?.size ?? 0) + (packedResponse?.size ?? 0);
+    if (total <= budget || limit === 0) {
+      return { request: packedRequest?.body ?? null, response: packedResponse?.body ?? null };
+    }
+    // Base64 grows by 4/3 and the message has other fields: aim below the budget, never loop forever.
+    limit = Math.floor(limit / 2);
+  }
+}

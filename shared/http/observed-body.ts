@@ -1,0 +1,109 @@
+/** What the gateway learned about a response body while passing it on. */
+export interface BodyObservation {
+  /** Monotonic time of the first chunk, or null when none arrived. */
+  firstChunkAt: number | null;
+  /** Monotonic time the body ended: last chunk passed on, client gone, or upstream failed. */
+  endedAt: number;
+  /** Bytes passed on to the client. */
+  bytes: number;
+  /** The head of the body, at most `captureLimit` bytes, for the log. */
+  captured: Uint8Array[];
+  /** True when `captured` holds the whole body. */
+  capturedAll: boolean;
+  /** The client stopped reading before the end (it left, or the response stream broke). */
+  clientAborted: boolean;
+  /** The upstream body failed mid-way (connection cut), if it did. */
+  upstreamError: unknown;
+}
+
+export interface ObserveOptions {
+  captureLimit: number;
+  monotonic: () => number;
+  /** Sees every chunk after it is queued for the client; must not throw. */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Called when the client leaves early, to cancel the provider call. */
+  onClientAbort?: (reason: unknown) => void;
+}
+
+/**
+ * Passes a body through chunk by chunk, with no read-ahead (highWaterMark 0: a chunk is pulled from the
+ * provider only when the client side asks for one), while recording what the log needs. `done` settles
+ * when the body has ended for any reason; it never rejects.
+ */
+export function observeBody(
+  source: ReadableStream<Uint8Array>,
+  options: ObserveOptions,
+): { body: ReadableStream<Uint8Array>; done: Promise<BodyObservation> } {
+  const reader = source.getReader();
+  const observation: BodyObservation = {
+    firstChunkAt: null,
+    endedAt: 0,
+    bytes: 0,
+    captured: [],
+    capturedAll: true,
+    clientAborted: false,
+    upstreamError: undefined,
+  };
+  let capturedBytes = 0;
+  let settle: (value: BodyObservation) => void = () => {};
+  const done = new Promise<BodyObservation>((resolve) => {
+    settle = resolve;
+  });
+  const finish = () => {
+    observation.endedAt = options.monotonic();
+    settle(observation);
+  };
+
+  const capture = (chunk: Uint8Array) => {
+    if (!observation.capturedAll) return;
+    const room = options.captureLimit - capturedBytes;
+    if (chunk.byteLength <= room) {
+      observation.captured.push(chunk);
+      capturedBytes += chunk.byteLength;
+    } else {
+      if (room > 0) observation.captured.push(chunk.subarray(0, room));
+      capturedBytes += Math.max(room, 0);
+      observation.capturedAll = false;
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          observation.upstreamError = error;
+          finish();
+          controller.error(error);
+          return;
+        }
+        if (result.done) {
+          finish();
+          controller.close();
+          return;
+        }
+        const chunk = result.value;
+        observation.firstChunkAt ??= options.monotonic();
+        observation.bytes += chunk.byteLength;
+        controller.enqueue(chunk);
+        capture(chunk);
+        options.onChunk?.(chunk);
+      },
+      cancel(reason) {
+        observation.clientAborted = true;
+        finish();
+        options.onClientAbort?.(reason);
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { body, done };
+}
+
+export function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  return Buffer.concat(chunks);
+}

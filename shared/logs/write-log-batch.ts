@@ -1,0 +1,39 @@
+import type { StructuredLogger } from "../core/structured-logger.ts";
+import { logEventSchema } from "../schemas/log-event.ts";
+import type { LogStore } from "../store/log-store.ts";
+
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+}
+
+/**
+ * Stores a batch of queued log events and returns the ids of the messages that failed, for SQS's
+ * partial batch response: those stay on the queue, are retried, and land in the dead-letter queue after
+ * maxReceiveCount tries. A malformed message fails every time and so ends there too, where it can be
+ * inspected; it is never dropped silently.
+ */
+export async function writeLogBatch(
+  messages: QueuedMessage[],
+  store: LogStore,
+  logger: StructuredLogger,
+): Promise<string[]> {
+  const results = await Promise.allSettled(
+    messages.map(async (message) => {
+      const event = logEventSchema.parse(JSON.parse(message.body));
+      await store.put(event);
+    }),
+  );
+  const failed: string[] = [];
+  results.forEach((result, index) => {
+    const message = messages[index];
+    if (result.status === "rejected" && message) {
+      failed.push(message.messageId);
+      logger.error("log event not stored", {
+        message_id: message.messageId,
+        reason: result.reason instanceof Error ? result.reason.message.slice(0, 500) : String(result.reason),
+      });
+    }
+  });
+  return failed;
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** A body kept for the log: gzip, then base64 (SQS carries text). `complete: false` means only its head was kept. */
+export const loggedBodySchema = z.object({
+  gzip_base64: z.string(),
+  complete: z.boolean(),
+});
+
+export type LoggedBody = z.infer<typeof loggedBodySchema>;
+
+export const metadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/**
+ * The event the proxy sends to SQS once a response is complete, and the log-writer stores.
+ * Field names follow Cloudflare's log record (reference section 6.1) where one exists.
+ */
+export const logEventSchema = z.object({
+  id: z.string(),
+  account_id: z.string(),
+  gateway_id: z.string(),
+  created_at: z.string(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  path: z.string(),
+  method: z.string(),
+  status_code: z.number().int(),
+  success: z.boolean(),
+  cached: z.boolean(),
+  /** Milliseconds from the request's arrival to the last byte sent (or the client leaving). */
+  duration: z.number(),
+  /** Milliseconds from the request's arrival to the provider's first byte. */
+  time_to_first_byte: z.number().nullable(),
+  tokens_in: z.number().int().nullable(),
+  tokens_out: z.number().int().nullable(),
+  cache_read_tokens: z.number().int().nullable(),
+  cache_write_tokens: z.number().int().nullable(),
+  metadata: metadataSchema.nullable(),
+  event_id: z.string(),
+  request_id: z.string(),
+  request_content_type: z.string().nullable(),
+  response_content_type: z.string().nullable(),
+  request_size: z.number().int(),
+  response_size: z.number().int(),
+  user_agent: z.string().nullable(),
+  /** The client went away before the response was complete. */
+  client_aborted: z.boolean(),
+  /** Gateway-originated failures (not the provider's own errors, whose body is the response body). */
+  error: z.object({ code: z.number().int(), message: z.string() }).nullable(),
+  request_body: loggedBodySchema.nullable(),
+  response_body: loggedBodySchema.nullable(),
+});
+
+export type LogEvent = z.infer<typeof logEventSchema>;
