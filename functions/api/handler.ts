@@ -3,7 +3,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseApiEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
-import { handleManagementRequest, type ManagementDependencies } from "../../shared/management/handle-management-request.ts";
+import {
+  handleManagementRequest,
+  type ManagementDependencies,
+} from "../../shared/management/handle-management-request.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";

@@ -7,7 +7,11 @@ import type { Context } from "aws-lambda";
  * the HTTP prelude (status, headers) that API Gateway reads before the body.
  */
 declare global {
-  type StreamingHandler<TEvent> = (event: TEvent, responseStream: Writable, context: Context) => Promise<void>;
+  type StreamingHandler<TEvent> = (
+    event: TEvent,
+    responseStream: Writable,
+    context: Context,
+  ) => Promise<void>;
 
   namespace awslambda {
     function streamifyResponse<TEvent>(handler: StreamingHandler<TEvent>): StreamingHandler<TEvent>;

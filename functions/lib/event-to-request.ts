@@ -22,7 +22,11 @@ export function eventToRequest(event: APIGatewayProxyEvent): Request {
   const host = headers.get("host") ?? "gateway.local";
   const url = `https://${host}${event.path}${search}`;
 
-  const hasBody = event.body !== null && event.body !== undefined && event.httpMethod !== "GET" && event.httpMethod !== "HEAD";
+  const hasBody =
+    event.body !== null &&
+    event.body !== undefined &&
+    event.httpMethod !== "GET" &&
+    event.httpMethod !== "HEAD";
   const body = hasBody ? Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8") : null;
   return new Request(url, { method: event.httpMethod, headers, body });
 }

@@ -1,5 +1,5 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseProxyEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";

@@ -13,13 +13,9 @@ const { values } = parseArgs({
   },
 });
 
-// The AWS SDK warns at every start that its 2027 releases will need Node 22; that is not news to act on here.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const text = typeof warning === "string" ? warning : warning.message;
-  if (String(rest[0]).includes("NodeVersionSupportWarning") || text.includes("NodeVersionSupportWarning")) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+// The AWS SDK warns at every start that its 2027 releases need Node 22 (this machine runs Node 20, the
+// Lambda runtime Node 22): not news a user of `npm start` can act on.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const port = Number(values.port ?? process.env.PORT ?? 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -27,7 +23,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const gateway = await startLocalGateway({ port, dataDir: values.memory ? null : (values["data-dir"] ?? ".data") });
+const gateway = await startLocalGateway({
+  port,
+  dataDir: values.memory ? null : (values["data-dir"] ?? ".data"),
+});
 const base = `${gateway.url}/v1/${gateway.accountId}/default`;
 // The token is a secret: shown once when it is generated, otherwise only where to find it.
 const tokenLine =

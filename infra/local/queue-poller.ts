@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -61,7 +66,10 @@ export class QueuePoller {
 
     let failedIds: Set<string>;
     try {
-      const response = await this.handler({ Records: Messages.map((message) => this.toRecord(message)) }, lambdaContext());
+      const response = await this.handler(
+        { Records: Messages.map((message) => this.toRecord(message)) },
+        lambdaContext(),
+      );
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       this.onError(error);
@@ -72,7 +80,10 @@ export class QueuePoller {
       await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: succeeded.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+          Entries: succeeded.map((message, index) => ({
+            Id: String(index),
+            ReceiptHandle: message.ReceiptHandle,
+          })),
         }),
       );
     }

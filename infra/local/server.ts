@@ -2,11 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+} from "aws-lambda";
 import { localAdminToken } from "./admin-token.ts";
 import { buildApiGatewayEvent } from "./api-gateway-event.ts";
-import { startEmulators } from "./emulators.ts";
-import { provisionResources } from "./emulators.ts";
+import { provisionResources, startEmulators } from "./emulators.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
 import { lambdaContext, QueuePoller } from "./queue-poller.ts";
@@ -42,7 +47,11 @@ export interface LocalGateway {
   stop(): Promise<void>;
 }
 
-type StreamingHandler = (event: APIGatewayProxyEvent, stream: LocalResponseStream, context: Context) => Promise<void>;
+type StreamingHandler = (
+  event: APIGatewayProxyEvent,
+  stream: LocalResponseStream,
+  context: Context,
+) => Promise<void>;
 type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -55,7 +64,10 @@ type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchR
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const external = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sqs: process.env.AWS_ENDPOINT_URL_SQS };
   const emulators = !external.dynamodb || !external.sqs ? await startEmulators(options.dataDir) : null;
-  const endpoints = { dynamodb: external.dynamodb ?? emulators?.dynamodb, sqs: external.sqs ?? emulators?.sqs };
+  const endpoints = {
+    dynamodb: external.dynamodb ?? emulators?.dynamodb,
+    sqs: external.sqs ?? emulators?.sqs,
+  };
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_REGION ??= "us-east-1";
@@ -86,13 +98,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   installLambdaGlobals();
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
   const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
-  const logWriter = (await import("../../functions/log-writer/handler.ts")).handler as unknown as LogWriterHandler;
+  const logWriter = (await import("../../functions/log-writer/handler.ts"))
+    .handler as unknown as LogWriterHandler;
 
   const queueArn = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: resources.logQueueUrl, AttributeNames: ["QueueArn"] }),
   );
-  const poller = new QueuePoller(sqs, resources.logQueueUrl, queueArn.Attributes?.QueueArn ?? "", logWriter, (error) =>
-    console.error("log-writer poll failed:", error),
+  const poller = new QueuePoller(
+    sqs,
+    resources.logQueueUrl,
+    queueArn.Attributes?.QueueArn ?? "",
+    logWriter,
+    (error) => console.error("log-writer poll failed:", error),
   );
   poller.start();
 

@@ -8,7 +8,9 @@ const SECRET_CACHE_MS = 5 * 60 * 1000;
  * The bootstrap admin token: AIG_API_TOKEN in clear (local runtime, tests), or the Secrets Manager secret
  * named by AIG_API_TOKEN_SECRET_ARN (on AWS), read once and kept for five minutes.
  */
-export function adminTokenSource(env: Pick<ApiEnv, "AIG_API_TOKEN" | "AIG_API_TOKEN_SECRET_ARN">): () => Promise<string> {
+export function adminTokenSource(
+  env: Pick<ApiEnv, "AIG_API_TOKEN" | "AIG_API_TOKEN_SECRET_ARN">,
+): () => Promise<string> {
   if (env.AIG_API_TOKEN) {
     const token = env.AIG_API_TOKEN;
     return async () => token;

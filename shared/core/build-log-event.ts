@@ -1,10 +1,10 @@
-import type { LogEvent } from "../schemas/log-event.ts";
-import { concatChunks } from "../http/observed-body.ts";
 import type { BodyObservation } from "../http/observed-body.ts";
+import { concatChunks } from "../http/observed-body.ts";
 import type { TokenUsage } from "../providers/usage/types.ts";
+import type { LogEvent } from "../schemas/log-event.ts";
 import { packLogBodies } from "./log-bodies.ts";
-import type { RequestOptions } from "./request-options.ts";
 import { requestModel } from "./request-model.ts";
+import type { RequestOptions } from "./request-options.ts";
 
 /** What one request through a gateway leaves behind, gathered as it happens. */
 export interface RequestRecord {
@@ -69,7 +69,8 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     success,
     cached: false,
     duration: round(response.endedAt - request.startedAt),
-    time_to_first_byte: response.upstreamHeadersAt === null ? null : round(response.upstreamHeadersAt - request.startedAt),
+    time_to_first_byte:
+      response.upstreamHeadersAt === null ? null : round(response.upstreamHeadersAt - request.startedAt),
     tokens_in: usage?.tokensIn ?? null,
     tokens_out: usage?.tokensOut ?? null,
     cache_read_tokens: usage?.cacheReadTokens ?? null,

@@ -27,7 +27,8 @@ export async function resolveGatewayAccess(
   headers: Headers,
   deps: GatewayAccessDependencies,
 ): Promise<Gateway> {
-  if (accountId !== deps.accountId) throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
+  if (accountId !== deps.accountId)
+    throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
 
   const existing = await deps.gateways.find(accountId, gatewayId);
   if (existing) {

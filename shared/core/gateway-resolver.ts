@@ -41,7 +41,10 @@ export class GatewayResolver {
 
   /** Reference 4.3: `default` is created with its defaults on the first authenticated request. */
   async createDefault(accountId: string, gatewayId: string): Promise<Gateway> {
-    const gateway = await this.store.createIfAbsent(accountId, defaultGateway(gatewayId, new Date(this.clock.now())));
+    const gateway = await this.store.createIfAbsent(
+      accountId,
+      defaultGateway(gatewayId, new Date(this.clock.now())),
+    );
     this.cache.set(`${accountId}/${gatewayId}`, {
       expiresAt: this.clock.now() + this.ttlMs,
       gateway: Promise.resolve(gateway),

@@ -92,7 +92,12 @@ export async function handleProviderRequest(
       );
     }
     record.requestBody = await readBody(request, deps.maxRequestBodyBytes);
-    const url = buildUpstreamUrl(provider, path.restPath, new URL(request.url).search, deps.upstreamOverrides[provider.slug]);
+    const url = buildUpstreamUrl(
+      provider,
+      path.restPath,
+      new URL(request.url).search,
+      deps.upstreamOverrides[provider.slug],
+    );
 
     const upstream = await fetchUpstream(deps.fetch, url, {
       method: request.method,
@@ -107,7 +112,13 @@ export async function handleProviderRequest(
     const contentType = upstream.response.headers.get("content-type");
 
     if (!upstream.response.body || NULL_BODY_STATUSES.has(upstream.response.status)) {
-      if (collect) context.waitUntil(sendLog(deps, record, { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt }));
+      if (collect)
+        context.waitUntil(
+          sendLog(deps, record, {
+            ...emptyResponse(upstream.response.status, contentType),
+            upstreamHeadersAt,
+          }),
+        );
       return new Response(null, { status: upstream.response.status, headers });
     }
 
@@ -139,7 +150,8 @@ export async function handleProviderRequest(
     return new Response(body, { status: upstream.response.status, headers });
   } catch (caught) {
     const error = toGatewayError(caught);
-    if (error.status >= 500) deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
+    if (error.status >= 500)
+      deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
     if (record && gateway && (record.options.collectLog ?? gateway.collect_logs)) {
       context.waitUntil(
         sendLog(deps, record, {
@@ -171,7 +183,11 @@ export async function handleProviderRequest(
   }
 }
 
-async function sendLog(deps: ProxyDependencies, request: RequestRecord, response: ResponseRecord): Promise<void> {
+async function sendLog(
+  deps: ProxyDependencies,
+  request: RequestRecord,
+  response: ResponseRecord,
+): Promise<void> {
   try {
     await deps.logSink.send(await buildLogEvent(request, response));
   } catch (error) {

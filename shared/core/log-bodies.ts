@@ -14,11 +14,18 @@ export const LOG_BODY_BUDGET_BYTES = 300 * 1024;
 /** The most of a body the proxy holds in memory for its log while streaming. */
 export const LOG_BODY_CAPTURE_LIMIT = 4 * 1024 * 1024;
 
-async function pack(bytes: Uint8Array, limit: number, complete: boolean): Promise<{ body: LoggedBody; size: number }> {
+async function pack(
+  bytes: Uint8Array,
+  limit: number,
+  complete: boolean,
+): Promise<{ body: LoggedBody; size: number }> {
   const head = bytes.byteLength > limit ? bytes.subarray(0, limit) : bytes;
   const compressed = await gzipAsync(head);
   return {
-    body: { gzip_base64: compressed.toString("base64"), complete: complete && head.byteLength === bytes.byteLength },
+    body: {
+      gzip_base64: compressed.toString("base64"),
+      complete: complete && head.byteLength === bytes.byteLength,
+    },
     size: compressed.byteLength,
   };
 }

@@ -13,7 +13,9 @@ export interface ProviderPath {
 export function parseProviderPath(pathname: string): ProviderPath {
   const [empty, version, accountId, gatewayId, providerSlug, ...rest] = pathname.split("/");
   if (empty !== "" || version !== "v1" || !accountId || gatewayId === undefined) {
-    throw GatewayError.notFound(`No route for ${pathname}: expected /v1/{account_id}/{gateway_id}/{provider}/...`);
+    throw GatewayError.notFound(
+      `No route for ${pathname}: expected /v1/{account_id}/{gateway_id}/{provider}/...`,
+    );
   }
   const decodedGatewayId = safeDecode(gatewayId);
   if (!GATEWAY_ID_PATTERN.test(decodedGatewayId)) {
@@ -22,9 +24,16 @@ export function parseProviderPath(pathname: string): ProviderPath {
     );
   }
   if (!providerSlug) {
-    throw GatewayError.notFound(`No provider in ${pathname}: expected /v1/{account_id}/{gateway_id}/{provider}/...`);
+    throw GatewayError.notFound(
+      `No provider in ${pathname}: expected /v1/{account_id}/{gateway_id}/{provider}/...`,
+    );
   }
-  return { accountId: safeDecode(accountId), gatewayId: decodedGatewayId, providerSlug, restPath: rest.join("/") };
+  return {
+    accountId: safeDecode(accountId),
+    gatewayId: decodedGatewayId,
+    providerSlug,
+    restPath: rest.join("/"),
+  };
 }
 
 function safeDecode(segment: string): string {

@@ -50,7 +50,9 @@ function parseTimeout(raw: string | null): number | null {
   if (raw === null) return null;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw GatewayError.badRequest(`Invalid cf-aig-request-timeout header "${raw}": expected a positive number of milliseconds`);
+    throw GatewayError.badRequest(
+      `Invalid cf-aig-request-timeout header "${raw}": expected a positive number of milliseconds`,
+    );
   }
   return value;
 }

@@ -37,7 +37,12 @@ export function upstreamRequestHeaders(clientHeaders: Headers): Headers {
   const dropped = listedInConnection(clientHeaders);
   const headers = new Headers();
   for (const [name, value] of clientHeaders) {
-    if (HOP_BY_HOP.has(name) || NOT_FORWARDED_UPSTREAM.has(name) || dropped.has(name) || isFrontDoorHeader(name)) {
+    if (
+      HOP_BY_HOP.has(name) ||
+      NOT_FORWARDED_UPSTREAM.has(name) ||
+      dropped.has(name) ||
+      isFrontDoorHeader(name)
+    ) {
       continue;
     }
     headers.append(name, value);
@@ -53,7 +58,12 @@ export function clientResponseHeaders(upstreamHeaders: Headers): Headers {
   const dropped = listedInConnection(upstreamHeaders);
   const headers = new Headers();
   for (const [name, value] of upstreamHeaders) {
-    if (HOP_BY_HOP.has(name) || dropped.has(name) || name === "content-encoding" || name === "content-length") {
+    if (
+      HOP_BY_HOP.has(name) ||
+      dropped.has(name) ||
+      name === "content-encoding" ||
+      name === "content-length"
+    ) {
       continue;
     }
     headers.append(name, value);

@@ -25,24 +25,36 @@ const listQuerySchema = z
   })
   .strict();
 
-const ROUTE = /^\/client\/v4\/accounts\/([^/]+)\/ai-gateway\/gateways\/([^/]+)\/logs(?:\/([^/]+)(?:\/(request|response))?)?\/?$/;
+const ROUTE =
+  /^\/client\/v4\/accounts\/([^/]+)\/ai-gateway\/gateways\/([^/]+)\/logs(?:\/([^/]+)(?:\/(request|response))?)?\/?$/;
 
 /**
  * The management API under `/client/v4/accounts/{account_id}/ai-gateway/`, in Cloudflare's envelope.
  * This first slice serves the logs read routes; the management issue adds gateways, tokens and keys.
  */
-export async function handleManagementRequest(request: Request, deps: ManagementDependencies): Promise<Response> {
+export async function handleManagementRequest(
+  request: Request,
+  deps: ManagementDependencies,
+): Promise<Response> {
   try {
     await authenticate(request.headers, deps);
     const url = new URL(request.url);
     const match = ROUTE.exec(url.pathname);
     if (!match) throw GatewayError.notFound(`No route for ${request.method} ${url.pathname}`);
     if (request.method !== "GET") {
-      throw new GatewayError({ status: 405, code: 7003, message: `Method ${request.method} is not allowed here` });
+      throw new GatewayError({
+        status: 405,
+        code: 7003,
+        message: `Method ${request.method} is not allowed here`,
+      });
     }
-    const [, accountId = "", gatewayId = "", logId, bodyKind] = match.map((part) => (part ? decodeURIComponent(part) : part));
-    if (accountId !== deps.accountId) throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
-    if (!(await deps.gateways.get(accountId, gatewayId))) throw GatewayError.notFound(`Unknown gateway "${gatewayId.slice(0, 80)}"`);
+    const [, accountId = "", gatewayId = "", logId, bodyKind] = match.map((part) =>
+      part ? decodeURIComponent(part) : part,
+    );
+    if (accountId !== deps.accountId)
+      throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
+    if (!(await deps.gateways.get(accountId, gatewayId)))
+      throw GatewayError.notFound(`Unknown gateway "${gatewayId.slice(0, 80)}"`);
 
     if (!logId) return await listLogs(url, accountId, gatewayId, deps);
     if (bodyKind) return await getBody(accountId, gatewayId, logId, bodyKind as BodyKind, deps);
@@ -79,7 +91,13 @@ async function listLogs(url: URL, accountId: string, gatewayId: string, deps: Ma
   return envelope(records, { page, per_page, count: records.length, total_count: totalCount });
 }
 
-async function getBody(accountId: string, gatewayId: string, logId: string, kind: BodyKind, deps: ManagementDependencies) {
+async function getBody(
+  accountId: string,
+  gatewayId: string,
+  logId: string,
+  kind: BodyKind,
+  deps: ManagementDependencies,
+) {
   const body = await deps.logs.getBody(accountId, gatewayId, logId, kind);
   if (body === undefined) throw GatewayError.notFound(`Unknown log "${logId.slice(0, 80)}"`);
   return envelope(parseIfJson(body));

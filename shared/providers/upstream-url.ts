@@ -29,9 +29,16 @@ export function buildUpstreamUrl(
   switch (provider.hostStyle) {
     case "azure-openai": {
       // /azure-openai/{resource}/{deployment}/chat/completions -> https://{resource}.openai.azure.com/openai/deployments/{deployment}/chat/completions
-      const resource = hostLabel(segments[0], "Azure resource name", "/azure-openai/{resource}/{deployment}/...");
+      const resource = hostLabel(
+        segments[0],
+        "Azure resource name",
+        "/azure-openai/{resource}/{deployment}/...",
+      );
       const deployment = segments[1];
-      if (!deployment) throw GatewayError.badRequest("Missing Azure deployment: expected /azure-openai/{resource}/{deployment}/...");
+      if (!deployment)
+        throw GatewayError.badRequest(
+          "Missing Azure deployment: expected /azure-openai/{resource}/{deployment}/...",
+        );
       base = override ?? `https://${resource}.openai.azure.com`;
       rest = ["openai", "deployments", deployment, ...segments.slice(2)];
       break;
@@ -49,15 +56,24 @@ export function buildUpstreamUrl(
       // /google-vertex-ai/v1/projects/{p}/locations/{region}/... -> https://{region}-aiplatform.googleapis.com/v1/projects/...
       const locationIndex = segments.indexOf("locations");
       const region = hostLabel(
-        locationIndex >= 0 ? segments[locationIndex + 1] : undefined, "Vertex AI location", "/v1/projects/{project}/locations/{region}/...");
+        locationIndex >= 0 ? segments[locationIndex + 1] : undefined,
+        "Vertex AI location",
+        "/v1/projects/{project}/locations/{region}/...",
+      );
       base =
-        override ?? (region === "global" ? "https://aiplatform.googleapis.com" : `https://${region}-aiplatform.googleapis.com`);
+        override ??
+        (region === "global"
+          ? "https://aiplatform.googleapis.com"
+          : `https://${region}-aiplatform.googleapis.com`);
       rest = segments;
       break;
     }
     default: {
       base = override ?? provider.baseUrl;
-      rest = provider.redundantPathPrefix && segments[0] === provider.redundantPathPrefix ? segments.slice(1) : segments;
+      rest =
+        provider.redundantPathPrefix && segments[0] === provider.redundantPathPrefix
+          ? segments.slice(1)
+          : segments;
     }
   }
   return `${base}/${rest.join("/")}${search}`;

@@ -16,7 +16,11 @@ export class GatewayStore {
 
   async get(accountId: string, gatewayId: string): Promise<Gateway | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: gatewayKey(accountId, gatewayId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: gatewayKey(accountId, gatewayId),
+        ConsistentRead: true,
+      }),
     );
     return Item ? gatewaySchema.parse(Item.gateway) : undefined;
   }

@@ -62,7 +62,12 @@ export class LogStore {
   }
 
   /** The body as text, or null when the log kept none. */
-  async getBody(accountId: string, gatewayId: string, id: string, kind: BodyKind): Promise<string | null | undefined> {
+  async getBody(
+    accountId: string,
+    gatewayId: string,
+    id: string,
+    kind: BodyKind,
+  ): Promise<string | null | undefined> {
     const attribute = `${kind}_body`;
     const { Item } = await this.client.send(
       new GetCommand({
@@ -97,7 +102,8 @@ export class LogStore {
           ScanIndexForward: page.direction === "asc",
           ExclusiveStartKey: startKey,
           // Bodies are large and not part of a listing: leave them on the server.
-          ProjectionExpression: "#id, created_at, provider, model, #path, #method, status_code, success, cached, #duration, time_to_first_byte, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, metadata, event_id, request_id, request_content_type, response_content_type, request_size, response_size, user_agent, client_aborted, #error, gateway_id, request_head_complete, response_head_complete",
+          ProjectionExpression:
+            "#id, created_at, provider, model, #path, #method, status_code, success, cached, #duration, time_to_first_byte, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, metadata, event_id, request_id, request_content_type, response_content_type, request_size, response_size, user_agent, client_aborted, #error, gateway_id, request_head_complete, response_head_complete",
           ExpressionAttributeNames: {
             "#id": "id",
             "#path": "path",

@@ -1,0 +1,49 @@
+import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "./json-values.ts";
+import { extractOpenAIChatUsage } from "./openai.ts";
+import type { UsagePatch } from "./types.ts";
+
+/**
+ * Cohere:
+ * - v1 body (chat, embed, ...): `meta.billed_units.input_tokens` / `output_tokens`, `meta.tokens` (the
+ *   raw counts, template tokens included), `meta.cached_tokens`;
+ * - v1 stream: the `stream-end` event carries the whole v1 response under `response`;
+ * - v2 body: `usage.billed_units`, `usage.tokens`, `usage.cached_tokens`;
+ * - v2 stream: the `message-end` event carries `delta.usage`;
+ * - the OpenAI-compatible endpoint: the Chat Completions shape.
+ *
+ * Billed units are what Cohere charges, so they are preferred; `tokens` is the fallback. Cohere describes
+ * `cached_tokens` as "the number of prompt tokens that hit the inference cache", so it is taken to be part
+ * of the input (reported as cacheRead, not added). Embed responses bill no output: output is 0 when
+ * input is reported without an output figure.
+ */
+export function extractCohereUsage(value: unknown): UsagePatch | null {
+  if (!isRecord(value)) return null;
+  if (value.event_type === "stream-end" && isRecord(value.response))
+    return extractCohereUsage(value.response);
+  const usage =
+    value.type === "message-end"
+      ? recordAt(recordAt(value, "delta"), "usage")
+      : (recordAt(value, "usage") ?? recordAt(value, "meta"));
+  const patch: UsagePatch = {};
+  const model = stringAt(value, "model");
+  if (model !== undefined) patch.model = model;
+  if (usage !== undefined) {
+    if (countAt(usage, "prompt_tokens") !== undefined) return extractOpenAIChatUsage(value);
+    Object.assign(patch, readCohereUsageObject(usage));
+  }
+  return Object.keys(patch).length > 0 ? patch : null;
+}
+
+function readCohereUsageObject(usage: JsonRecord): UsagePatch {
+  const billed = recordAt(usage, "billed_units");
+  const tokens = recordAt(usage, "tokens");
+  const input = countAt(billed, "input_tokens") ?? countAt(tokens, "input_tokens");
+  const output = countAt(billed, "output_tokens") ?? countAt(tokens, "output_tokens");
+  const patch: UsagePatch = {};
+  if (input !== undefined) patch.totalInput = input;
+  if (output !== undefined) patch.output = output;
+  else if (input !== undefined) patch.output = 0;
+  const cached = countAt(usage, "cached_tokens");
+  if (cached !== undefined && input !== undefined) patch.cacheRead = cached;
+  return patch;
+}

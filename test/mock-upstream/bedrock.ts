@@ -1,0 +1,85 @@
+/**
+ * AWS Bedrock runtime Converse (`POST /model/{modelId}/converse`) and ConverseStream
+ * (`POST /model/{modelId}/converse-stream`, binary `application/vnd.amazon.eventstream` frames): messageStart,
+ * contentBlockDelta per delta, contentBlockStop, messageStop, metadata (usage + metrics.latencyMs).
+ * Errors are `{"message"}` with the exception name in `x-amzn-errortype`, as the AWS restJson protocol sends.
+ * A credential is an `authorization` header signed with SigV4 (`AWS4-HMAC-SHA256 ...`); it is not verified.
+ */
+import { MOCK_BEDROCK_LATENCY_MS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
+import { EVENT_STREAM_CONTENT_TYPE, encodeEvent } from "./event-stream.ts";
+import {
+  type ErrorEntry,
+  loadFixture,
+  type MockContext,
+  type ProviderModule,
+  pickError,
+  sendJson,
+  writeStream,
+} from "./runtime.ts";
+
+interface ConverseResponse {
+  output: { message: { role: string; content: [{ text: string }] } };
+  stopReason: string;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+  metrics: { latencyMs: number };
+}
+
+interface StreamEvent {
+  eventType: string;
+  payload: Record<string, unknown>;
+}
+
+const converseFixture = loadFixture<ConverseResponse>("aws-bedrock", "converse.json");
+const eventFixtures = loadFixture<StreamEvent[]>("aws-bedrock", "converse-stream-events.json");
+const errors = loadFixture<Record<string, ErrorEntry>>("aws-bedrock", "errors.json");
+
+function eventPayload(eventType: string): Record<string, unknown> {
+  const event = eventFixtures.find((candidate) => candidate.eventType === eventType);
+  if (!event) throw new Error(`aws-bedrock/converse-stream-events.json has no ${eventType} event`);
+  return structuredClone(event.payload);
+}
+
+function frame(eventType: string, patch: Record<string, unknown> = {}): Uint8Array {
+  return encodeEvent(eventType, { ...eventPayload(eventType), ...patch });
+}
+
+const metrics = { latencyMs: MOCK_BEDROCK_LATENCY_MS };
+
+async function converse(ctx: MockContext, match: RegExpExecArray): Promise<void> {
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const headers = { "x-amzn-requestid": ctx.requestId };
+
+  if (match[2] === "converse") {
+    const response = structuredClone(converseFixture);
+    response.output.message.content[0].text = texts.join("");
+    Object.assign(response.usage, MOCK_WIRE_USAGE["aws-bedrock"]);
+    Object.assign(response.metrics, metrics);
+    return sendJson(ctx, 200, response, headers);
+  }
+
+  await writeStream(ctx, {
+    contentType: EVENT_STREAM_CONTENT_TYPE,
+    headers,
+    preamble: [frame("messageStart")],
+    deltas: (function* () {
+      for (const text of texts) yield frame("contentBlockDelta", { contentBlockIndex: 0, delta: { text } });
+    })(),
+    epilogue: [
+      frame("contentBlockStop"),
+      frame("messageStop"),
+      frame("metadata", { usage: { ...MOCK_WIRE_USAGE["aws-bedrock"] }, metrics }),
+    ],
+  });
+}
+
+export const bedrock: ProviderModule = {
+  slug: "aws-bedrock",
+  routes: [{ pattern: /^\/model\/(.+)\/(converse|converse-stream)$/, handle: converse }],
+  isAuthorized(ctx) {
+    return (ctx.req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256");
+  },
+  errorResponse(status, ctx) {
+    const entry = pickError(errors, status);
+    return { ...entry, headers: { ...entry.headers, "x-amzn-requestid": ctx.requestId } };
+  },
+};

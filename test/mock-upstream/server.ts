@@ -1,0 +1,168 @@
+/**
+ * A mock AI upstream speaking each provider's documented wire format, for gateway tests and benchmarks.
+ * One `node:http` server on 127.0.0.1 dispatches by path:
+ *   POST /v1/chat/completions, /v1/embeddings           OpenAI (and OpenAI-compatible providers)
+ *   POST /v1/messages                                   Anthropic
+ *   POST /v1beta/models/{model}:generateContent         Google AI Studio (also :streamGenerateContent[?alt=sse])
+ *   POST /model/{modelId}/converse[-stream]             AWS Bedrock
+ *   POST /v2/chat                                       Cohere
+ * Anything else answers 404 with an OpenAI-shaped error.
+ *
+ * Behaviour is chosen per request through headers (no global state, safe under concurrency):
+ *   x-mock-status: N          answer N (>= 400) with the provider's error body; 429 adds `retry-after: 1`
+ *   x-mock-hang: true         never answer (the socket is released when the server closes)
+ *   x-mock-delay-ms: N        wait N ms before the first byte
+ *   x-mock-chunk-delay-ms: N  wait N ms between consecutive stream writes (events / frames)
+ *   x-mock-chunks: N          number of content deltas (default 5)
+ *   x-mock-chunk-bytes: N     pad each content delta's text to N bytes
+ *   x-mock-cut-after: N       destroy the socket after N content deltas (a provider failing mid-stream)
+ * Order: record, hang, delay, route (404), JSON body (400), credential (401), x-mock-status, answer.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { anthropic } from "./anthropic.ts";
+import { bedrock } from "./bedrock.ts";
+import { cohere } from "./cohere.ts";
+import { gemini } from "./gemini.ts";
+import { openai, unknownUrlError } from "./openai.ts";
+import { type ErrorEntry, type MockContext, parseControls, sendJson, sleep } from "./runtime.ts";
+
+export * from "./constants.ts";
+export { type DecodedEvent, decodeEventStream } from "./event-stream.ts";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body: string;
+  receivedAt: number;
+}
+
+export interface MockUpstream {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const providers = [openai, anthropic, gemini, bedrock, cohere];
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseBody(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === "") return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sendError(ctx: MockContext, status: number, entry: ErrorEntry): void {
+  const retryAfter: Record<string, string> = status === 429 ? { "retry-after": "1" } : {};
+  sendJson(ctx, status, entry.body, { ...entry.headers, ...retryAfter });
+}
+
+export async function startMockUpstream(options: { port?: number } = {}): Promise<MockUpstream> {
+  const requests: RecordedRequest[] = [];
+  const lifetime = new AbortController();
+  let counter = 0;
+  const nextId = (prefix: string): string => `${prefix}${String(++counter).padStart(6, "0")}`;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://mock.invalid");
+    const text = await readBody(req);
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers: flattenHeaders(req.headers),
+      body: text,
+      receivedAt,
+    });
+
+    const controls = parseControls(req.headers);
+    if (controls.hang) return;
+
+    const clientGone = new AbortController();
+    res.on("close", () => clientGone.abort());
+    const signal = AbortSignal.any([lifetime.signal, clientGone.signal]);
+    const ctx: MockContext = {
+      req,
+      res,
+      url,
+      body: {},
+      controls,
+      signal,
+      requestId: nextId("req_mock"),
+      nextId,
+    };
+    if (!(await sleep(controls.delayMs, signal))) return;
+
+    for (const provider of providers) {
+      for (const route of provider.routes) {
+        const match = method === "POST" ? route.pattern.exec(url.pathname) : null;
+        if (!match) continue;
+        const body = parseBody(text);
+        if (!body) return sendError(ctx, 400, provider.errorResponse(400, ctx));
+        ctx.body = body;
+        if (!provider.isAuthorized(ctx)) return sendError(ctx, 401, provider.errorResponse(401, ctx));
+        if (controls.status !== undefined) {
+          return sendError(ctx, controls.status, provider.errorResponse(controls.status, ctx));
+        }
+        return route.handle(ctx, match);
+      }
+    }
+    sendError(ctx, 404, unknownUrlError(method, url.pathname));
+  }
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) res.destroy();
+      else {
+        const message = error instanceof Error ? error.message : String(error);
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message, type: "server_error", param: null, code: null } }));
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      lifetime.abort();
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  return { url: `http://127.0.0.1:${port}`, port, requests, close };
+}
