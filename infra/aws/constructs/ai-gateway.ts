@@ -1,0 +1,184 @@
+import { Annotations, Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { RestApi } from "aws-cdk-lib/aws-apigateway";
+import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Queue } from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
+import { GatewayRestApi } from "./gateway-rest-api.ts";
+import { GatewayTables } from "./gateway-tables.ts";
+import { LogQueue } from "./log-queue.ts";
+import { upstreamEnvironment } from "./upstream-environment.ts";
+
+export interface AiGatewayProps {
+  /**
+   * The account id clients put in their URLs (`/v1/{account_id}/...`, `/client/v4/accounts/{account_id}/...`).
+   * @default the AWS account id the stack is deployed to
+   */
+  readonly accountId?: string;
+  /**
+   * Provider base URLs that replace the registry's defaults, keyed by provider slug
+   * (`{ "openai": "https://proxy.internal/v1" }` sets `UPSTREAM_OPENAI_URL` on the proxy).
+   * @default none
+   */
+  readonly upstreamOverrides?: Readonly<Record<string, string>>;
+  /** @default 256 (the proxy mostly waits on providers; memory-time is its cost) */
+  readonly proxyMemorySize?: number;
+  /** @default 512 */
+  readonly apiMemorySize?: number;
+  /** @default 512 */
+  readonly logWriterMemorySize?: number;
+  /** Retention of the functions' logs and the API access logs. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default "INFO" */
+  readonly logLevel?: PowertoolsLogLevel;
+  /** The REST API stage, which is the first path segment of every URL on AWS. @default "prod" */
+  readonly stageName?: string;
+  /** X-Ray tracing on the API stage and the functions. @default false */
+  readonly tracing?: boolean;
+  /** What happens to the tables when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * Create the API Gateway account role that access logging requires. Set false when the account already
+   * has one (API Gateway > Settings > CloudWatch log role ARN). @default true
+   */
+  readonly apiGatewayCloudWatchRole?: boolean;
+}
+
+/** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
+const LOG_WRITER_TIMEOUT = Duration.seconds(60);
+const LOG_BATCHING_WINDOW = Duration.seconds(1);
+
+/**
+ * The whole gateway: config and logs tables, the log queue and its dead-letter queue, the bootstrap admin
+ * token, the proxy, api and log-writer functions, and the REST API in front of them.
+ */
+export class AiGateway extends Construct {
+  readonly configTable: Table;
+  readonly logsTable: Table;
+  readonly logQueue: Queue;
+  readonly logDeadLetterQueue: Queue;
+  readonly adminTokenSecret: Secret;
+  readonly proxyFunction: NodejsFunction;
+  readonly apiFunction: NodejsFunction;
+  readonly logWriterFunction: NodejsFunction;
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: AiGatewayProps = {}) {
+    super(scope, id);
+    const accountId = props.accountId ?? Aws.ACCOUNT_ID;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const common = { logRetention, logLevel: props.logLevel ?? "INFO", tracing: props.tracing ?? false };
+
+    const upstream = upstreamEnvironment(props.upstreamOverrides);
+    if (upstream.unknownSlugs.length > 0) {
+      Annotations.of(this).addWarningV2(
+        "ai-gateway:unknownUpstreamSlug",
+        `upstreamOverrides: no provider named ${upstream.unknownSlugs.join(", ")} in shared/providers/registry.ts`,
+      );
+    }
+
+    const tables = new GatewayTables(this, "Tables", {
+      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.configTable = tables.configTable;
+    this.logsTable = tables.logsTable;
+
+    const logQueue = new LogQueue(this, "LogQueue", {
+      consumerTimeout: LOG_WRITER_TIMEOUT,
+      maxBatchingWindow: LOG_BATCHING_WINDOW,
+    });
+    this.logQueue = logQueue.queue;
+    this.logDeadLetterQueue = logQueue.deadLetterQueue;
+
+    // Only the first admin token lives here; the tokens created with it are stored in the config table.
+    this.adminTokenSecret = new Secret(this, "AdminToken", {
+      description: "AI gateway bootstrap admin API token (Authorization: Bearer <token>)",
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+
+    const proxy = new GatewayFunction(this, "Proxy", {
+      ...common,
+      entry: "functions/proxy/handler.ts",
+      serviceName: "ai-gateway-proxy",
+      description: "AI gateway proxy: streams provider responses back to the client",
+      // The Lambda maximum, matching the 15-minute limit of a streamed API Gateway integration: long
+      // generations (reasoning models, large outputs) must not be cut by the function.
+      timeout: Duration.minutes(15),
+      memorySize: props.proxyMemorySize ?? 256,
+      environment: {
+        ACCOUNT_ID: accountId,
+        CONFIG_TABLE_NAME: this.configTable.tableName,
+        LOGS_TABLE_NAME: this.logsTable.tableName,
+        LOG_QUEUE_URL: this.logQueue.queueUrl,
+        AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
+        ...upstream.variables,
+      },
+    });
+    this.proxyFunction = proxy.function;
+    // Read/write: the proxy creates the default gateway on first use. It never touches the logs table:
+    // its log events go through the queue.
+    this.configTable.grantReadWriteData(this.proxyFunction);
+    this.logQueue.grantSendMessages(this.proxyFunction);
+    this.adminTokenSecret.grantRead(this.proxyFunction);
+
+    const api = new GatewayFunction(this, "Api", {
+      ...common,
+      entry: "functions/api/handler.ts",
+      serviceName: "ai-gateway-api",
+      description: "AI gateway management API (gateways, tokens, keys, logs, analytics)",
+      // A buffered API Gateway integration gives up at 29 s; running longer would be wasted work.
+      timeout: Duration.seconds(29),
+      memorySize: props.apiMemorySize ?? 512,
+      environment: {
+        ACCOUNT_ID: accountId,
+        CONFIG_TABLE_NAME: this.configTable.tableName,
+        LOGS_TABLE_NAME: this.logsTable.tableName,
+        AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
+      },
+    });
+    this.apiFunction = api.function;
+    this.configTable.grantReadWriteData(this.apiFunction);
+    // Read/write: logs are listed and also updated (feedback, score, metadata) and deleted through the API.
+    this.logsTable.grantReadWriteData(this.apiFunction);
+    this.adminTokenSecret.grantRead(this.apiFunction);
+
+    const logWriter = new GatewayFunction(this, "LogWriter", {
+      ...common,
+      entry: "functions/log-writer/handler.ts",
+      serviceName: "ai-gateway-log-writer",
+      description: "AI gateway log writer: stores request logs and analytics from the log queue",
+      timeout: LOG_WRITER_TIMEOUT,
+      memorySize: props.logWriterMemorySize ?? 512,
+      environment: {
+        LOGS_TABLE_NAME: this.logsTable.tableName,
+        CONFIG_TABLE_NAME: this.configTable.tableName,
+      },
+    });
+    this.logWriterFunction = logWriter.function;
+    this.logsTable.grantReadWriteData(this.logWriterFunction);
+    // Read: per-gateway settings decide what is kept (collect logs, retention).
+    this.configTable.grantReadData(this.logWriterFunction);
+    this.logWriterFunction.addEventSource(
+      new SqsEventSource(this.logQueue, {
+        batchSize: 25,
+        // Up to 1 s of waiting to fill a batch: fewer invocations under load, logs still near real time.
+        maxBatchingWindow: LOG_BATCHING_WINDOW,
+        // A failed event is retried (and dead-lettered) alone instead of replaying the whole batch.
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    this.restApi = new GatewayRestApi(this, "RestApi", {
+      proxyFunction: this.proxyFunction,
+      apiFunction: this.apiFunction,
+      stageName: props.stageName ?? "prod",
+      accessLogRetention: logRetention,
+      tracing: common.tracing,
+      cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
+    }).restApi;
+  }
+}

@@ -1,0 +1,97 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Node } from "constructs";
+import type { AiGatewayProps } from "./constructs/ai-gateway.ts";
+import type { PowertoolsLogLevel } from "./constructs/gateway-function.ts";
+
+const LOG_LEVELS: readonly PowertoolsLogLevel[] = ["DEBUG", "INFO", "WARN", "ERROR"];
+
+/**
+ * Gateway settings from CDK context, so a deployer configures the stack without editing code:
+ * `cdk deploy -c upstreamOverrides='{"openai":"https://example.internal/v1"}' -c proxyMemorySize=512`,
+ * or the same keys under "context" in cdk.json. Values given with `-c` arrive as strings; cdk.json values
+ * keep their JSON types; both are accepted. An unusable value fails the synth with a message naming it.
+ */
+export function propsFromContext(node: Node): AiGatewayProps {
+  const read = (key: string): unknown => node.tryGetContext(key);
+  return {
+    accountId: optionalString(read("accountId"), "accountId"),
+    upstreamOverrides: optionalRecord(read("upstreamOverrides"), "upstreamOverrides"),
+    proxyMemorySize: optionalInteger(read("proxyMemorySize"), "proxyMemorySize"),
+    apiMemorySize: optionalInteger(read("apiMemorySize"), "apiMemorySize"),
+    logWriterMemorySize: optionalInteger(read("logWriterMemorySize"), "logWriterMemorySize"),
+    logRetention: optionalRetention(read("logRetentionDays")),
+    logLevel: optionalLogLevel(read("logLevel")),
+    stageName: optionalString(read("stageName"), "stageName"),
+    tracing: optionalBoolean(read("tracing"), "tracing"),
+    tableRemovalPolicy: optionalRemovalPolicy(read("tableRemovalPolicy")),
+    apiGatewayCloudWatchRole: optionalBoolean(read("apiGatewayCloudWatchRole"), "apiGatewayCloudWatchRole"),
+  };
+}
+
+function fail(key: string, expected: string, value: unknown): never {
+  throw new Error(`CDK context "${key}" must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") fail(key, "a non-empty string", value);
+  return value;
+}
+
+function optionalInteger(value: unknown, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === "string" ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isInteger(number) || number <= 0) {
+    fail(key, "a positive integer", value);
+  }
+  return number;
+}
+
+function optionalBoolean(value: unknown, key: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  fail(key, "true or false", value);
+}
+
+function optionalRecord(value: unknown, key: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown = value;
+  if (typeof value === "string") {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      fail(key, 'a JSON object such as {"openai":"https://..."}', value);
+    }
+  }
+  const isStringRecord =
+    typeof parsed === "object" &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((entry) => typeof entry === "string");
+  if (!isStringRecord) fail(key, "an object of provider slug to URL", value);
+  return parsed as Record<string, string>;
+}
+
+function optionalRetention(value: unknown): RetentionDays | undefined {
+  const days = optionalInteger(value, "logRetentionDays");
+  if (days === undefined) return undefined;
+  const known = Object.values(RetentionDays).filter((entry): entry is number => typeof entry === "number");
+  if (!known.includes(days)) fail("logRetentionDays", `one of ${known.join(", ")}`, value);
+  return days as RetentionDays;
+}
+
+function optionalLogLevel(value: unknown): PowertoolsLogLevel | undefined {
+  if (value === undefined) return undefined;
+  const level = typeof value === "string" ? value.toUpperCase() : value;
+  if (!LOG_LEVELS.includes(level as PowertoolsLogLevel)) fail("logLevel", LOG_LEVELS.join(", "), value);
+  return level as PowertoolsLogLevel;
+}
+
+function optionalRemovalPolicy(value: unknown): RemovalPolicy | undefined {
+  if (value === undefined) return undefined;
+  if (value === "retain") return RemovalPolicy.RETAIN;
+  if (value === "destroy") return RemovalPolicy.DESTROY;
+  fail("tableRemovalPolicy", '"retain" or "destroy"', value);
+}

@@ -1,0 +1,144 @@
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import { synthGateway } from "./synth-gateway.ts";
+
+const overrides = {
+  openai: "https://openai.mock.internal/v1",
+  "google-ai-studio": "https://gemini.mock.internal",
+};
+
+describe("Lambda functions", () => {
+  const { stack, template, logicalId, properties } = synthGateway({ upstreamOverrides: overrides });
+  const {
+    proxyFunction,
+    apiFunction,
+    logWriterFunction,
+    configTable,
+    logsTable,
+    logQueue,
+    adminTokenSecret,
+  } = stack.gateway;
+  const functions = [
+    ["proxy", proxyFunction, "ai-gateway-proxy"],
+    ["api", apiFunction, "ai-gateway-api"],
+    ["log-writer", logWriterFunction, "ai-gateway-log-writer"],
+  ] as const;
+  const environment = (fn: typeof proxyFunction) =>
+    (properties(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it("declares three functions", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 3);
+  });
+
+  it.each(functions)("%s runs nodejs22.x on arm64 with the exported `handler`", (_, fn) => {
+    expect(properties(fn)).toMatchObject({
+      Runtime: "nodejs22.x",
+      Architectures: ["arm64"],
+      // NodejsFunction bundles to index.mjs (ESM output); the export is `handler`.
+      Handler: "index.handler",
+    });
+  });
+
+  it.each(functions)("%s sets the Powertools and source-map environment", (_, fn, serviceName) => {
+    expect(environment(fn)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_LOG_LEVEL: "INFO",
+      NODE_OPTIONS: "--enable-source-maps",
+    });
+  });
+
+  it("gives the proxy 15 minutes (a streamed integration's limit) and 256 MB", () => {
+    expect(properties(proxyFunction)).toMatchObject({ Timeout: 900, MemorySize: 256 });
+  });
+
+  it("gives the api 29 s (a buffered integration's limit) and 512 MB", () => {
+    expect(properties(apiFunction)).toMatchObject({ Timeout: 29, MemorySize: 512 });
+  });
+
+  it("gives the log-writer 60 s and 512 MB", () => {
+    expect(properties(logWriterFunction)).toMatchObject({ Timeout: 60, MemorySize: 512 });
+  });
+
+  it("passes the proxy its account, tables, queue, secret and one variable per upstream override", () => {
+    expect(environment(proxyFunction)).toEqual({
+      POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
+      POWERTOOLS_LOG_LEVEL: "INFO",
+      POWERTOOLS_METRICS_NAMESPACE: "AiGateway",
+      NODE_OPTIONS: "--enable-source-maps",
+      ACCOUNT_ID: { Ref: "AWS::AccountId" },
+      CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
+      LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+      LOG_QUEUE_URL: { Ref: logicalId(logQueue) },
+      AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
+      UPSTREAM_OPENAI_URL: "https://openai.mock.internal/v1",
+      UPSTREAM_GOOGLE_AI_STUDIO_URL: "https://gemini.mock.internal",
+    });
+  });
+
+  it("passes the api its account, tables and secret", () => {
+    const variables = environment(apiFunction);
+    expect(variables).toMatchObject({
+      ACCOUNT_ID: { Ref: "AWS::AccountId" },
+      CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
+      LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+      AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
+    });
+    expect(Object.keys(variables).filter((name) => name.startsWith("UPSTREAM_"))).toEqual([]);
+  });
+
+  it("passes the log-writer its tables only", () => {
+    const variables = environment(logWriterFunction);
+    expect(variables).toMatchObject({
+      CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
+      LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+    });
+    expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
+    expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
+  });
+
+  it.each(functions)("%s logs to its own log group, kept one month by default", (_, fn) => {
+    const logGroup = (properties(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const logGroups = template.findResources("AWS::Logs::LogGroup") as Record<
+      string,
+      { Properties: { RetentionInDays: number } }
+    >;
+    expect(logGroups[logGroup]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it("takes the account id, memory sizes, log level and log retention from props", () => {
+    const custom = synthGateway({
+      accountId: "0123456789abcdef",
+      proxyMemorySize: 512,
+      apiMemorySize: 1024,
+      logWriterMemorySize: 256,
+      logLevel: "DEBUG",
+      logRetention: RetentionDays.ONE_WEEK,
+    });
+    const gateway = custom.stack.gateway;
+    expect(custom.properties(gateway.proxyFunction)).toMatchObject({
+      MemorySize: 512,
+      Environment: { Variables: { ACCOUNT_ID: "0123456789abcdef", POWERTOOLS_LOG_LEVEL: "DEBUG" } },
+    });
+    expect(custom.properties(gateway.apiFunction)).toMatchObject({
+      MemorySize: 1024,
+      Environment: { Variables: { ACCOUNT_ID: "0123456789abcdef" } },
+    });
+    expect(custom.properties(gateway.logWriterFunction)).toMatchObject({ MemorySize: 256 });
+    const retentions = Object.values(
+      custom.template.findResources("AWS::Logs::LogGroup") as Record<
+        string,
+        { Properties: { RetentionInDays: number } }
+      >,
+    ).map((logGroup) => logGroup.Properties.RetentionInDays);
+    // Three function log groups and the API access log group.
+    expect(retentions).toEqual([7, 7, 7, 7]);
+  });
+
+  it("enables active X-Ray tracing on the functions only when asked", () => {
+    expect(properties(proxyFunction)).not.toHaveProperty("TracingConfig");
+    const traced = synthGateway({ tracing: true });
+    for (const fn of [traced.stack.gateway.proxyFunction, traced.stack.gateway.logWriterFunction]) {
+      expect(traced.properties(fn).TracingConfig).toEqual({ Mode: "Active" });
+    }
+  });
+});

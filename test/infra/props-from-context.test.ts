@@ -1,0 +1,73 @@
+import { App, RemovalPolicy } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import { propsFromContext } from "../../infra/aws/props-from-context.ts";
+import { assemblyDirectory } from "./synth-gateway.ts";
+
+// An App makes its output directory when constructed: give it one that is cleaned up.
+const fromContext = (context: Record<string, unknown>) =>
+  propsFromContext(new App({ outdir: assemblyDirectory(), context }).node);
+
+describe("gateway settings from CDK context", () => {
+  it("leaves every setting to its default when no context is given", () => {
+    expect(Object.values(fromContext({})).filter((value) => value !== undefined)).toEqual([]);
+  });
+
+  it("reads strings as `cdk -c key=value` gives them", () => {
+    expect(
+      fromContext({
+        accountId: "acct-1",
+        upstreamOverrides: '{"openai":"https://openai.internal/v1"}',
+        proxyMemorySize: "512",
+        apiMemorySize: "1024",
+        logWriterMemorySize: "256",
+        logRetentionDays: "7",
+        logLevel: "debug",
+        stageName: "v2",
+        tracing: "true",
+        tableRemovalPolicy: "destroy",
+        apiGatewayCloudWatchRole: "false",
+      }),
+    ).toEqual({
+      accountId: "acct-1",
+      upstreamOverrides: { openai: "https://openai.internal/v1" },
+      proxyMemorySize: 512,
+      apiMemorySize: 1024,
+      logWriterMemorySize: 256,
+      logRetention: RetentionDays.ONE_WEEK,
+      logLevel: "DEBUG",
+      stageName: "v2",
+      tracing: true,
+      tableRemovalPolicy: RemovalPolicy.DESTROY,
+      apiGatewayCloudWatchRole: false,
+    });
+  });
+
+  it("reads JSON values as cdk.json gives them", () => {
+    expect(
+      fromContext({
+        upstreamOverrides: { groq: "https://groq.internal" },
+        proxyMemorySize: 384,
+        tracing: false,
+      }),
+    ).toMatchObject({
+      upstreamOverrides: { groq: "https://groq.internal" },
+      proxyMemorySize: 384,
+      tracing: false,
+    });
+  });
+
+  it("fails with a message naming the bad setting", () => {
+    expect(() => fromContext({ proxyMemorySize: "lots" })).toThrow(
+      /"proxyMemorySize" must be a positive integer/,
+    );
+    expect(() => fromContext({ upstreamOverrides: "{not json" })).toThrow(
+      /"upstreamOverrides" must be a JSON/,
+    );
+    expect(() => fromContext({ upstreamOverrides: '{"openai":1}' })).toThrow(/"upstreamOverrides"/);
+    expect(() => fromContext({ logRetentionDays: "10" })).toThrow(/"logRetentionDays" must be one of/);
+    expect(() => fromContext({ logLevel: "LOUD" })).toThrow(/"logLevel"/);
+    expect(() => fromContext({ tracing: "yes" })).toThrow(/"tracing" must be true or false/);
+    expect(() => fromContext({ tableRemovalPolicy: "keep" })).toThrow(/"tableRemovalPolicy"/);
+  });
+});

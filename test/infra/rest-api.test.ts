@@ -1,0 +1,136 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { synthGateway } from "./synth-gateway.ts";
+
+interface MethodProperties {
+  HttpMethod: string;
+  ResourceId: { Ref: string };
+  Integration: Record<string, unknown> & { Uri: unknown };
+}
+
+describe("REST API", () => {
+  const { stack, template, logicalId } = synthGateway();
+  const { proxyFunction, apiFunction, restApi } = stack.gateway;
+
+  const resources = template.findResources("AWS::ApiGateway::Resource") as Record<
+    string,
+    { Properties: { PathPart: string; ParentId: { Ref?: string; "Fn::GetAtt"?: string[] } } }
+  >;
+  /** The full path of an API Gateway resource, rebuilt from its PathPart and parents. */
+  const pathOf = (resourceLogicalId: string): string => {
+    const resource = resources[resourceLogicalId];
+    if (!resource) return "";
+    const parent = resource.Properties.ParentId.Ref;
+    return `${parent ? pathOf(parent) : ""}/${resource.Properties.PathPart}`;
+  };
+  const methods = Object.values(
+    template.findResources("AWS::ApiGateway::Method") as Record<string, { Properties: MethodProperties }>,
+  ).map((method) => method.Properties);
+  const methodAt = (path: string): MethodProperties => {
+    const method = methods.find((candidate) => pathOf(candidate.ResourceId.Ref) === path);
+    if (!method)
+      throw new Error(`no method at ${path}; have ${methods.map((m) => pathOf(m.ResourceId.Ref))}`);
+    return method;
+  };
+  const targets = (method: MethodProperties, fn: typeof proxyFunction): boolean =>
+    JSON.stringify(method.Integration.Uri).includes(`"${logicalId(fn)}"`);
+
+  it("is a REGIONAL REST API that treats every media type as binary", () => {
+    template.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+    template.hasResourceProperties("AWS::ApiGateway::RestApi", {
+      EndpointConfiguration: { Types: ["REGIONAL"] },
+      BinaryMediaTypes: ["*/*"],
+    });
+  });
+
+  it("serves exactly the three greedy routes, for any method", () => {
+    expect(methods.map((method) => `${method.HttpMethod} ${pathOf(method.ResourceId.Ref)}`).sort()).toEqual([
+      "ANY /client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
+      "ANY /client/v4/accounts/{account_id}/ai/{proxy+}",
+      "ANY /v1/{proxy+}",
+    ]);
+  });
+
+  it.each(["/v1/{proxy+}", "/client/v4/accounts/{account_id}/ai/{proxy+}"])(
+    "streams %s from the proxy, with a 15-minute integration timeout",
+    (path) => {
+      const method = methodAt(path);
+      expect(targets(method, proxyFunction)).toBe(true);
+      expect(method.Integration).toMatchObject({
+        Type: "AWS_PROXY",
+        ResponseTransferMode: "STREAM",
+        TimeoutInMillis: 15 * 60 * 1000,
+      });
+      // Streaming goes through Lambda's InvokeWithResponseStream API.
+      expect(JSON.stringify(method.Integration.Uri)).toContain("/response-streaming-invocations");
+    },
+  );
+
+  it("sends the management API to the api function, buffered", () => {
+    const method = methodAt("/client/v4/accounts/{account_id}/ai-gateway/{proxy+}");
+    expect(targets(method, apiFunction)).toBe(true);
+    expect(method.Integration.Type).toBe("AWS_PROXY");
+    expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
+    expect(method.Integration).not.toHaveProperty("TimeoutInMillis");
+    expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
+  });
+
+  it("deploys a `prod` stage with JSON access logs kept one month, without tracing", () => {
+    template.resourceCountIs("AWS::ApiGateway::Stage", 1);
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "prod",
+      TracingEnabled: false,
+      AccessLogSetting: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.serializedJson(
+          Match.objectLike({ requestId: "$context.requestId", status: "$context.status" }),
+        ),
+      },
+    });
+    const stage = Object.values(
+      template.findResources("AWS::ApiGateway::Stage") as Record<
+        string,
+        { Properties: { AccessLogSetting: { DestinationArn: unknown } } }
+      >,
+    )[0];
+    const logGroups = template.findResources("AWS::Logs::LogGroup", { Properties: { RetentionInDays: 30 } });
+    const accessLogGroup = Object.keys(logGroups).find((id) =>
+      JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn).includes(`"${id}"`),
+    );
+    expect(accessLogGroup).toBeDefined();
+  });
+
+  it("creates the account's API Gateway CloudWatch role (required for access logs) and retains it", () => {
+    template.hasResource("AWS::ApiGateway::Account", { DeletionPolicy: "Retain" });
+    const without = synthGateway({ apiGatewayCloudWatchRole: false });
+    without.template.resourceCountIs("AWS::ApiGateway::Account", 0);
+  });
+
+  it("names the stage and enables tracing from props", () => {
+    const custom = synthGateway({ stageName: "v2", tracing: true });
+    custom.template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "v2",
+      TracingEnabled: true,
+    });
+  });
+
+  it("outputs the base URL, the admin token secret, the tables and the queues", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([
+      "AdminTokenSecretArn",
+      "BaseUrl",
+      "ConfigTableName",
+      "LogDeadLetterQueueName",
+      "LogQueueName",
+      "LogsTableName",
+    ]);
+    expect(outputs.BaseUrl?.Value).toEqual(stack.resolve(restApi.url));
+    expect(JSON.stringify(outputs.BaseUrl?.Value)).toContain(".execute-api.");
+    template.hasOutput("AdminTokenSecretArn", { Value: { Ref: logicalId(stack.gateway.adminTokenSecret) } });
+    template.hasOutput("ConfigTableName", { Value: { Ref: logicalId(stack.gateway.configTable) } });
+    template.hasOutput("LogsTableName", { Value: { Ref: logicalId(stack.gateway.logsTable) } });
+    template.hasOutput("LogQueueName", {
+      Value: { "Fn::GetAtt": [logicalId(stack.gateway.logQueue), "QueueName"] },
+    });
+  });
+});
