@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
+import { decodeEventStream, MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
@@ -145,5 +145,71 @@ describe("provider-native passthrough with the official SDKs", () => {
 
     const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
     expect(log).toMatchObject({ success: true, tokens_out: MOCK_USAGE.anthropic.output });
+  });
+
+  it("passes a Gemini SSE stream through and logs its usage", async () => {
+    const response = await fetch(
+      `${t.providerUrl("google-ai-studio")}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`,
+      {
+        method: "POST",
+        headers: { ...t.gatewayAuth, "x-goog-api-key": "goog-test", "content-type": "application/json" },
+        body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] }),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const text = await response.text();
+    expect(text).toContain("data: ");
+    expect(t.mock.requests.at(-1)?.query).toBe("alt=sse");
+
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "google-ai-studio",
+      model: "gemini-2.5-flash",
+      tokens_in: MOCK_USAGE["google-ai-studio"].input,
+      tokens_out: MOCK_USAGE["google-ai-studio"].output,
+    });
+  });
+
+  it("passes Bedrock's binary event stream through byte for byte and logs its usage", async () => {
+    const response = await fetch(
+      `${t.providerUrl("aws-bedrock")}/bedrock-runtime/us-east-1/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream`,
+      {
+        method: "POST",
+        headers: {
+          ...t.gatewayAuth,
+          authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1/bedrock/aws4_request",
+          "x-amz-date": "20261125T000000Z",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hi" }] }] }),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/vnd.amazon.eventstream");
+    const events = decodeEventStream(new Uint8Array(await response.arrayBuffer()));
+    expect(events.map((event) => event.eventType)).toContain("metadata");
+    // Client-side SigV4 headers reach AWS untouched.
+    expect(t.mock.requests.at(-1)?.headers["x-amz-date"]).toBe("20261125T000000Z");
+    expect(t.mock.requests.at(-1)?.path).toBe(
+      "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream",
+    );
+
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "aws-bedrock",
+      model: "anthropic.claude-3-haiku-20240307-v1:0",
+      tokens_in: MOCK_USAGE["aws-bedrock"].input,
+      tokens_out: MOCK_USAGE["aws-bedrock"].output,
+    });
+  });
+
+  it("keeps the gateway token away from the provider", async () => {
+    await openai().chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const headers = t.mock.requests.at(-1)?.headers ?? {};
+    expect(Object.keys(headers).filter((name) => name.startsWith("cf-aig-"))).toEqual([]);
   });
 });
