@@ -101,8 +101,8 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore on %s", (e
     });
     await store.put(event);
     const stored = await store.getBody("acct", "gw", event.id, "request");
-    expect(stored && stored.length).toBeGreaterThan(0);
-    expect(stored && stored.length).toBeLessThan(big.byteLength);
+    expect(stored?.length).toBeGreaterThan(0);
+    expect(stored?.length).toBeLessThan(big.byteLength);
     expect(big.toString().startsWith(stored ?? "x")).toBe(true);
     expect(await store.get("acct", "gw", event.id)).toMatchObject({
       request_size: big.byteLength,
