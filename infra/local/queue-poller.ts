@@ -33,10 +33,16 @@ export class QueuePoller {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, then drains what is already queued (for up to `drainMs`): the embedded queue lives in
+   * memory, so a log event still queued at Ctrl-C would otherwise be lost.
+   */
+  async stop(drainMs = 5_000): Promise<void> {
     this.running = false;
     this.abort.abort();
     await this.loop;
+    const deadline = Date.now() + drainMs;
+    while (Date.now() < deadline && (await this.pollOnce(0).catch(() => 0)) > 0) {}
   }
 
   private async run(): Promise<void> {
@@ -52,15 +58,15 @@ export class QueuePoller {
   }
 
   /** One receive-invoke-delete round; returns how many messages it saw. */
-  async pollOnce(): Promise<number> {
+  async pollOnce(waitSeconds = 1): Promise<number> {
     const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
+        WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ["All"],
       }),
-      { abortSignal: this.abort.signal },
+      waitSeconds > 0 ? { abortSignal: this.abort.signal } : {},
     );
     if (Messages.length === 0) return 0;
 

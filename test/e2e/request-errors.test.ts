@@ -17,7 +17,7 @@ afterAll(async () => {
 
 async function call(
   path: string,
-  init: { headers?: Record<string, string>; body?: string | Uint8Array } = {},
+  init: { headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> } = {},
 ) {
   const response = await fetch(`${t.gateway.url}${path}`, {
     method: "POST",
