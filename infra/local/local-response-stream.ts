@@ -46,7 +46,13 @@ export class LocalResponseStream extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    if (this.preludeBuffer) this.writeHead({ statusCode: 200 });
+    if (this.preludeBuffer) {
+      // No prelude was written: what the handler wrote is the body of a plain 200.
+      const body = this.preludeBuffer;
+      this.preludeBuffer = null;
+      this.writeHead({ statusCode: 200 });
+      this.res.write(body);
+    }
     this.res.end(() => callback());
   }
 

@@ -46,12 +46,15 @@ export function parseMetadata(raw: string | null): LogMetadata | null {
   return kept.length > 0 ? (Object.fromEntries(kept) as LogMetadata) : null;
 }
 
+/** setTimeout's largest delay; anything above would silently fire after 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function parseTimeout(raw: string | null): number | null {
   if (raw === null) return null;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
+  const value = /^[1-9]\d*$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!(value <= MAX_TIMEOUT_MS)) {
     throw GatewayError.badRequest(
-      `Invalid cf-aig-request-timeout header "${raw}": expected a positive number of milliseconds`,
+      `Invalid cf-aig-request-timeout header "${raw}": expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
     );
   }
   return value;

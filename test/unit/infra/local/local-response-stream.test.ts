@@ -1,0 +1,148 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { installLambdaGlobals, PRELUDE_DELIMITER } from "../../../../infra/local/lambda-globals.ts";
+import { LocalResponseStream } from "../../../../infra/local/local-response-stream.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let server: Server | undefined;
+
+/** An HTTP server on a loopback port whose handler writes through a LocalResponseStream, as the local front does. */
+async function serve(handler: (stream: LocalResponseStream) => Promise<void> | void): Promise<string> {
+  server = createServer((_req, res) => {
+    installLambdaGlobals();
+    void handler(new LocalResponseStream(res));
+  });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  const current = server;
+  server = undefined;
+  if (!current) return;
+  current.closeAllConnections();
+  await new Promise((resolve) => current.close(resolve));
+});
+
+describe("LocalResponseStream", () => {
+  it("sends the prelude's status, headers and cookies, then streams the body chunk by chunk", async () => {
+    const events: string[] = [];
+    const url = await serve(async (stream) => {
+      const out = awslambda.HttpResponseStream.from(stream, {
+        statusCode: 201,
+        headers: { "x-a": "1", "content-type": "text/plain" },
+        cookies: ["a=b"],
+      });
+      for (const chunk of ["one,", "two,"]) {
+        out.write(chunk);
+        await sleep(50);
+      }
+      events.push("last chunk written");
+      out.end("three");
+    });
+
+    const response = await fetch(url);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    events.push("first chunk received");
+    let body = Buffer.from(first.value ?? []).toString();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      body += Buffer.from(next.value).toString();
+    }
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get("x-a")).toBe("1");
+    expect(response.headers.getSetCookie()).toEqual(["a=b"]);
+    expect(body).toBe("one,two,three");
+    expect(events).toEqual(["first chunk received", "last chunk written"]);
+  });
+
+  it("parses a prelude split across writes, delimiter included", async () => {
+    const prelude = Buffer.from(JSON.stringify({ statusCode: 202, headers: { "x-split": "yes" } }));
+    const whole = Buffer.concat([prelude, PRELUDE_DELIMITER, Buffer.from("body")]);
+    const url = await serve(async (stream) => {
+      stream.write(whole.subarray(0, 10));
+      await sleep(10);
+      stream.write(whole.subarray(10, prelude.byteLength + 3));
+      await sleep(10);
+      stream.end(whole.subarray(prelude.byteLength + 3));
+    });
+
+    const response = await fetch(url);
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get("x-split")).toBe("yes");
+    expect(await response.text()).toBe("body");
+  });
+
+  it("answers 200 with an empty body when the handler ends without a prelude", async () => {
+    const url = await serve((stream) => {
+      stream.end();
+    });
+
+    const response = await fetch(url);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  it("sends what a handler wrote without a prelude as the body of a 200", async () => {
+    const url = await serve((stream) => {
+      stream.write("hello without prelude");
+      stream.end();
+    });
+
+    const response = await fetch(url);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("hello without prelude");
+  });
+
+  it("defaults the status to 200 when the prelude names none", async () => {
+    const url = await serve((stream) => {
+      stream.end(Buffer.concat([Buffer.from("{}"), PRELUDE_DELIMITER, Buffer.from("ok")]));
+    });
+
+    const response = await fetch(url);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("ok");
+  });
+
+  it("cuts the client connection when the handler destroys the stream with an error", async () => {
+    const url = await serve(async (stream) => {
+      stream.on("error", () => {});
+      const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200 });
+      out.write("partial");
+      await sleep(20);
+      out.destroy(new Error("provider cut the stream"));
+    });
+
+    const response = await fetch(url);
+
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it("destroys the stream when the client leaves before the end", async () => {
+    let closed: (stream: LocalResponseStream) => void = () => {};
+    const serverSaw = new Promise<LocalResponseStream>((resolve) => {
+      closed = resolve;
+    });
+    const url = await serve((stream) => {
+      stream.on("close", () => closed(stream));
+      awslambda.HttpResponseStream.from(stream, { statusCode: 200 }).write("first");
+    });
+    const controller = new AbortController();
+    const response = await fetch(url, { signal: controller.signal });
+    await (response.body as ReadableStream<Uint8Array>).getReader().read();
+
+    controller.abort();
+    const stream = await serverSaw;
+
+    expect(stream.destroyed).toBe(true);
+    expect(stream.writableFinished).toBe(false);
+  });
+});
