@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   payloadTooLarge: 7004,
   upstreamUnavailable: 7009,
   upstreamTimeout: 7010,
+  untrustedUpstream: 7011,
+  unknownKeyAlias: 2040,
   internal: 7000,
 } as const;
 
