@@ -1,14 +1,19 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { AiGateway, type AiGatewayProps } from "./constructs/ai-gateway.ts";
+import { acknowledgeNagFindings } from "./nag-suppressions.ts";
 
 /**
  * Stack settings plus everything the AiGateway construct accepts: accountId, upstreamOverrides, the memory
- * sizes, logRetention, logLevel, stageName, tracing, tableRemovalPolicy, apiGatewayCloudWatchRole.
+ * sizes, logRetention, logLevel, stageName, tracing, tableRemovalPolicy, apiGatewayCloudWatchRole,
+ * trustedUpstreamHosts, allowBedrockWithLambdaRole, webAclArn.
  */
 export interface GatewayStackProps extends StackProps, AiGatewayProps {}
 
-/** Wiring only: one AiGateway and the outputs a deployer needs to use it. */
+/**
+ * Wiring only: one AiGateway, the outputs a deployer needs to use it, and the cdk-nag findings the stack
+ * accepts, each with its reason (nag-suppressions.ts).
+ */
 export class GatewayStack extends Stack {
   readonly gateway: AiGateway;
 
@@ -18,6 +23,7 @@ export class GatewayStack extends Stack {
       ...props,
     });
     this.gateway = new AiGateway(this, "AiGateway", props);
+    acknowledgeNagFindings(this.gateway);
 
     new CfnOutput(this, "BaseUrl", {
       description:
@@ -32,5 +38,9 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, "LogsTableName", { value: this.gateway.logsTable.tableName });
     new CfnOutput(this, "LogQueueName", { value: this.gateway.logQueue.queueName });
     new CfnOutput(this, "LogDeadLetterQueueName", { value: this.gateway.logDeadLetterQueue.queueName });
+    new CfnOutput(this, "ProviderKeysKeyArn", {
+      description: "KMS key that encrypts the stored provider keys (retained when the stack is deleted)",
+      value: this.gateway.providerKeysKey.keyArn,
+    });
   }
 }

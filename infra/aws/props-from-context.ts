@@ -26,6 +26,12 @@ export function propsFromContext(node: Node): AiGatewayProps {
     tracing: optionalBoolean(read("tracing"), "tracing"),
     tableRemovalPolicy: optionalRemovalPolicy(read("tableRemovalPolicy")),
     apiGatewayCloudWatchRole: optionalBoolean(read("apiGatewayCloudWatchRole"), "apiGatewayCloudWatchRole"),
+    trustedUpstreamHosts: optionalStringList(read("trustedUpstreamHosts"), "trustedUpstreamHosts"),
+    allowBedrockWithLambdaRole: optionalBoolean(
+      read("allowBedrockWithLambdaRole"),
+      "allowBedrockWithLambdaRole",
+    ),
+    webAclArn: optionalString(read("webAclArn"), "webAclArn"),
   };
 }
 
@@ -72,6 +78,31 @@ function optionalRecord(value: unknown, key: string): Record<string, string> | u
     Object.values(parsed).every((entry) => typeof entry === "string");
   if (!isStringRecord) fail(key, "an object of provider slug to URL", value);
   return parsed as Record<string, string>;
+}
+
+/**
+ * A list of strings: a JSON array (cdk.json, or `-c key='["a","b"]'`) or a comma-separated string
+ * (`-c key=a,b`). An empty string is an empty list. Entries are trimmed; empty entries are refused.
+ */
+function optionalStringList(value: unknown, key: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  let list: unknown = value;
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (text.startsWith("[")) {
+      try {
+        list = JSON.parse(text);
+      } catch {
+        fail(key, 'a JSON array of strings such as ["a.internal","b.internal"]', value);
+      }
+    } else {
+      list = text === "" ? [] : text.split(",");
+    }
+  }
+  if (!Array.isArray(list) || !list.every((entry) => typeof entry === "string" && entry.trim() !== "")) {
+    fail(key, 'a comma-separated list or a JSON array of non-empty strings such as ["a.internal"]', value);
+  }
+  return (list as string[]).map((entry) => entry.trim());
 }
 
 function optionalRetention(value: unknown): RetentionDays | undefined {

@@ -8,7 +8,10 @@ const overrides = {
 };
 
 describe("Lambda functions", () => {
-  const { stack, template, logicalId, properties } = synthGateway({ upstreamOverrides: overrides });
+  const { stack, template, logicalId, properties } = synthGateway({
+    upstreamOverrides: overrides,
+    trustedUpstreamHosts: ["llm.corp.internal", "10.0.0.12"],
+  });
   const {
     proxyFunction,
     apiFunction,
@@ -17,6 +20,7 @@ describe("Lambda functions", () => {
     logsTable,
     logQueue,
     adminTokenSecret,
+    providerKeysKey,
   } = stack.gateway;
   const functions = [
     ["proxy", proxyFunction, "ai-gateway-proxy"],
@@ -59,7 +63,7 @@ describe("Lambda functions", () => {
     expect(properties(logWriterFunction)).toMatchObject({ Timeout: 60, MemorySize: 512 });
   });
 
-  it("passes the proxy its account, tables, queue, secret and one variable per upstream override", () => {
+  it("passes the proxy its account, tables, queue, secret, KMS key, trusted hosts and one variable per upstream override", () => {
     expect(environment(proxyFunction)).toEqual({
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
@@ -70,20 +74,24 @@ describe("Lambda functions", () => {
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
       LOG_QUEUE_URL: { Ref: logicalId(logQueue) },
       AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
+      PROVIDER_KEYS_KMS_KEY_ID: { "Fn::GetAtt": [logicalId(providerKeysKey), "Arn"] },
+      TRUSTED_UPSTREAM_HOSTS: "llm.corp.internal,10.0.0.12",
       UPSTREAM_OPENAI_URL: "https://openai.mock.internal/v1",
       UPSTREAM_GOOGLE_AI_STUDIO_URL: "https://gemini.mock.internal",
     });
   });
 
-  it("passes the api its account, tables and secret", () => {
+  it("passes the api its account, tables, secret and KMS key", () => {
     const variables = environment(apiFunction);
     expect(variables).toMatchObject({
       ACCOUNT_ID: { Ref: "AWS::AccountId" },
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
       AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
+      PROVIDER_KEYS_KMS_KEY_ID: { "Fn::GetAtt": [logicalId(providerKeysKey), "Arn"] },
     });
     expect(Object.keys(variables).filter((name) => name.startsWith("UPSTREAM_"))).toEqual([]);
+    expect(variables).not.toHaveProperty("TRUSTED_UPSTREAM_HOSTS");
   });
 
   it("passes the log-writer its tables only", () => {
@@ -94,6 +102,7 @@ describe("Lambda functions", () => {
     });
     expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
     expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
+    expect(variables).not.toHaveProperty("PROVIDER_KEYS_KMS_KEY_ID");
   });
 
   it.each(functions)("%s logs to its own log group, kept one month by default", (_, fn) => {
@@ -130,8 +139,8 @@ describe("Lambda functions", () => {
         { Properties: { RetentionInDays: number } }
       >,
     ).map((logGroup) => logGroup.Properties.RetentionInDays);
-    // Three function log groups and the API access log group.
-    expect(retentions).toEqual([7, 7, 7, 7]);
+    // Three function log groups and the API's access and execution log groups.
+    expect(retentions).toEqual([7, 7, 7, 7, 7]);
   });
 
   it("enables active X-Ray tracing on the functions only when asked", () => {

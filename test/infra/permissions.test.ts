@@ -10,7 +10,7 @@ const DYNAMODB_WRITES = [
 ];
 
 describe("IAM permissions (least privilege)", () => {
-  const { stack, template, logicalId } = synthGateway();
+  const { stack, template, logicalId, properties } = synthGateway();
   const {
     proxyFunction,
     apiFunction,
@@ -30,6 +30,31 @@ describe("IAM permissions (least privilege)", () => {
       .filter((statement) => statement.resource.includes(`"${resourceLogicalId}"`))
       .flatMap((statement) => statement.actions);
 
+  it.each([
+    ["proxy", proxyFunction],
+    ["api", apiFunction],
+    ["log-writer", logWriterFunction],
+  ])("%s has its own role, with no managed policy, that writes to its own log group only", (_, fn) => {
+    if (!fn.role) throw new Error("no role");
+    const role = properties(fn.role);
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        { Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } },
+      ],
+    });
+    const logGrants = statementsOf(fn).filter((statement) =>
+      statement.actions.some((action) => action.startsWith("logs:")),
+    );
+    const ownLogGroup = (properties(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(logGrants).toEqual([
+      {
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resource: JSON.stringify({ "Fn::GetAtt": [ownLogGroup, "Arn"] }),
+      },
+    ]);
+  });
+
   it("lets the proxy send to the log queue", () => {
     expect(actionsOn(proxyFunction, logicalId(logQueue))).toContain("sqs:SendMessage");
     expect(actionsOn(proxyFunction, logicalId(logQueue))).not.toContain("sqs:ReceiveMessage");
@@ -39,7 +64,7 @@ describe("IAM permissions (least privilege)", () => {
     expect(actionsOn(proxyFunction, logicalId(logsTable))).toEqual([]);
   });
 
-  it("lets the proxy read and write the config table (it creates the default gateway)", () => {
+  it("lets the proxy read and write the config table (default gateway; tokens, provider keys, custom providers)", () => {
     expect(actionsOn(proxyFunction, logicalId(configTable))).toEqual(
       expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", ...DYNAMODB_WRITES]),
     );

@@ -27,6 +27,9 @@ describe("gateway settings from CDK context", () => {
         tracing: "true",
         tableRemovalPolicy: "destroy",
         apiGatewayCloudWatchRole: "false",
+        trustedUpstreamHosts: "llm.corp.internal, 10.0.0.12",
+        allowBedrockWithLambdaRole: "false",
+        webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/1",
       }),
     ).toEqual({
       accountId: "acct-1",
@@ -40,7 +43,22 @@ describe("gateway settings from CDK context", () => {
       tracing: true,
       tableRemovalPolicy: RemovalPolicy.DESTROY,
       apiGatewayCloudWatchRole: false,
+      trustedUpstreamHosts: ["llm.corp.internal", "10.0.0.12"],
+      allowBedrockWithLambdaRole: false,
+      webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/1",
     });
+  });
+
+  it("reads trustedUpstreamHosts as a comma-separated list, a JSON array string, or an array", () => {
+    expect(fromContext({ trustedUpstreamHosts: "a.internal" }).trustedUpstreamHosts).toEqual(["a.internal"]);
+    expect(fromContext({ trustedUpstreamHosts: '["a.internal", "10.0.0.1"]' }).trustedUpstreamHosts).toEqual([
+      "a.internal",
+      "10.0.0.1",
+    ]);
+    expect(
+      fromContext({ trustedUpstreamHosts: ["a.internal", " b.internal "] }).trustedUpstreamHosts,
+    ).toEqual(["a.internal", "b.internal"]);
+    expect(fromContext({ trustedUpstreamHosts: "" }).trustedUpstreamHosts).toEqual([]);
   });
 
   it("reads JSON values as cdk.json gives them", () => {
@@ -49,8 +67,10 @@ describe("gateway settings from CDK context", () => {
         upstreamOverrides: { groq: "https://groq.internal" },
         proxyMemorySize: 384,
         tracing: false,
+        allowBedrockWithLambdaRole: true,
       }),
     ).toMatchObject({
+      allowBedrockWithLambdaRole: true,
       upstreamOverrides: { groq: "https://groq.internal" },
       proxyMemorySize: 384,
       tracing: false,
@@ -69,5 +89,14 @@ describe("gateway settings from CDK context", () => {
     expect(() => fromContext({ logLevel: "LOUD" })).toThrow(/"logLevel"/);
     expect(() => fromContext({ tracing: "yes" })).toThrow(/"tracing" must be true or false/);
     expect(() => fromContext({ tableRemovalPolicy: "keep" })).toThrow(/"tableRemovalPolicy"/);
+    expect(() => fromContext({ trustedUpstreamHosts: "a.internal,,b.internal" })).toThrow(
+      /"trustedUpstreamHosts" must be a comma-separated list or a JSON array/,
+    );
+    expect(() => fromContext({ trustedUpstreamHosts: '["a.internal"' })).toThrow(/"trustedUpstreamHosts"/);
+    expect(() => fromContext({ trustedUpstreamHosts: [1] })).toThrow(/"trustedUpstreamHosts"/);
+    expect(() => fromContext({ allowBedrockWithLambdaRole: "no" })).toThrow(
+      /"allowBedrockWithLambdaRole" must be true or false/,
+    );
+    expect(() => fromContext({ webAclArn: "" })).toThrow(/"webAclArn" must be a non-empty string/);
   });
 });

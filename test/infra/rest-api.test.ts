@@ -100,6 +100,56 @@ describe("REST API", () => {
     expect(accessLogGroup).toBeDefined();
   });
 
+  it("logs execution errors for every method, without request or response data, kept one month", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      MethodSettings: [
+        { HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "ERROR", DataTraceEnabled: false },
+      ],
+    });
+    // API Gateway's own log group name, created by the stack (with retention) before the stage uses it.
+    const executionLogGroup = stack.gateway.node
+      .findAll()
+      .find((construct) => construct.node.id === "ExecutionLogs");
+    if (!executionLogGroup) throw new Error("no execution log group");
+    const executionLogGroupId = logicalId(executionLogGroup);
+    template.hasResource("AWS::Logs::LogGroup", {
+      Properties: {
+        LogGroupName: {
+          "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: logicalId(restApi) }, "/prod"]],
+        },
+        RetentionInDays: 30,
+      },
+      DeletionPolicy: "Delete",
+    });
+    const stages = template.findResources("AWS::ApiGateway::Stage") as Record<
+      string,
+      { DependsOn?: string[] }
+    >;
+    expect(Object.values(stages)[0]?.DependsOn).toContain(executionLogGroupId);
+  });
+
+  it("associates the stage with a WAF web ACL only when webAclArn is given", () => {
+    template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 0);
+    const webAclArn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/0123abcd";
+    const withWaf = synthGateway({ webAclArn });
+    withWaf.template.resourceCountIs("AWS::WAFv2::WebACLAssociation", 1);
+    const stageId = Object.keys(withWaf.template.findResources("AWS::ApiGateway::Stage"))[0];
+    withWaf.template.hasResourceProperties("AWS::WAFv2::WebACLAssociation", {
+      WebACLArn: webAclArn,
+      ResourceArn: {
+        "Fn::Join": [
+          "",
+          Match.arrayWith([
+            "::/restapis/",
+            { Ref: withWaf.logicalId(withWaf.stack.gateway.restApi) },
+            "/stages/",
+            { Ref: stageId },
+          ]),
+        ],
+      },
+    });
+  });
+
   it("creates the account's API Gateway CloudWatch role (required for access logs) and retains it", () => {
     template.hasResource("AWS::ApiGateway::Account", { DeletionPolicy: "Retain" });
     const without = synthGateway({ apiGatewayCloudWatchRole: false });
@@ -123,6 +173,7 @@ describe("REST API", () => {
       "LogDeadLetterQueueName",
       "LogQueueName",
       "LogsTableName",
+      "ProviderKeysKeyArn",
     ]);
     expect(outputs.BaseUrl?.Value).toEqual(stack.resolve(restApi.url));
     expect(JSON.stringify(outputs.BaseUrl?.Value)).toContain(".execute-api.");

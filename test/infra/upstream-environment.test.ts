@@ -1,6 +1,7 @@
 import { Annotations, Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import {
+  trustedUpstreamHostsVariable,
   upstreamEnvironment,
   upstreamVariableName,
 } from "../../infra/aws/constructs/upstream-environment.ts";
@@ -41,5 +42,25 @@ describe("upstream overrides", () => {
     expect(upstreamEnvironment({ "open-ai": "https://x.test" }).unknownSlugs).toEqual(["open-ai"]);
     const { stack } = synthGateway({ upstreamOverrides: { "open-ai": "https://x.test" } });
     Annotations.fromStack(stack).hasWarning("*", Match.stringLikeRegexp("no provider named open-ai"));
+  });
+
+  it("joins trusted hosts for TRUSTED_UPSTREAM_HOSTS, as bare host names the SSRF guard compares", () => {
+    expect(trustedUpstreamHostsVariable()).toBe("");
+    expect(trustedUpstreamHostsVariable([" llm.corp.internal ", "10.0.0.12", "::1", "[fd00::1]"])).toBe(
+      "llm.corp.internal,10.0.0.12,::1,fd00::1",
+    );
+  });
+
+  it.each([
+    "",
+    "https://llm.internal",
+    "llm.internal:8080",
+    "llm.internal/v1",
+    "a.internal,b.internal",
+    "a b",
+  ])("rejects %j as a trusted host, naming it", (entry) => {
+    expect(() => trustedUpstreamHostsVariable([entry])).toThrow(
+      `trustedUpstreamHosts: "${entry}" is not a host name or IP address`,
+    );
   });
 });

@@ -1,17 +1,21 @@
 import { Annotations, Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { RestApi } from "aws-cdk-lib/aws-apigateway";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import type { Key } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
+import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
+import { bedrockInvokeStatement } from "./bedrock-access.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
 import { GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
 import { LogQueue } from "./log-queue.ts";
-import { upstreamEnvironment } from "./upstream-environment.ts";
+import { ProviderKeysKey } from "./provider-keys-key.ts";
+import { trustedUpstreamHostsVariable, upstreamEnvironment } from "./upstream-environment.ts";
 
 export interface AiGatewayProps {
   /**
@@ -46,6 +50,25 @@ export interface AiGatewayProps {
    * has one (API Gateway > Settings > CloudWatch log role ARN). @default true
    */
   readonly apiGatewayCloudWatchRole?: boolean;
+  /**
+   * Hosts that upstream overrides and custom providers may point at even though they resolve to private,
+   * loopback or link-local addresses, which the proxy's SSRF guard refuses otherwise
+   * (`TRUSTED_UPSTREAM_HOSTS`). Bare host names or IP literals: `["llm.corp.internal", "10.0.0.12"]`.
+   * @default none
+   */
+  readonly trustedUpstreamHosts?: readonly string[];
+  /**
+   * Let the proxy call Bedrock with its own role: a Bedrock request without a provider key (no
+   * Authorization header, no stored key) is signed with the Lambda's credentials. False leaves the role
+   * without any Bedrock permission; such requests then fail at Bedrock with 403.
+   * @default true
+   */
+  readonly allowBedrockWithLambdaRole?: boolean;
+  /**
+   * A WAFv2 web ACL (scope REGIONAL, in the stack's region) to associate with the API stage, for rate-based
+   * rules, IP sets or geo restrictions in front of the gateway. @default none
+   */
+  readonly webAclArn?: string;
 }
 
 /** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
@@ -54,7 +77,8 @@ const LOG_BATCHING_WINDOW = Duration.seconds(1);
 
 /**
  * The whole gateway: config and logs tables, the log queue and its dead-letter queue, the bootstrap admin
- * token, the proxy, api and log-writer functions, and the REST API in front of them.
+ * token, the KMS key of the stored provider keys, the proxy, api and log-writer functions, and the REST
+ * API in front of them.
  */
 export class AiGateway extends Construct {
   readonly configTable: Table;
@@ -62,16 +86,26 @@ export class AiGateway extends Construct {
   readonly logQueue: Queue;
   readonly logDeadLetterQueue: Queue;
   readonly adminTokenSecret: Secret;
+  /** The KMS key of the stored provider keys (envelope encryption). */
+  readonly providerKeysKey: Key;
   readonly proxyFunction: NodejsFunction;
   readonly apiFunction: NodejsFunction;
   readonly logWriterFunction: NodejsFunction;
   readonly restApi: RestApi;
+  /** The association of `webAclArn` with the API stage, when one was given. */
+  readonly webAclAssociation: CfnWebACLAssociation | undefined;
+  /** Whether the functions and the API stage are traced with X-Ray. */
+  readonly tracing: boolean;
+  /** Whether the proxy's role may invoke Bedrock models (`allowBedrockWithLambdaRole`). */
+  readonly bedrockWithLambdaRole: boolean;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps = {}) {
     super(scope, id);
     const accountId = props.accountId ?? Aws.ACCOUNT_ID;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    const common = { logRetention, logLevel: props.logLevel ?? "INFO", tracing: props.tracing ?? false };
+    this.tracing = props.tracing ?? false;
+    this.bedrockWithLambdaRole = props.allowBedrockWithLambdaRole ?? true;
+    const common = { logRetention, logLevel: props.logLevel ?? "INFO", tracing: this.tracing };
 
     const upstream = upstreamEnvironment(props.upstreamOverrides);
     if (upstream.unknownSlugs.length > 0) {
@@ -100,6 +134,9 @@ export class AiGateway extends Construct {
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
 
+    const providerKeys = new ProviderKeysKey(this, "ProviderKeys");
+    this.providerKeysKey = providerKeys.key;
+
     const proxy = new GatewayFunction(this, "Proxy", {
       ...common,
       entry: "functions/proxy/handler.ts",
@@ -115,15 +152,21 @@ export class AiGateway extends Construct {
         LOGS_TABLE_NAME: this.logsTable.tableName,
         LOG_QUEUE_URL: this.logQueue.queueUrl,
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
+        PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
+        TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
         ...upstream.variables,
       },
     });
     this.proxyFunction = proxy.function;
-    // Read/write: the proxy creates the default gateway on first use. It never touches the logs table:
-    // its log events go through the queue.
+    // Read/write: the proxy creates the default gateway on first use, and reads the API tokens, stored
+    // provider keys and custom providers, which are items of the same table. It never touches the logs
+    // table: its log events go through the queue.
     this.configTable.grantReadWriteData(this.proxyFunction);
     this.logQueue.grantSendMessages(this.proxyFunction);
     this.adminTokenSecret.grantRead(this.proxyFunction);
+    // Decrypt only: the proxy uses stored provider keys, it never stores one.
+    providerKeys.grantOpen(this.proxyFunction);
+    if (this.bedrockWithLambdaRole) proxy.role.addToPrincipalPolicy(bedrockInvokeStatement());
 
     const api = new GatewayFunction(this, "Api", {
       ...common,
@@ -138,13 +181,17 @@ export class AiGateway extends Construct {
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TABLE_NAME: this.logsTable.tableName,
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
+        PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
       },
     });
     this.apiFunction = api.function;
+    // Read/write: gateways, API tokens, stored provider keys and custom providers are written here.
     this.configTable.grantReadWriteData(this.apiFunction);
     // Read/write: logs are listed and also updated (feedback, score, metadata) and deleted through the API.
     this.logsTable.grantReadWriteData(this.apiFunction);
     this.adminTokenSecret.grantRead(this.apiFunction);
+    // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
+    providerKeys.grantSeal(this.apiFunction);
 
     const logWriter = new GatewayFunction(this, "LogWriter", {
       ...common,
@@ -172,13 +219,16 @@ export class AiGateway extends Construct {
       }),
     );
 
-    this.restApi = new GatewayRestApi(this, "RestApi", {
+    const restApi = new GatewayRestApi(this, "RestApi", {
       proxyFunction: this.proxyFunction,
       apiFunction: this.apiFunction,
       stageName: props.stageName ?? "prod",
       accessLogRetention: logRetention,
       tracing: common.tracing,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
-    }).restApi;
+      webAclArn: props.webAclArn,
+    });
+    this.restApi = restApi.restApi;
+    this.webAclAssociation = restApi.webAclAssociation;
   }
 }

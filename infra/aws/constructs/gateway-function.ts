@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { type Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -32,13 +33,19 @@ export interface GatewayFunctionProps {
 }
 
 /**
- * One gateway Lambda: Node.js 22 on arm64 (Graviton is ~20% cheaper per GB-second, and the gateway
- * mostly waits on providers, so memory-time is the bill), bundled locally by esbuild (no Docker) into
- * one minified ESM file, with its own log group so retention is set by the stack rather than "never expire".
+ * One gateway Lambda: Node.js 22 (the runtime the project pins; see nag-suppressions.ts), on arm64 (Graviton
+ * is ~20% cheaper per GB-second, and the gateway mostly waits on providers, so memory-time is the bill),
+ * bundled locally by esbuild (no Docker) into one minified ESM file, with its own log group so retention is
+ * set by the stack rather than "never expire".
+ *
+ * Its role is its own, without the AWSLambdaBasicExecutionRole managed policy (which allows creating and
+ * writing any log group in the account): it may write to this function's log group only. The caller adds
+ * the rest, grant by grant.
  */
 export class GatewayFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
+  readonly role: Role;
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
@@ -49,8 +56,16 @@ export class GatewayFunction extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    this.role = new Role(this, "ServiceRole", {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    // logs:CreateLogStream and logs:PutLogEvents on this log group (and its streams), nothing else.
+    this.logGroup.grantWrite(this.role);
+
     this.function = new NodejsFunction(this, "Function", {
       description: props.description,
+      role: this.role,
       entry: `${REPOSITORY_ROOT}${props.entry}`,
       handler: "handler",
       projectRoot: REPOSITORY_ROOT,

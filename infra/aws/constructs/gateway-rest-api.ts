@@ -6,11 +6,13 @@ import {
   type IResource,
   LambdaIntegration,
   LogGroupLogDestination,
+  MethodLoggingLevel,
   ResponseTransferMode,
   RestApi,
 } from "aws-cdk-lib/aws-apigateway";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 
 /**
@@ -58,6 +60,8 @@ export interface GatewayRestApiProps {
    * setting; it is retained on delete so removing this stack does not break other APIs' logging.
    */
   cloudWatchRole: boolean;
+  /** A WAFv2 web ACL (scope REGIONAL, same region) to associate with the stage. */
+  webAclArn?: string | undefined;
 }
 
 /**
@@ -68,6 +72,8 @@ export interface GatewayRestApiProps {
 export class GatewayRestApi extends Construct {
   readonly restApi: RestApi;
   readonly accessLogGroup: LogGroup;
+  readonly executionLogGroup: LogGroup;
+  readonly webAclAssociation: CfnWebACLAssociation | undefined;
 
   constructor(scope: Construct, id: string, props: GatewayRestApiProps) {
     super(scope, id);
@@ -91,12 +97,33 @@ export class GatewayRestApi extends Construct {
         accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: ACCESS_LOG_FORMAT,
         tracingEnabled: props.tracing,
+        // Execution logs for errors only (integration failures, throttling, timeouts), without request or
+        // response data: INFO with data tracing would copy headers and bodies, provider keys and gateway
+        // tokens included, into CloudWatch.
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
         // No stage caching and no minimumCompressionSize: neither is available in STREAM transfer mode.
       },
     });
 
     // The stack outputs the same URL as "BaseUrl"; the RestApi's own unnamed copy would only be noise.
     this.restApi.node.tryRemoveChild("Endpoint");
+
+    // API Gateway writes execution logs to a group of this name, which it would otherwise create on its own
+    // with no retention and leave behind on `cdk destroy`. Creating it first gives it the stack's retention.
+    this.executionLogGroup = new LogGroup(this, "ExecutionLogs", {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${props.stageName}`,
+      retention: props.accessLogRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi.deploymentStage.node.addDependency(this.executionLogGroup);
+
+    this.webAclAssociation = props.webAclArn
+      ? new CfnWebACLAssociation(this, "WebAcl", {
+          resourceArn: this.restApi.deploymentStage.stageArn,
+          webAclArn: props.webAclArn,
+        })
+      : undefined;
 
     // Streaming integrations: the proxy writes the provider's response as it arrives (SSE tokens), and the
     // 29 s / 10 MB limits of buffered integrations do not apply.

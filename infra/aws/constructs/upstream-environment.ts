@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Token } from "aws-cdk-lib";
 import { findProvider } from "../../../shared/providers/registry.ts";
 
@@ -42,4 +43,33 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The proxy's `TRUSTED_UPSTREAM_HOSTS`: host names or IP literals that an upstream override or a custom
+ * provider may point at even though they resolve to private, loopback or link-local addresses (the SSRF
+ * guard in shared/http/upstream-guard.ts refuses those otherwise). The guard compares bare host names, so
+ * a URL, a path or a `host:port` would never match: they fail the synth instead, naming the entry.
+ */
+export function trustedUpstreamHostsVariable(hosts: readonly string[] = []): string {
+  return hosts
+    .map((entry) => {
+      if (Token.isUnresolved(entry)) return entry;
+      const host = entry.trim();
+      // The guard compares URL host names without IPv6 brackets: `[::1]` is kept as `::1`.
+      const bare = /^\[.*\]$/.test(host) ? host.slice(1, -1) : host;
+      if (!isHostName(bare)) {
+        throw new Error(
+          `trustedUpstreamHosts: "${entry}" is not a host name or IP address (no scheme, port, path or spaces)`,
+        );
+      }
+      return bare;
+    })
+    .join(",");
+}
+
+function isHostName(value: string): boolean {
+  if (value === "" || /[\s,/@?#[\]]/.test(value)) return false;
+  // IPv6 literals are the only entries with colons; anything else with one is a `host:port`.
+  return !value.includes(":") || isIP(value) === 6;
 }
