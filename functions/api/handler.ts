@@ -3,28 +3,42 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseApiEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
+import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
+import { systemClock } from "../../shared/core/clock.ts";
 import {
-  handleManagementRequest,
+  createManagementHandler,
   type ManagementDependencies,
 } from "../../shared/management/handle-management-request.ts";
+import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
+import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
+import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
 import { responseToResult } from "../lib/response-to-result.ts";
 
+// Built once per instance (cold start): configuration, clients, and the token lookup cache.
 const env = parseApiEnv();
 const logger = createLogger("ai-gateway-api");
 const documentClient = createDocumentClient();
+// KMS on AWS (PROVIDER_KEYS_KMS_KEY_ID), a local key file under npm start; neither: provider keys answer 501.
+const secretBox = secretBoxFromEnv(env);
 const deps: ManagementDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
   logs: new LogStore(documentClient, env.LOGS_TABLE_NAME),
+  tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
+  providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,
+  customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
   adminToken: adminTokenSource(env),
   logger,
+  tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,
+  clock: systemClock,
 };
+const handleManagementRequest = createManagementHandler(deps);
 
 /** The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`. */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) =>
-  responseToResult(await handleManagementRequest(eventToRequest(event), deps)),
+  responseToResult(await handleManagementRequest(eventToRequest(event))),
 );

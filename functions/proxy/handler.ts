@@ -1,28 +1,59 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseProxyEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
+import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
 import { systemClock } from "../../shared/core/clock.ts";
 import { GatewayResolver } from "../../shared/core/gateway-resolver.ts";
 import { handleProviderRequest, type ProxyDependencies } from "../../shared/core/handle-provider-request.ts";
+import { RunTokenVerifier } from "../../shared/core/run-token-verifier.ts";
+import { TtlCache } from "../../shared/core/ttl-cache.ts";
+import { UpstreamGuard } from "../../shared/http/upstream-guard.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
+import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
+import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
+import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
 import { streamResponse } from "../lib/stream-response.ts";
 
-// Built once per instance (cold start): configuration, clients, and the in-memory gateway cache.
+// Built once per instance (cold start): configuration, clients, and the in-memory caches.
 const env = parseProxyEnv();
 const logger = createLogger("ai-gateway-proxy");
+const documentClient = createDocumentClient();
+const secretBox = secretBoxFromEnv(env);
+const providerKeyStore = secretBox
+  ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox)
+  : null;
+const providerKeyCache = new TtlCache<{ secret: string } | { aliases: string[] }>(env.CONFIG_CACHE_TTL_MS);
+
 const deps: ProxyDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayResolver(
-    new GatewayStore(createDocumentClient(), env.CONFIG_TABLE_NAME),
+    new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
     env.CONFIG_CACHE_TTL_MS,
     systemClock,
   ),
   adminToken: adminTokenSource(env),
+  runTokens: new RunTokenVerifier(
+    new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
+    env.TOKEN_CACHE_TTL_MS,
+    systemClock,
+  ),
+  providerKeys: providerKeyStore && {
+    // Opened keys are kept for CONFIG_CACHE_TTL_MS: a rotation or deletion reaches the proxy within it.
+    resolve: (accountId, gatewayId, providerSlug, alias) =>
+      providerKeyCache.get(`${accountId}/${gatewayId}/${providerSlug}/${alias}`, () =>
+        providerKeyStore.resolve(accountId, gatewayId, providerSlug, alias),
+      ),
+  },
+  awsCredentials: defaultProvider(),
+  customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
+  customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
+  upstreamGuard: new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(",")),
   logSink: new SqsLogSink(new SQSClient({}), env.LOG_QUEUE_URL, logger),
   fetch: globalThis.fetch,
   clock: systemClock,

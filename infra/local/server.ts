@@ -1,5 +1,8 @@
+import { mkdtempSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type {
@@ -87,6 +90,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const admin = localAdminToken(options.adminToken ?? process.env.AIG_API_TOKEN, options.dataDir);
   const adminToken = admin.token;
   Object.assign(process.env, {
+    // The local runtime runs on your machine: overrides to loopback (a mock, a local model server) are expected.
+    TRUSTED_UPSTREAM_HOSTS: process.env.TRUSTED_UPSTREAM_HOSTS ?? "127.0.0.1,localhost,::1",
+    PROVIDER_KEYS_MASTER_KEY_FILE:
+      process.env.PROVIDER_KEYS_MASTER_KEY_FILE ?? masterKeyFile(options.dataDir),
     ACCOUNT_ID: accountId,
     AIG_API_TOKEN: adminToken,
     CONFIG_TABLE_NAME: resources.configTable,
@@ -138,6 +145,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       await emulators?.stop();
     },
   };
+}
+
+/** Where the master key that seals stored provider keys lives: `.data/master-key`, or a temp file with --memory. */
+function masterKeyFile(dataDir: string | null): string {
+  if (dataDir) return join(dataDir, "master-key");
+  return join(mkdtempSync(join(tmpdir(), "ai-gateway-")), "master-key");
 }
 
 async function serve(

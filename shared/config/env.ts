@@ -14,6 +14,12 @@ const adminToken = {
   AIG_API_TOKEN_SECRET_ARN: z.string().min(1).optional(),
 };
 
+/** Envelope encryption of stored provider keys: KMS on AWS, a local master key file under `npm start`. */
+const providerKeyEncryption = {
+  PROVIDER_KEYS_KMS_KEY_ID: z.string().min(1).optional(),
+  PROVIDER_KEYS_MASTER_KEY_FILE: z.string().min(1).optional(),
+};
+
 const proxyEnvSchema = z.object({
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
@@ -25,6 +31,11 @@ const proxyEnvSchema = z.object({
   CONFIG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
   /** The largest request body accepted. Lambda's invoke payload is 6 MB and bodies arrive base64-encoded (x4/3). */
   MAX_REQUEST_BODY_BYTES: positiveInt.default(4 * 1024 * 1024),
+  /** How long a token's verdict is cached: the longest a revoked token keeps working on a warm instance. */
+  TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Hosts an override or a custom provider may point at even though they resolve to private addresses. */
+  TRUSTED_UPSTREAM_HOSTS: z.string().default(""),
+  ...providerKeyEncryption,
 });
 
 const apiEnvSchema = z.object({
@@ -32,6 +43,10 @@ const apiEnvSchema = z.object({
   CONFIG_TABLE_NAME: z.string().min(1),
   LOGS_TABLE_NAME: z.string().min(1),
   ...adminToken,
+  /** How long an API token found by value is trusted: the longest a revoked token keeps working here. */
+  TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Without either, the provider-key routes answer 501. */
+  ...providerKeyEncryption,
 });
 
 const logWriterEnvSchema = z.object({

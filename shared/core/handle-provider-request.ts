@@ -2,8 +2,6 @@ import { v7 as uuidv7 } from "uuid";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import { observeBody } from "../http/observed-body.ts";
-import { findProvider, providerSlugs } from "../providers/registry.ts";
-import { buildUpstreamUrl } from "../providers/upstream-url.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
 import type { Gateway } from "../schemas/gateway.ts";
@@ -12,18 +10,22 @@ import type { Clock } from "./clock.ts";
 import { type GatewayAccessDependencies, resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
+import { applyProviderCredentials, type CredentialDependencies } from "./provider-credentials.ts";
 import { providerDialect } from "./provider-dialect.ts";
+import { type ProviderTargetDependencies, resolveProviderTarget } from "./provider-target.ts";
 import { parseProviderPath } from "./proxy-path.ts";
 import { parseRequestOptions, type RequestOptions } from "./request-options.ts";
 import type { StructuredLogger } from "./structured-logger.ts";
 import { fetchUpstream } from "./upstream-fetch.ts";
 
-export interface ProxyDependencies extends GatewayAccessDependencies {
+export interface ProxyDependencies
+  extends GatewayAccessDependencies,
+    ProviderTargetDependencies,
+    CredentialDependencies {
   logSink: LogSink;
   fetch: typeof fetch;
   clock: Clock;
   logger: StructuredLogger;
-  upstreamOverrides: Record<string, string>;
   upstreamTimeoutMs: number;
   maxRequestBodyBytes: number;
 }
@@ -85,23 +87,33 @@ export async function handleProviderRequest(
     record.eventId = record.options.eventId ?? id;
     idHeaders["cf-aig-event-id"] = record.eventId;
 
-    const provider = findProvider(path.providerSlug);
-    if (!provider) {
-      throw GatewayError.notFound(
-        `Unknown provider "${path.providerSlug.slice(0, 80)}". Supported providers: ${providerSlugs().join(", ")}`,
-      );
-    }
     record.requestBody = await readBody(request, deps.maxRequestBodyBytes);
-    const url = buildUpstreamUrl(
-      provider,
+    const { provider, url } = await resolveProviderTarget(
+      path.accountId,
+      path.providerSlug,
       path.restPath,
       new URL(request.url).search,
-      deps.upstreamOverrides[provider.slug],
+      deps,
+    );
+    const upstreamHeaders = upstreamRequestHeaders(request.headers);
+    await applyProviderCredentials(
+      {
+        provider,
+        accountId: path.accountId,
+        gateway,
+        restPath: path.restPath,
+        url,
+        method: request.method,
+        headers: upstreamHeaders,
+        body: record.requestBody,
+        alias: request.headers.get("cf-aig-byok-alias"),
+      },
+      deps,
     );
 
     const upstream = await fetchUpstream(deps.fetch, url, {
       method: request.method,
-      headers: upstreamRequestHeaders(request.headers),
+      headers: upstreamHeaders,
       body: record.requestBody,
       timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
     });

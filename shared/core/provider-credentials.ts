@@ -60,22 +60,34 @@ function hasClientCredential(headers: Headers, url: string): boolean {
  *   AWS a team can call Bedrock with no provider key at all.
  * Stored keys are never used on a gateway without authentication: anyone could spend them.
  */
-export async function applyProviderCredentials(request: UpstreamRequest, deps: CredentialDependencies): Promise<void> {
+export async function applyProviderCredentials(
+  request: UpstreamRequest,
+  deps: CredentialDependencies,
+): Promise<void> {
   const { provider, alias, headers } = request;
   if (alias !== null && !ALIAS_PATTERN.test(alias)) {
-    throw GatewayError.badRequest("Invalid cf-aig-byok-alias header: use 1 to 64 letters, digits, '-' or '_'");
+    throw GatewayError.badRequest(
+      "Invalid cf-aig-byok-alias header: use 1 to 64 letters, digits, '-' or '_'",
+    );
   }
   const clientCredential = hasClientCredential(headers, request.url);
   if (alias === null && clientCredential) return;
   if (!request.gateway.authentication) {
     if (alias !== null) {
-      throw GatewayError.badRequest("Stored provider keys can only be used through a gateway with authentication on");
+      throw GatewayError.badRequest(
+        "Stored provider keys can only be used through a gateway with authentication on",
+      );
     }
     return;
   }
 
   const stored = deps.providerKeys
-    ? await deps.providerKeys.resolve(request.accountId, request.gateway.id, provider.slug, alias ?? "default")
+    ? await deps.providerKeys.resolve(
+        request.accountId,
+        request.gateway.id,
+        provider.slug,
+        alias ?? "default",
+      )
     : { aliases: [] };
 
   if ("secret" in stored) {
@@ -114,7 +126,8 @@ async function presentStoredKey(request: UpstreamRequest, secret: string): Promi
       return;
     case "sigv4": {
       const parsed = bedrockKeySchema.safeParse(safeJson(secret));
-      if (!parsed.success) throw GatewayError.internal("The stored aws-bedrock key is not an access key pair");
+      if (!parsed.success)
+        throw GatewayError.internal("The stored aws-bedrock key is not an access key pair");
       const { region: _storedRegion, ...credentials } = parsed.data;
       await signAwsRequest(request.url, request.method, headers, request.body, {
         service: "bedrock",

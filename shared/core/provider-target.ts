@@ -47,7 +47,9 @@ export async function resolveProviderTarget(
   if (providerSlug.startsWith(CUSTOM_PREFIX) && deps.customProviders) {
     const slug = providerSlug.slice(CUSTOM_PREFIX.length);
     const finder = deps.customProviders;
-    const custom = await deps.customProviderCache.get(`${accountId}/${slug}`, () => finder.findBySlug(accountId, slug));
+    const custom = await deps.customProviderCache.get(`${accountId}/${slug}`, () =>
+      finder.findBySlug(accountId, slug),
+    );
     if (custom) {
       const provider: ProviderDefinition = {
         slug: providerSlug,

@@ -13,6 +13,20 @@ export function envelope(result: unknown, resultInfo?: Record<string, number>, s
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
 
-export function envelopeError(error: GatewayError): Response {
-  return errorResponse(error, "cloudflare");
+/**
+ * One page of a list with Cloudflare's V4 pagination info. A page past the end is an empty list, not an
+ * error: Cloudflare's SDK iterates pages until it gets an empty one.
+ */
+export function pagedEnvelope(items: unknown[], page: number, perPage: number, total: number): Response {
+  return envelope(items, {
+    page,
+    per_page: perPage,
+    count: items.length,
+    total_count: total,
+    total_pages: Math.ceil(total / perPage),
+  });
+}
+
+export function envelopeError(error: GatewayError, headers: Record<string, string> = {}): Response {
+  return errorResponse(error, "cloudflare", headers);
 }

@@ -1,114 +1,97 @@
-import { z } from "zod";
-import { bearerToken, tokensEqual } from "../core/bearer-token.ts";
+import { systemClock } from "../core/clock.ts";
 import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
-import type { StructuredLogger } from "../core/structured-logger.ts";
-import type { GatewayStore } from "../store/gateway-store.ts";
-import type { BodyKind, LogStore } from "../store/log-store.ts";
-import { envelope, envelopeError } from "./envelope.ts";
+import { ManagementAuthenticator } from "./authenticator.ts";
+import type { ManagementDependencies } from "./dependencies.ts";
+import { envelopeError } from "./envelope.ts";
+import { methodNotAllowed, missingScope } from "./management-errors.ts";
+import type { Caller, ManagementRoute } from "./route-types.ts";
+import { ManagementRouter } from "./router.ts";
+import { MANAGEMENT_ROUTES } from "./routes.ts";
 
-export interface ManagementDependencies {
-  accountId: string;
-  gateways: GatewayStore;
-  logs: LogStore;
-  adminToken: () => Promise<string>;
-  logger: StructuredLogger;
+export type { ManagementDependencies } from "./dependencies.ts";
+
+/** Lookups of tokens by value are trusted this long by default (docs/management-api.md). */
+export const DEFAULT_TOKEN_CACHE_TTL_MS = 10_000;
+
+function hasScope(caller: Caller, route: ManagementRoute): boolean {
+  if (caller.scopes.has("edit")) return true;
+  return route.scope === "read" && caller.scopes.has("read");
 }
-
-/** Cloudflare answers a missing or wrong API token with code 10000. */
-const AUTHENTICATION_ERROR = 10000;
-
-const listQuerySchema = z
-  .object({
-    page: z.coerce.number().int().min(1).default(1),
-    per_page: z.coerce.number().int().min(1).max(50).default(20),
-    order_by_direction: z.enum(["asc", "desc"]).default("desc"),
-  })
-  .strict();
-
-const ROUTE =
-  /^\/client\/v4\/accounts\/([^/]+)\/ai-gateway\/gateways\/([^/]+)\/logs(?:\/([^/]+)(?:\/(request|response))?)?\/?$/;
 
 /**
  * The management API under `/client/v4/accounts/{account_id}/ai-gateway/`, in Cloudflare's envelope.
- * This first slice serves the logs read routes; the management issue adds gateways, tokens and keys.
+ * Order of checks: the caller (401) before anything about the path, so an unauthenticated client learns
+ * nothing; then the route (404, 405), the scope (403), the account (404), and the handler, which
+ * validates its whole input before it writes anything.
  */
-export async function handleManagementRequest(
-  request: Request,
+export function createManagementHandler(
   deps: ManagementDependencies,
-): Promise<Response> {
-  try {
-    await authenticate(request.headers, deps);
-    const url = new URL(request.url);
-    const match = ROUTE.exec(url.pathname);
-    if (!match) throw GatewayError.notFound(`No route for ${request.method} ${url.pathname}`);
-    if (request.method !== "GET") {
-      throw new GatewayError({
-        status: 405,
-        code: 7003,
-        message: `Method ${request.method} is not allowed here`,
-      });
-    }
-    const [, accountId = "", gatewayId = "", logId, bodyKind] = match.map((part) =>
-      part ? decodeURIComponent(part) : part,
-    );
-    if (accountId !== deps.accountId)
-      throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
-    if (!(await deps.gateways.get(accountId, gatewayId)))
-      throw GatewayError.notFound(`Unknown gateway "${gatewayId.slice(0, 80)}"`);
-
-    if (!logId) return await listLogs(url, accountId, gatewayId, deps);
-    if (bodyKind) return await getBody(accountId, gatewayId, logId, bodyKind as BodyKind, deps);
-    const record = await deps.logs.get(accountId, gatewayId, logId);
-    if (!record) throw GatewayError.notFound(`Unknown log "${logId.slice(0, 80)}"`);
-    return envelope(record);
-  } catch (caught) {
-    const error = toGatewayError(caught);
-    if (error.status >= 500) deps.logger.error("management request failed", { error: error.message });
-    return envelopeError(error);
-  }
-}
-
-async function authenticate(headers: Headers, deps: ManagementDependencies): Promise<void> {
-  const presented = bearerToken(headers.get("authorization"));
-  if (!presented || !tokensEqual(presented, await deps.adminToken())) {
-    throw new GatewayError({ status: 401, code: AUTHENTICATION_ERROR, message: "Authentication error" });
-  }
-}
-
-async function listLogs(url: URL, accountId: string, gatewayId: string, deps: ManagementDependencies) {
-  const parsed = listQuerySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) {
-    throw GatewayError.badRequest(
-      parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; "),
-    );
-  }
-  const { page, per_page, order_by_direction } = parsed.data;
-  const { records, totalCount } = await deps.logs.list(accountId, gatewayId, {
-    page,
-    perPage: per_page,
-    direction: order_by_direction,
+): (request: Request) => Promise<Response> {
+  const router = new ManagementRouter(MANAGEMENT_ROUTES);
+  const authenticator = new ManagementAuthenticator({
+    accountId: deps.accountId,
+    tokens: deps.tokens,
+    adminToken: deps.adminToken,
+    ttlMs: deps.tokenCacheTtlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS,
+    clock: deps.clock ?? systemClock,
   });
-  return envelope(records, { page, per_page, count: records.length, total_count: totalCount });
+
+  return async (request) => {
+    const url = new URL(request.url);
+    try {
+      const caller = await authenticator.authenticate(request.headers);
+      const match = router.match(request.method, url.pathname);
+      if (match.kind === "none")
+        throw GatewayError.notFound(`No route for ${request.method} ${url.pathname.slice(0, 200)}`);
+      if (match.kind === "wrong-method") {
+        return envelopeError(methodNotAllowed(request.method, match.allowed), {
+          allow: match.allowed.join(", "),
+        });
+      }
+      if (!hasScope(caller, match.route)) throw missingScope(match.route.scope);
+      if (match.accountId !== deps.accountId) {
+        throw GatewayError.notFound(`Unknown account ${JSON.stringify(match.accountId.slice(0, 80))}`);
+      }
+      const response = await match.route.handler({
+        request,
+        url,
+        params: match.params,
+        accountId: match.accountId,
+        deps,
+        caller,
+        tokenRevoked: (tokenId) => authenticator.forget(tokenId),
+      });
+      if (match.route.method !== "GET") {
+        deps.logger.info("management change", {
+          method: match.route.method,
+          route: match.route.path,
+          status: response.status,
+          token_id: caller.tokenId,
+        });
+      }
+      return response;
+    } catch (caught) {
+      const error = toGatewayError(caught);
+      if (error.status >= 500) {
+        deps.logger.error("management request failed", {
+          method: request.method,
+          path: url.pathname,
+          error: error.message,
+        });
+      }
+      return envelopeError(error);
+    }
+  };
 }
 
-async function getBody(
-  accountId: string,
-  gatewayId: string,
-  logId: string,
-  kind: BodyKind,
-  deps: ManagementDependencies,
-) {
-  const body = await deps.logs.getBody(accountId, gatewayId, logId, kind);
-  if (body === undefined) throw GatewayError.notFound(`Unknown log "${logId.slice(0, 80)}"`);
-  return envelope(parseIfJson(body));
-}
+const handlers = new WeakMap<ManagementDependencies, (request: Request) => Promise<Response>>();
 
-/** A JSON body is returned as JSON, anything else (an SSE stream, text) as the text it was. */
-function parseIfJson(body: string | null): unknown {
-  if (body === null) return null;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
+/** One handler (and one token cache) per dependencies object, for callers that keep the deps around. */
+export function handleManagementRequest(request: Request, deps: ManagementDependencies): Promise<Response> {
+  let handler = handlers.get(deps);
+  if (!handler) {
+    handler = createManagementHandler(deps);
+    handlers.set(deps, handler);
   }
+  return handler(request);
 }

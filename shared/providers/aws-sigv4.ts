@@ -13,7 +13,11 @@ export async function signAwsRequest(
   method: string,
   headers: Headers,
   body: Uint8Array | null,
-  signing: { service: string; region: string; credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider },
+  signing: {
+    service: string;
+    region: string;
+    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  },
 ): Promise<void> {
   const target = new URL(url);
   const unsigned: Record<string, string> = { host: target.host };
@@ -22,7 +26,8 @@ export async function signAwsRequest(
   const query: Record<string, string | string[]> = {};
   for (const [name, value] of target.searchParams) {
     const existing = query[name];
-    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    query[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
   }
 
   const signer = new SignatureV4({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { spendLimitsSchema } from "./spend-limits.ts";
 
 /**
  * Gateway ids: 1-64 characters (Cloudflare's documented maximum) from a URL-safe set: letters, digits,
@@ -9,7 +10,14 @@ export const GATEWAY_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const DEFAULT_GATEWAY_ID = "default";
 
-/** The gateway object as stored and returned (reference 4.2, the fields this product implements). */
+export const RETRY_BACKOFFS = ["constant", "linear", "exponential"] as const;
+
+/**
+ * The gateway object as stored (reference 4.2, the fields this product implements). Ranges are checked
+ * by the management API's input schemas (gateway-input.ts); this one reads what was stored. Fields added
+ * after the first release carry defaults, so gateways stored before them still parse.
+ * `is_default` is not stored: it is derived from the id when a gateway is returned.
+ */
 export const gatewaySchema = z.object({
   id: z.string().regex(GATEWAY_ID_PATTERN),
   cache_ttl: z.number().int().min(0).nullable(),
@@ -21,6 +29,12 @@ export const gatewaySchema = z.object({
   authentication: z.boolean(),
   log_management: z.number().int().min(10_000).max(10_000_000).nullable(),
   log_management_strategy: z.enum(["STOP_INSERTING", "DELETE_OLDEST"]).nullable(),
+  /** Attempts in all (1-5); null: one attempt, no retry. */
+  retry_max_attempts: z.number().int().min(1).max(5).nullable().default(null),
+  /** Milliseconds before the first retry (0-60000). */
+  retry_delay: z.number().int().min(0).max(60_000).nullable().default(null),
+  retry_backoff: z.enum(RETRY_BACKOFFS).nullable().default(null),
+  spend_limits: spendLimitsSchema.default(() => ({ enabled: false, rules: [] })),
   created_at: z.string(),
   modified_at: z.string(),
 });
@@ -41,6 +55,10 @@ export function defaultGateway(id: string, now: Date): Gateway {
     authentication: true,
     log_management: null,
     log_management_strategy: null,
+    retry_max_attempts: null,
+    retry_delay: null,
+    retry_backoff: null,
+    spend_limits: { enabled: false, rules: [] },
     created_at: timestamp,
     modified_at: timestamp,
   };

@@ -1,0 +1,24 @@
+import type { Clock } from "../core/clock.ts";
+import type { StructuredLogger } from "../core/structured-logger.ts";
+import type { CustomProviderStore } from "../store/custom-provider-store.ts";
+import type { GatewayStore } from "../store/gateway-store.ts";
+import type { LogStore } from "../store/log-store.ts";
+import type { ProviderKeyStore } from "../store/provider-key-store.ts";
+import type { TokenStore } from "../store/token-store.ts";
+
+export interface ManagementDependencies {
+  /** This deployment's account id: paths naming another account are answered 404. */
+  accountId: string;
+  gateways: GatewayStore;
+  logs: LogStore;
+  tokens: TokenStore;
+  /** Null when no master key is configured: the provider-key routes then answer 501. */
+  providerKeys: ProviderKeyStore | null;
+  customProviders: CustomProviderStore;
+  /** The bootstrap admin token, which has every scope. */
+  adminToken: () => Promise<string>;
+  logger: StructuredLogger;
+  /** How long a token looked up by value is trusted before it is read again (default 10 s). */
+  tokenCacheTtlMs?: number;
+  clock?: Clock;
+}

@@ -1,0 +1,69 @@
+import {
+  createCustomProvider,
+  deleteCustomProvider,
+  getCustomProvider,
+  listCustomProviders,
+  updateCustomProvider,
+} from "./custom-provider-routes.ts";
+import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
+import { getLog, getLogRequest, getLogResponse, listLogs } from "./log-routes.ts";
+import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
+import type { ManagementRoute } from "./route-types.ts";
+import { createToken, listTokens, revokeToken } from "./token-routes.ts";
+
+/**
+ * THE list of management routes, below `/client/v4/accounts/{account_id}/ai-gateway`. Reads need the
+ * `read` scope (or `edit`), changes need `edit`. A test walks this table with every kind of caller, and
+ * fails when a route is added here without a row there.
+ */
+export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
+  { method: "POST", path: "/gateways", scope: "edit", handler: createGateway },
+  { method: "GET", path: "/gateways", scope: "read", handler: listGateways },
+  { method: "GET", path: "/gateways/{gateway_id}", scope: "read", handler: getGateway },
+  { method: "PUT", path: "/gateways/{gateway_id}", scope: "edit", handler: updateGateway },
+  { method: "DELETE", path: "/gateways/{gateway_id}", scope: "edit", handler: deleteGateway },
+
+  { method: "GET", path: "/gateways/{gateway_id}/logs", scope: "read", handler: listLogs },
+  { method: "GET", path: "/gateways/{gateway_id}/logs/{log_id}", scope: "read", handler: getLog },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/logs/{log_id}/request",
+    scope: "read",
+    handler: getLogRequest,
+  },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/logs/{log_id}/response",
+    scope: "read",
+    handler: getLogResponse,
+  },
+
+  {
+    method: "POST",
+    path: "/gateways/{gateway_id}/provider_configs",
+    scope: "edit",
+    handler: createProviderKey,
+  },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/provider_configs",
+    scope: "read",
+    handler: listProviderKeys,
+  },
+  {
+    method: "DELETE",
+    path: "/gateways/{gateway_id}/provider_configs/{config_id}",
+    scope: "edit",
+    handler: deleteProviderKey,
+  },
+
+  { method: "POST", path: "/custom-providers", scope: "edit", handler: createCustomProvider },
+  { method: "GET", path: "/custom-providers", scope: "read", handler: listCustomProviders },
+  { method: "GET", path: "/custom-providers/{provider_id}", scope: "read", handler: getCustomProvider },
+  { method: "PATCH", path: "/custom-providers/{provider_id}", scope: "edit", handler: updateCustomProvider },
+  { method: "DELETE", path: "/custom-providers/{provider_id}", scope: "edit", handler: deleteCustomProvider },
+
+  { method: "POST", path: "/tokens", scope: "edit", handler: createToken },
+  { method: "GET", path: "/tokens", scope: "read", handler: listTokens },
+  { method: "DELETE", path: "/tokens/{token_id}", scope: "edit", handler: revokeToken },
+];

@@ -1,0 +1,165 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { GATEWAY_ID_PATTERN, type Gateway, RETRY_BACKOFFS } from "./gateway.ts";
+import { type SpendLimits, type SpendLimitsInput, spendLimitsInputSchema } from "./spend-limits.ts";
+
+/** Reference 9: a cached response lives at most one month. */
+export const MAX_CACHE_TTL_SECONDS = 30 * 24 * 3600;
+/** Not bounded by Cloudflare's docs; one month keeps a window within what the counters can hold. */
+export const MAX_RATE_LIMIT_INTERVAL_SECONDS = 30 * 24 * 3600;
+export const MAX_RATE_LIMIT_LIMIT = 1_000_000_000;
+
+export const GATEWAY_ID_MESSAGE =
+  "must be 1-64 characters from A-Z a-z 0-9 - _, starting with a letter or digit";
+
+/**
+ * Fields of reference 4.2 that Cloudflare's API accepts and this gateway does not implement. They are
+ * refused (never silently dropped): a client that sets `dlp` must not believe its traffic is scanned.
+ */
+export const UNSUPPORTED_GATEWAY_FIELDS: ReadonlySet<string> = new Set([
+  "byok_only",
+  "dlp",
+  "guardrails",
+  "log_classification",
+  "logpush",
+  "logpush_public_key",
+  "otel",
+  "store_id",
+  "stripe",
+  "workers_ai_billing_mode",
+  "zdr",
+]);
+
+const requiredSettings = {
+  cache_invalidate_on_update: z.boolean(),
+  cache_ttl: z.number().int().min(0).max(MAX_CACHE_TTL_SECONDS).nullable(),
+  collect_logs: z.boolean(),
+  rate_limiting_interval: z.number().int().min(0).max(MAX_RATE_LIMIT_INTERVAL_SECONDS).nullable(),
+  rate_limiting_limit: z.number().int().min(0).max(MAX_RATE_LIMIT_LIMIT).nullable(),
+};
+
+const optionalSettings = {
+  rate_limiting_technique: z.enum(["fixed", "sliding"]).nullable().optional(),
+  authentication: z.boolean().optional(),
+  log_management: z.number().int().min(10_000).max(10_000_000).nullable().optional(),
+  log_management_strategy: z.enum(["STOP_INSERTING", "DELETE_OLDEST"]).nullable().optional(),
+  retry_max_attempts: z.number().int().min(1).max(5).nullable().optional(),
+  retry_delay: z.number().int().min(0).max(60_000).nullable().optional(),
+  retry_backoff: z.enum(RETRY_BACKOFFS).nullable().optional(),
+  spend_limits: spendLimitsInputSchema.nullable().optional(),
+};
+
+/**
+ * Read-only fields a client may send back unchanged (a get, edit, put round trip): accepted with their
+ * types checked, and ignored.
+ */
+const readOnlyFields = {
+  created_at: z.string().max(64).optional(),
+  modified_at: z.string().max(64).optional(),
+  is_default: z.boolean().optional(),
+};
+
+function rateLimitNeedsInterval(
+  input: { rate_limiting_limit: number | null; rate_limiting_interval: number | null },
+  context: z.RefinementCtx,
+): void {
+  if ((input.rate_limiting_limit ?? 0) > 0 && (input.rate_limiting_interval ?? 0) === 0) {
+    context.addIssue({
+      code: "custom",
+      path: ["rate_limiting_interval"],
+      message: "must be at least 1 when rate_limiting_limit is set",
+    });
+  }
+}
+
+const gatewayIdSchema = z.string().regex(GATEWAY_ID_PATTERN, GATEWAY_ID_MESSAGE);
+
+/** POST /gateways: the five fields the SDK marks required (reference 4.1), the others default. */
+export const gatewayCreateInputSchema = z
+  .strictObject({ id: gatewayIdSchema, ...requiredSettings, ...optionalSettings, ...readOnlyFields })
+  .superRefine(rateLimitNeedsInterval);
+
+/** PUT /gateways/{id}: the same fields; `id` may be repeated but must match the path. */
+export const gatewayUpdateInputSchema = z
+  .strictObject({
+    id: gatewayIdSchema.optional(),
+    ...requiredSettings,
+    ...optionalSettings,
+    ...readOnlyFields,
+  })
+  .superRefine(rateLimitNeedsInterval);
+
+export type GatewayCreateInput = z.infer<typeof gatewayCreateInputSchema>;
+export type GatewayUpdateInput = z.infer<typeof gatewayUpdateInputSchema>;
+
+type OptionalSettings = Pick<
+  Gateway,
+  | "rate_limiting_technique"
+  | "authentication"
+  | "log_management"
+  | "log_management_strategy"
+  | "retry_max_attempts"
+  | "retry_delay"
+  | "retry_backoff"
+  | "spend_limits"
+>;
+
+/** Defaults of a new gateway for the optional fields (as Cloudflare: authentication and retries off). */
+function createDefaults(): OptionalSettings {
+  return {
+    rate_limiting_technique: "fixed",
+    authentication: false,
+    log_management: null,
+    log_management_strategy: null,
+    retry_max_attempts: null,
+    retry_delay: null,
+    retry_backoff: null,
+    spend_limits: { enabled: false, rules: [] },
+  };
+}
+
+function storedSpendLimits(input: SpendLimitsInput | null): SpendLimits {
+  if (!input) return { enabled: false, rules: [] };
+  return {
+    enabled: input.enabled,
+    rules: input.rules.map((rule) => ({ ...rule, id: rule.id ?? randomUUID() })),
+  };
+}
+
+/** The sent value, or the current one when the field was left out (null is a value: it clears). */
+function keep<T>(sent: T | undefined, current: T): T {
+  return sent === undefined ? current : sent;
+}
+
+/**
+ * The stored gateway after a create (no `existing`) or a PUT. On PUT the five required fields are
+ * replaced; an optional field left out keeps its stored value, so an update that does not mention
+ * `authentication` never turns authentication off by accident. An explicit null clears a field.
+ */
+export function applyGatewayInput(
+  id: string,
+  input: GatewayCreateInput | GatewayUpdateInput,
+  existing: Gateway | undefined,
+  now: Date,
+): Gateway {
+  const current: OptionalSettings = existing ?? createDefaults();
+  return {
+    id,
+    cache_invalidate_on_update: input.cache_invalidate_on_update,
+    cache_ttl: input.cache_ttl,
+    collect_logs: input.collect_logs,
+    rate_limiting_interval: input.rate_limiting_interval,
+    rate_limiting_limit: input.rate_limiting_limit,
+    rate_limiting_technique: keep(input.rate_limiting_technique, current.rate_limiting_technique),
+    authentication: keep(input.authentication, current.authentication),
+    log_management: keep(input.log_management, current.log_management),
+    log_management_strategy: keep(input.log_management_strategy, current.log_management_strategy),
+    retry_max_attempts: keep(input.retry_max_attempts, current.retry_max_attempts),
+    retry_delay: keep(input.retry_delay, current.retry_delay),
+    retry_backoff: keep(input.retry_backoff, current.retry_backoff),
+    spend_limits:
+      input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
+    created_at: existing?.created_at ?? now.toISOString(),
+    modified_at: now.toISOString(),
+  };
+}
