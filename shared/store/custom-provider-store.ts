@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { CustomProviderCreateInput, CustomProviderPatch } from "../schemas/custom-provider.ts";
 import { conflict, isConditionFailure } from "./conflict-error.ts";
+import { queryAllPages } from "./query-all-pages.ts";
 
 export interface CustomProvider {
   id: string;
@@ -252,21 +247,12 @@ export class CustomProviderStore {
   }
 
   private async queryProviders(accountId: string): Promise<CustomProvider[]> {
-    const providers: CustomProvider[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": accountKey(accountId), ":prefix": PROVIDER_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      providers.push(...(result.Items ?? []).map(toProvider));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return providers;
+    const items = await queryAllPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": accountKey(accountId), ":prefix": PROVIDER_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map(toProvider);
   }
 }

@@ -1,13 +1,8 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Gateway, gatewaySchema } from "../schemas/gateway.ts";
 import { conflict, isConditionFailure } from "./conflict-error.ts";
+import { queryAllPages } from "./query-all-pages.ts";
 
 const GATEWAY_PREFIX = "GATEWAY#";
 
@@ -74,24 +69,15 @@ export class GatewayStore {
   /** One page of the account's gateways in id order, and how many match. */
   async list(accountId: string, query: GatewayListQuery): Promise<{ items: Gateway[]; total: number }> {
     const needle = query.search?.toLowerCase();
-    const matching: Gateway[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": accountKey(accountId), ":prefix": GATEWAY_PREFIX },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        const gateway = gatewaySchema.parse(item.gateway);
-        if (!needle || gateway.id.toLowerCase().includes(needle)) matching.push(gateway);
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAllPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": accountKey(accountId), ":prefix": GATEWAY_PREFIX },
+      ConsistentRead: true,
+    });
+    const matching = items
+      .map((item) => gatewaySchema.parse(item.gateway))
+      .filter((gateway) => !needle || gateway.id.toLowerCase().includes(needle));
     const start = (query.page - 1) * query.per_page;
     return { items: matching.slice(start, start + query.per_page), total: matching.length };
   }

@@ -1,16 +1,11 @@
 import { randomUUID } from "node:crypto";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { GatewayError } from "../core/gateway-error.ts";
 import { bedrockSecretSchema, DEFAULT_PROVIDER_KEY_ALIAS } from "../schemas/provider-key.ts";
 import type { SealedSecret, SecretBox } from "../security/secret-box.ts";
 import { secretPreview } from "../security/secret-preview.ts";
 import { conflict, isConditionFailure } from "./conflict-error.ts";
+import { queryAllPages } from "./query-all-pages.ts";
 
 export interface ProviderKey {
   id: string;
@@ -196,37 +191,27 @@ export class ProviderKeyStore {
   }
 
   /** Items under a key prefix (optionally only one id's, or one provider's), without the sealed secret. */
-  private async query(
+  private query(
     accountId: string,
     prefix: string,
     id?: string,
     providerSlug?: string,
   ): Promise<Record<string, unknown>[]> {
     const filters = [...(id ? ["#id = :id"] : []), ...(providerSlug ? ["provider_slug = :provider"] : [])];
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
-          ProjectionExpression:
-            "pk, sk, #id, gateway_id, provider_slug, #alias, secret_preview, created_at, modified_at",
-          ExpressionAttributeNames: { "#id": "id", "#alias": "alias" },
-          ExpressionAttributeValues: {
-            ":pk": accountKey(accountId),
-            ":prefix": prefix,
-            ...(id ? { ":id": id } : {}),
-            ...(providerSlug ? { ":provider": providerSlug } : {}),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAllPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
+      ProjectionExpression:
+        "pk, sk, #id, gateway_id, provider_slug, #alias, secret_preview, created_at, modified_at",
+      ExpressionAttributeNames: { "#id": "id", "#alias": "alias" },
+      ExpressionAttributeValues: {
+        ":pk": accountKey(accountId),
+        ":prefix": prefix,
+        ...(id ? { ":id": id } : {}),
+        ...(providerSlug ? { ":provider": providerSlug } : {}),
+      },
+      ConsistentRead: true,
+    });
   }
 }

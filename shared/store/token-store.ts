@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   apiTokenPreview,
   generateApiTokenValue,
@@ -13,6 +7,7 @@ import {
   looksLikeApiToken,
 } from "../security/api-token-value.ts";
 import { isConditionFailure } from "./conflict-error.ts";
+import { queryAllPages } from "./query-all-pages.ts";
 
 export type TokenScope = "read" | "edit" | "run";
 
@@ -128,27 +123,17 @@ export class TokenStore {
     return Item ? toToken(Item) : undefined;
   }
 
-  private async queryTokens(accountId: string, id?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ...(id ? { FilterExpression: "#id = :id", ExpressionAttributeNames: { "#id": "id" } } : {}),
-          ExpressionAttributeValues: {
-            ":pk": accountKey(accountId),
-            ":prefix": TOKEN_PREFIX,
-            ...(id ? { ":id": id } : {}),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+  private queryTokens(accountId: string, id?: string): Promise<Record<string, unknown>[]> {
+    return queryAllPages(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ...(id ? { FilterExpression: "#id = :id", ExpressionAttributeNames: { "#id": "id" } } : {}),
+      ExpressionAttributeValues: {
+        ":pk": accountKey(accountId),
+        ":prefix": TOKEN_PREFIX,
+        ...(id ? { ":id": id } : {}),
+      },
+      ConsistentRead: true,
+    });
   }
 }
