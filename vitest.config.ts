@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/bench/**", "node_modules/**"],
-    testTimeout: 30_000,
+    // Generous: CI runs emulators (a JVM among them), synths and e2e suites side by side on 2 cores.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Integration and e2e suites start their own emulators on port 0; two workers fit this 2-core machine.
     pool: "forks",

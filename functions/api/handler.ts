@@ -9,9 +9,11 @@ import {
   createManagementHandler,
   type ManagementDependencies,
 } from "../../shared/management/handle-management-request.ts";
+import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
+import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
@@ -28,6 +30,9 @@ const deps: ManagementDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
   logs: new LogStore(documentClient, env.LOGS_TABLE_NAME),
+  counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
+  analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
+  analyticsMaxHours: env.ANALYTICS_MAX_HOURS,
   tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
   providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),

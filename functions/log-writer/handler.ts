@@ -2,20 +2,40 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parseLogWriterEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
-import { writeLogBatch } from "../../shared/logs/write-log-batch.ts";
+import { gatewaySpendLimits } from "../../shared/limits/spend-enforcement.ts";
+import { gatewayRetention } from "../../shared/logs/gateway-retention.ts";
+import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/write-log-batch.ts";
+import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
+import { GatewayStore } from "../../shared/store/gateway-store.ts";
+import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
+import { SpendStore } from "../../shared/store/spend-store.ts";
 
 const env = parseLogWriterEnv();
 const logger = createLogger("ai-gateway-log-writer");
-const store = new LogStore(createDocumentClient(), env.LOGS_TABLE_NAME);
+const documentClient = createDocumentClient();
+const gateways = new GatewayStore(documentClient, env.CONFIG_TABLE_NAME);
+const deps: LogWriterDependencies = {
+  logs: new LogStore(documentClient, env.LOGS_TABLE_NAME),
+  counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
+  analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
+  retention: gatewayRetention(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
+  logger,
+  ttlDays: env.LOGS_TTL_DAYS,
+  spend: env.STATE_TABLE_NAME
+    ? {
+        store: new SpendStore(documentClient, env.STATE_TABLE_NAME),
+        limits: gatewaySpendLimits(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
+      }
+    : undefined,
+};
 
 /** Drains the log queue into the logs table, reporting partial batch failures (ReportBatchItemFailures). */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
   const failed = await writeLogBatch(
     event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
-    store,
-    logger,
+    deps,
   );
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 });

@@ -11,11 +11,21 @@ import { handleProviderRequest, type ProxyDependencies } from "../../shared/core
 import { RunTokenVerifier } from "../../shared/core/run-token-verifier.ts";
 import { TtlCache } from "../../shared/core/ttl-cache.ts";
 import { UpstreamGuard } from "../../shared/http/upstream-guard.ts";
+import { RateLimiter } from "../../shared/limits/rate-limiter.ts";
+import { gatewayObserver } from "../../shared/observability/gateway-observer.ts";
+import {
+  createGatewayTelemetry,
+  traceAwsClient,
+  traceInvocation,
+} from "../../shared/observability/gateway-telemetry.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
+import { CacheStore } from "../../shared/store/cache-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
+import { RateLimitStore } from "../../shared/store/rate-limit-store.ts";
+import { SpendStore } from "../../shared/store/spend-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
 import { streamResponse } from "../lib/stream-response.ts";
@@ -23,7 +33,9 @@ import { streamResponse } from "../lib/stream-response.ts";
 // Built once per instance (cold start): configuration, clients, and the in-memory caches.
 const env = parseProxyEnv();
 const logger = createLogger("ai-gateway-proxy");
-const documentClient = createDocumentClient();
+// EMF metrics after each response, X-Ray subsegments when traced (docs/observability.md).
+const telemetry = createGatewayTelemetry(logger);
+const documentClient = traceAwsClient(telemetry.tracer, createDocumentClient());
 const secretBox = secretBoxFromEnv(env);
 const providerKeyStore = secretBox
   ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox)
@@ -54,13 +66,23 @@ const deps: ProxyDependencies = {
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
   customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
   upstreamGuard: new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(",")),
-  logSink: new SqsLogSink(new SQSClient({}), env.LOG_QUEUE_URL, logger),
+  logSink: new SqsLogSink(
+    traceAwsClient(telemetry.tracer, new SQSClient({})),
+    env.LOG_QUEUE_URL,
+    logger,
+    () => telemetry.metrics.logPipelineFailure(),
+  ),
   fetch: globalThis.fetch,
   clock: systemClock,
   logger,
   upstreamOverrides: env.upstreamOverrides,
   upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
   maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
+  observer: gatewayObserver(telemetry.metrics, telemetry.tracer),
+  // Response cache and rate-limit counters, shared by every instance (docs/caching.md, docs/rate-limiting.md).
+  responseCache: new CacheStore(documentClient, env.STATE_TABLE_NAME),
+  spend: new SpendStore(documentClient, env.STATE_TABLE_NAME),
+  rateLimiter: new RateLimiter(new RateLimitStore(documentClient, env.STATE_TABLE_NAME)),
 };
 
 /**
@@ -68,11 +90,14 @@ const deps: ProxyDependencies = {
  * piped and skips its end hook when the client leaves mid-stream, and this handler must keep running
  * until the log event is queued in both cases (Lambda may freeze the instance once the handler returns).
  */
-export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>(async (event, responseStream) => {
-  const pending: Promise<unknown>[] = [];
-  const response = await handleProviderRequest(eventToRequest(event), deps, {
-    waitUntil: (work) => pending.push(work),
-  });
-  await streamResponse(response, responseStream);
-  await Promise.allSettled(pending);
-});
+export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>((event, responseStream) =>
+  // One subsegment for the invocation (the provider call is its child), closed once the log is queued.
+  traceInvocation(telemetry.tracer, "proxy", async () => {
+    const pending: Promise<unknown>[] = [];
+    const response = await handleProviderRequest(eventToRequest(event), deps, {
+      waitUntil: (work) => pending.push(work),
+    });
+    await streamResponse(response, responseStream);
+    await Promise.allSettled(pending);
+  }),
+);

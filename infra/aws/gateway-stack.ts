@@ -6,7 +6,7 @@ import { acknowledgeNagFindings } from "./nag-suppressions.ts";
 /**
  * Stack settings plus everything the AiGateway construct accepts: accountId, upstreamOverrides, the memory
  * sizes, logRetention, logLevel, stageName, tracing, tableRemovalPolicy, apiGatewayCloudWatchRole,
- * trustedUpstreamHosts, allowBedrockWithLambdaRole, webAclArn.
+ * trustedUpstreamHosts, allowBedrockWithLambdaRole, webAclArn, metricsNamespace, alarmTopicArn.
  */
 export interface GatewayStackProps extends StackProps, AiGatewayProps {}
 
@@ -38,6 +38,10 @@ export class GatewayStack extends Stack {
     new CfnOutput(this, "LogsTableName", { value: this.gateway.logsTable.tableName });
     new CfnOutput(this, "LogQueueName", { value: this.gateway.logQueue.queueName });
     new CfnOutput(this, "LogDeadLetterQueueName", { value: this.gateway.logDeadLetterQueue.queueName });
+    new CfnOutput(this, "DashboardName", {
+      description: "CloudWatch dashboard of the gateway (docs/observability.md)",
+      value: this.gateway.dashboard.dashboardName,
+    });
     new CfnOutput(this, "ProviderKeysKeyArn", {
       description: "KMS key that encrypts the stored provider keys (retained when the stack is deleted)",
       value: this.gateway.providerKeysKey.keyArn,

@@ -78,9 +78,10 @@ const REASONS = {
     "bedrock:InvokeModelWithResponseStream. Narrow the models with Bedrock model access or an SCP, or set " +
     "allowBedrockWithLambdaRole to false to remove the statement.",
   IAM5_XRAY:
-    "Active X-Ray tracing (tracing: true) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which " +
-    "support no resource-level permissions: AWS requires Resource '*' for them. The statement exists only " +
-    "when tracing is on.",
+    "Active X-Ray tracing (on by default; `tracing: false` turns it off) needs xray:PutTraceSegments and " +
+    "xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource '*' for " +
+    "them. The statement exists only when tracing is on, and test/infra/nag.test.ts checks that no other " +
+    "action is granted on Resource '*'.",
 } as const;
 
 const API_GATEWAY_LOGS_POLICY =

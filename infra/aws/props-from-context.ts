@@ -21,6 +21,7 @@ export function propsFromContext(node: Node): AiGatewayProps {
     apiMemorySize: optionalInteger(read("apiMemorySize"), "apiMemorySize"),
     logWriterMemorySize: optionalInteger(read("logWriterMemorySize"), "logWriterMemorySize"),
     logRetention: optionalRetention(read("logRetentionDays")),
+    logsTtlDays: optionalNonNegativeInteger(read("logsTtlDays"), "logsTtlDays"),
     logLevel: optionalLogLevel(read("logLevel")),
     stageName: optionalString(read("stageName"), "stageName"),
     tracing: optionalBoolean(read("tracing"), "tracing"),
@@ -32,6 +33,8 @@ export function propsFromContext(node: Node): AiGatewayProps {
       "allowBedrockWithLambdaRole",
     ),
     webAclArn: optionalString(read("webAclArn"), "webAclArn"),
+    metricsNamespace: optionalMatching(read("metricsNamespace"), "metricsNamespace", METRICS_NAMESPACE),
+    alarmTopicArn: optionalMatching(read("alarmTopicArn"), "alarmTopicArn", SNS_TOPIC_ARN),
   };
 }
 
@@ -45,11 +48,41 @@ function optionalString(value: unknown, key: string): string | undefined {
   return value;
 }
 
+/** CloudWatch namespaces: printable ASCII, up to 255 characters, and not AWS's own `AWS/` prefix. */
+const METRICS_NAMESPACE = {
+  pattern: /^(?!AWS\/)[A-Za-z0-9._\-/#:]{1,255}$/,
+  expected:
+    'a CloudWatch namespace such as "AiGateway" (letters, digits, . _ - / # :, not starting with AWS/)',
+};
+const SNS_TOPIC_ARN = {
+  pattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+  expected: "an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:gateway-alarms",
+};
+
+function optionalMatching(
+  value: unknown,
+  key: string,
+  format: { pattern: RegExp; expected: string },
+): string | undefined {
+  const text = optionalString(value, key);
+  if (text !== undefined && !format.pattern.test(text)) fail(key, format.expected, value);
+  return text;
+}
+
 function optionalInteger(value: unknown, key: string): number | undefined {
   if (value === undefined) return undefined;
   const number = typeof value === "string" ? Number(value) : value;
   if (typeof number !== "number" || !Number.isInteger(number) || number <= 0) {
     fail(key, "a positive integer", value);
+  }
+  return number;
+}
+
+function optionalNonNegativeInteger(value: unknown, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === "string" ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isInteger(number) || number < 0) {
+    fail(key, "a whole number of days, 0 or more", value);
   }
   return number;
 }

@@ -48,6 +48,8 @@ export async function startEmulators(dataDir: string | null): Promise<EmulatorEn
 export interface ProvisionedResources {
   configTable: string;
   logsTable: string;
+  /** Cache entries and rate-limit counters (table-definitions.ts, role "state"). */
+  stateTable: string;
   logQueueUrl: string;
   deadLetterQueueUrl: string;
 }
@@ -60,7 +62,8 @@ export async function provisionResources(
 ): Promise<ProvisionedResources> {
   const configTable = `${names.prefix}-config`;
   const logsTable = `${names.prefix}-logs`;
-  for (const table of [configTable, logsTable]) {
+  const stateTable = `${names.prefix}-state`;
+  for (const table of [configTable, logsTable, stateTable]) {
     try {
       await dynamodb.send(new CreateTableCommand(tableDefinition(table)));
     } catch (error) {
@@ -84,5 +87,11 @@ export async function provisionResources(
     }),
   );
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error("The log queues could not be created");
-  return { configTable, logsTable, logQueueUrl: queue.QueueUrl, deadLetterQueueUrl: dlq.QueueUrl };
+  return {
+    configTable,
+    logsTable,
+    stateTable,
+    logQueueUrl: queue.QueueUrl,
+    deadLetterQueueUrl: dlq.QueueUrl,
+  };
 }

@@ -92,12 +92,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   Object.assign(process.env, {
     // The local runtime runs on your machine: overrides to loopback (a mock, a local model server) are expected.
     TRUSTED_UPSTREAM_HOSTS: process.env.TRUSTED_UPSTREAM_HOSTS ?? "127.0.0.1,localhost,::1",
+    // CloudWatch metrics (EMF lines) and X-Ray belong to AWS; locally they would only flood the console.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
+    POWERTOOLS_TRACE_ENABLED: process.env.POWERTOOLS_TRACE_ENABLED ?? "false",
     PROVIDER_KEYS_MASTER_KEY_FILE:
       process.env.PROVIDER_KEYS_MASTER_KEY_FILE ?? masterKeyFile(options.dataDir),
     ACCOUNT_ID: accountId,
     AIG_API_TOKEN: adminToken,
     CONFIG_TABLE_NAME: resources.configTable,
     LOGS_TABLE_NAME: resources.logsTable,
+    STATE_TABLE_NAME: resources.stateTable,
     LOG_QUEUE_URL: resources.logQueueUrl,
     ...options.env,
   });

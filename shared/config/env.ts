@@ -23,6 +23,8 @@ const providerKeyEncryption = {
 const proxyEnvSchema = z.object({
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
+  /** Response cache entries and rate-limit counters (docs/caching.md, docs/rate-limiting.md). */
+  STATE_TABLE_NAME: z.string().min(1),
   LOG_QUEUE_URL: z.string().url(),
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
@@ -47,10 +49,20 @@ const apiEnvSchema = z.object({
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
   /** Without either, the provider-key routes answer 501. */
   ...providerKeyEncryption,
+  /** Analytics: the widest time range one query may cover, in hours at hour granularity. */
+  ANALYTICS_MAX_HOURS: positiveInt.default(31 * 24),
 });
 
 const logWriterEnvSchema = z.object({
   LOGS_TABLE_NAME: z.string().min(1),
+  /** Where each gateway's `log_management` (retention) is read from. */
+  CONFIG_TABLE_NAME: z.string().min(1),
+  /** Days a log is kept before DynamoDB's TTL removes it (`expires_at`); 0 keeps logs until deleted. */
+  LOGS_TTL_DAYS: z.coerce.number().min(0).max(3650).default(0),
+  /** How long a gateway's retention setting is cached by the log-writer. */
+  GATEWAY_SETTINGS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** The state table, where each logged request's cost is added to its spend-limit budgets. */
+  STATE_TABLE_NAME: z.string().min(1).optional(),
 });
 
 export type ProxyEnv = z.infer<typeof proxyEnvSchema> & { upstreamOverrides: Record<string, string> };

@@ -1,5 +1,7 @@
 import type { BodyObservation } from "../http/observed-body.ts";
 import { concatChunks } from "../http/observed-body.ts";
+import { computeCost } from "../pricing/compute-cost.ts";
+import { customCostOf } from "../pricing/custom-cost.ts";
 import type { TokenUsage } from "../providers/usage/types.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { packLogBodies } from "./log-bodies.ts";
@@ -26,6 +28,8 @@ export interface RequestRecord {
 export interface ResponseRecord {
   status: number;
   contentType: string | null;
+  /** Monotonic time the upstream request was sent, or null when no provider was called. */
+  upstreamStartedAt: number | null;
   upstreamHeadersAt: number | null;
   observation: BodyObservation | null;
   usage: TokenUsage | null;
@@ -54,23 +58,38 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     !observation?.clientAborted &&
     !observation?.upstreamError;
 
+  const model = request.providerSlug
+    ? requestModel(request.providerSlug, request.restPath, request.requestBody, usage?.model ?? null)
+    : null;
+  // cf-aig-custom-cost was validated before the upstream call; here it only prices the usage.
+  const { cost, custom_cost } = computeCost(
+    request.providerSlug,
+    model,
+    usage,
+    customCostOf(request.requestHeaders),
+  );
+  const duration = round(response.endedAt - request.startedAt);
+  const providerWait = round(providerWaitOf(response));
+
   return {
     id: request.id,
     account_id: request.accountId,
     gateway_id: request.gatewayId,
     created_at: request.createdAt.toISOString(),
     provider: request.providerSlug,
-    model: request.providerSlug
-      ? requestModel(request.providerSlug, request.restPath, request.requestBody, usage?.model ?? null)
-      : null,
+    model,
     path: request.path,
     method: request.method,
     status_code: response.status,
     success,
     cached: false,
-    duration: round(response.endedAt - request.startedAt),
+    duration,
     time_to_first_byte:
       response.upstreamHeadersAt === null ? null : round(response.upstreamHeadersAt - request.startedAt),
+    provider_wait: providerWait,
+    gateway_overhead: round(Math.max(0, duration - providerWait)),
+    cost,
+    custom_cost,
     tokens_in: usage?.tokensIn ?? null,
     tokens_out: usage?.tokensOut ?? null,
     cache_read_tokens: usage?.cacheReadTokens ?? null,
@@ -88,4 +107,14 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     request_body: bodies.request,
     response_body: bodies.response,
   };
+}
+
+/**
+ * Time spent waiting on the provider: the wait for its response head (or for the failure, when the call
+ * failed before one came), plus the body's waits for each next chunk.
+ */
+function providerWaitOf(response: ResponseRecord): number {
+  if (response.upstreamStartedAt === null) return 0;
+  const headWait = (response.upstreamHeadersAt ?? response.endedAt) - response.upstreamStartedAt;
+  return Math.max(0, headWait) + (response.observation?.providerWait ?? 0);
 }

@@ -13,6 +13,12 @@ export const ERROR_CODES = {
   upstreamTimeout: 7010,
   untrustedUpstream: 7011,
   unknownKeyAlias: 2040,
+  /** A spend-limit rule of the gateway is over its budget (reference 5.5; 429). */
+  spendLimitExceeded: 2041,
+  /** Cloudflare's "Rate limited" (reference 5.2): the gateway's rate limit is exhausted. */
+  rateLimited: 2003,
+  /** The rate-limit counters could not be reached and the gateway fails closed (docs/rate-limiting.md). */
+  rateLimitUnavailable: 7012,
   internal: 7000,
 } as const;
 
@@ -23,6 +29,8 @@ export interface GatewayErrorOptions {
   retryable?: boolean;
   expose?: boolean;
   cause?: unknown;
+  /** Extra response headers (Retry-After and the RateLimit fields of a 429). */
+  headers?: Record<string, string>;
 }
 
 export class GatewayError extends Error {
@@ -30,6 +38,7 @@ export class GatewayError extends Error {
   readonly code: number;
   readonly retryable: boolean;
   readonly expose: boolean;
+  readonly headers: Record<string, string>;
 
   constructor(options: GatewayErrorOptions) {
     super(options.message, { cause: options.cause });
@@ -38,6 +47,7 @@ export class GatewayError extends Error {
     this.code = options.code;
     this.retryable = options.retryable ?? false;
     this.expose = options.expose ?? options.status < 500;
+    this.headers = options.headers ?? {};
   }
 
   /** The message a client may see: 5xx details stay in the log unless marked safe to expose. */

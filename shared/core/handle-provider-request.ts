@@ -1,10 +1,23 @@
 import { v7 as uuidv7 } from "uuid";
+import { planCache } from "../cache/cache-options.ts";
+import {
+  CacheRecorder,
+  lookupCache,
+  type ResponseCacheStore,
+  replayCachedResponse,
+  storeCachedResponse,
+} from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import { observeBody } from "../http/observed-body.ts";
+import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
+import { enforceSpendLimits, recordSpend } from "../limits/spend-enforcement.ts";
+import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
+import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
 import type { Gateway } from "../schemas/gateway.ts";
+import type { SpendStore } from "../store/spend-store.ts";
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
 import type { Clock } from "./clock.ts";
 import { type GatewayAccessDependencies, resolveGatewayAccess } from "./gateway-access.ts";
@@ -14,6 +27,7 @@ import { applyProviderCredentials, type CredentialDependencies } from "./provide
 import { providerDialect } from "./provider-dialect.ts";
 import { type ProviderTargetDependencies, resolveProviderTarget } from "./provider-target.ts";
 import { parseProviderPath } from "./proxy-path.ts";
+import { requestModel } from "./request-model.ts";
 import { parseRequestOptions, type RequestOptions } from "./request-options.ts";
 import type { StructuredLogger } from "./structured-logger.ts";
 import { fetchUpstream } from "./upstream-fetch.ts";
@@ -21,13 +35,20 @@ import { fetchUpstream } from "./upstream-fetch.ts";
 export interface ProxyDependencies
   extends GatewayAccessDependencies,
     ProviderTargetDependencies,
-    CredentialDependencies {
+    CredentialDependencies,
+    RateLimitDependencies {
   logSink: LogSink;
   fetch: typeof fetch;
   clock: Clock;
   logger: StructuredLogger;
   upstreamTimeoutMs: number;
   maxRequestBodyBytes: number;
+  /** Metrics and traces (the proxy Lambda passes one; see shared/observability/). */
+  observer?: RequestObserver;
+  /** The response cache (docs/caching.md); absent: nothing is cached. */
+  responseCache?: ResponseCacheStore | null;
+  /** Spend-limit counters (docs/spend-limits.md); absent: spend limits are not enforced. */
+  spend?: SpendStore | null;
 }
 
 /** Work the adapter must let finish after the response has been sent (the log event). */
@@ -63,6 +84,8 @@ export async function handleProviderRequest(
   let dialect: ErrorDialect = "openai";
   let record: RequestRecord | undefined;
   let gateway: Gateway | undefined;
+  let upstreamStartedAt: number | null = null;
+  let upstreamSpan: UpstreamSpan | null = null;
 
   try {
     const path = parseProviderPath(pathname);
@@ -87,7 +110,16 @@ export async function handleProviderRequest(
     record.eventId = record.options.eventId ?? id;
     idHeaders["cf-aig-event-id"] = record.eventId;
 
+    // A malformed cf-aig-custom-cost is refused before anything goes upstream.
+    parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
     record.requestBody = await readBody(request, deps.maxRequestBodyBytes);
+    // Cache headers are checked on every request; the cache is read only when caching applies.
+    const cachePlan = planCache(
+      gateway,
+      request.headers,
+      request.method,
+      record.requestBody?.byteLength ?? 0,
+    );
     const { provider, url } = await resolveProviderTarget(
       path.accountId,
       path.providerSlug,
@@ -111,52 +143,122 @@ export async function handleProviderRequest(
       deps,
     );
 
-    const upstream = await fetchUpstream(deps.fetch, url, {
-      method: request.method,
-      headers: upstreamHeaders,
-      body: record.requestBody,
-      timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
-    });
+    // After the credentials: the cache key holds the identity of the credential the provider would see.
+    const cache =
+      cachePlan && deps.responseCache
+        ? await lookupCache(
+            deps.responseCache,
+            cachePlan,
+            {
+              accountId: path.accountId,
+              gateway,
+              providerSlug: path.providerSlug,
+              method: request.method,
+              restPath: path.restPath,
+              search: new URL(request.url).search,
+              body: record.requestBody,
+              upstreamHeaders,
+              upstreamUrl: url,
+            },
+            deps.logger,
+          )
+        : null;
+    const hit = cache?.hit ?? null;
+    // A hit never reaches the provider, so it does not count against the rate limit (docs/rate-limiting.md).
+    const limitHeaders = hit ? {} : await enforceRateLimit(path.accountId, gateway, deps);
+    if (!hit && deps.spend) {
+      await enforceSpendLimits(
+        deps.spend,
+        path.accountId,
+        path.gatewayId,
+        gateway.spend_limits,
+        {
+          provider: path.providerSlug,
+          model: requestModel(path.providerSlug, path.restPath, record.requestBody, null),
+          metadata: record.options.metadata,
+        },
+        deps.clock.now(),
+        (error) =>
+          deps.logger.warn("spend limits unavailable; request let through", { reason: String(error) }),
+      );
+    }
+
+    upstreamSpan = hit ? null : (deps.observer?.upstreamStarted(path.providerSlug) ?? null);
+    upstreamStartedAt = hit ? null : deps.clock.monotonic();
+    const upstream = hit
+      ? { response: replayCachedResponse(hit), abort: () => {} }
+      : await fetchUpstream(deps.fetch, url, {
+          method: request.method,
+          headers: upstreamHeaders,
+          body: record.requestBody,
+          timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
+        });
     const upstreamHeadersAt = deps.clock.monotonic();
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const headers = clientResponseHeaders(upstream.response.headers);
     for (const [name, value] of Object.entries(idHeaders)) headers.set(name, value);
+    if (cache) headers.set("cf-aig-cache-status", hit ? "HIT" : "MISS");
+    for (const [name, value] of Object.entries(limitHeaders)) headers.set(name, value);
     const contentType = upstream.response.headers.get("content-type");
 
     if (!upstream.response.body || NULL_BODY_STATUSES.has(upstream.response.status)) {
-      if (collect)
-        context.waitUntil(
-          sendLog(deps, record, {
-            ...emptyResponse(upstream.response.status, contentType),
-            upstreamHeadersAt,
-          }),
-        );
+      context.waitUntil(
+        completeRequest(deps, record, collect, upstreamSpan, {
+          ...emptyResponse(upstream.response.status, contentType),
+          upstreamHeadersAt,
+        }),
+      );
       return new Response(null, { status: upstream.response.status, headers });
     }
 
     const usage = createUsageObserver(provider.usageFormat, contentType);
+    // A miss records the chunks as they pass, to store them once the body has ended.
+    const recorder = cache && !hit ? new CacheRecorder() : null;
     const { body, done } = observeBody(upstream.response.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
-      onChunk: (chunk) => usage.push(chunk),
+      onChunk: (chunk) => {
+        usage.push(chunk);
+        recorder?.push(chunk);
+      },
       onClientAbort: (reason) => upstream.abort(reason),
     });
     const finished = record;
+    const span = upstreamSpan;
     context.waitUntil(
       done.then((observation) => {
-        if (!collect) return;
         const error = observation.upstreamError
           ? { code: ERROR_CODES.upstreamUnavailable, message: "The provider connection failed mid-response" }
           : null;
-        return sendLog(deps, finished, {
-          status: upstream.response.status,
-          contentType,
-          upstreamHeadersAt,
-          observation,
-          usage: usage.finish(),
-          error,
-          endedAt: observation.endedAt,
-        });
+        const stored =
+          cache && recorder
+            ? storeCachedResponse(
+                cache,
+                { status: upstream.response.status, headers },
+                recorder,
+                observation,
+                deps.logger,
+              )
+            : null;
+        const logged = completeRequest(
+          deps,
+          finished,
+          collect,
+          span,
+          {
+            status: upstream.response.status,
+            contentType,
+            upstreamStartedAt,
+            upstreamHeadersAt,
+            observation,
+            usage: usage.finish(),
+            error,
+            endedAt: observation.endedAt,
+          },
+          hit !== null,
+          gateway?.spend_limits ?? null,
+        );
+        return Promise.all([logged, stored]);
       }),
     );
     return new Response(body, { status: upstream.response.status, headers });
@@ -164,9 +266,9 @@ export async function handleProviderRequest(
     const error = toGatewayError(caught);
     if (error.status >= 500)
       deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    if (record && gateway && (record.options.collectLog ?? gateway.collect_logs)) {
+    if (record && gateway) {
       context.waitUntil(
-        sendLog(deps, record, {
+        completeRequest(deps, record, record.options.collectLog ?? gateway.collect_logs, upstreamSpan, {
           ...emptyResponse(error.status, "application/json"),
           error: { code: error.code, message: error.message },
         }),
@@ -179,13 +281,14 @@ export async function handleProviderRequest(
         error: error.publicMessage,
       });
     }
-    return errorResponse(error, dialect, idHeaders);
+    return errorResponse(error, dialect, { ...idHeaders, ...error.headers });
   }
 
   function emptyResponse(status: number, contentType: string | null): ResponseRecord {
     return {
       status,
       contentType,
+      upstreamStartedAt,
       upstreamHeadersAt: null,
       observation: null,
       usage: null,
@@ -195,13 +298,37 @@ export async function handleProviderRequest(
   }
 }
 
-async function sendLog(
+/**
+ * After the response: one log event, queued when the gateway keeps logs, and handed to the observer
+ * (metrics, the upstream span) in every case. Without logs the event is built without bodies, only for
+ * the observer.
+ */
+async function completeRequest(
   deps: ProxyDependencies,
   request: RequestRecord,
+  collect: boolean,
+  upstreamSpan: UpstreamSpan | null,
   response: ResponseRecord,
+  cached = false,
+  spendLimits: Gateway["spend_limits"] | null = null,
 ): Promise<void> {
+  if (!collect && !deps.observer && !deps.spend) return;
   try {
-    await deps.logSink.send(await buildLogEvent(request, response));
+    const event = await buildLogEvent(
+      collect ? request : { ...request, options: { ...request.options, collectLogPayload: false } },
+      response,
+    );
+    // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
+    if (cached) Object.assign(event, { cached: true, cost: 0 });
+    try {
+      deps.observer?.requestCompleted(event, upstreamSpan);
+    } catch (error) {
+      deps.logger.warn("request metrics failed", { log_id: request.id, reason: String(error) });
+    }
+    if (collect) await deps.logSink.send(event);
+    // Without a log the log-writer never sees this cost: count it here, so turning logs off per request
+    // (cf-aig-collect-log: false) cannot be a way around a budget.
+    else if (deps.spend && spendLimits) await recordSpend(deps.spend, spendLimits, event);
   } catch (error) {
     deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }

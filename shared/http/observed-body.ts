@@ -14,6 +14,11 @@ export interface BodyObservation {
   clientAborted: boolean;
   /** The upstream body failed mid-way (connection cut), if it did. */
   upstreamError: unknown;
+  /**
+   * Milliseconds spent inside `read()` on the provider's body: waiting for its next chunk. The rest of the
+   * body's time is the gateway's (and the client's, when it reads slowly: backpressure reaches the pull).
+   */
+  providerWait: number;
 }
 
 export interface ObserveOptions {
@@ -43,14 +48,15 @@ export function observeBody(
     capturedAll: true,
     clientAborted: false,
     upstreamError: undefined,
+    providerWait: 0,
   };
   let capturedBytes = 0;
   let settle: (value: BodyObservation) => void = () => {};
   const done = new Promise<BodyObservation>((resolve) => {
     settle = resolve;
   });
-  const finish = () => {
-    observation.endedAt = options.monotonic();
+  const finish = (at = options.monotonic()) => {
+    observation.endedAt = at;
     settle(observation);
   };
 
@@ -71,21 +77,26 @@ export function observeBody(
     {
       async pull(controller) {
         let result: ReadableStreamReadResult<Uint8Array>;
+        // Two clock reads a chunk: the time this pull waits on the provider (gateway overhead is the rest).
+        const readStartedAt = options.monotonic();
         try {
           result = await reader.read();
         } catch (error) {
+          observation.providerWait += options.monotonic() - readStartedAt;
           observation.upstreamError = error;
           finish();
           controller.error(error);
           return;
         }
+        const readEndedAt = options.monotonic();
+        observation.providerWait += readEndedAt - readStartedAt;
         if (result.done) {
-          finish();
+          finish(readEndedAt);
           controller.close();
           return;
         }
         const chunk = result.value;
-        observation.firstChunkAt ??= options.monotonic();
+        observation.firstChunkAt ??= readEndedAt;
         observation.bytes += chunk.byteLength;
         controller.enqueue(chunk);
         capture(chunk);

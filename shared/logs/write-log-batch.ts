@@ -1,6 +1,8 @@
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import { logEventSchema } from "../schemas/log-event.ts";
-import type { LogStore } from "../store/log-store.ts";
+import { type LogWriterDependencies, storeLogEvent } from "./store-log-event.ts";
+
+export type { LogWriterDependencies } from "./store-log-event.ts";
 
 export interface QueuedMessage {
   messageId: string;
@@ -11,17 +13,25 @@ export interface QueuedMessage {
  * Stores a batch of queued log events and returns the ids of the messages that failed, for SQS's
  * partial batch response: those stay on the queue, are retried, and land in the dead-letter queue after
  * maxReceiveCount tries. A malformed message fails every time and so ends there too, where it can be
- * inspected; it is never dropped silently.
+ * inspected; it is never dropped silently. A retried message is applied once (store-log-event.ts).
  */
 export async function writeLogBatch(
   messages: QueuedMessage[],
-  store: LogStore,
-  logger: StructuredLogger,
+  deps: LogWriterDependencies,
+  logger: StructuredLogger = deps.logger,
 ): Promise<string[]> {
+  // The same log twice in one batch (SQS duplicates) is stored by one task that both messages share.
+  const byLogId = new Map<string, Promise<void>>();
   const results = await Promise.allSettled(
     messages.map(async (message) => {
       const event = logEventSchema.parse(JSON.parse(message.body));
-      await store.put(event);
+      const key = `${event.account_id}#${event.gateway_id}#${event.id}`;
+      let stored = byLogId.get(key);
+      if (!stored) {
+        stored = storeLogEvent(event, deps);
+        byLogId.set(key, stored);
+      }
+      await stored;
     }),
   );
   const failed: string[] = [];

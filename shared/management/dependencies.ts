@@ -1,7 +1,9 @@
 import type { Clock } from "../core/clock.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
+import type { AnalyticsStore } from "../store/analytics-store.ts";
 import type { CustomProviderStore } from "../store/custom-provider-store.ts";
 import type { GatewayStore } from "../store/gateway-store.ts";
+import type { LogCounterStore } from "../store/log-counter-store.ts";
 import type { LogStore } from "../store/log-store.ts";
 import type { ProviderKeyStore } from "../store/provider-key-store.ts";
 import type { TokenStore } from "../store/token-store.ts";
@@ -11,6 +13,11 @@ export interface ManagementDependencies {
   accountId: string;
   gateways: GatewayStore;
   logs: LogStore;
+  /** The stored-log counter that retention reads; deleting logs through the API subtracts from it. */
+  counters: LogCounterStore;
+  analytics: AnalyticsStore;
+  /** The widest analytics range at hour granularity, in hours (default 31 days). */
+  analyticsMaxHours?: number;
   tokens: TokenStore;
   /** Null when no master key is configured: the provider-key routes then answer 501. */
   providerKeys: ProviderKeyStore | null;

@@ -15,7 +15,9 @@ import type { RouteContext } from "./route-types.ts";
 
 /** Reference 4.2: `is_default` is read-only, true only for the gateway whose id is "default". */
 export function renderGateway(gateway: Gateway): Gateway & { is_default: boolean } {
-  return { ...gateway, is_default: gateway.id === DEFAULT_GATEWAY_ID };
+  // The cache generation is internal bookkeeping (docs/caching.md), not a setting a client round-trips.
+  const { cache_generation: _generation, ...rest } = gateway;
+  return { ...rest, is_default: gateway.id === DEFAULT_GATEWAY_ID };
 }
 
 const listQuerySchema = z.strictObject({
@@ -61,6 +63,10 @@ export async function updateGateway(context: RouteContext): Promise<Response> {
   }
   const existing = await requireGateway(context);
   const updated = applyGatewayInput(id, input, existing, now(context));
+  // cache_invalidate_on_update empties the cache by moving the gateway to a new cache generation: every
+  // key changes, old entries become unreachable and expire by TTL (docs/caching.md). No item is deleted.
+  const generation = (existing.cache_generation ?? 0) + (updated.cache_invalidate_on_update ? 1 : 0);
+  if (generation > 0) updated.cache_generation = generation;
   if (existing.authentication && !updated.authentication && context.deps.providerKeys) {
     const keys = await context.deps.providerKeys.list(context.accountId, id);
     if (keys.length > 0) {

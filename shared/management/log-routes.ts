@@ -1,44 +1,114 @@
 import { z } from "zod";
+import { deprecatedFilters, deprecatedLogParams } from "../logs/deprecated-log-params.ts";
+import { orderBySchema, parseFilters, scalarParams } from "../logs/log-list-query.ts";
+import type { LogQuery } from "../logs/log-query.ts";
+import { metadataSchema } from "../schemas/log-event.ts";
 import type { BodyKind } from "../store/log-store.ts";
-import { envelope, pagedEnvelope } from "./envelope.ts";
+import { envelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
 import { logIdParam, notFound } from "./path-params.ts";
-import { parseInput, queryObject } from "./request-input.ts";
+import { parseInput, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
 
-/**
- * Cloudflare's SDK names the sort direction `order_by_direction` (and also has `direction`); logs are
- * ordered by time only, so `order_by` is accepted only as "created_at".
- */
+const direction = z.enum(["asc", "desc"]);
+const booleanText = z.enum(["true", "false"]).transform((value) => value === "true");
+
+/** Reference 6.3's listing parameters; `direction` is the SDK's older name of `order_by_direction`. */
 const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
-  order_by: z.literal("created_at", "only created_at is supported").optional(),
-  order_by_direction: z.enum(["asc", "desc"]).optional(),
-  direction: z.enum(["asc", "desc"]).optional(),
+  search: z.string().min(1).max(256).optional(),
+  order_by: orderBySchema.default("created_at"),
+  order_by_direction: direction.optional(),
+  direction: direction.optional(),
+  meta_info: booleanText.optional(),
+  ...deprecatedLogParams,
 });
 
-/** The logs routes answer 404 for a gateway that does not exist, even when logs of it remain. */
-async function existingGatewayId(context: RouteContext): Promise<string> {
-  return (await requireGateway(context)).id;
-}
+const deleteQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  order_by: orderBySchema.default("created_at"),
+  order_by_direction: direction.default("asc"),
+});
+
+/** Feedback is thumbs down / none / up; metadata is Cloudflare's flat object of at most five entries. */
+const patchSchema = z.strictObject({
+  feedback: z
+    .union([z.literal(-1), z.literal(0), z.literal(1)])
+    .nullable()
+    .optional(),
+  score: z.number().int().min(0).max(100).nullable().optional(),
+  metadata: metadataSchema
+    .refine((value) => Object.keys(value).length <= 5, "at most 5 entries")
+    .refine(
+      (value) =>
+        Object.entries(value).every(([key, item]) => key.length <= 256 && String(item).length <= 1024),
+      "keys at most 256 and values at most 1024 characters",
+    )
+    .nullable()
+    .optional(),
+});
+
+/** Deleting without a limit removes every match; this many at most per request keeps one call bounded. */
+const MAX_DELETE = 100_000;
 
 export async function listLogs(context: RouteContext): Promise<Response> {
-  const gatewayId = await existingGatewayId(context);
-  const query = parseInput(listQuerySchema, queryObject(context.url), { source: "query" });
-  const direction = query.order_by_direction ?? query.direction ?? "desc";
-  const { records, totalCount } = await context.deps.logs.list(context.accountId, gatewayId, {
-    page: query.page,
-    perPage: query.per_page,
-    direction,
+  const gatewayId = (await requireGateway(context)).id;
+  const params = parseInput(listQuerySchema, scalarParams(context.url), { source: "query" });
+  const query: LogQuery = {
+    filters: [...parseFilters(context.url), ...deprecatedFilters(params)],
+    search: params.search,
+    orderBy: params.order_by,
+    direction: params.order_by_direction ?? params.direction ?? "desc",
+  };
+  const { records, totalCount, meta } = await context.deps.logs.list(context.accountId, gatewayId, query, {
+    page: params.page,
+    perPage: params.per_page,
   });
-  return pagedEnvelope(records, query.page, query.per_page, totalCount);
+  const info: Record<string, number> = {
+    page: params.page,
+    per_page: params.per_page,
+    count: records.length,
+    total_count: totalCount,
+    total_pages: Math.ceil(totalCount / params.per_page),
+  };
+  // Cloudflare's result_info carries min/max figures with meta_info; null (no log has one) is left out.
+  if (params.meta_info) {
+    for (const [name, value] of Object.entries(meta)) if (value !== null) info[name] = value;
+  }
+  return envelope(records, info);
+}
+
+/** DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}. */
+export async function deleteLogs(context: RouteContext): Promise<Response> {
+  const gatewayId = (await requireGateway(context)).id;
+  const params = parseInput(deleteQuerySchema, scalarParams(context.url), { source: "query" });
+  const query: LogQuery = {
+    filters: parseFilters(context.url),
+    orderBy: params.order_by,
+    direction: params.order_by_direction,
+  };
+  const { logs, counters } = context.deps;
+  const ids = await logs.selectIds(context.accountId, gatewayId, query, params.limit ?? MAX_DELETE);
+  const deleted = await logs.deleteLogs(context.accountId, gatewayId, ids);
+  await counters.subtract(context.accountId, gatewayId, deleted);
+  return envelope({ success: true, deleted });
 }
 
 export async function getLog(context: RouteContext): Promise<Response> {
-  const gatewayId = await existingGatewayId(context);
+  const gatewayId = (await requireGateway(context)).id;
   const logId = logIdParam(context);
   const record = await context.deps.logs.get(context.accountId, gatewayId, logId);
+  if (!record) throw notFound("log", logId);
+  return envelope(record);
+}
+
+/** PATCH .../logs/{id}: feedback, score and metadata; null clears one. Returns the updated log. */
+export async function updateLog(context: RouteContext): Promise<Response> {
+  const gatewayId = (await requireGateway(context)).id;
+  const logId = logIdParam(context);
+  const changes = parseInput(patchSchema, await readJsonObject(context.request));
+  const record = await context.deps.logs.update(context.accountId, gatewayId, logId, changes);
   if (!record) throw notFound("log", logId);
   return envelope(record);
 }
@@ -47,7 +117,7 @@ export const getLogRequest = (context: RouteContext) => getBody(context, "reques
 export const getLogResponse = (context: RouteContext) => getBody(context, "response");
 
 async function getBody(context: RouteContext, kind: BodyKind): Promise<Response> {
-  const gatewayId = await existingGatewayId(context);
+  const gatewayId = (await requireGateway(context)).id;
   const logId = logIdParam(context);
   const body = await context.deps.logs.getBody(context.accountId, gatewayId, logId, kind);
   if (body === undefined) throw notFound("log", logId);

@@ -1,3 +1,4 @@
+import { getAnalytics } from "./analytics-routes.ts";
 import {
   createCustomProvider,
   deleteCustomProvider,
@@ -6,7 +7,7 @@ import {
   updateCustomProvider,
 } from "./custom-provider-routes.ts";
 import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
-import { getLog, getLogRequest, getLogResponse, listLogs } from "./log-routes.ts";
+import { deleteLogs, getLog, getLogRequest, getLogResponse, listLogs, updateLog } from "./log-routes.ts";
 import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
 import type { ManagementRoute } from "./route-types.ts";
 import { createToken, listTokens, revokeToken } from "./token-routes.ts";
@@ -24,7 +25,9 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   { method: "DELETE", path: "/gateways/{gateway_id}", scope: "edit", handler: deleteGateway },
 
   { method: "GET", path: "/gateways/{gateway_id}/logs", scope: "read", handler: listLogs },
+  { method: "DELETE", path: "/gateways/{gateway_id}/logs", scope: "edit", handler: deleteLogs },
   { method: "GET", path: "/gateways/{gateway_id}/logs/{log_id}", scope: "read", handler: getLog },
+  { method: "PATCH", path: "/gateways/{gateway_id}/logs/{log_id}", scope: "edit", handler: updateLog },
   {
     method: "GET",
     path: "/gateways/{gateway_id}/logs/{log_id}/request",
@@ -37,6 +40,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
     scope: "read",
     handler: getLogResponse,
   },
+  { method: "GET", path: "/gateways/{gateway_id}/analytics", scope: "read", handler: getAnalytics },
 
   {
     method: "POST",

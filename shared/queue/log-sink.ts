@@ -13,13 +13,15 @@ const MAX_FALLBACK_LINE_BYTES = 200 * 1024;
 /**
  * Sends log events to the SQS queue the log-writer drains. If SQS refuses or cannot be reached, the event
  * is written to the structured log (CloudWatch on AWS) under the message "log event not queued", so it is
- * never lost silently and can be replayed from there.
+ * never lost silently and can be replayed from there, and `onFailure` is told (the proxy counts it as the
+ * LogPipelineFailures metric, which an operator can alarm on).
  */
 export class SqsLogSink implements LogSink {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
     private readonly logger: StructuredLogger,
+    private readonly onFailure: () => void = () => {},
   ) {}
 
   async send(event: LogEvent): Promise<void> {
@@ -33,6 +35,11 @@ export class SqsLogSink implements LogSink {
         bodies_omitted: !withBodies,
         log_event: withBodies ? event : { ...event, request_body: null, response_body: null },
       });
+      try {
+        this.onFailure();
+      } catch {
+        // Counting a failure must not turn into one: the event is in the log line above.
+      }
     }
   }
 }

@@ -40,6 +40,7 @@ const requiredSettings = {
 
 const optionalSettings = {
   rate_limiting_technique: z.enum(["fixed", "sliding"]).nullable().optional(),
+  rate_limiting_fail_closed: z.boolean().optional(),
   authentication: z.boolean().optional(),
   log_management: z.number().int().min(10_000).max(10_000_000).nullable().optional(),
   log_management_strategy: z.enum(["STOP_INSERTING", "DELETE_OLDEST"]).nullable().optional(),
@@ -95,6 +96,7 @@ export type GatewayUpdateInput = z.infer<typeof gatewayUpdateInputSchema>;
 type OptionalSettings = Pick<
   Gateway,
   | "rate_limiting_technique"
+  | "rate_limiting_fail_closed"
   | "authentication"
   | "log_management"
   | "log_management_strategy"
@@ -151,6 +153,7 @@ export function applyGatewayInput(
     rate_limiting_interval: input.rate_limiting_interval,
     rate_limiting_limit: input.rate_limiting_limit,
     rate_limiting_technique: keep(input.rate_limiting_technique, current.rate_limiting_technique),
+    rate_limiting_fail_closed: keep(input.rate_limiting_fail_closed, current.rate_limiting_fail_closed),
     authentication: keep(input.authentication, current.authentication),
     log_management: keep(input.log_management, current.log_management),
     log_management_strategy: keep(input.log_management_strategy, current.log_management_strategy),

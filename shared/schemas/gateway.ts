@@ -26,6 +26,13 @@ export const gatewaySchema = z.object({
   rate_limiting_interval: z.number().int().min(0).nullable(),
   rate_limiting_limit: z.number().int().min(0).nullable(),
   rate_limiting_technique: z.enum(["fixed", "sliding"]).nullable(),
+  /** When the rate-limit counters cannot be reached: true answers 503, absent or false lets traffic through. */
+  rate_limiting_fail_closed: z.boolean().optional(),
+  /**
+   * Not part of the API (renderGateway leaves it out): bumped by a PUT on a gateway with
+   * `cache_invalidate_on_update`, and part of every cache key, so older entries become unreachable.
+   */
+  cache_generation: z.number().int().min(0).optional(),
   authentication: z.boolean(),
   log_management: z.number().int().min(10_000).max(10_000_000).nullable(),
   log_management_strategy: z.enum(["STOP_INSERTING", "DELETE_OLDEST"]).nullable(),

@@ -30,6 +30,18 @@ export const logEventSchema = z.object({
   duration: z.number(),
   /** Milliseconds from the request's arrival to the provider's first byte. */
   time_to_first_byte: z.number().nullable(),
+  /**
+   * Milliseconds spent waiting on the provider: from sending the request to its response head, plus the
+   * time the body stream waited for the provider's next chunk. 0 when no provider was called. Optional so
+   * that events queued before the field existed still parse.
+   */
+  provider_wait: z.number().nullable().optional(),
+  /** `duration - provider_wait` (never below 0): what the gateway itself added, in milliseconds. */
+  gateway_overhead: z.number().nullable().optional(),
+  /** Cost in USD from the pricing table (docs/pricing.md) or cf-aig-custom-cost; null when unknown. */
+  cost: z.number().nullable().optional(),
+  /** The cost came from the request's cf-aig-custom-cost header. */
+  custom_cost: z.boolean().optional(),
   tokens_in: z.number().int().nullable(),
   tokens_out: z.number().int().nullable(),
   cache_read_tokens: z.number().int().nullable(),

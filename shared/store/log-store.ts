@@ -1,67 +1,188 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { compareRecords, type LogQuery, matchesQuery, TopRecords, timeWindow } from "../logs/log-query.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
+import { isConditionFailure } from "./conflict-error.ts";
+import { type BodyKind, isExpired, type LogRecord, toRecord } from "./log-items.ts";
+import { bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
+
+export type { BodyKind, LogRecord } from "./log-items.ts";
 
 const gunzipAsync = promisify(gunzip);
 
-/** A stored log as the logs API returns it: every field of the event except the bodies. */
-export type LogRecord = Omit<LogEvent, "request_body" | "response_body" | "account_id"> & {
-  request_head_complete: boolean | null;
-  response_head_complete: boolean | null;
-};
+/** created_at and the id's millisecond come from two clock reads; the sort-key range allows for that. */
+const ID_TIME_MARGIN_MS = 60_000;
 
-export type BodyKind = "request" | "response";
+/** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
+const DELETE_CONCURRENCY = 25;
 
-const partitionKey = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}`;
+export interface LogPage {
+  records: LogRecord[];
+  totalCount: number;
+  /** min/max of cost, duration and tokens over every matching log (`meta_info`). */
+  meta: Record<string, number | null>;
+}
 
-/** Attributes that hold bodies or keys; everything else in an item is a field of the log record. */
-const NON_RECORD_ATTRIBUTES = ["pk", "sk", "account_id", "request_body", "response_body"];
+export interface LogUpdate {
+  feedback?: number | null;
+  score?: number | null;
+  metadata?: Record<string, string | number | boolean> | null;
+}
 
-function toRecord(item: Record<string, unknown>): LogRecord {
-  const record = { ...item };
-  for (const attribute of NON_RECORD_ATTRIBUTES) delete record[attribute];
-  return record as LogRecord;
+const META_FIELDS = ["cost", "duration", "tokens_in", "tokens_out", "total_tokens"] as const;
+
+function metaValue(item: Record<string, unknown>, field: (typeof META_FIELDS)[number]): number | null {
+  if (field === "total_tokens") {
+    const [tokensIn, tokensOut] = [item.tokens_in, item.tokens_out];
+    if (typeof tokensIn !== "number" && typeof tokensOut !== "number") return null;
+    return (typeof tokensIn === "number" ? tokensIn : 0) + (typeof tokensOut === "number" ? tokensOut : 0);
+  }
+  const value = item[field];
+  return typeof value === "number" ? value : null;
 }
 
 /**
- * Logs in the logs table, one item per request: pk "{account}#{gateway}", sk the UUIDv7 log id, so a
- * query in reverse sort-key order lists the newest first. Bodies are stored gzip-compressed as binary
- * attributes and read only by the body endpoints. A log is written with a plain Put keyed by its id, so
- * a message SQS delivers twice is stored once.
+ * Logs in the logs table, one item per request: pk "{account}#{gateway}", sk the UUIDv7 log id, so the
+ * partition is in time order and a time range is a sort-key range. Bodies are gzip-compressed items of
+ * their own in "{account}#{gateway}#bodies", read only by the body endpoints, so a listing never pays
+ * for them. Listing, filtering and deleting by filter read the gateway's partition within the time range
+ * the filters give (all of it without one) and never scan the table.
  */
 export class LogStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  async put(event: LogEvent): Promise<void> {
-    const { request_body, response_body, ...fields } = event;
-    await this.client.send(
-      new PutCommand({
+  /**
+   * Stores a log unless it is stored already (SQS delivers at least once): true when this call
+   * inserted it. The bodies are written first and unconditionally, so a retry completes a half write.
+   */
+  async insert(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
+    const { request_body, response_body, account_id, ...fields } = event;
+    if (request_body || response_body) {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: bodyPartition(account_id, event.gateway_id),
+            sk: event.id,
+            request_body: request_body ? Buffer.from(request_body.gzip_base64, "base64") : undefined,
+            response_body: response_body ? Buffer.from(response_body.gzip_base64, "base64") : undefined,
+            expires_at: expiresAt,
+          },
+        }),
+      );
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: logPartition(account_id, event.gateway_id),
+            sk: event.id,
+            ...fields,
+            request_head_complete: request_body ? request_body.complete : null,
+            response_head_complete: response_body ? response_body.complete : null,
+            expires_at: expiresAt,
+            claimed_until: claimUntil,
+          },
+          ConditionExpression: "attribute_not_exists(sk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Kept for callers that only store: a log delivered twice is stored once. */
+  async put(event: LogEvent, expiresAt?: number): Promise<void> {
+    await this.insert(event, expiresAt);
+  }
+
+  /** The log-writer's steps already applied for this log (see write-log-batch.ts); undefined: no log. */
+  async appliedSteps(accountId: string, gatewayId: string, id: string): Promise<Set<string> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
         TableName: this.tableName,
-        Item: {
-          pk: partitionKey(event.account_id, event.gateway_id),
-          sk: event.id,
-          ...fields,
-          request_body: request_body ? Buffer.from(request_body.gzip_base64, "base64") : undefined,
-          response_body: response_body ? Buffer.from(response_body.gzip_base64, "base64") : undefined,
-          request_head_complete: request_body ? request_body.complete : null,
-          response_head_complete: response_body ? response_body.complete : null,
-        },
+        Key: { pk: logPartition(accountId, gatewayId), sk: id },
+        ProjectionExpression: "applied, sk",
+        ConsistentRead: true,
       }),
     );
+    if (!Item) return undefined;
+    return new Set((Item.applied as Set<string> | undefined) ?? []);
+  }
+
+  /**
+   * Takes over a stored log whose steps are unfinished, unless another delivery holds it (its claim has
+   * not run out): SQS may hand the same message to two invocations at once. True when this call holds it.
+   */
+  async claim(
+    accountId: string,
+    gatewayId: string,
+    id: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          UpdateExpression: "SET claimed_until = :until",
+          ConditionExpression:
+            "attribute_exists(sk) AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
+          ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records steps as applied and releases this delivery's claim, so a retry can go on at once; a log
+   * deleted meanwhile is left deleted.
+   */
+  async markApplied(accountId: string, gatewayId: string, id: string, steps: string[]): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          UpdateExpression:
+            steps.length > 0 ? "REMOVE claimed_until ADD applied :steps" : "REMOVE claimed_until",
+          ConditionExpression: "attribute_exists(sk)",
+          ...(steps.length > 0 ? { ExpressionAttributeValues: { ":steps": new Set(steps) } } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async get(accountId: string, gatewayId: string, id: string): Promise<LogRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: partitionKey(accountId, gatewayId), sk: id } }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: logPartition(accountId, gatewayId), sk: id } }),
     );
-    return Item ? toRecord(Item) : undefined;
+    return Item && !isExpired(Item, this.now()) ? toRecord(Item) : undefined;
   }
 
-  /** The body as text, or null when the log kept none. */
+  /** The body as text, null when the log kept none, undefined when there is no such log. */
   async getBody(
     accountId: string,
     gatewayId: string,
@@ -69,57 +190,185 @@ export class LogStore {
     kind: BodyKind,
   ): Promise<string | null | undefined> {
     const attribute = `${kind}_body`;
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: partitionKey(accountId, gatewayId), sk: id },
-        ProjectionExpression: "#body, sk",
-        ExpressionAttributeNames: { "#body": attribute },
-      }),
-    );
-    if (!Item) return undefined;
-    const compressed = Item[attribute] as Uint8Array | undefined;
+    const read = (pk: string) =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: id },
+          ProjectionExpression: "#body, sk, expires_at",
+          ExpressionAttributeNames: { "#body": attribute },
+        }),
+      );
+    const [log, bodies] = await Promise.all([
+      read(logPartition(accountId, gatewayId)),
+      read(bodyPartition(accountId, gatewayId)),
+    ]);
+    if (!log.Item || isExpired(log.Item, this.now())) return undefined;
+    // Logs written before bodies moved to their own items keep them inline.
+    const compressed = (bodies.Item?.[attribute] ?? log.Item[attribute]) as Uint8Array | undefined;
     return compressed ? (await gunzipAsync(compressed)).toString("utf8") : null;
   }
 
-  /** One page of a gateway's logs, newest first by default, without bodies; and how many there are. */
+  /** One page of the logs a query selects, without bodies, with the total and the min/max figures. */
   async list(
     accountId: string,
     gatewayId: string,
-    page: { page: number; perPage: number; direction: "asc" | "desc" },
-  ): Promise<{ records: LogRecord[]; totalCount: number }> {
-    const pk = partitionKey(accountId, gatewayId);
-    const wanted = page.page * page.perPage;
-    const items: Record<string, unknown>[] = [];
+    query: LogQuery,
+    page: { page: number; perPage: number },
+  ): Promise<LogPage> {
+    const top = new TopRecords(page.page * page.perPage, compareRecords(query.orderBy, query.direction));
+    const meta: Record<string, number | null> = {};
+    for (const field of META_FIELDS) Object.assign(meta, { [`min_${field}`]: null, [`max_${field}`]: null });
     let totalCount = 0;
+    await this.scanMatching(accountId, gatewayId, query, (item) => {
+      totalCount += 1;
+      top.add(item);
+      for (const field of META_FIELDS) {
+        const value = metaValue(item, field);
+        if (value === null) continue;
+        const [min, max] = [meta[`min_${field}`], meta[`max_${field}`]];
+        meta[`min_${field}`] = min === null || min === undefined ? value : Math.min(min, value);
+        meta[`max_${field}`] = max === null || max === undefined ? value : Math.max(max, value);
+      }
+    });
+    const start = (page.page - 1) * page.perPage;
+    const records = top
+      .sorted()
+      .slice(start, start + page.perPage)
+      .map(toRecord);
+    return { records, totalCount, meta };
+  }
+
+  /** The ids of the first `limit` logs a query selects, in its order. */
+  async selectIds(accountId: string, gatewayId: string, query: LogQuery, limit: number): Promise<string[]> {
+    const top = new TopRecords(limit, compareRecords(query.orderBy, query.direction));
+    await this.scanMatching(accountId, gatewayId, query, (item) => top.add(item));
+    return top.sorted().map((item) => String(item.sk));
+  }
+
+  /** The ids of the gateway's oldest logs: a query in ascending sort-key order, Limit = count. */
+  async oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": pk },
-          ScanIndexForward: page.direction === "asc",
+          ExpressionAttributeValues: { ":pk": logPartition(accountId, gatewayId) },
+          ProjectionExpression: "sk",
+          ScanIndexForward: true,
+          Limit: count - ids.length,
           ExclusiveStartKey: startKey,
-          // Bodies are large and not part of a listing: leave them on the server.
-          ProjectionExpression:
-            "#id, created_at, provider, model, #path, #method, status_code, success, cached, #duration, time_to_first_byte, tokens_in, tokens_out, cache_read_tokens, cache_write_tokens, metadata, event_id, request_id, request_content_type, response_content_type, request_size, response_size, user_agent, client_aborted, #error, gateway_id, request_head_complete, response_head_complete",
-          ExpressionAttributeNames: {
-            "#id": "id",
-            "#path": "path",
-            "#method": "method",
-            "#duration": "duration",
-            "#error": "error",
+        }),
+      );
+      for (const item of result.Items ?? []) ids.push(String(item.sk));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && ids.length < count);
+    return ids;
+  }
+
+  /** Deletes logs and their bodies; returns how many logs this call removed (for the stored-log counter). */
+  async deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let index = 0; index < ids.length; index += DELETE_CONCURRENCY) {
+      const chunk = ids.slice(index, index + DELETE_CONCURRENCY);
+      const results = await Promise.all(chunk.map((id) => this.deleteOne(accountId, gatewayId, id)));
+      deleted += results.filter(Boolean).length;
+    }
+    return deleted;
+  }
+
+  private async deleteOne(accountId: string, gatewayId: string, id: string): Promise<boolean> {
+    await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: bodyPartition(accountId, gatewayId), sk: id },
+      }),
+    );
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          ConditionExpression: "attribute_exists(sk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Sets feedback, score and metadata (null clears); the updated log, or undefined when there is none. */
+  async update(
+    accountId: string,
+    gatewayId: string,
+    id: string,
+    changes: LogUpdate,
+  ): Promise<LogRecord | undefined> {
+    if (!(await this.get(accountId, gatewayId, id))) return undefined;
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return this.get(accountId, gatewayId, id);
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(", ")}`,
+          ConditionExpression: "attribute_exists(sk)",
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(
+            entries.map(([, value], index) => [`:v${index}`, value]),
+          ),
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? toRecord(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the gateway's partition, within the time window the filters imply, and hands every unexpired
+   * log that matches the query to `visit`. Its cost is the size of that part of the partition.
+   */
+  private async scanMatching(
+    accountId: string,
+    gatewayId: string,
+    query: LogQuery,
+    visit: (item: Record<string, unknown>) => void,
+  ): Promise<void> {
+    const window = timeWindow(query.filters);
+    const range =
+      window.fromMs !== undefined || window.toMs !== undefined
+        ? logIdRange(
+            (window.fromMs ?? 0) - ID_TIME_MARGIN_MS,
+            (window.toMs ?? 2 ** 48 - 1) + ID_TIME_MARGIN_MS,
+          )
+        : undefined;
+    const now = this.now();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: range ? "pk = :pk AND sk BETWEEN :from AND :to" : "pk = :pk",
+          ExpressionAttributeValues: {
+            ":pk": logPartition(accountId, gatewayId),
+            ...(range ? { ":from": range.from, ":to": range.to } : {}),
           },
+          ScanIndexForward: query.direction === "asc",
+          ExclusiveStartKey: startKey,
         }),
       );
       for (const item of result.Items ?? []) {
-        totalCount += 1;
-        if (items.length < wanted) items.push(item);
+        if (!isExpired(item, now) && matchesQuery(item, query)) visit(item);
       }
       startKey = result.LastEvaluatedKey;
     } while (startKey);
-    const start = (page.page - 1) * page.perPage;
-    return { records: items.slice(start, start + page.perPage).map(toRecord), totalCount };
   }
 }

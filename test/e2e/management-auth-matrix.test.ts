@@ -104,6 +104,23 @@ const ROWS: Record<string, Row> = {
     request: async () => ({ path: "/gateways/default/logs" }),
     status: 200,
   },
+  "DELETE /gateways/{gateway_id}/logs": {
+    // A filter that matches nothing: the route runs, and the log the other rows read stays.
+    request: async () => ({
+      path: `/gateways/default/logs?filters=${encodeURIComponent(JSON.stringify([{ key: "id", operator: "eq", value: ["none"] }]))}`,
+    }),
+    status: 200,
+  },
+  "PATCH /gateways/{gateway_id}/logs/{log_id}": {
+    request: async () => ({ path: `/gateways/default/logs/${logId}`, body: { feedback: 1 } }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/analytics": {
+    request: async () => ({
+      path: "/gateways/default/analytics?start=2026-11-25T00:00:00Z&end=2026-11-26T00:00:00Z",
+    }),
+    status: 200,
+  },
   "GET /gateways/{gateway_id}/logs/{log_id}": {
     request: async () => ({ path: `/gateways/default/logs/${logId}` }),
     status: 200,

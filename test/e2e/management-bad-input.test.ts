@@ -120,8 +120,8 @@ function cases(): Case[] {
     // Logs
     ["GET", "/gateways/bad$id/logs", undefined, 400, "Invalid gateway id"],
     ["GET", "/gateways/default/logs?per_page=0", undefined, 400, "per_page: Too small"],
-    ["GET", "/gateways/default/logs?order_by=cost", undefined, 400, "order_by"],
-    ["GET", "/gateways/default/logs?filters=x", undefined, 400, 'Unknown query parameter "filters"'],
+    ["GET", "/gateways/default/logs?order_by=colour", undefined, 400, "order_by"],
+    ["GET", "/gateways/default/logs?filters=x", undefined, 400, "filters: must be a JSON array"],
     ["GET", `/gateways/default/logs/${"l".repeat(129)}`, undefined, 400, "Invalid log id"],
     ["GET", `/gateways/default/logs/${unknownUuid}/request`, undefined, 404, "Unknown log"],
     // Provider keys

@@ -32,6 +32,22 @@ function anthropic(headers: Record<string, string> = {}) {
   });
 }
 
+/**
+ * The chunks reached the client as the provider sent them, 200 ms apart, rather than held back and
+ * released together. Judged on the median gap and the whole span, so one late timer on a loaded
+ * machine cannot fail it, while a buffered stream (all gaps near zero) always does.
+ */
+function expectArrivedApart(arrivals: number[], minimumChunks: number) {
+  expect(arrivals.length).toBeGreaterThanOrEqual(minimumChunks);
+  const gaps = arrivals
+    .slice(1)
+    .map((time, index) => time - (arrivals[index] ?? 0))
+    .sort((a, b) => a - b);
+  const median = gaps[Math.floor(gaps.length / 2)] ?? 0;
+  expect(median).toBeGreaterThan(150);
+  expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(150 * gaps.length);
+}
+
 describe("provider-native passthrough with the official SDKs", () => {
   it("returns an OpenAI chat completion and logs it with tokens", async () => {
     const { data, response } = await openai()
@@ -83,10 +99,7 @@ describe("provider-native passthrough with the official SDKs", () => {
       text += chunk.choices[0]?.delta.content ?? "";
     }
     expect(text).toBe(MOCK_TEXT);
-    const gaps = arrivals.slice(1).map((time, index) => time - (arrivals[index] ?? 0));
-    expect(gaps.length).toBeGreaterThanOrEqual(5);
-    // Each chunk reaches the client when the provider sends it: none were held back and released together.
-    for (const gap of gaps) expect(gap).toBeGreaterThan(150);
+    expectArrivedApart(arrivals, 5);
 
     const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
     expect(log).toMatchObject({
@@ -140,8 +153,7 @@ describe("provider-native passthrough with the official SDKs", () => {
       }
     }
     expect(text).toBe(MOCK_TEXT);
-    const gaps = deltaArrivals.slice(1).map((time, index) => time - (deltaArrivals[index] ?? 0));
-    for (const gap of gaps) expect(gap).toBeGreaterThan(150);
+    expectArrivedApart(deltaArrivals, 4);
 
     const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
     expect(log).toMatchObject({ success: true, tokens_out: MOCK_USAGE.anthropic.output });

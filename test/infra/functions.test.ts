@@ -18,6 +18,7 @@ describe("Lambda functions", () => {
     logWriterFunction,
     configTable,
     logsTable,
+    stateTable,
     logQueue,
     adminTokenSecret,
     providerKeysKey,
@@ -68,10 +69,12 @@ describe("Lambda functions", () => {
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
       POWERTOOLS_METRICS_NAMESPACE: "AiGateway",
+      POWERTOOLS_TRACE_ENABLED: "true",
       NODE_OPTIONS: "--enable-source-maps",
       ACCOUNT_ID: { Ref: "AWS::AccountId" },
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+      STATE_TABLE_NAME: { Ref: logicalId(stateTable) },
       LOG_QUEUE_URL: { Ref: logicalId(logQueue) },
       AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
       PROVIDER_KEYS_KMS_KEY_ID: { "Fn::GetAtt": [logicalId(providerKeysKey), "Arn"] },
@@ -94,11 +97,13 @@ describe("Lambda functions", () => {
     expect(variables).not.toHaveProperty("TRUSTED_UPSTREAM_HOSTS");
   });
 
-  it("passes the log-writer its tables only", () => {
+  it("passes the log-writer its tables and the log TTL only (0: logs kept until deleted)", () => {
     const variables = environment(logWriterFunction);
     expect(variables).toMatchObject({
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+      STATE_TABLE_NAME: { Ref: logicalId(stateTable) },
+      LOGS_TTL_DAYS: "0",
     });
     expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
     expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
@@ -143,11 +148,34 @@ describe("Lambda functions", () => {
     expect(retentions).toEqual([7, 7, 7, 7, 7]);
   });
 
-  it("enables active X-Ray tracing on the functions only when asked", () => {
-    expect(properties(proxyFunction)).not.toHaveProperty("TracingConfig");
-    const traced = synthGateway({ tracing: true });
-    for (const fn of [traced.stack.gateway.proxyFunction, traced.stack.gateway.logWriterFunction]) {
-      expect(traced.properties(fn).TracingConfig).toEqual({ Mode: "Active" });
+  it.each(functions)("%s is traced by X-Ray (active) by default, with the Powertools tracer on", (_, fn) => {
+    expect(properties(fn).TracingConfig).toEqual({ Mode: "Active" });
+    expect(environment(fn)).toMatchObject({ POWERTOOLS_TRACE_ENABLED: "true" });
+  });
+
+  it("turns tracing off on every function with `tracing: false`, Powertools tracer included", () => {
+    const untraced = synthGateway({ tracing: false });
+    const gateway = untraced.stack.gateway;
+    for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction]) {
+      expect(untraced.properties(fn)).not.toHaveProperty("TracingConfig");
+      expect(untraced.properties(fn)).toMatchObject({
+        Environment: { Variables: { POWERTOOLS_TRACE_ENABLED: "false" } },
+      });
+    }
+  });
+
+  it.each(functions)("%s emits its metrics to the AiGateway namespace, or the one given", (_, fn) => {
+    expect(environment(fn)).toMatchObject({ POWERTOOLS_METRICS_NAMESPACE: "AiGateway" });
+    const custom = synthGateway({ metricsNamespace: "Team/Gateway" });
+    const same = [
+      custom.stack.gateway.proxyFunction,
+      custom.stack.gateway.apiFunction,
+      custom.stack.gateway.logWriterFunction,
+    ];
+    for (const customFn of same) {
+      expect(custom.properties(customFn)).toMatchObject({
+        Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: "Team/Gateway" } },
+      });
     }
   });
 });

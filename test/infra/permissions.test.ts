@@ -17,6 +17,7 @@ describe("IAM permissions (least privilege)", () => {
     logWriterFunction,
     configTable,
     logsTable,
+    stateTable,
     logQueue,
     adminTokenSecret,
   } = stack.gateway;
@@ -77,6 +78,15 @@ describe("IAM permissions (least privilege)", () => {
     const onConfig = actionsOn(logWriterFunction, logicalId(configTable));
     expect(onConfig).toContain("dynamodb:GetItem");
     for (const write of DYNAMODB_WRITES) expect(onConfig).not.toContain(write);
+  });
+
+  it("lets the proxy and the log-writer, and not the api, read and write the state table", () => {
+    for (const fn of [proxyFunction, logWriterFunction]) {
+      expect(actionsOn(fn, logicalId(stateTable))).toEqual(
+        expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", ...DYNAMODB_WRITES]),
+      );
+    }
+    expect(actionsOn(apiFunction, logicalId(stateTable))).toEqual([]);
   });
 
   it("lets the log-writer consume the log queue, and not send to it", () => {

@@ -22,6 +22,7 @@ describe("gateway settings from CDK context", () => {
         apiMemorySize: "1024",
         logWriterMemorySize: "256",
         logRetentionDays: "7",
+        logsTtlDays: "90",
         logLevel: "debug",
         stageName: "v2",
         tracing: "true",
@@ -30,6 +31,8 @@ describe("gateway settings from CDK context", () => {
         trustedUpstreamHosts: "llm.corp.internal, 10.0.0.12",
         allowBedrockWithLambdaRole: "false",
         webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/1",
+        metricsNamespace: "Team/AiGateway",
+        alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:gateway-alarms",
       }),
     ).toEqual({
       accountId: "acct-1",
@@ -38,6 +41,7 @@ describe("gateway settings from CDK context", () => {
       apiMemorySize: 1024,
       logWriterMemorySize: 256,
       logRetention: RetentionDays.ONE_WEEK,
+      logsTtlDays: 90,
       logLevel: "DEBUG",
       stageName: "v2",
       tracing: true,
@@ -46,6 +50,8 @@ describe("gateway settings from CDK context", () => {
       trustedUpstreamHosts: ["llm.corp.internal", "10.0.0.12"],
       allowBedrockWithLambdaRole: false,
       webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/1",
+      metricsNamespace: "Team/AiGateway",
+      alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:gateway-alarms",
     });
   });
 
@@ -87,6 +93,7 @@ describe("gateway settings from CDK context", () => {
     expect(() => fromContext({ upstreamOverrides: '{"openai":1}' })).toThrow(/"upstreamOverrides"/);
     expect(() => fromContext({ logRetentionDays: "10" })).toThrow(/"logRetentionDays" must be one of/);
     expect(() => fromContext({ logLevel: "LOUD" })).toThrow(/"logLevel"/);
+    expect(() => fromContext({ logsTtlDays: "-1" })).toThrow(/"logsTtlDays" must be a whole number of days/);
     expect(() => fromContext({ tracing: "yes" })).toThrow(/"tracing" must be true or false/);
     expect(() => fromContext({ tableRemovalPolicy: "keep" })).toThrow(/"tableRemovalPolicy"/);
     expect(() => fromContext({ trustedUpstreamHosts: "a.internal,,b.internal" })).toThrow(
@@ -98,5 +105,11 @@ describe("gateway settings from CDK context", () => {
       /"allowBedrockWithLambdaRole" must be true or false/,
     );
     expect(() => fromContext({ webAclArn: "" })).toThrow(/"webAclArn" must be a non-empty string/);
+    expect(() => fromContext({ metricsNamespace: "AWS/Lambda" })).toThrow(
+      /"metricsNamespace" must be a CloudWatch/,
+    );
+    expect(() => fromContext({ alarmTopicArn: "ops@example.com" })).toThrow(
+      /"alarmTopicArn" must be an SNS topic ARN/,
+    );
   });
 });

@@ -75,11 +75,11 @@ describe("REST API", () => {
     expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
   });
 
-  it("deploys a `prod` stage with JSON access logs kept one month, without tracing", () => {
+  it("deploys a `prod` stage with JSON access logs kept one month, traced by X-Ray", () => {
     template.resourceCountIs("AWS::ApiGateway::Stage", 1);
     template.hasResourceProperties("AWS::ApiGateway::Stage", {
       StageName: "prod",
-      TracingEnabled: false,
+      TracingEnabled: true,
       AccessLogSetting: {
         DestinationArn: Match.anyValue(),
         Format: Match.serializedJson(
@@ -156,11 +156,11 @@ describe("REST API", () => {
     without.template.resourceCountIs("AWS::ApiGateway::Account", 0);
   });
 
-  it("names the stage and enables tracing from props", () => {
-    const custom = synthGateway({ stageName: "v2", tracing: true });
+  it("names the stage and turns tracing off from props", () => {
+    const custom = synthGateway({ stageName: "v2", tracing: false });
     custom.template.hasResourceProperties("AWS::ApiGateway::Stage", {
       StageName: "v2",
-      TracingEnabled: true,
+      TracingEnabled: false,
     });
   });
 
@@ -170,6 +170,7 @@ describe("REST API", () => {
       "AdminTokenSecretArn",
       "BaseUrl",
       "ConfigTableName",
+      "DashboardName",
       "LogDeadLetterQueueName",
       "LogQueueName",
       "LogsTableName",

@@ -8,10 +8,11 @@ describe("DynamoDB tables", () => {
   const tables = [
     ["config", stack.gateway.configTable],
     ["logs", stack.gateway.logsTable],
+    ["state", stack.gateway.stateTable],
   ] as const;
 
-  it("declares exactly the config and logs tables", () => {
-    template.resourceCountIs("AWS::DynamoDB::Table", 2);
+  it("declares exactly the config, logs and state tables", () => {
+    template.resourceCountIs("AWS::DynamoDB::Table", 3);
   });
 
   it.each(tables)(
@@ -34,17 +35,17 @@ describe("DynamoDB tables", () => {
     expect(TTL_ATTRIBUTE).toBe("expires_at");
   });
 
-  it("retains both tables when the stack is deleted, by default", () => {
+  it("retains every table when the stack is deleted, by default", () => {
     const retained = template.findResources("AWS::DynamoDB::Table", {
       DeletionPolicy: "Retain",
       UpdateReplacePolicy: "Retain",
     });
-    expect(Object.keys(retained)).toHaveLength(2);
+    expect(Object.keys(retained)).toHaveLength(3);
   });
 
   it("deletes the tables with the stack when tableRemovalPolicy is DESTROY", () => {
     const destroyed = synthGateway({ tableRemovalPolicy: RemovalPolicy.DESTROY });
     const deleted = destroyed.template.findResources("AWS::DynamoDB::Table", { DeletionPolicy: "Delete" });
-    expect(Object.keys(deleted)).toHaveLength(2);
+    expect(Object.keys(deleted)).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { Annotations, Aws, Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { RestApi } from "aws-cdk-lib/aws-apigateway";
+import type { Dashboard } from "aws-cdk-lib/aws-cloudwatch";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import type { Key } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
@@ -9,7 +10,10 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
+import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
+import { GatewayAlarms } from "./gateway-alarms.ts";
+import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
 import { GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
@@ -41,8 +45,20 @@ export interface AiGatewayProps {
   readonly logLevel?: PowertoolsLogLevel;
   /** The REST API stage, which is the first path segment of every URL on AWS. @default "prod" */
   readonly stageName?: string;
-  /** X-Ray tracing on the API stage and the functions. @default false */
+  /**
+   * Active X-Ray tracing on the API stage and the functions; the proxy records each provider call as a
+   * subsegment with OpenTelemetry GenAI attributes (docs/observability.md). @default true
+   */
   readonly tracing?: boolean;
+  /** The CloudWatch namespace of the gateway's metrics (POWERTOOLS_METRICS_NAMESPACE). @default "AiGateway" */
+  readonly metricsNamespace?: string;
+  /**
+   * An SNS topic (ARN) that receives every alarm's ALARM and OK notifications. Subscriptions (email, chat,
+   * paging) are the topic owner's. @default no notifications: the alarms show on the dashboard only
+   */
+  readonly alarmTopicArn?: string;
+  /** Days a log is kept before DynamoDB's TTL removes it; 0 keeps logs until deleted. @default 0 */
+  readonly logsTtlDays?: number;
   /** What happens to the tables when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /**
@@ -71,18 +87,22 @@ export interface AiGatewayProps {
   readonly webAclArn?: string;
 }
 
+/** The proxy's Powertools service name: its log lines and the `service` dimension of its metrics. */
+const PROXY_SERVICE_NAME = "ai-gateway-proxy";
+
 /** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
 const LOG_WRITER_TIMEOUT = Duration.seconds(60);
 const LOG_BATCHING_WINDOW = Duration.seconds(1);
 
 /**
  * The whole gateway: config and logs tables, the log queue and its dead-letter queue, the bootstrap admin
- * token, the KMS key of the stored provider keys, the proxy, api and log-writer functions, and the REST
- * API in front of them.
+ * token, the KMS key of the stored provider keys, the proxy, api and log-writer functions, the REST
+ * API in front of them, and a CloudWatch dashboard and alarms over all of it.
  */
 export class AiGateway extends Construct {
   readonly configTable: Table;
   readonly logsTable: Table;
+  readonly stateTable: Table;
   readonly logQueue: Queue;
   readonly logDeadLetterQueue: Queue;
   readonly adminTokenSecret: Secret;
@@ -98,14 +118,25 @@ export class AiGateway extends Construct {
   readonly tracing: boolean;
   /** Whether the proxy's role may invoke Bedrock models (`allowBedrockWithLambdaRole`). */
   readonly bedrockWithLambdaRole: boolean;
+  /** The CloudWatch namespace of the gateway's EMF metrics. */
+  readonly metricsNamespace: string;
+  readonly dashboard: Dashboard;
+  /** The alarms, by what they watch. */
+  readonly alarms: GatewayAlarms;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps = {}) {
     super(scope, id);
     const accountId = props.accountId ?? Aws.ACCOUNT_ID;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    this.tracing = props.tracing ?? false;
+    this.tracing = props.tracing ?? true;
     this.bedrockWithLambdaRole = props.allowBedrockWithLambdaRole ?? true;
-    const common = { logRetention, logLevel: props.logLevel ?? "INFO", tracing: this.tracing };
+    this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const common = {
+      logRetention,
+      logLevel: props.logLevel ?? "INFO",
+      tracing: this.tracing,
+      metricsNamespace: this.metricsNamespace,
+    };
 
     const upstream = upstreamEnvironment(props.upstreamOverrides);
     if (upstream.unknownSlugs.length > 0) {
@@ -120,6 +151,7 @@ export class AiGateway extends Construct {
     });
     this.configTable = tables.configTable;
     this.logsTable = tables.logsTable;
+    this.stateTable = tables.stateTable;
 
     const logQueue = new LogQueue(this, "LogQueue", {
       consumerTimeout: LOG_WRITER_TIMEOUT,
@@ -140,7 +172,7 @@ export class AiGateway extends Construct {
     const proxy = new GatewayFunction(this, "Proxy", {
       ...common,
       entry: "functions/proxy/handler.ts",
-      serviceName: "ai-gateway-proxy",
+      serviceName: PROXY_SERVICE_NAME,
       description: "AI gateway proxy: streams provider responses back to the client",
       // The Lambda maximum, matching the 15-minute limit of a streamed API Gateway integration: long
       // generations (reasoning models, large outputs) must not be cut by the function.
@@ -150,6 +182,7 @@ export class AiGateway extends Construct {
         ACCOUNT_ID: accountId,
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TABLE_NAME: this.logsTable.tableName,
+        STATE_TABLE_NAME: this.stateTable.tableName,
         LOG_QUEUE_URL: this.logQueue.queueUrl,
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
@@ -162,6 +195,8 @@ export class AiGateway extends Construct {
     // provider keys and custom providers, which are items of the same table. It never touches the logs
     // table: its log events go through the queue.
     this.configTable.grantReadWriteData(this.proxyFunction);
+    // Read/write: cache entries, rate-limit counters, and the spend counters it checks before a call.
+    this.stateTable.grantReadWriteData(this.proxyFunction);
     this.logQueue.grantSendMessages(this.proxyFunction);
     this.adminTokenSecret.grantRead(this.proxyFunction);
     // Decrypt only: the proxy uses stored provider keys, it never stores one.
@@ -203,10 +238,14 @@ export class AiGateway extends Construct {
       environment: {
         LOGS_TABLE_NAME: this.logsTable.tableName,
         CONFIG_TABLE_NAME: this.configTable.tableName,
+        STATE_TABLE_NAME: this.stateTable.tableName,
+        LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },
     });
     this.logWriterFunction = logWriter.function;
     this.logsTable.grantReadWriteData(this.logWriterFunction);
+    // Read/write: it adds each logged request's cost to the spend-limit counters.
+    this.stateTable.grantReadWriteData(this.logWriterFunction);
     // Read: per-gateway settings decide what is kept (collect logs, retention).
     this.configTable.grantReadData(this.logWriterFunction);
     this.logWriterFunction.addEventSource(
@@ -230,5 +269,21 @@ export class AiGateway extends Construct {
     });
     this.restApi = restApi.restApi;
     this.webAclAssociation = restApi.webAclAssociation;
+
+    const watched = {
+      metricsNamespace: this.metricsNamespace,
+      proxyServiceName: PROXY_SERVICE_NAME,
+      proxyFunction: this.proxyFunction,
+      apiFunction: this.apiFunction,
+      logWriterFunction: this.logWriterFunction,
+      logQueue: this.logQueue,
+      logDeadLetterQueue: this.logDeadLetterQueue,
+    };
+    this.alarms = new GatewayAlarms(this, "Alarms", { ...watched, alarmTopicArn: props.alarmTopicArn });
+    this.dashboard = new GatewayDashboard(this, "Dashboard", {
+      ...watched,
+      restApi: this.restApi,
+      alarms: this.alarms.all,
+    }).dashboard;
   }
 }

@@ -28,6 +28,8 @@ export interface GatewayFunctionProps {
   logRetention: RetentionDays;
   logLevel: PowertoolsLogLevel;
   tracing: boolean;
+  /** The CloudWatch namespace of the function's EMF metrics (POWERTOOLS_METRICS_NAMESPACE). */
+  metricsNamespace: string;
   environment: Record<string, string>;
   description: string;
 }
@@ -79,7 +81,9 @@ export class GatewayFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
-        POWERTOOLS_METRICS_NAMESPACE: "AiGateway",
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        // Powertools Tracer: off unless the function is traced, so it sends nothing when no one collects it.
+        POWERTOOLS_TRACE_ENABLED: String(props.tracing),
         // Stack traces that point at the TypeScript sources instead of the minified bundle.
         NODE_OPTIONS: "--enable-source-maps",
         ...props.environment,

@@ -8,17 +8,20 @@ export interface GatewayTablesProps {
 }
 
 /**
- * The config and logs tables. Their key schema is the one `tableDefinition()` in
+ * The config, logs and state tables (state: cache entries, rate-limit and spend counters, all with TTL).
+ * Their key schema is the one `tableDefinition()` in
  * shared/store/table-definitions.ts gives the local runtime; test/infra compares the two.
  */
 export class GatewayTables extends Construct {
   readonly configTable: Table;
   readonly logsTable: Table;
+  readonly stateTable: Table;
 
   constructor(scope: Construct, id: string, props: GatewayTablesProps) {
     super(scope, id);
     this.configTable = gatewayTable(this, "ConfigTable", props.removalPolicy);
     this.logsTable = gatewayTable(this, "LogsTable", props.removalPolicy);
+    this.stateTable = gatewayTable(this, "StateTable", props.removalPolicy);
   }
 }
 

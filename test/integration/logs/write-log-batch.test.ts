@@ -4,6 +4,7 @@ import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
 import { recordingLogger } from "../../support/recording-logger.ts";
+import { writerDependencies } from "./log-fixtures.ts";
 
 const valid = (id: string): LogEvent => ({
   id,
@@ -40,10 +41,12 @@ const valid = (id: string): LogEvent => ({
 describe("writeLogBatch against DynamoDB Local", () => {
   let dynamo: RunningDynamo;
   let store: LogStore;
+  let tableName: string;
 
   beforeAll(async () => {
     dynamo = await startDynamo("dynamodb-local");
-    store = new LogStore(dynamo.documentClient, await dynamo.createTable("logs"));
+    tableName = await dynamo.createTable("logs");
+    store = new LogStore(dynamo.documentClient, tableName);
   });
 
   afterAll(async () => {
@@ -59,8 +62,7 @@ describe("writeLogBatch against DynamoDB Local", () => {
         { messageId: "m3", body: JSON.stringify({ ...valid("x"), status_code: "200" }) },
         { messageId: "m4", body: JSON.stringify(valid("0190a5c4-0000-7000-8000-000000000004")) },
       ],
-      store,
-      logger,
+      { ...writerDependencies(dynamo.documentClient, tableName), logger },
     );
     expect(failed).toEqual(["m2", "m3"]);
     expect(await store.get("acct", "gw", "0190a5c4-0000-7000-8000-000000000001")).toBeDefined();
@@ -69,11 +71,9 @@ describe("writeLogBatch against DynamoDB Local", () => {
   });
 
   it("reports every message as failed when the table cannot be written", async () => {
-    const missingTable = new LogStore(dynamo.documentClient, "no-such-table");
     const failed = await writeLogBatch(
       [{ messageId: "m1", body: JSON.stringify(valid("0190a5c4-0000-7000-8000-000000000009")) }],
-      missingTable,
-      recordingLogger(),
+      { ...writerDependencies(dynamo.documentClient, "no-such-table"), logger: recordingLogger() },
     );
     expect(failed).toEqual(["m1"]);
   });

@@ -26,13 +26,15 @@ describe("SqsLogSink", () => {
   it("queues the log event as one JSON message", async () => {
     const queueUrl = await sqs.createQueue("logs");
     const logger = recordingLogger();
-    await new SqsLogSink(sqs.client, queueUrl, logger).send(event);
+    let failures = 0;
+    await new SqsLogSink(sqs.client, queueUrl, logger, () => failures++).send(event);
 
     const { Messages = [] } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
     );
     expect(Messages.map((message) => JSON.parse(message.Body ?? ""))).toEqual([event]);
     expect(logger.lines).toEqual([]);
+    expect(failures).toBe(0);
   });
 
   it("writes the event to the structured log when SQS cannot be reached, so it is not lost", async () => {
@@ -43,7 +45,10 @@ describe("SqsLogSink", () => {
       maxAttempts: 1,
     });
     const logger = recordingLogger();
-    await new SqsLogSink(unreachable, "http://127.0.0.1:1/000000000000/logs", logger).send(event);
+    let failures = 0;
+    await new SqsLogSink(unreachable, "http://127.0.0.1:1/000000000000/logs", logger, () => failures++).send(
+      event,
+    );
 
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toMatchObject({
@@ -51,5 +56,7 @@ describe("SqsLogSink", () => {
       message: "log event not queued",
       attributes: { bodies_omitted: false, log_event: event },
     });
+    // Counted as a log-pipeline failure (the proxy emits it as the LogPipelineFailures metric).
+    expect(failures).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packLogBodies } from "../../../shared/core/log-bodies.ts";
+import type { LogQuery } from "../../../shared/logs/log-query.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { type EmulatorName, type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
@@ -40,6 +41,8 @@ function logEvent(overrides: Partial<LogEvent> = {}): LogEvent {
   };
 }
 
+const byTime = (direction: "asc" | "desc"): LogQuery => ({ filters: [], orderBy: "created_at", direction });
+
 describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore on %s", (emulator) => {
   let dynamo: RunningDynamo;
   let store: LogStore;
@@ -68,9 +71,7 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore on %s", (e
     const event = logEvent({ gateway_id: "twice" });
     await store.put(event);
     await store.put(event);
-    expect((await store.list("acct", "twice", { page: 1, perPage: 10, direction: "desc" })).totalCount).toBe(
-      1,
-    );
+    expect((await store.list("acct", "twice", byTime("desc"), { page: 1, perPage: 10 })).totalCount).toBe(1);
   });
 
   it("keeps bodies compressed and returns them as text", async () => {
@@ -119,9 +120,9 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore on %s", (e
       await store.put(event);
     }
     const newestFirst = [...ids].reverse();
-    const first = await store.list("acct", "paged", { page: 1, perPage: 3, direction: "desc" });
-    const third = await store.list("acct", "paged", { page: 3, perPage: 3, direction: "desc" });
-    const oldest = await store.list("acct", "paged", { page: 1, perPage: 2, direction: "asc" });
+    const first = await store.list("acct", "paged", byTime("desc"), { page: 1, perPage: 3 });
+    const third = await store.list("acct", "paged", byTime("desc"), { page: 3, perPage: 3 });
+    const oldest = await store.list("acct", "paged", byTime("asc"), { page: 1, perPage: 2 });
     expect(first.records.map((record) => record.id)).toEqual(newestFirst.slice(0, 3));
     expect(third.records.map((record) => record.id)).toEqual(newestFirst.slice(6));
     expect(oldest.records.map((record) => record.id)).toEqual(ids.slice(0, 2));

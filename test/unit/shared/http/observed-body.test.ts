@@ -63,8 +63,10 @@ describe("observeBody", () => {
     await readAll(body);
     const observation = await done;
 
-    expect(observation.firstChunkAt).toBe(10);
-    expect(observation.endedAt).toBe(20);
+    // The clock is read before and after each of the three reads (two chunks, then the end).
+    expect(observation.firstChunkAt).toBe(20);
+    expect(observation.endedAt).toBe(60);
+    expect(observation.providerWait).toBe(30);
     expect(observation.bytes).toBe(7);
     expect(observation.clientAborted).toBe(false);
     expect(observation.upstreamError).toBeUndefined();

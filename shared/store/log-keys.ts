@@ -1,0 +1,39 @@
+/**
+ * Keys of the items kept in the logs table. Logs live in the partition "{account}#{gateway}", sorted by
+ * their UUIDv7 id; everything else the log pipeline keeps (bodies, the stored-log counter, drop markers,
+ * analytics buckets) lives in partitions with a suffix after a further "#". Gateway ids cannot contain
+ * "#", so no other gateway's log partition can equal one of these, and a log listing never reads them.
+ */
+export const logPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}`;
+
+/** Bodies are items of their own, so a listing neither reads nor pays for them. */
+export const bodyPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#bodies`;
+
+/** One item: how many logs the gateway stores, and how many were dropped at its limit. */
+export const counterKey = (accountId: string, gatewayId: string) => ({
+  pk: `${accountId}#${gatewayId}#counters`,
+  sk: "logs",
+});
+
+/** A log dropped by STOP_INSERTING leaves a short-lived marker, so a redelivery is recognised. */
+export const droppedPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#dropped`;
+
+export type Granularity = "hour" | "day";
+
+export const analyticsPartition = (accountId: string, gatewayId: string, granularity: Granularity) =>
+  `${accountId}#${gatewayId}#analytics#${granularity}`;
+
+/** The 48-bit millisecond timestamp a UUIDv7 starts with, as the id's first 13 characters ("xxxxxxxx-xxxx"). */
+export function uuidV7TimePrefix(milliseconds: number): string {
+  const hex = Math.max(0, Math.floor(milliseconds)).toString(16).padStart(12, "0").slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
+}
+
+/**
+ * Sort-key bounds for logs created between two instants (inclusive): UUIDv7 ids begin with their
+ * millisecond, in lower-case hex, so a time range is a sort-key range. "-" sorts before every hex digit
+ * and "z" after, so the bounds take in every id of the first and last millisecond.
+ */
+export function logIdRange(fromMs: number, toMs: number): { from: string; to: string } {
+  return { from: `${uuidV7TimePrefix(fromMs)}-`, to: `${uuidV7TimePrefix(toMs)}-z` };
+}
