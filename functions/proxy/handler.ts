@@ -7,7 +7,8 @@ import { createLogger } from "../../shared/config/logger.ts";
 import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
 import { systemClock } from "../../shared/core/clock.ts";
 import { GatewayResolver } from "../../shared/core/gateway-resolver.ts";
-import { handleProviderRequest, type ProxyDependencies } from "../../shared/core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../../shared/core/handle-provider-request.ts";
+import { routeProxyRequest } from "../../shared/core/route-proxy-request.ts";
 import { RunTokenVerifier } from "../../shared/core/run-token-verifier.ts";
 import { TtlCache } from "../../shared/core/ttl-cache.ts";
 import { UpstreamGuard } from "../../shared/http/upstream-guard.ts";
@@ -94,7 +95,7 @@ export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>((event,
   // One subsegment for the invocation (the provider call is its child), closed once the log is queued.
   traceInvocation(telemetry.tracer, "proxy", async () => {
     const pending: Promise<unknown>[] = [];
-    const response = await handleProviderRequest(eventToRequest(event), deps, {
+    const response = await routeProxyRequest(eventToRequest(event), deps, {
       waitUntil: (work) => pending.push(work),
     });
     await streamResponse(response, responseStream);
