@@ -29,6 +29,8 @@ const proxyEnvSchema = z.object({
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
+  /** Milliseconds kept back from the Lambda deadline to answer with a 504 and queue the log (docs/resilience.md). */
+  DEADLINE_MARGIN_MS: z.coerce.number().int().min(0).default(1_500),
   /** How long gateway configuration is kept in memory before it is read again. */
   CONFIG_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5_000),
   /** The largest request body accepted. Lambda's invoke payload is 6 MB and bodies arrive base64-encoded (x4/3). */

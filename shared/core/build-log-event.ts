@@ -23,6 +23,12 @@ export interface RequestRecord {
   requestHeaders: Headers;
   requestBody: Uint8Array<ArrayBuffer> | null;
   options: RequestOptions;
+  /** 1-based attempt number across retries (and universal steps); rows after the first share request_id. */
+  attempt?: number;
+  /** Index of the universal endpoint step, or null outside the universal endpoint. */
+  step?: number | null;
+  /** The request's id when this row is a retried attempt with its own id. */
+  requestId?: string;
 }
 
 export interface ResponseRecord {
@@ -96,7 +102,9 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     cache_write_tokens: usage?.cacheWriteTokens ?? null,
     metadata: request.options.metadata,
     event_id: request.eventId,
-    request_id: request.id,
+    request_id: request.requestId ?? request.id,
+    attempt: request.attempt ?? 1,
+    ...(request.step == null ? {} : { step: request.step }),
     request_content_type: request.requestHeaders.get("content-type"),
     response_content_type: response.contentType,
     request_size: request.requestBody?.byteLength ?? 0,

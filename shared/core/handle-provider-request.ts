@@ -16,6 +16,12 @@ import type { RequestObserver, UpstreamSpan } from "../observability/request-obs
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
+import { failedAttemptObservation } from "../resilience/attempt-log.ts";
+import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
+import { callWithRetries } from "../resilience/retry-loop.ts";
+import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { realSleep, type Sleep } from "../resilience/sleep.ts";
+import { endStreamOnFailure } from "../resilience/stream-failure.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { SpendStore } from "../store/spend-store.ts";
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
@@ -49,12 +55,30 @@ export interface ProxyDependencies
   responseCache?: ResponseCacheStore | null;
   /** Spend-limit counters (docs/spend-limits.md); absent: spend limits are not enforced. */
   spend?: SpendStore | null;
+  /** Waits between retries (docs/resilience.md); tests pass one that does not wait. */
+  sleep?: Sleep;
+  /** Kept back from the Lambda deadline to answer and log (default in shared/resilience/deadline.ts). */
+  deadlineMarginMs?: number;
+}
+
+/** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */
+export interface StepContext {
+  step: number;
+  attemptsBefore: number;
+  /** The first step's request id: every row of one universal request shares it. */
+  requestId?: string;
+  /** Written back: the attempts this step used. */
+  attemptsUsed?: number;
 }
 
 /** Work the adapter must let finish after the response has been sent (the log event). */
 export interface ExecutionContext {
   waitUntil(work: Promise<unknown>): void;
+  /** Milliseconds the invocation has left (Lambda's getRemainingTimeInMillis); absent: no deadline. */
+  remainingTimeMs?: () => number;
 }
+
+const DEADLINE_MARGIN = DEFAULT_DEADLINE_MARGIN_MS;
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -76,6 +100,7 @@ export async function handleProviderRequest(
   request: Request,
   deps: ProxyDependencies,
   context: ExecutionContext,
+  stepContext?: StepContext,
 ): Promise<Response> {
   const startedAt = deps.clock.monotonic();
   const id = uuidv7();
@@ -105,6 +130,9 @@ export async function handleProviderRequest(
       requestHeaders: request.headers,
       requestBody: null,
       options: NO_OPTIONS,
+      step: stepContext?.step ?? null,
+      attempt: (stepContext?.attemptsBefore ?? 0) + 1,
+      ...(stepContext?.requestId ? { requestId: stepContext.requestId } : {}),
     };
     record.options = parseRequestOptions(request.headers);
     record.eventId = record.options.eventId ?? id;
@@ -112,6 +140,7 @@ export async function handleProviderRequest(
 
     // A malformed cf-aig-custom-cost is refused before anything goes upstream.
     parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
+    const retryPolicy = resolveRetryPolicy(request.headers, gateway);
     record.requestBody = await readBody(request, deps.maxRequestBodyBytes);
     // Cache headers are checked on every request; the cache is read only when caching applies.
     const cachePlan = planCache(
@@ -185,16 +214,61 @@ export async function handleProviderRequest(
 
     upstreamSpan = hit ? null : (deps.observer?.upstreamStarted(path.providerSlug) ?? null);
     upstreamStartedAt = hit ? null : deps.clock.monotonic();
-    const upstream = hit
-      ? { response: replayCachedResponse(hit), abort: () => {} }
-      : await fetchUpstream(deps.fetch, url, {
-          method: request.method,
-          headers: upstreamHeaders,
-          body: record.requestBody,
+    const collect = record.options.collectLog ?? gateway.collect_logs;
+    const attemptRecord = record;
+    // Counted as calls are made, so a request whose last attempt throws still logs its attempt number.
+    const firstAttempt = record.attempt ?? 1;
+    let attemptsMade = 0;
+    const { call: upstream } = hit
+      ? { call: { response: replayCachedResponse(hit), abort: () => {} } }
+      : await callWithRetries({
+          policy: retryPolicy,
           timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
+          budget: () => remainingBudget(context.remainingTimeMs, deps.deadlineMarginMs ?? DEADLINE_MARGIN),
+          sleep: deps.sleep ?? realSleep,
+          now: deps.clock.now,
+          monotonic: deps.clock.monotonic,
+          call: (timeoutMs) => {
+            attemptsMade += 1;
+            attemptRecord.attempt = firstAttempt + attemptsMade - 1;
+            if (stepContext) stepContext.attemptsUsed = attemptsMade;
+            return fetchUpstream(deps.fetch, url, {
+              method: request.method,
+              headers: upstreamHeaders,
+              body: attemptRecord.requestBody,
+              timeoutMs,
+            });
+          },
+          // Each failed attempt is its own log row (its own id, the request's request_id), queued
+          // without holding up the next attempt.
+          onFailedAttempt: async (failure) => {
+            context.waitUntil(
+              completeRequest(
+                deps,
+                {
+                  ...attemptRecord,
+                  id: uuidv7(),
+                  requestId: attemptRecord.requestId ?? attemptRecord.id,
+                  startedAt: failure.startedAt,
+                  attempt: firstAttempt + failure.attempt - 1,
+                },
+                collect,
+                null,
+                {
+                  status: failure.status,
+                  contentType: failure.contentType,
+                  upstreamStartedAt: failure.startedAt,
+                  upstreamHeadersAt: failure.headersAt,
+                  observation: failedAttemptObservation(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
+                  usage: null,
+                  error: failure.error,
+                  endedAt: failure.endedAt,
+                },
+              ),
+            );
+          },
         });
     const upstreamHeadersAt = deps.clock.monotonic();
-    const collect = record.options.collectLog ?? gateway.collect_logs;
     const headers = clientResponseHeaders(upstream.response.headers);
     for (const [name, value] of Object.entries(idHeaders)) headers.set(name, value);
     if (cache) headers.set("cf-aig-cache-status", hit ? "HIT" : "MISS");
@@ -261,7 +335,11 @@ export async function handleProviderRequest(
         return Promise.all([logged, stored]);
       }),
     );
-    return new Response(body, { status: upstream.response.status, headers });
+    // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
+    return new Response(endStreamOnFailure(body, contentType, dialect), {
+      status: upstream.response.status,
+      headers,
+    });
   } catch (caught) {
     const error = toGatewayError(caught);
     if (error.status >= 500)

@@ -1,8 +1,11 @@
+import { handleUnifiedRequest } from "../unified/handle-unified-request.ts";
+import { isUnifiedPath } from "../unified/unified-path.ts";
 import {
   type ExecutionContext,
   handleProviderRequest,
   type ProxyDependencies,
 } from "./handle-provider-request.ts";
+import { handleUniversalRequest, isUniversalPath } from "./universal-endpoint.ts";
 
 /**
  * Which surface of the proxy Lambda a request is for. Each surface is its own handler; this is the one
@@ -16,5 +19,7 @@ export function routeProxyRequest(
   deps: ProxyDependencies,
   context: ExecutionContext,
 ): Promise<Response> {
+  if (isUnifiedPath(new URL(request.url).pathname)) return handleUnifiedRequest(request, deps, context);
+  if (isUniversalPath(new URL(request.url).pathname)) return handleUniversalRequest(request, deps, context);
   return handleProviderRequest(request, deps, context);
 }

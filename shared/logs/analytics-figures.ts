@@ -53,9 +53,10 @@ function optionalNumber(event: LogEvent, field: string): number | null {
 
 /**
  * Whether this log starts a request. Reference 5.4's counting table: a retry produces one log row per
- * attempt but counts as one request, while tokens and cost cover every attempt. The proxy does not retry
- * yet, so every log is one request; when events carry `attempt` (1-based, sharing the first attempt's
- * `request_id`), attempts after the first add to `attempts` and not to `requests`. This is the seam.
+ * attempt but counts as one request, while tokens and cost cover every attempt. Events carry `attempt`
+ * (1-based, sharing the first attempt's `request_id`; docs/resilience.md): attempts after the first add to
+ * `attempts` and not to `requests`. Universal-endpoint fallbacks number attempts across steps, so a request
+ * that fell back is one request too. Events without `attempt` (older ones) are one request each.
  */
 export function startsRequest(event: LogEvent): boolean {
   const attempt = optionalNumber(event, "attempt");

@@ -58,6 +58,10 @@ export const logEventSchema = z.object({
   client_aborted: z.boolean(),
   /** Gateway-originated failures (not the provider's own errors, whose body is the response body). */
   error: z.object({ code: z.number().int(), message: z.string() }).nullable(),
+  /** 1-based attempt (retries, universal steps); rows with attempt > 1 are not new requests. Optional: older events lack it. */
+  attempt: z.number().int().min(1).optional(),
+  /** Index of the universal endpoint step that made this attempt. */
+  step: z.number().int().min(0).optional(),
   request_body: loggedBodySchema.nullable(),
   response_body: loggedBodySchema.nullable(),
 });

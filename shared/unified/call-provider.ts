@@ -1,0 +1,156 @@
+import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { fetchUpstream } from "../core/upstream-fetch.ts";
+import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
+import type { Gateway } from "../schemas/gateway.ts";
+import { translatorFor } from "../translation/index.ts";
+import type { OpenAIChatRequest } from "../translation/types.ts";
+import type { CallerFormat } from "./caller-format.ts";
+import { parseUnifiedModel } from "./model-name.ts";
+import { translateStream } from "./translated-stream.ts";
+import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
+
+export interface CallProviderInput {
+  canonical: OpenAIChatRequest;
+  format: CallerFormat;
+  accountId: string;
+  gateway: Gateway;
+  surface: "compat" | "rest";
+  headers: Headers;
+  id: string;
+  timeoutMs: number;
+  /** Runs once the provider and model are known, right before the provider is called (limits, spans). */
+  beforeUpstream(provider: string, model: string, restPath: string): Promise<Record<string, string>>;
+}
+
+export interface ProviderCallResult {
+  status: number;
+  contentType: string;
+  body: ReadableStream<Uint8Array>;
+  usage: UsageObserver;
+  headersAt: number;
+  limitHeaders: Record<string, string>;
+  error: { code: number; message: string } | null;
+  abort(reason: unknown): void;
+}
+
+/** The largest provider error body read for translation. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+/** Where Bedrock models are called: AWS_BEDROCK_REGION, else the function's own region. */
+function bedrockRegion(): string {
+  return process.env.AWS_BEDROCK_REGION ?? process.env.AWS_REGION ?? "us-east-1";
+}
+
+/**
+ * Translates the canonical request for the provider its model names, calls the provider, and returns the
+ * answer translated into the caller's format: a JSON body, an SSE stream, or the provider's error in the
+ * caller's error shape with the provider's status.
+ */
+export async function callProvider(
+  input: CallProviderInput,
+  deps: ProxyDependencies,
+): Promise<ProviderCallResult> {
+  if (typeof input.canonical.model !== "string" || input.canonical.model === "")
+    throw GatewayError.badRequest('The request names no model: use "{provider}/{model}"');
+  const target = parseUnifiedModel(input.canonical.model);
+  const translator = translatorFor(target.provider);
+  if (translator === undefined) throw GatewayError.badRequest(`Unknown provider "${target.provider}"`);
+  const translated = translator.toProviderRequest(input.canonical, target.model);
+  const upstream = await buildUpstreamRequest(
+    {
+      accountId: input.accountId,
+      gateway: input.gateway,
+      providerSlug: target.provider,
+      translated,
+      clientKey: input.surface === "compat" ? clientProviderKey(input.headers) : null,
+      alias: input.headers.get("cf-aig-byok-alias"),
+      callerAuthenticated: input.surface === "rest",
+      bedrockRegion: bedrockRegion(),
+      clientHeaders: input.headers,
+    },
+    deps,
+  );
+  const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
+  const call = await fetchUpstream(deps.fetch, upstream.url, {
+    method: "POST",
+    headers: upstream.headers,
+    body: upstream.body,
+    timeoutMs: input.timeoutMs,
+  });
+  const headersAt = deps.clock.monotonic();
+  const { response } = call;
+  const usage = createUsageObserver(upstream.provider.usageFormat, response.headers.get("content-type"));
+  const base = { usage, headersAt, limitHeaders, abort: call.abort };
+
+  if (response.status >= 400) {
+    const text = (await response.text()).slice(0, MAX_ERROR_BYTES);
+    const error = translator.errorFromProvider(response.status, parseJson(text));
+    return {
+      ...base,
+      status: error.status,
+      contentType: "application/json",
+      body: textStream(JSON.stringify(input.format.providerError(error.status, error.type, error.message))),
+      error: { code: ERROR_CODES.upstreamUnavailable, message: error.message },
+    };
+  }
+
+  if (input.canonical.stream === true) {
+    if (!response.body) throw upstreamBroken(target.provider, "no body");
+    const created = Math.floor(deps.clock.now() / 1000);
+    const stream = translateStream(
+      target.provider,
+      response.body,
+      translator.createStreamTranslator(target.model, `chatcmpl-${input.id}`, created),
+      input.format.stream(input.canonical, target.model, input.id),
+      usage,
+    );
+    return {
+      ...base,
+      status: 200,
+      contentType: "text/event-stream; charset=utf-8",
+      body: stream,
+      error: null,
+    };
+  }
+
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  usage.push(bytes);
+  const parsed = parseJson(new TextDecoder().decode(bytes));
+  if (parsed === undefined) throw upstreamBroken(target.provider, "a body that is not JSON");
+  const completion = translator.fromProviderResponse(parsed, target.model);
+  return {
+    ...base,
+    status: 200,
+    contentType: "application/json",
+    body: textStream(JSON.stringify(input.format.completion(completion))),
+    error: null,
+  };
+}
+
+function upstreamBroken(provider: string, what: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    code: ERROR_CODES.upstreamUnavailable,
+    message: `${provider} returned ${what}`,
+    expose: true,
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function textStream(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import { buildLogEvent, type RequestRecord, type ResponseRecord } from "../core/build-log-event.ts";
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { recordSpend } from "../limits/spend-enforcement.ts";
+import type { UpstreamSpan } from "../observability/request-observer.ts";
+import { computeCost } from "../pricing/compute-cost.ts";
+import { customCostOf } from "../pricing/custom-cost.ts";
+import type { Gateway } from "../schemas/gateway.ts";
+
+/**
+ * After a unified request: one log event, as the provider-native surface writes it, except that the model
+ * is the one the caller named without its provider prefix (the body holds `{provider}/{model}`), and the
+ * cost is priced for that model. Queued when the gateway keeps logs; always handed to the observer.
+ */
+export async function completeUnifiedRequest(
+  deps: ProxyDependencies,
+  request: RequestRecord,
+  model: string | null,
+  collect: boolean,
+  upstreamSpan: UpstreamSpan | null,
+  response: ResponseRecord,
+  spendLimits: Gateway["spend_limits"] | null,
+): Promise<void> {
+  if (!collect && !deps.observer && !deps.spend) return;
+  try {
+    const event = await buildLogEvent(
+      collect ? request : { ...request, options: { ...request.options, collectLogPayload: false } },
+      response,
+    );
+    const priced = computeCost(
+      request.providerSlug,
+      model,
+      response.usage,
+      customCostOf(request.requestHeaders),
+    );
+    Object.assign(event, { model, cost: priced.cost, custom_cost: priced.custom_cost });
+    try {
+      deps.observer?.requestCompleted(event, upstreamSpan);
+    } catch (error) {
+      deps.logger.warn("request metrics failed", { log_id: request.id, reason: String(error) });
+    }
+    if (collect) await deps.logSink.send(event);
+    else if (deps.spend && spendLimits) await recordSpend(deps.spend, spendLimits, event);
+  } catch (error) {
+    deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
+  }
+}

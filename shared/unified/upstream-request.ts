@@ -1,0 +1,122 @@
+import { bearerToken } from "../core/bearer-token.ts";
+import { GatewayError } from "../core/gateway-error.ts";
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { applyProviderCredentials } from "../core/provider-credentials.ts";
+import { resolveProviderTarget } from "../core/provider-target.ts";
+import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
+import type { ProviderDefinition } from "../providers/registry.ts";
+import type { Gateway } from "../schemas/gateway.ts";
+import type { TranslatedRequest } from "../translation/types.ts";
+
+export interface UnifiedUpstream {
+  provider: ProviderDefinition;
+  url: string;
+  headers: Headers;
+  body: Uint8Array<ArrayBuffer>;
+  /** The path after the provider slug, as the provider-native surface would have it (for the log). */
+  restPath: string;
+}
+
+export interface UpstreamRequestInput {
+  accountId: string;
+  gateway: Gateway;
+  providerSlug: string;
+  translated: TranslatedRequest;
+  /** The provider key the caller sent (compat surface: `Authorization: Bearer`); null: stored keys only. */
+  clientKey: string | null;
+  alias: string | null;
+  /** The REST surface authenticated the caller with an API token: stored keys and the role may be used. */
+  callerAuthenticated: boolean;
+  bedrockRegion: string;
+  clientHeaders: Headers;
+}
+
+/** Client headers that never reach the provider as sent: credentials (the gateway places them) and the body's. */
+const NOT_FORWARDED = ["authorization", "x-api-key", "api-key", "x-goog-api-key", "content-type", "accept"];
+
+/**
+ * The client's other headers pass on as on the provider-native surface (without the gateway's own,
+ * hop-by-hop and front-door headers): user agents, request ids, provider beta flags.
+ */
+function forwardedHeaders(client: Headers): Headers {
+  const headers = upstreamRequestHeaders(client);
+  for (const name of NOT_FORWARDED) headers.delete(name);
+  return headers;
+}
+
+/** Bedrock API keys (long-term) start with ABSK; anything else in Authorization is not a Bedrock key. */
+const BEDROCK_API_KEY = /^ABSK/;
+
+/**
+ * The provider request for a translated body: the provider's URL (base URL or UPSTREAM_<SLUG>_URL, through
+ * the SSRF guard as the provider-native surface does), the provider key in the provider's own header, or
+ * a stored key, or for Bedrock a SigV4 signature (stored access keys or the function's own role).
+ */
+export async function buildUpstreamRequest(
+  input: UpstreamRequestInput,
+  deps: ProxyDependencies,
+): Promise<UnifiedUpstream> {
+  const [translatedPath = "", query] = input.translated.path.split("?", 2);
+  const restPath =
+    input.providerSlug === "aws-bedrock"
+      ? `bedrock-runtime/${input.bedrockRegion}/${translatedPath}`
+      : translatedPath;
+  const { provider, url } = await resolveProviderTarget(
+    input.accountId,
+    input.providerSlug,
+    restPath,
+    query === undefined ? "" : `?${query}`,
+    deps,
+  );
+  const body = new TextEncoder().encode(JSON.stringify(input.translated.body)) as Uint8Array<ArrayBuffer>;
+  const headers = forwardedHeaders(input.clientHeaders);
+  headers.set("content-type", "application/json");
+  for (const [name, value] of Object.entries(input.translated.headers ?? {})) headers.set(name, value);
+  presentClientKey(provider, headers, input.clientKey);
+
+  // A caller authenticated by an API token may use the gateway's stored keys (and the role for Bedrock),
+  // as on a gateway with authentication on.
+  const gateway = input.callerAuthenticated ? { ...input.gateway, authentication: true } : input.gateway;
+  await applyProviderCredentials(
+    {
+      provider,
+      accountId: input.accountId,
+      gateway,
+      restPath,
+      url,
+      method: "POST",
+      headers,
+      body,
+      alias: input.alias,
+    },
+    deps,
+  );
+  if (provider.credentialStyle === "sigv4" && !headers.has("authorization")) {
+    throw GatewayError.unauthorized(
+      "aws-bedrock models need a Bedrock API key, a stored aws-bedrock key or a gateway with authentication on (to use the gateway's own AWS role)",
+    );
+  }
+  return { provider, url, headers, body, restPath };
+}
+
+function presentClientKey(provider: ProviderDefinition, headers: Headers, key: string | null): void {
+  if (key === null) return;
+  switch (provider.credentialStyle) {
+    case "x-api-key":
+    case "x-goog-api-key":
+    case "api-key":
+      headers.set(provider.credentialStyle, key);
+      return;
+    case "sigv4":
+      // The OpenAI SDK always sends some key: only a Bedrock API key is used as one; otherwise the
+      // request is signed with a stored key or the gateway's role.
+      if (BEDROCK_API_KEY.test(key)) headers.set("authorization", `Bearer ${key}`);
+      return;
+    default:
+      headers.set("authorization", `Bearer ${key}`);
+  }
+}
+
+export function clientProviderKey(headers: Headers): string | null {
+  return bearerToken(headers.get("authorization"));
+}

@@ -1,0 +1,74 @@
+/** Every knob of `npm run bench`, from the environment, with defaults sized for ~8 minutes on 2 cores. */
+export interface BenchConfig {
+  /** Interleaved latency rounds (direct, ours, peer per cell). */
+  rounds: number;
+  /** Requests per target and workload before the first round, to warm up JITs and connection pools. */
+  warmupRequests: number;
+  concurrencies: number[];
+  /** Requests per cell (one target, one workload, one concurrency, one round), by concurrency. */
+  requestsPerCell: Record<number, number>;
+  /** Upper bound on a cell's duration. */
+  cellMaxMs: number;
+  /** Content deltas of the stream workload. */
+  streamChunks: number;
+  /** x-mock-chunk-delay-ms of the stream workload. */
+  chunkDelayMs: number;
+  /** Bytes of text the plain completion carries in 5 deltas (x-mock-chunk-bytes), giving a ~1 KB body. */
+  plainChunkBytes: number;
+  saturationConcurrency: number;
+  saturationSeconds: number;
+  saturationRounds: number;
+  /** The large stream whose RSS growth is measured. */
+  bigStreamMiB: number;
+  bigStreamRuns: number;
+  coldRuns: number;
+  cpuRequests: number;
+  mock: "lean" | "shared";
+  /** How long to wait at the start for other processes to leave the machine (BENCH_QUIET_WAIT_S). */
+  quietWaitS: number;
+  /** Runs our gateway with --cpu-prof, profiles written under results/profiles/. */
+  profile: boolean;
+  resultsDir: string;
+  reportPath: string;
+  costPath: string;
+}
+
+function int(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}`);
+  return value;
+}
+
+export function readConfig(repositoryRoot: string): BenchConfig {
+  const concurrencies = (process.env.BENCH_CONCURRENCIES ?? "1,16,64").split(",").map(Number);
+  if (concurrencies.some((c) => !Number.isInteger(c) || c < 1))
+    throw new Error("BENCH_CONCURRENCIES: 1,16,64");
+  const perCell = int("BENCH_REQUESTS", 0);
+  const requestsPerCell: Record<number, number> = {};
+  for (const c of concurrencies) requestsPerCell[c] = perCell || Math.max(500, c * 16);
+  return {
+    rounds: int("BENCH_ROUNDS", 3, 1),
+    warmupRequests: int("BENCH_WARMUP", 1000),
+    concurrencies,
+    requestsPerCell,
+    cellMaxMs: int("BENCH_CELL_MAX_MS", 15_000, 100),
+    streamChunks: int("BENCH_STREAM_CHUNKS", 50, 1),
+    chunkDelayMs: int("BENCH_CHUNK_DELAY_MS", 0),
+    plainChunkBytes: int("BENCH_PLAIN_CHUNK_BYTES", 100),
+    saturationConcurrency: int("BENCH_SAT_CONCURRENCY", 64, 1),
+    saturationSeconds: int("BENCH_SAT_SECONDS", 4, 1),
+    saturationRounds: int("BENCH_SAT_ROUNDS", 3, 1),
+    bigStreamMiB: int("BENCH_BIG_STREAM_MIB", 50, 1),
+    bigStreamRuns: int("BENCH_BIG_STREAM_RUNS", 3, 1),
+    coldRuns: int("BENCH_COLD_RUNS", 7, 1),
+    cpuRequests: int("BENCH_CPU_REQUESTS", 2000, 10),
+    mock: process.env.BENCH_MOCK === "shared" ? "shared" : "lean",
+    quietWaitS: int("BENCH_QUIET_WAIT_S", 300),
+    profile: process.env.BENCH_PROFILE === "1",
+    resultsDir: process.env.BENCH_RESULTS_DIR ?? `${repositoryRoot}test/bench/results`,
+    reportPath: process.env.BENCH_REPORT ?? `${repositoryRoot}docs/benchmarks.md`,
+    costPath: process.env.BENCH_COST_REPORT ?? `${repositoryRoot}docs/cost.md`,
+  };
+}

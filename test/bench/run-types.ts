@@ -1,0 +1,39 @@
+import type { BenchConfig } from "./config.ts";
+import type { Interference } from "./interference.ts";
+import type { LogItemSizes } from "./log-items.ts";
+import type { MachineInfo } from "./report/machine.ts";
+import type { BigStreamRun } from "./scenarios/big-stream.ts";
+import type { BundleResult } from "./scenarios/bundle.ts";
+import type { Cell } from "./scenarios/cells.ts";
+import type { ColdStartRun } from "./scenarios/cold-start.ts";
+import type { HandlerCpu } from "./scenarios/handler-cpu.ts";
+import type { LatencySummary, ThroughputSummary } from "./summarize.ts";
+
+/** Everything one `npm run bench` measured, for the CSV files and the reports. */
+export interface BenchRun {
+  startedAt: string;
+  durationS: number;
+  command: string;
+  config: BenchConfig;
+  machine: MachineInfo;
+  startupMs: Record<string, number>;
+  bodySizes: Record<string, Record<string, number>>;
+  latencyCells: Cell[];
+  throughputCells: Cell[];
+  latency: LatencySummary[];
+  /** Diagnostic: direct and ours with the log switched off per request (not a target). */
+  logOffCells: Cell[];
+  logOff: LatencySummary[];
+  throughput: ThroughputSummary[];
+  /** VmHWM (MiB) per process after the latency and throughput rounds, and at the end. */
+  peakRssMiB: { afterLoad: Record<string, number>; atEnd: Record<string, number> };
+  bigStreams: BigStreamRun[];
+  bundle: BundleResult;
+  coldStarts: ColdStartRun[];
+  handlerCpu: HandlerCpu[];
+  /** Logs stored in DynamoDB during the measured rounds, against requests our gateway answered there. */
+  logs: { expected: number; stored: number };
+  logItems: LogItemSizes;
+  /** Other processes' CPU on the machine during the latency and throughput rounds. */
+  interference: Interference;
+}

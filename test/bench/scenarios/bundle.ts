@@ -1,0 +1,63 @@
+import { readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+/** The banner of infra/aws/constructs/gateway-function.ts: a `require` for bundled CommonJS in ESM. */
+const REQUIRE_BANNER =
+  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+export interface BundleResult {
+  file: string;
+  bytes: number;
+  mapBytes: number;
+  gzipBytes: number;
+  buildMs: number;
+}
+
+/**
+ * Bundles our proxy handler as the stack does (infra/aws/constructs/gateway-function.ts: esbuild, ESM,
+ * minified, target node22, platform node, external source map without sources, the AWS SDK bundled,
+ * module before main) into `outDir/index.mjs`.
+ */
+export async function bundleProxy(repositoryRoot: string, outDir: string): Promise<BundleResult> {
+  const file = `${outDir}/index.mjs`;
+  const started = performance.now();
+  await build({
+    entryPoints: [`${repositoryRoot}functions/proxy/handler.ts`],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: REQUIRE_BANNER },
+    mainFields: ["module", "main"],
+    tsconfig: `${repositoryRoot}tsconfig.json`,
+    logLevel: "error",
+  });
+  const buildMs = performance.now() - started;
+  return {
+    file,
+    bytes: statSync(file).size,
+    mapBytes: statSync(`${file}.map`).size,
+    gzipBytes: gzipSync(readFileSync(file), { level: 9 }).byteLength,
+    buildMs,
+  };
+}
+
+/** The cold-start child, bundled to plain JavaScript so that `node` runs it without a loader. */
+export async function bundleColdStartChild(benchDir: string, outDir: string): Promise<string> {
+  const file = `${outDir}/cold-start.mjs`;
+  await build({
+    entryPoints: [`${benchDir}children/cold-start.ts`],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "error",
+  });
+  return file;
+}

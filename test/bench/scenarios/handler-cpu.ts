@@ -1,0 +1,46 @@
+import { runNodeForJson } from "../processes.ts";
+
+export interface HandlerCpu {
+  variant: string;
+  workload: string;
+  requests: number;
+  cpuUsPerRequest: number;
+  userUsPerRequest: number;
+  systemUsPerRequest: number;
+  wallUsP50: number;
+  wallUsP99: number;
+  elapsedMs: number;
+}
+
+/**
+ * Runs children/handler-cpu.ts in a fresh process on one handler module (the TypeScript source through
+ * tsx, or the esbuild bundle) for each workload's event file.
+ */
+export async function measureHandlerCpu(options: {
+  benchDir: string;
+  variant: string;
+  module: string;
+  count: number;
+  events: Record<string, string>;
+  env: Record<string, string>;
+}): Promise<HandlerCpu[]> {
+  const labelled = Object.entries(options.events).map(([label, file]) => `${label}=${file}`);
+  const output = await runNodeForJson(
+    [
+      "--import",
+      `${options.benchDir}preload/resolve-localhost.mjs`,
+      "--import",
+      "tsx",
+      `${options.benchDir}children/handler-cpu.ts`,
+      options.module,
+      String(options.count),
+      ...labelled,
+    ],
+    { env: options.env, timeoutMs: 300_000 },
+  );
+  return Object.entries(output).map(([workload, result]) => ({
+    variant: options.variant,
+    workload,
+    ...(result as Omit<HandlerCpu, "variant" | "workload">),
+  }));
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { isUnifiedPath, parseUnifiedPath } from "../../../../shared/unified/unified-path.ts";
+
+const none = new Headers();
+
+describe("unified paths", () => {
+  it("tells the unified surfaces from the provider-native one", () => {
+    expect(isUnifiedPath("/v1/acc/gw/compat/chat/completions")).toBe(true);
+    expect(isUnifiedPath("/v1/acc/gw/compat/embeddings")).toBe(true);
+    expect(isUnifiedPath("/client/v4/accounts/acc/ai/v1/messages")).toBe(true);
+    expect(isUnifiedPath("/v1/acc/gw/openai/chat/completions")).toBe(false);
+    expect(isUnifiedPath("/client/v4/accounts/acc/ai/run/@cf/x")).toBe(false);
+  });
+
+  it("parses the compat surface", () => {
+    expect(parseUnifiedPath("/v1/acc/gw-1/compat/chat/completions", none)).toEqual({
+      surface: "compat",
+      accountId: "acc",
+      gatewayId: "gw-1",
+      format: "openai",
+    });
+  });
+
+  it("takes the REST surface's gateway from cf-aig-gateway-id, default 'default'", () => {
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/chat/completions", none)).toMatchObject({
+      surface: "rest",
+      gatewayId: "default",
+      format: "openai",
+    });
+    const headers = new Headers({ "cf-aig-gateway-id": "team-a" });
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/messages", headers)).toMatchObject({
+      gatewayId: "team-a",
+      format: "anthropic",
+    });
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/v1/messages", none).format).toBe("anthropic");
+  });
+
+  it("refuses unknown operations (404) and bad gateway ids (400)", () => {
+    expect(() => parseUnifiedPath("/v1/acc/gw/compat/embeddings", none)).toThrow(/No route/);
+    expect(() =>
+      parseUnifiedPath(
+        "/client/v4/accounts/acc/ai/v1/messages",
+        new Headers({ "cf-aig-gateway-id": "../x" }),
+      ),
+    ).toThrow(/Invalid gateway id/);
+  });
+});
