@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFlakyUpstream } from "../support/flaky-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
