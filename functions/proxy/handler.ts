@@ -87,6 +87,7 @@ const deps: ProxyDependencies = {
   responseCache: new CacheStore(documentClient, env.STATE_TABLE_NAME),
   spend: new SpendStore(documentClient, env.STATE_TABLE_NAME),
   rateLimiter: new RateLimiter(new RateLimitStore(documentClient, env.STATE_TABLE_NAME)),
+  onRateLimitFailOpen: () => telemetry.metrics.rateLimitFailOpen(),
 };
 
 /**

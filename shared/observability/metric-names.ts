@@ -27,6 +27,7 @@ export const METRIC_NAMES = {
   cost: "Cost",
   successfulRequests: "SuccessfulRequests",
   logPipelineFailures: "LogPipelineFailures",
+  rateLimitFailOpen: "RateLimitFailOpen",
 } as const;
 
 /**

@@ -90,4 +90,10 @@ export class RequestMetrics {
     this.metrics.addMetric(METRIC_NAMES.logPipelineFailures, MetricUnit.Count, 1);
     this.metrics.publishStoredMetrics();
   }
+
+  /** A rate-limit check that could not read its counters and let the request through (fail-open). */
+  rateLimitFailOpen(): void {
+    this.metrics.addMetric(METRIC_NAMES.rateLimitFailOpen, MetricUnit.Count, 1);
+    this.metrics.publishStoredMetrics();
+  }
 }

@@ -149,15 +149,19 @@ export class GatewayDashboard extends Construct {
         stage.metricLatency({ period: PERIOD, statistic: Stats.p(99), label: "Latency p99" }),
         stage.metricIntegrationLatency({ period: PERIOD, statistic: Stats.p(99), label: "Integration p99" }),
       ]),
-      graph("Log pipeline", [total(METRIC_NAMES.logPipelineFailures)], {
-        right: [
-          props.logDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-            period: PERIOD,
-            statistic: Stats.MAXIMUM,
-            label: "Dead letters",
-          }),
-        ],
-      }),
+      graph(
+        "Log pipeline and fail-open limits",
+        [total(METRIC_NAMES.logPipelineFailures), total(METRIC_NAMES.rateLimitFailOpen)],
+        {
+          right: [
+            props.logDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              period: PERIOD,
+              statistic: Stats.MAXIMUM,
+              label: "Dead letters",
+            }),
+          ],
+        },
+      ),
     );
     this.dashboard.addWidgets(
       graph(

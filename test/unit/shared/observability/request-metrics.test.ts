@@ -222,6 +222,13 @@ describe("RequestMetrics", () => {
     expect(document).toMatchObject({ service: "ai-gateway-proxy", LogPipelineFailures: 1 });
   });
 
+  it("counts a rate-limit check that failed open on the service dimension", () => {
+    requestMetrics.rateLimitFailOpen();
+    const document = parseEmf(lines[0] ?? "");
+    expect(document._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([[DIMENSIONS.service]]);
+    expect(document).toMatchObject({ service: "ai-gateway-proxy", RateLimitFailOpen: 1 });
+  });
+
   it("prints nothing when POWERTOOLS_METRICS_DISABLED is true", () => {
     vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
     const disabled = new RequestMetrics(new Metrics({ namespace: "AiGatewayTest" }));
