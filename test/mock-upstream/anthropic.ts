@@ -2,12 +2,15 @@
  * Anthropic Messages (`POST /v1/messages`), plain and SSE. The stream sends `event:` lines and the documented
  * sequence: message_start (input and cache tokens, output_tokens 1), content_block_start, ping,
  * content_block_delta per delta, content_block_stop, message_delta (final usage.output_tokens), message_stop.
+ * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (text, then two tool_use
+ * blocks whose input arrives as input_json_delta pieces) as recorded.
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
   type ErrorEntry,
   loadFixture,
   type MockContext,
+  namedFixture,
   type ProviderModule,
   pickError,
   sendJson,
@@ -56,6 +59,18 @@ async function messages(ctx: MockContext): Promise<void> {
   const id = ctx.nextId("msg_01Mock");
   const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
   const headers = { "request-id": ctx.requestId };
+
+  const named = namedFixture<Message | StreamEvent[]>("anthropic", ctx, ctx.body.stream === true);
+  if (named !== undefined && !Array.isArray(named)) return sendJson(ctx, 200, named, headers);
+  if (named !== undefined) {
+    return writeStream(ctx, {
+      contentType: SSE_CONTENT_TYPE,
+      headers,
+      preamble: [],
+      deltas: named.map(sse),
+      epilogue: [],
+    });
+  }
 
   if (ctx.body.stream !== true) {
     const message = structuredClone(messageFixture);

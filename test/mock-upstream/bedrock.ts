@@ -3,7 +3,11 @@
  * (`POST /model/{modelId}/converse-stream`, binary `application/vnd.amazon.eventstream` frames): messageStart,
  * contentBlockDelta per delta, contentBlockStop, messageStop, metadata (usage + metrics.latencyMs).
  * Errors are `{"message"}` with the exception name in `x-amzn-errortype`, as the AWS restJson protocol sends.
- * A credential is an `authorization` header signed with SigV4 (`AWS4-HMAC-SHA256 ...`); it is not verified.
+ * A credential is an `authorization` header signed with SigV4 (`AWS4-HMAC-SHA256 ...`), verified against the
+ * request by `sigv4-verifier.ts` (403 `InvalidSignatureException` when it does not match), or a Bedrock API
+ * key (`Bearer ABSK...`). `x-mock-fixture: tool-call` answers `tool-call.json` / the frames of
+ * `tool-call-stream.json` (text, then two toolUse blocks whose input arrives in pieces; every stream payload
+ * carries Bedrock's `p` padding field) as recorded.
  */
 import { MOCK_BEDROCK_LATENCY_MS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import { EVENT_STREAM_CONTENT_TYPE, encodeEvent } from "./event-stream.ts";
@@ -11,11 +15,13 @@ import {
   type ErrorEntry,
   loadFixture,
   type MockContext,
+  namedFixture,
   type ProviderModule,
   pickError,
   sendJson,
   writeStream,
 } from "./runtime.ts";
+import { verifySigV4 } from "./sigv4-verifier.ts";
 
 interface ConverseResponse {
   output: { message: { role: string; content: [{ text: string }] } };
@@ -45,9 +51,45 @@ function frame(eventType: string, patch: Record<string, unknown> = {}): Uint8Arr
 
 const metrics = { latencyMs: MOCK_BEDROCK_LATENCY_MS };
 
+const CORAL = "http://internal.amazon.com/coral/com.amazon.coral.service/";
+
+/** A SigV4 signature that does not match the request is refused as Bedrock refuses it; true when it was. */
+async function refusedSignature(ctx: MockContext): Promise<boolean> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (typeof value === "string") headers[name] = value;
+  }
+  if (!headers.authorization?.startsWith("AWS4-HMAC-SHA256")) return false;
+  const verdict = await verifySigV4(
+    { method: ctx.req.method ?? "POST", url: ctx.url, headers, body: ctx.rawBody },
+    "bedrock",
+  );
+  if (verdict.outcome !== "refused") return false;
+  sendJson(
+    ctx,
+    403,
+    { message: verdict.message },
+    { "x-amzn-errortype": `${verdict.errorType}:${CORAL}`, "x-amzn-requestid": ctx.requestId },
+  );
+  return true;
+}
+
 async function converse(ctx: MockContext, match: RegExpExecArray): Promise<void> {
+  if (await refusedSignature(ctx)) return;
   const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
   const headers = { "x-amzn-requestid": ctx.requestId };
+
+  const named = namedFixture<ConverseResponse | StreamEvent[]>("aws-bedrock", ctx, match[2] !== "converse");
+  if (named !== undefined && !Array.isArray(named)) return sendJson(ctx, 200, named, headers);
+  if (named !== undefined) {
+    return writeStream(ctx, {
+      contentType: EVENT_STREAM_CONTENT_TYPE,
+      headers,
+      preamble: [],
+      deltas: named.map((event) => encodeEvent(event.eventType, event.payload)),
+      epilogue: [],
+    });
+  }
 
   if (match[2] === "converse") {
     const response = structuredClone(converseFixture);
@@ -76,7 +118,8 @@ export const bedrock: ProviderModule = {
   slug: "aws-bedrock",
   routes: [{ pattern: /^\/model\/(.+)\/(converse|converse-stream)$/, handle: converse }],
   isAuthorized(ctx) {
-    return (ctx.req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256");
+    const authorization = ctx.req.headers.authorization ?? "";
+    return authorization.startsWith("AWS4-HMAC-SHA256") || /^Bearer ABSK\S+/.test(authorization);
   },
   errorResponse(status, ctx) {
     const entry = pickError(errors, status);

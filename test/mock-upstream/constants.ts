@@ -86,3 +86,12 @@ export const MOCK_WIRE_USAGE = {
     tokens: { input_tokens: MOCK_USAGE.cohere.input, output_tokens: MOCK_USAGE.cohere.output },
   },
 } as const;
+
+/**
+ * AWS access keys whose secret the Bedrock mock knows, so that it can verify SigV4 signatures made with
+ * them (stored aws-bedrock keys in tests). The process's own AWS credentials are known too.
+ */
+export const MOCK_AWS_ACCESS_KEYS = [
+  { accessKeyId: "AKIAMOCKSTORED000001", secretAccessKey: "mock/stored/secret/0123456789abcdefEXAMPLE" },
+  { accessKeyId: "AKIASTOREDKEY", secretAccessKey: "stored-secret" },
+] as const;

@@ -4,12 +4,15 @@
  * SSE `data:` events with CRLF line ends when `alt=sse`, else one JSON array written element by element.
  * usageMetadata is cumulative: every record carries promptTokenCount and the running candidatesTokenCount,
  * the last record (finishReason STOP) the final totals. There is no [DONE] sentinel.
+ * `x-mock-fixture: tool-call` answers `tool-call.json` / the records of `tool-call-stream.json` (two parallel
+ * functionCall parts; Gemini sends each call whole) as recorded.
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
   type ErrorEntry,
   loadFixture,
   type MockContext,
+  namedFixture,
   type ProviderModule,
   pickError,
   sendJson,
@@ -64,11 +67,19 @@ async function generateContent(ctx: MockContext, match: RegExpExecArray): Promis
   const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
   const output = usage.candidatesTokenCount;
 
+  const named = namedFixture<GenerateContentResponse | GenerateContentResponse[]>(
+    "google-ai-studio",
+    ctx,
+    match[2] === "streamGenerateContent",
+  );
+  if (named !== undefined && !Array.isArray(named)) return sendJson(ctx, 200, named);
+
   if (match[2] === "generateContent") {
     return sendJson(ctx, 200, record(model, responseId, texts.join(""), output, true));
   }
 
   const records = function* (): Generator<GenerateContentResponse> {
+    if (named !== undefined) return yield* named;
     for (const [i, text] of texts.entries()) {
       const final = i === texts.length - 1;
       yield record(

@@ -3,12 +3,14 @@
  * (Groq, Mistral, DeepSeek, ...) that is pointed at the mock.
  * Stream: role chunk, one chunk per content delta, finish chunk, usage chunk when
  * `stream_options.include_usage` (then every other chunk carries `"usage": null`), `data: [DONE]`.
+ * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (two parallel calls) as recorded.
  */
 import { MOCK_EMBEDDING_DIMENSIONS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
   type ErrorEntry,
   loadFixture,
   type MockContext,
+  namedFixture,
   type ProviderModule,
   pickError,
   sendJson,
@@ -56,7 +58,32 @@ function responseHeaders(ctx: MockContext): Record<string, string> {
   return { "x-request-id": ctx.requestId, "openai-processing-ms": "1", "openai-version": "2020-10-01" };
 }
 
+/** A named fixture (`x-mock-fixture`) as recorded; its usage chunk only when the request asked for usage. */
+async function chatCompletionsFixture(ctx: MockContext): Promise<boolean> {
+  const streamed = ctx.body.stream === true;
+  const named = namedFixture<ChatCompletion | ChatCompletionChunk[]>("openai", ctx, streamed);
+  if (named === undefined) return false;
+  if (!Array.isArray(named)) {
+    sendJson(ctx, 200, named, responseHeaders(ctx));
+    return true;
+  }
+  const options = ctx.body.stream_options as { include_usage?: unknown } | undefined;
+  const includeUsage = options?.include_usage === true;
+  const chunks = named
+    .filter((chunk) => includeUsage || chunk.usage === undefined)
+    .map((chunk) => (includeUsage && chunk.usage === undefined ? { ...chunk, usage: null } : chunk));
+  await writeStream(ctx, {
+    contentType: SSE_CONTENT_TYPE,
+    headers: responseHeaders(ctx),
+    preamble: [],
+    deltas: chunks.map((chunk) => sseEvent(chunk)),
+    epilogue: [sseEvent("[DONE]")],
+  });
+  return true;
+}
+
 async function chatCompletions(ctx: MockContext): Promise<void> {
+  if (await chatCompletionsFixture(ctx)) return;
   const model = stringField(ctx.body, "model") ?? completionFixture.model;
   const id = ctx.nextId("chatcmpl-mock");
   const created = Math.floor(Date.now() / 1000);

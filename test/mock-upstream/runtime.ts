@@ -22,6 +22,11 @@ export interface MockControls {
   chunkBytes: number;
   /** `x-mock-cut-after`: destroy the socket after this many content deltas. */
   cutAfter: number | undefined;
+  /**
+   * `x-mock-fixture`: answer with a named recorded-shape fixture instead of the default text answer
+   * (`tool-call`: two parallel tool calls, plain or streamed as the request asks).
+   */
+  fixture: string | undefined;
 }
 
 export interface MockContext {
@@ -30,6 +35,8 @@ export interface MockContext {
   url: URL;
   /** The parsed JSON request body ({} when empty). */
   body: Record<string, unknown>;
+  /** The request body exactly as received (what a signature covers). */
+  rawBody: string;
   controls: MockControls;
   /** Aborted when the client goes away or the server closes. */
   signal: AbortSignal;
@@ -79,6 +86,7 @@ export function parseControls(headers: IncomingHttpHeaders): MockControls {
     chunks: intHeader(headers, "x-mock-chunks", 1, 1_000_000) ?? MOCK_DEFAULT_CHUNKS,
     chunkBytes: intHeader(headers, "x-mock-chunk-bytes", 0, 16 * 1024 * 1024) ?? 0,
     cutAfter: intHeader(headers, "x-mock-cut-after", 0, 1_000_000),
+    fixture: headerValue(headers, "x-mock-fixture")?.trim().toLowerCase() || undefined,
   };
 }
 
@@ -88,6 +96,27 @@ const fixturesRoot = new URL("../fixtures/providers/", import.meta.url);
 export function loadFixture<T>(provider: string, name: string): T {
   return JSON.parse(readFileSync(new URL(`${provider}/${name}`, fixturesRoot), "utf8")) as T;
 }
+
+/** The fixtures `x-mock-fixture` may name; anything else is a test's mistake, answered with a 500. */
+export const MOCK_FIXTURES = ["tool-call"] as const;
+
+/**
+ * Reads `<provider>/<fixture>.json` (plain) or `<provider>/<fixture>-stream.json` (streamed) for the
+ * `x-mock-fixture` a request named; undefined when it named none.
+ */
+export function namedFixture<T>(provider: string, ctx: MockContext, streamed: boolean): T | undefined {
+  const name = ctx.controls.fixture;
+  if (name === undefined) return undefined;
+  if (!(MOCK_FIXTURES as readonly string[]).includes(name)) {
+    throw new Error(`x-mock-fixture: no fixture named "${name}" (known: ${MOCK_FIXTURES.join(", ")})`);
+  }
+  const file = `${provider}/${name}${streamed ? "-stream" : ""}.json`;
+  if (!namedFixtures.has(file))
+    namedFixtures.set(file, loadFixture(provider, file.slice(provider.length + 1)));
+  return structuredClone(namedFixtures.get(file)) as T;
+}
+
+const namedFixtures = new Map<string, unknown>();
 
 /** The fixture entry for `status`, else the generic 4xx ("400") or 5xx ("500") one; a fresh copy. */
 export function pickError(table: Record<string, ErrorEntry>, status: number): ErrorEntry {
