@@ -34,6 +34,9 @@ export interface ProviderCallResult {
   abort(reason: unknown): void;
 }
 
+/** The header that sets the Azure OpenAI api-version (docs/unified-api.md); never forwarded (cf-aig-*). */
+export const AZURE_API_VERSION_HEADER = "cf-aig-azure-api-version";
+
 /** The largest provider error body read for translation. */
 const MAX_ERROR_BYTES = 64 * 1024;
 
@@ -54,7 +57,10 @@ export async function callProvider(
   if (typeof input.canonical.model !== "string" || input.canonical.model === "")
     throw GatewayError.badRequest('The request names no model: use "{provider}/{model}"');
   const target = parseUnifiedModel(input.canonical.model);
-  const translator = translatorFor(target.provider);
+  // Azure OpenAI: the api-version of the deployment URL, when the caller does not want the default.
+  const translator = translatorFor(target.provider, {
+    apiVersion: input.headers.get(AZURE_API_VERSION_HEADER),
+  });
   if (translator === undefined) throw GatewayError.badRequest(`Unknown provider "${target.provider}"`);
   const translated = translator.toProviderRequest(input.canonical, target.model);
   const upstream = await buildUpstreamRequest(

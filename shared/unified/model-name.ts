@@ -13,6 +13,8 @@ export const UNIFIED_PROVIDERS = [
   "perplexity-ai",
   "cerebras",
   "openrouter",
+  "cohere",
+  "azure-openai", // azure-openai/{resource}/{deployment} (shared/translation/azure-openai/model-name.ts)
 ] as const;
 
 /**

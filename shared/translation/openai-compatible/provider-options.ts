@@ -7,19 +7,13 @@ export interface OpenAICompatibleOptions {
   provider: string;
   /** Path under the provider base URL; `{model}` is replaced by the encoded model id. */
   path: string;
-  /** Azure names the deployment in the path and wants no `model` in the body. */
+  /** The model is named in the path and not in the body (Azure, shared/translation/azure-openai/). */
   modelInPath?: boolean;
   refusedParameters: readonly string[];
 }
 
 export const OPENAI_COMPATIBLE_PROVIDERS: Record<string, OpenAICompatibleOptions> = {
   openai: { provider: "openai", path: "chat/completions", refusedParameters: [] },
-  "azure-openai": {
-    provider: "azure-openai",
-    path: "openai/deployments/{model}/chat/completions?api-version=2024-10-21",
-    modelInPath: true,
-    refusedParameters: [],
-  },
   // https://console.groq.com/docs/openai#currently-unsupported-openai-features
   groq: {
     provider: "groq",

@@ -16,13 +16,15 @@ describe("openai-compatible translators", () => {
     ["mistral", "v1/chat/completions"],
     ["grok", "v1/chat/completions"],
     ["deepseek", "chat/completions"],
-    ["azure-openai", "openai/deployments/my%2Fdeployment/chat/completions?api-version=2024-10-21"],
+    ["azure-openai", "my/deployment/chat/completions?api-version=2024-10-21"],
   ])("sends %s requests to %s", (provider, path) => {
     expect(translatorFor(provider)?.toProviderRequest(request, "my/deployment").path).toBe(path);
   });
 
   it("leaves the model out of an Azure body, where the deployment is in the path", () => {
-    expect(translatorFor("azure-openai")?.toProviderRequest(request, "d").body).not.toHaveProperty("model");
+    expect(translatorFor("azure-openai")?.toProviderRequest(request, "res/d").body).not.toHaveProperty(
+      "model",
+    );
   });
 
   it("picks the native translators for anthropic, aws-bedrock and google-ai-studio", () => {
