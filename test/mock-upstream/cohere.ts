@@ -1,13 +1,16 @@
 /**
  * Cohere Chat v2 (`POST /v2/chat`): a plain response with `usage.billed_units` and `usage.tokens`, or with
  * `stream: true` SSE events message-start, content-start, content-delta per delta, content-end and
- * message-end (finish_reason + usage).
+ * message-end (finish_reason + usage). `x-mock-fixture: tool-call` answers `tool-call.json` (tool_plan and two
+ * parallel tool_calls, finish_reason TOOL_CALL) or `tool-call-stream.json` (message-start, tool-plan-delta,
+ * tool-call-start / tool-call-delta / tool-call-end per call, message-end) as recorded.
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
   type ErrorEntry,
   loadFixture,
   type MockContext,
+  namedFixture,
   type ProviderModule,
   pickError,
   sendJson,
@@ -43,6 +46,19 @@ async function chat(ctx: MockContext): Promise<void> {
   const id = ctx.nextId("mock-");
   const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
   const usage = structuredClone(MOCK_WIRE_USAGE.cohere);
+  const headers = { "x-request-id": ctx.requestId };
+
+  const named = namedFixture<ChatResponse | StreamEvent[]>("cohere", ctx, ctx.body.stream === true);
+  if (named !== undefined && !Array.isArray(named)) return sendJson(ctx, 200, named, headers);
+  if (named !== undefined) {
+    return writeStream(ctx, {
+      contentType: SSE_CONTENT_TYPE,
+      headers,
+      preamble: [],
+      deltas: named.map((value) => sseEvent(value, { event: value.type })),
+      epilogue: [],
+    });
+  }
 
   if (ctx.body.stream !== true) {
     const response = structuredClone(chatFixture);

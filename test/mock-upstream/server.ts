@@ -6,6 +6,7 @@
  *   POST /v1beta/models/{model}:generateContent         Google AI Studio (also :streamGenerateContent[?alt=sse])
  *   POST /model/{modelId}/converse[-stream]             AWS Bedrock
  *   POST /v2/chat                                       Cohere
+ *   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI (azure-openai.ts)
  * Anything else answers 404 with an OpenAI-shaped error.
  *
  * Behaviour is chosen per request through headers (no global state, safe under concurrency):
@@ -22,6 +23,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropic } from "./anthropic.ts";
+import { azureOpenAI } from "./azure-openai.ts";
 import { bedrock } from "./bedrock.ts";
 import { cohere } from "./cohere.ts";
 import { gemini } from "./gemini.ts";
@@ -47,7 +49,7 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const providers = [openai, anthropic, gemini, bedrock, cohere];
+const providers = [openai, anthropic, gemini, bedrock, cohere, azureOpenAI];
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
