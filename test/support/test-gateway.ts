@@ -43,6 +43,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       UPSTREAM_GOOGLE_AI_STUDIO_URL: mock.url,
       UPSTREAM_AWS_BEDROCK_URL: mock.url,
       UPSTREAM_COHERE_URL: mock.url,
+      // Azure: the registry keeps /openai/deployments/{deployment}/... under the override (test/mock-upstream/azure-openai.ts).
+      UPSTREAM_AZURE_OPENAI_URL: mock.url,
       ...env,
     },
   });
