@@ -39,6 +39,13 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     env: {
       UPSTREAM_OPENAI_URL: `${mock.url}/v1`,
       UPSTREAM_GROQ_URL: `${mock.url}/v1`,
+      // The rest of the OpenAI-compatible family, each at the mock as its chat path expects.
+      UPSTREAM_MISTRAL_URL: mock.url,
+      UPSTREAM_DEEPSEEK_URL: `${mock.url}/v1`,
+      UPSTREAM_GROK_URL: mock.url,
+      UPSTREAM_PERPLEXITY_AI_URL: `${mock.url}/v1`,
+      UPSTREAM_CEREBRAS_URL: `${mock.url}/v1`,
+      UPSTREAM_OPENROUTER_URL: `${mock.url}/v1`,
       UPSTREAM_ANTHROPIC_URL: mock.url,
       UPSTREAM_GOOGLE_AI_STUDIO_URL: mock.url,
       UPSTREAM_AWS_BEDROCK_URL: mock.url,
