@@ -12,7 +12,7 @@ import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import type { Gateway } from "../schemas/gateway.ts";
-import { callProvider } from "./call-provider.ts";
+import { callOperation } from "./call-operation.ts";
 import { callerFormat } from "./caller-format.ts";
 import { completeUnifiedRequest } from "./complete-unified.ts";
 import { readJsonBody } from "./read-json-body.ts";
@@ -93,15 +93,15 @@ export async function handleUnifiedRequest(
 
     const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
-    const canonical = format.toCanonical(json);
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const accountId = path.accountId;
     const active = record;
     const activeGateway = gateway;
 
-    const result = await callProvider(
+    const result = await callOperation(
+      path.operation,
+      json,
       {
-        canonical,
         format,
         accountId,
         gateway,

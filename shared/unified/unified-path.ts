@@ -3,18 +3,23 @@ import { DEFAULT_GATEWAY_ID, GATEWAY_ID_PATTERN } from "../schemas/gateway.ts";
 
 export type UnifiedFormat = "openai" | "anthropic";
 
+/** What the caller asks for: a chat turn (Chat Completions or Messages), a Responses call, embeddings. */
+export type UnifiedOperation = "chat" | "responses" | "embeddings";
+
 /** A request for one of the unified surfaces: which account, gateway and caller format. */
 export interface UnifiedPath {
   surface: "compat" | "rest";
   accountId: string;
   gatewayId: string;
   format: UnifiedFormat;
+  operation: UnifiedOperation;
 }
 
-const COMPAT = /^\/v1\/([^/]+)\/([^/]+)\/compat\/chat\/completions\/?$/;
+const COMPAT = /^\/v1\/([^/]+)\/([^/]+)\/compat\/(chat\/completions|responses|embeddings)\/?$/;
 // The Anthropic SDK appends /v1/messages to its baseURL: `.../ai` gives /ai/v1/messages, and `.../ai/v1`
 // (as Cloudflare writes it) gives /ai/v1/v1/messages; both are served.
-const REST = /^\/client\/v4\/accounts\/([^/]+)\/ai\/v1\/(chat\/completions|(?:v1\/)?messages)\/?$/;
+const REST =
+  /^\/client\/v4\/accounts\/([^/]+)\/ai\/v1\/(chat\/completions|(?:v1\/)?messages|responses|embeddings)\/?$/;
 const COMPAT_PREFIX = /^\/v1\/[^/]+\/[^/]+\/compat(\/|$)/;
 const REST_PREFIX = /^\/client\/v4\/accounts\/[^/]+\/ai\/v1(\/|$)/;
 
@@ -33,7 +38,13 @@ export function parseUnifiedPath(pathname: string, headers: Headers): UnifiedPat
   if (compat) {
     const gatewayId = decode(compat[2] ?? "");
     checkGatewayId(gatewayId);
-    return { surface: "compat", accountId: decode(compat[1] ?? ""), gatewayId, format: "openai" };
+    return {
+      surface: "compat",
+      accountId: decode(compat[1] ?? ""),
+      gatewayId,
+      format: "openai",
+      operation: operationOf(compat[3] ?? ""),
+    };
   }
   const rest = REST.exec(pathname);
   if (rest) {
@@ -44,11 +55,17 @@ export function parseUnifiedPath(pathname: string, headers: Headers): UnifiedPat
       accountId: decode(rest[1] ?? ""),
       gatewayId,
       format: rest[2]?.endsWith("messages") ? "anthropic" : "openai",
+      operation: operationOf(rest[2] ?? ""),
     };
   }
   throw GatewayError.notFound(
-    `No route for ${pathname.slice(0, 200)}: the unified API serves .../compat/chat/completions, /ai/v1/chat/completions and /ai/v1/messages`,
+    `No route for ${pathname.slice(0, 200)}: the unified API serves .../compat/{chat/completions,responses,embeddings} and /ai/v1/{chat/completions,messages,responses,embeddings}`,
   );
+}
+
+function operationOf(path: string): UnifiedOperation {
+  if (path === "responses" || path === "embeddings") return path;
+  return "chat";
 }
 
 function checkGatewayId(gatewayId: string): void {

@@ -7,6 +7,9 @@
  *   POST /model/{modelId}/converse[-stream]             AWS Bedrock
  *   POST /v2/chat                                       Cohere
  *   POST /openai/deployments/{deployment}/chat/completions   Azure OpenAI (azure-openai.ts)
+ *   POST /v1/responses                                  OpenAI Responses (openai-responses.ts)
+ *   POST /v1beta/models/{model}:batchEmbedContents      Google AI Studio embeddings (embeddings.ts)
+ *   POST /model/amazon.titan-embed-text-.../invoke      Amazon Titan embeddings on Bedrock (embeddings.ts)
  * Anything else answers 404 with an OpenAI-shaped error.
  *
  * Behaviour is chosen per request through headers (no global state, safe under concurrency):
@@ -26,8 +29,10 @@ import { anthropic } from "./anthropic.ts";
 import { azureOpenAI } from "./azure-openai.ts";
 import { bedrock } from "./bedrock.ts";
 import { cohere } from "./cohere.ts";
+import { bedrockTitanEmbeddings, geminiEmbeddings } from "./embeddings.ts";
 import { gemini } from "./gemini.ts";
 import { openai, unknownUrlError } from "./openai.ts";
+import { openaiResponses } from "./openai-responses.ts";
 import { type ErrorEntry, type MockContext, parseControls, sendJson, sleep } from "./runtime.ts";
 
 export * from "./constants.ts";
@@ -49,7 +54,17 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const providers = [openai, anthropic, gemini, bedrock, cohere, azureOpenAI];
+const providers = [
+  openai,
+  anthropic,
+  gemini,
+  bedrock,
+  cohere,
+  azureOpenAI,
+  openaiResponses,
+  geminiEmbeddings,
+  bedrockTitanEmbeddings,
+];
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};

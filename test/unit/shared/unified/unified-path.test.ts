@@ -18,7 +18,20 @@ describe("unified paths", () => {
       accountId: "acc",
       gatewayId: "gw-1",
       format: "openai",
+      operation: "chat",
     });
+  });
+
+  it("names the operation: chat, responses or embeddings, on both surfaces", () => {
+    expect(parseUnifiedPath("/v1/acc/gw/compat/responses", none).operation).toBe("responses");
+    expect(parseUnifiedPath("/v1/acc/gw/compat/embeddings", none).operation).toBe("embeddings");
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/responses", none)).toMatchObject({
+      surface: "rest",
+      format: "openai",
+      operation: "responses",
+    });
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/embeddings", none).operation).toBe("embeddings");
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/v1/messages", none).operation).toBe("chat");
   });
 
   it("takes the REST surface's gateway from cf-aig-gateway-id, default 'default'", () => {
@@ -36,7 +49,7 @@ describe("unified paths", () => {
   });
 
   it("refuses unknown operations (404) and bad gateway ids (400)", () => {
-    expect(() => parseUnifiedPath("/v1/acc/gw/compat/embeddings", none)).toThrow(/No route/);
+    expect(() => parseUnifiedPath("/v1/acc/gw/compat/images/generations", none)).toThrow(/No route/);
     expect(() =>
       parseUnifiedPath(
         "/client/v4/accounts/acc/ai/v1/messages",

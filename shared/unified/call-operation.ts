@@ -1,0 +1,27 @@
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { callProvider, type ProviderCallResult } from "./call-provider.ts";
+import type { OperationInput } from "./direct-provider-call.ts";
+import { callEmbeddings } from "./embeddings/call-embeddings.ts";
+import { callResponses } from "./responses/call-responses.ts";
+import type { UnifiedOperation } from "./unified-path.ts";
+
+/**
+ * The provider call of one unified operation: chat (OpenAI Chat Completions or Anthropic Messages, through
+ * the caller format), the Responses API, or embeddings. Access, limits and the log are the same for all
+ * (handle-unified-request.ts); only the request and answer shapes differ.
+ */
+export function callOperation(
+  operation: UnifiedOperation,
+  body: unknown,
+  input: OperationInput,
+  deps: ProxyDependencies,
+): Promise<ProviderCallResult> {
+  switch (operation) {
+    case "responses":
+      return callResponses(body, input, deps);
+    case "embeddings":
+      return callEmbeddings(body, input, deps);
+    default:
+      return callProvider({ ...input, canonical: input.format.toCanonical(body) }, deps);
+  }
+}

@@ -1,0 +1,108 @@
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
+import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
+import type { TranslatedRequest } from "../translation/types.ts";
+import type { CallProviderInput } from "./call-provider.ts";
+import type { UnifiedModel } from "./model-name.ts";
+import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
+
+/** What every unified operation passes to its provider call, the chat request aside. */
+export type OperationInput = Omit<CallProviderInput, "canonical">;
+
+export interface DirectCall {
+  call: UpstreamCall;
+  usage: UsageObserver;
+  headersAt: number;
+  limitHeaders: Record<string, string>;
+}
+
+/** Where Bedrock models are called: AWS_BEDROCK_REGION, else the function's own region. */
+export function bedrockRegion(): string {
+  return process.env.AWS_BEDROCK_REGION ?? process.env.AWS_REGION ?? "us-east-1";
+}
+
+/**
+ * One provider call for a request body the operation prepared itself (native Responses, embeddings):
+ * credentials, URL and SSRF guard as for chat, then limits and spans (`beforeUpstream`), then the call.
+ * The caller reads the answer; the usage observer is made for the provider's usage format.
+ */
+export async function callProviderDirect(
+  target: UnifiedModel,
+  translated: TranslatedRequest,
+  input: OperationInput,
+  deps: ProxyDependencies,
+): Promise<DirectCall> {
+  const upstream = await buildUpstreamRequest(
+    {
+      accountId: input.accountId,
+      gateway: input.gateway,
+      providerSlug: target.provider,
+      translated,
+      clientKey: input.surface === "compat" ? clientProviderKey(input.headers) : null,
+      alias: input.headers.get("cf-aig-byok-alias"),
+      callerAuthenticated: input.surface === "rest",
+      bedrockRegion: bedrockRegion(),
+      clientHeaders: input.headers,
+    },
+    deps,
+  );
+  const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
+  const call = await fetchUpstream(deps.fetch, upstream.url, {
+    method: "POST",
+    headers: upstream.headers,
+    body: upstream.body,
+    timeoutMs: input.timeoutMs,
+  });
+  const headersAt = deps.clock.monotonic();
+  const usage = createUsageObserver(upstream.provider.usageFormat, call.response.headers.get("content-type"));
+  return { call, usage, headersAt, limitHeaders };
+}
+
+/** The largest provider error body relayed or read for translation. */
+export const MAX_ERROR_BYTES = 64 * 1024;
+
+export function textStream(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The provider's body as it arrives, each chunk also shown to the usage observer: one provider read per
+ * client pull, nothing held back (the stream is never buffered).
+ */
+export function observedPassthrough(
+  source: ReadableStream<Uint8Array>,
+  usage: UsageObserver,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) {
+          controller.close();
+          return;
+        }
+        usage.push(value);
+        controller.enqueue(value);
+      },
+      async cancel(reason) {
+        await reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

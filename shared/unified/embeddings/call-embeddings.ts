@@ -1,0 +1,129 @@
+import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
+import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import { createUsageObserver } from "../../providers/usage/index.ts";
+import {
+  titanEmbeddingsRequest,
+  titanEmbeddingsResponse,
+} from "../../translation/embeddings/bedrock-titan.ts";
+import { geminiEmbeddingsRequest, geminiEmbeddingsResponse } from "../../translation/embeddings/gemini.ts";
+import {
+  openAICompatibleEmbeddingsRequest,
+  refuseEmbeddingsProvider,
+} from "../../translation/embeddings/openai-compatible.ts";
+import {
+  type EmbeddingsRequest,
+  type OpenAIEmbeddingList,
+  parseEmbeddingsRequest,
+} from "../../translation/embeddings/request.ts";
+import { translatorFor } from "../../translation/index.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
+import type { ProviderCallResult } from "../call-provider.ts";
+import {
+  callProviderDirect,
+  MAX_ERROR_BYTES,
+  type OperationInput,
+  parseJson,
+  textStream,
+} from "../direct-provider-call.ts";
+import { parseUnifiedModel } from "../model-name.ts";
+
+interface EmbeddingsRoute {
+  translated: TranslatedRequest;
+  /** Null: the provider answers OpenAI's list already, passed on as it came. */
+  toList: ((body: unknown) => OpenAIEmbeddingList) | null;
+  /** The log reads usage from the translated list (Titan's `inputTextTokenCount` has no reader of its own). */
+  usageFromList: boolean;
+}
+
+function routeFor(request: EmbeddingsRequest, provider: string, model: string): EmbeddingsRoute {
+  switch (provider) {
+    case "google-ai-studio":
+      return {
+        translated: geminiEmbeddingsRequest(request, model),
+        toList: (body) => geminiEmbeddingsResponse(body, request, model),
+        usageFromList: false,
+      };
+    case "aws-bedrock":
+      return {
+        translated: titanEmbeddingsRequest(request, model),
+        toList: (body) => titanEmbeddingsResponse(body, request, model),
+        usageFromList: true,
+      };
+    default: {
+      const translated = openAICompatibleEmbeddingsRequest(request, provider, model);
+      if (translated === undefined) throw refuseEmbeddingsProvider(provider);
+      return { translated, toList: null, usageFromList: false };
+    }
+  }
+}
+
+/**
+ * `POST .../ai/v1/embeddings` and `.../compat/embeddings` in OpenAI's format: OpenAI, Mistral and
+ * OpenRouter natively at their `/embeddings`; Google AI Studio through `batchEmbedContents` and Amazon Titan
+ * through InvokeModel, both answered as OpenAI's list. Provider errors come back in OpenAI's error shape.
+ */
+export async function callEmbeddings(
+  body: unknown,
+  input: OperationInput,
+  deps: ProxyDependencies,
+): Promise<ProviderCallResult> {
+  const request = parseEmbeddingsRequest(body);
+  const target = parseUnifiedModel(request.model);
+  const route = routeFor(request, target.provider, target.model);
+  const direct = await callProviderDirect(target, route.translated, input, deps);
+  const { response } = direct.call;
+  const base = { headersAt: direct.headersAt, limitHeaders: direct.limitHeaders, abort: direct.call.abort };
+
+  if (response.status >= 400) {
+    const text = (await response.text()).slice(0, MAX_ERROR_BYTES);
+    const translator = translatorFor(target.provider);
+    const error = translator?.errorFromProvider(response.status, parseJson(text)) ?? {
+      status: response.status,
+      type: "api_error",
+      message: `${target.provider} answered ${response.status}`,
+    };
+    return {
+      ...base,
+      usage: direct.usage,
+      status: error.status,
+      contentType: "application/json",
+      body: textStream(
+        JSON.stringify({ error: { message: error.message, type: error.type, param: null, code: null } }),
+      ),
+      error: { code: ERROR_CODES.upstreamUnavailable, message: error.message },
+    };
+  }
+
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (route.toList === null) {
+    direct.usage.push(bytes);
+    return {
+      ...base,
+      usage: direct.usage,
+      status: 200,
+      contentType: "application/json",
+      body: textStream(new TextDecoder().decode(bytes)),
+      error: null,
+    };
+  }
+  const parsed = parseJson(new TextDecoder().decode(bytes));
+  if (parsed === undefined) {
+    throw new GatewayError({
+      status: 502,
+      code: ERROR_CODES.upstreamUnavailable,
+      message: `${target.provider} returned a body that is not JSON`,
+      expose: true,
+    });
+  }
+  const list = JSON.stringify(route.toList(parsed));
+  const usage = route.usageFromList ? createUsageObserver("openai", "application/json") : direct.usage;
+  usage.push(route.usageFromList ? new TextEncoder().encode(list) : bytes);
+  return {
+    ...base,
+    usage,
+    status: 200,
+    contentType: "application/json",
+    body: textStream(list),
+    error: null,
+  };
+}

@@ -1,0 +1,33 @@
+import { GatewayError } from "../../core/gateway-error.ts";
+import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import { parseResponsesRequest, responsesToChatRequest } from "../../translation/responses/request.ts";
+import { responsesIds } from "../../translation/responses/response.ts";
+import { callProvider, type ProviderCallResult } from "../call-provider.ts";
+import type { OperationInput } from "../direct-provider-call.ts";
+import { parseUnifiedModel } from "../model-name.ts";
+import { callNativeOpenAIResponses } from "./native-openai-responses.ts";
+import { responsesCallerFormat } from "./responses-format.ts";
+
+/**
+ * `POST .../ai/v1/responses` and `.../compat/responses`: OpenAI models natively, every other provider
+ * through the bridge (Responses -> canonical chat -> the provider's translator -> a Responses object or
+ * the Responses event stream).
+ */
+export async function callResponses(
+  body: unknown,
+  input: OperationInput,
+  deps: ProxyDependencies,
+): Promise<ProviderCallResult> {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw GatewayError.badRequest("Invalid Responses request: the body must be a JSON object");
+  const record = body as Record<string, unknown>;
+  if (typeof record.model !== "string" || record.model === "")
+    throw GatewayError.badRequest('The request names no model: use "{provider}/{model}"');
+  const target = parseUnifiedModel(record.model);
+  if (target.provider === "openai") return callNativeOpenAIResponses(record, target, input, deps);
+
+  const request = parseResponsesRequest(record);
+  const canonical = responsesToChatRequest(request, target.provider);
+  const format = responsesCallerFormat(request, responsesIds(input.id));
+  return callProvider({ ...input, canonical, format }, deps);
+}

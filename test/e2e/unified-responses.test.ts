@@ -1,0 +1,254 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MOCK_TEXT, MOCK_TEXT_PIECES, MOCK_USAGE } from "../mock-upstream/server.ts";
+import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+
+let t: TestGateway;
+let runToken = "";
+const storedOpenAIKey = "sk-stored-openai-0123456789abcdef";
+
+async function management(method: string, path: string, body: unknown) {
+  const response = await fetch(
+    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
+    {
+      method,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
+  expect(response.status).toBeLessThan(300);
+  return (await response.json()) as { result: Record<string, string> };
+}
+
+beforeAll(async () => {
+  t = await startTestGateway();
+  await management("POST", "/gateways/default/provider_configs", {
+    provider_slug: "openai",
+    secret: storedOpenAIKey,
+  });
+  await management("POST", "/gateways/default/provider_configs", {
+    provider_slug: "anthropic",
+    secret: "sk-ant-stored-0123456789",
+  });
+  runToken = (await management("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+});
+
+afterAll(async () => {
+  await t.stop();
+});
+
+function rest() {
+  return new OpenAI({
+    apiKey: runToken,
+    baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+    maxRetries: 0,
+  });
+}
+
+function compat() {
+  return new OpenAI({
+    apiKey: "sk-provider-key",
+    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    defaultHeaders: t.gatewayAuth,
+    maxRetries: 0,
+  });
+}
+
+const weatherTool: OpenAI.Responses.FunctionTool = {
+  type: "function",
+  name: "get_weather",
+  description: "The weather in a city",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  strict: false,
+};
+
+describe("Responses API for OpenAI models: OpenAI's /v1/responses natively", () => {
+  it("passes the body on with only the prefix taken off the model, and logs Responses usage", async () => {
+    const { data, response } = await rest()
+      .responses.create({
+        model: "openai/gpt-4o-mini",
+        input: "Hi",
+        instructions: "Be brief.",
+        previous_response_id: "resp_earlier",
+        store: true,
+      })
+      .withResponse();
+    expect(data.output_text).toBe(MOCK_TEXT);
+    const sent = t.mock.requests.at(-1);
+    expect(sent?.path).toBe("/v1/responses");
+    expect(sent?.headers.authorization).toBe(`Bearer ${storedOpenAIKey}`);
+    expect(JSON.parse(sent?.body ?? "{}")).toEqual({
+      model: "gpt-4o-mini",
+      input: "Hi",
+      instructions: "Be brief.",
+      previous_response_id: "resp_earlier",
+      store: true,
+    });
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "openai",
+      model: "gpt-4o-mini",
+      success: true,
+      tokens_in: 12,
+      tokens_out: 5,
+    });
+    expect(log.cost).toBeGreaterThan(0);
+  });
+
+  it("streams OpenAI's events through as they come, on the compat surface", async () => {
+    const stream = await compat().responses.create({
+      model: "openai/gpt-4o-mini",
+      input: "Hi",
+      stream: true,
+    });
+    const types: string[] = [];
+    const deltas: string[] = [];
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === "response.output_text.delta") deltas.push(event.delta);
+    }
+    expect(deltas).toEqual([...MOCK_TEXT_PIECES]);
+    expect(types[0]).toBe("response.created");
+    expect(types.at(-1)).toBe("response.completed");
+    const sent = t.mock.requests.at(-1);
+    expect(sent?.headers.authorization).toBe("Bearer sk-provider-key");
+    expect(JSON.parse(sent?.body ?? "{}")).toEqual({ model: "gpt-4o-mini", input: "Hi", stream: true });
+  });
+});
+
+describe("Responses API for other providers: bridged through the chat translators", () => {
+  it("answers an Anthropic model with a response object, and logs Anthropic's own usage", async () => {
+    const { data, response } = await rest()
+      .responses.create({
+        model: "anthropic/claude-sonnet-4-5",
+        instructions: "Be brief.",
+        input: [{ role: "user", content: [{ type: "input_text", text: "Hi" }] }],
+        max_output_tokens: 300,
+        temperature: 0.2,
+      })
+      .withResponse();
+    expect(data.object).toBe("response");
+    expect(data.status).toBe("completed");
+    expect(data.output_text).toBe(MOCK_TEXT);
+    expect(data.instructions).toBe("Be brief.");
+    expect(data.usage).toMatchObject({
+      input_tokens:
+        MOCK_USAGE.anthropic.input + MOCK_USAGE.anthropic.cacheRead + MOCK_USAGE.anthropic.cacheCreation,
+      input_tokens_details: { cached_tokens: MOCK_USAGE.anthropic.cacheRead },
+      output_tokens: MOCK_USAGE.anthropic.output,
+    });
+    const sent = JSON.parse(t.mock.requests.at(-1)?.body ?? "{}");
+    expect(t.mock.requests.at(-1)?.path).toBe("/v1/messages");
+    expect(sent).toMatchObject({
+      model: "claude-sonnet-4-5",
+      system: "Be brief.",
+      max_tokens: 300,
+      temperature: 0.2,
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ provider: "anthropic", model: "claude-sonnet-4-5", success: true });
+    expect(log.tokens_out).toBe(MOCK_USAGE.anthropic.output);
+  });
+
+  it("streams a Gemini model as the Responses event sequence, each delta as it arrives", async () => {
+    const stream = await compat().responses.create({
+      model: "google-ai-studio/gemini-2.5-flash",
+      input: "Hi",
+      stream: true,
+    });
+    const types: string[] = [];
+    let text = "";
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === "response.output_text.delta") text += event.delta;
+      if (event.type === "response.completed") completed = event.response;
+    }
+    expect(text).toBe(MOCK_TEXT);
+    expect(types.slice(0, 4)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+    ]);
+    expect(types.slice(-4)).toEqual([
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    expect(completed?.usage).toMatchObject({
+      input_tokens: MOCK_USAGE["google-ai-studio"].input,
+      output_tokens: MOCK_USAGE["google-ai-studio"].output,
+    });
+    expect(t.mock.requests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+  });
+
+  it("bridges function tools and the function_call / function_call_output round trip", async () => {
+    await compat().responses.create({
+      model: "anthropic/claude-sonnet-4-5",
+      tools: [weatherTool],
+      tool_choice: { type: "function", name: "get_weather" },
+      input: [
+        { role: "user", content: "Weather in Paris?" },
+        { type: "function_call", call_id: "toolu_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+        { type: "function_call_output", call_id: "toolu_1", output: "18C, sunny" },
+      ],
+    });
+    const sent = JSON.parse(t.mock.requests.at(-1)?.body ?? "{}");
+    expect(sent.tools).toEqual([
+      { name: "get_weather", description: "The weather in a city", input_schema: weatherTool.parameters },
+    ]);
+    expect(sent.tool_choice).toEqual({ type: "tool", name: "get_weather" });
+    expect(sent.messages).toEqual([
+      { role: "user", content: "Weather in Paris?" },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "18C, sunny" }],
+      },
+    ]);
+  });
+
+  it("answers a provider's tool call with function_call output items", async () => {
+    const response = await compat().responses.create(
+      { model: "anthropic/claude-sonnet-4-5", input: "Weather in Paris?", tools: [weatherTool] },
+      { headers: { "x-mock-fixture": "tool-call" } },
+    );
+    const call = response.output.find((item) => item.type === "function_call");
+    expect(call).toMatchObject({
+      type: "function_call",
+      name: expect.any(String),
+      call_id: expect.any(String),
+    });
+    expect(() => JSON.parse((call as { arguments: string }).arguments)).not.toThrow();
+  });
+});
+
+describe("Responses API bad input: a 400 naming the problem, logged, nothing upstream", () => {
+  it.each([
+    ["previous_response_id", { previous_response_id: "resp_1" }, /previous_response_id/],
+    ["store: true", { store: true }, /store/],
+    ["a built-in tool", { tools: [{ type: "web_search" }] }, /web_search/],
+    ["reasoning", { reasoning: { effort: "high" } }, /reasoning/],
+    ["background", { background: true }, /background/],
+  ])("refuses %s for a non-OpenAI model", async (_name, extra, message) => {
+    const before = t.mock.requests.length;
+    const response = await fetch(`${t.gateway.url}/v1/${t.gateway.accountId}/default/compat/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-x", ...t.gatewayAuth },
+      body: JSON.stringify({ model: "anthropic/claude-sonnet-4-5", input: "Hi", ...extra }),
+    });
+    const body = (await response.json()) as { error: { message: string; type: string } };
+    expect(response.status).toBe(400);
+    expect(body.error.message).toMatch(message);
+    expect(body.error.type).toBe("invalid_request_error");
+    expect(t.mock.requests.length).toBe(before);
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ status_code: 400, success: false, provider: null });
+  });
+});
