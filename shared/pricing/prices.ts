@@ -124,6 +124,28 @@ export const PRICES: readonly PriceEntry[] = [
     confirmation: "secondary",
   },
 
+  // OpenAI embeddings: input only (an embedding has no output tokens). OpenAI's own page was not reachable;
+  // several independent copies of it agree (embeddingcost.com, costgoat.com, tokenprice.fyi).
+  ...(
+    [
+      ["text-embedding-3-small", 0.02],
+      ["text-embedding-3-large", 0.13],
+      ["text-embedding-ada-002", 0.1],
+    ] as const
+  ).map(
+    ([model, input]): PriceEntry => ({
+      provider: "openai",
+      model,
+      input,
+      output: 0,
+      cacheRead: null,
+      cacheWrite: null,
+      source: OPENAI,
+      readOn: READ_ON,
+      confirmation: "secondary",
+    }),
+  ),
+
   // DeepSeek: input (cache hit), input (cache miss), output.
   {
     provider: "deepseek",
