@@ -12,8 +12,10 @@ import type { UsagePatch } from "./types.ts";
  * - the OpenAI-compatible endpoint: the Chat Completions shape.
  *
  * Billed units are what Cohere charges, so they are preferred; `tokens` is the fallback. Cohere describes
- * `cached_tokens` as "the number of prompt tokens that hit the inference cache", so it is taken to be part
- * of the input (reported as cacheRead, not added). Embed responses bill no output: output is 0 when
+ * `cached_tokens` as "the number of prompt tokens that hit the inference cache", on the `tokens` basis
+ * (recorded answers show 992 cached tokens beside 119 billed input tokens): it is part of the input
+ * (cacheRead, not added) only when the input is read from `tokens`; beside billed units it is left out
+ * (shared/translation/cohere/usage.ts does the same for the unified API). Embed responses bill no output: output is 0 when
  * input is reported without an output figure.
  */
 export function extractCohereUsage(value: unknown): UsagePatch | null {
@@ -37,13 +39,18 @@ export function extractCohereUsage(value: unknown): UsagePatch | null {
 function readCohereUsageObject(usage: JsonRecord): UsagePatch {
   const billed = recordAt(usage, "billed_units");
   const tokens = recordAt(usage, "tokens");
-  const input = countAt(billed, "input_tokens") ?? countAt(tokens, "input_tokens");
+  const billedInput = countAt(billed, "input_tokens");
+  const input = billedInput ?? countAt(tokens, "input_tokens");
   const output = countAt(billed, "output_tokens") ?? countAt(tokens, "output_tokens");
   const patch: UsagePatch = {};
   if (input !== undefined) patch.totalInput = input;
   if (output !== undefined) patch.output = output;
   else if (input !== undefined) patch.output = 0;
+  // cached_tokens counts on the `tokens` basis (Cohere's template included), which billed units leave out:
+  // it can exceed the billed input, so it is kept only when the input itself comes from `tokens`.
   const cached = countAt(usage, "cached_tokens");
-  if (cached !== undefined && input !== undefined) patch.cacheRead = cached;
+  if (cached !== undefined && input !== undefined && billedInput === undefined) {
+    patch.cacheRead = Math.min(cached, input);
+  }
   return patch;
 }

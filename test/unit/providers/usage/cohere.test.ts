@@ -90,10 +90,21 @@ const cases: { name: string; contentType: string | null; chunks: string[]; expec
     expected: usage({ tokensIn: 71, tokensOut: 9 }),
   },
   {
-    name: "v2 usage with cached tokens (part of the input)",
+    name: "v2 usage with cached tokens beside billed units (another basis: not counted)",
     contentType: JSON_TYPE,
-    chunks: [JSON.stringify({ id: "c-3", usage: { ...V2_USAGE, cached_tokens: 3 } })],
-    expected: { ...V2_EXPECTED, cacheReadTokens: 3 },
+    chunks: [JSON.stringify({ id: "c-3", usage: { ...V2_USAGE, cached_tokens: 64 } })],
+    expected: V2_EXPECTED,
+  },
+  {
+    name: "v2 usage with cached tokens and only raw tokens (part of the input)",
+    contentType: JSON_TYPE,
+    chunks: [
+      JSON.stringify({
+        id: "c-4",
+        usage: { tokens: { input_tokens: 71, output_tokens: 9 }, cached_tokens: 64 },
+      }),
+    ],
+    expected: usage({ tokensIn: 71, tokensOut: 9, cacheReadTokens: 64 }),
   },
   {
     name: "embed: input billed, no output",
