@@ -116,6 +116,50 @@ describe("Responses API for OpenAI models: OpenAI's /v1/responses natively", () 
   });
 });
 
+describe("Responses API for OpenAI models: failures", () => {
+  it("relays OpenAI's error with its status", async () => {
+    const error = await compat()
+      .responses.create({ model: "openai/gpt-4o-mini", input: "Hi" }, { headers: { "x-mock-status": "429" } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+  });
+
+  it("hands over the events sent before OpenAI cut the stream, and logs the failure", async () => {
+    const response = await fetch(`${t.gateway.url}/v1/${t.gateway.accountId}/default/compat/responses`, {
+      method: "POST",
+      headers: {
+        ...t.gatewayAuth,
+        authorization: "Bearer sk-x",
+        "content-type": "application/json",
+        "x-mock-cut-after": "2",
+      },
+      body: JSON.stringify({ model: "openai/gpt-4o-mini", input: "Hi", stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    let received = "";
+    let failed = false;
+    for (;;) {
+      try {
+        const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
+        if (done) break;
+        received += new TextDecoder().decode(value);
+      } catch {
+        failed = true;
+        break;
+      }
+    }
+    expect(failed).toBe(true);
+    const deltas = received
+      .split("\n\n")
+      .filter((event) => event.startsWith("event: response.output_text.delta"));
+    expect(deltas).toHaveLength(2);
+    expect(received).not.toContain("response.completed");
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ provider: "openai", success: false, error: { code: 7009 } });
+  });
+});
+
 describe("Responses API for other providers: bridged through the chat translators", () => {
   it("answers an Anthropic model with a response object, and logs Anthropic's own usage", async () => {
     const { data, response } = await rest()
