@@ -200,6 +200,9 @@ export const PRICES: readonly PriceEntry[] = [
       ["command-r-08-2024", ["command-r"], 0.15, 0.6],
       ["command-r7b-12-2024", ["command-r7b"], 0.0375, 0.15],
       ["command-a-03-2025", ["command-a"], 2.5, 10],
+      // Cohere lists Command R+ under existing-customer pricing; no alias: `command-r-plus` named the
+      // 04-2024 snapshot, which was priced differently.
+      ["command-r-plus-08-2024", [], 2.5, 10],
     ] as const
   ).map(
     ([model, aliases, input, output]): PriceEntry => ({
