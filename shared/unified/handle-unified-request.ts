@@ -28,8 +28,8 @@ const NO_OPTIONS: RequestOptions = {
 };
 
 /**
- * The unified API: `/v1/{account}/{gateway}/compat/chat/completions` and
- * `/client/v4/accounts/{account}/ai/v1/{chat/completions,messages}`. The caller's request (OpenAI or
+ * The unified API: `/v1/{account}/{gateway}/compat/{chat/completions,responses,embeddings}` and
+ * `/client/v4/accounts/{account}/ai/v1/{chat/completions,messages,responses,embeddings}`. The caller's request (OpenAI or
  * Anthropic format, `model: "{provider}/{model}"`) is translated to the provider's own API, and the answer
  * (whole or streamed) translated back; one log event per request, as on the provider-native surface.
  */
