@@ -174,16 +174,25 @@ describe("Cohere through the unified API", () => {
     expect(JSON.stringify(log)).not.toContain("sk-provider-key");
   });
 
-  it("compat: streams Cohere's events as OpenAI chunks, with the usage chunk when asked", async () => {
-    const { result: stream, sent } = await upstreamOf(() =>
-      compat().chat.completions.create({
-        model: "cohere/command-r-08-2024",
-        messages: [{ role: "user", content: "Hi" }],
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
+  it("compat: streams Cohere's events as OpenAI chunks, with the usage chunk when asked, and logs the tokens", async () => {
+    const { result, sent } = await upstreamOf(() =>
+      compat()
+        .chat.completions.create({
+          model: "cohere/command-r-08-2024",
+          messages: [{ role: "user", content: "Hi" }],
+          stream: true,
+          stream_options: { include_usage: true },
+        })
+        .withResponse(),
     );
-    const read = await readStream(stream);
+    const read = await readStream(result.data);
+    const log = await t.waitForLog(result.response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "cohere",
+      model: "command-r-08-2024",
+      tokens_in: MOCK_USAGE.cohere.input,
+      tokens_out: MOCK_USAGE.cohere.output,
+    });
     expect(read.text).toBe(MOCK_TEXT);
     expect(read.finish).toBe("stop");
     expect(read.usage?.completion_tokens).toBe(MOCK_USAGE.cohere.output);
@@ -311,15 +320,23 @@ describe("Azure OpenAI through the unified API", () => {
     });
   });
 
-  it("compat: streams, with the api-version the caller set in cf-aig-azure-api-version", async () => {
-    const { result: stream, sent } = await upstreamOf(() =>
-      compat({ "cf-aig-azure-api-version": "2025-04-01-preview" }).chat.completions.create({
-        model: AZURE_MODEL,
-        messages: [{ role: "user", content: "Hi" }],
-        stream: true,
-      }),
+  it("compat: streams, with the api-version the caller set in cf-aig-azure-api-version, and logs the tokens", async () => {
+    const { result, sent } = await upstreamOf(() =>
+      compat({ "cf-aig-azure-api-version": "2025-04-01-preview" })
+        .chat.completions.create({
+          model: AZURE_MODEL,
+          messages: [{ role: "user", content: "Hi" }],
+          stream: true,
+        })
+        .withResponse(),
     );
-    const read = await readStream(stream);
+    const read = await readStream(result.data);
+    const log = await t.waitForLog(result.response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "azure-openai",
+      tokens_in: MOCK_USAGE.openai.input,
+      tokens_out: MOCK_USAGE.openai.output,
+    });
     expect(read.text).toBe(MOCK_TEXT);
     expect(read.finish).toBe("stop");
     expect(sent.query).toBe("api-version=2025-04-01-preview");
