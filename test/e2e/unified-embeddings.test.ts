@@ -193,3 +193,31 @@ describe("embeddings bad input: a 400 naming the problem, logged, nothing upstre
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
   });
 });
+
+describe("embeddings under the gateway's limits", () => {
+  it("counts against the gateway's rate limit like any request: the second call is a 429, not sent upstream", async () => {
+    await management("POST", "/gateways", {
+      id: "embed-limited",
+      cache_invalidate_on_update: false,
+      cache_ttl: 0,
+      collect_logs: true,
+      rate_limiting_interval: 3600,
+      rate_limiting_limit: 1,
+      rate_limiting_technique: "fixed",
+      authentication: false,
+    });
+    const call = () =>
+      fetch(`${t.gateway.url}/v1/${t.gateway.accountId}/embed-limited/compat/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-x" },
+        body: JSON.stringify({ model: "openai/text-embedding-3-small", input: "x" }),
+      });
+    const before = t.mock.requests.length;
+    const first = await call();
+    const second = await call();
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { message: string } }).error.message).toBeTruthy();
+    expect(t.mock.requests.length - before).toBe(1);
+  });
+});

@@ -296,3 +296,29 @@ describe("Responses API bad input: a 400 naming the problem, logged, nothing ups
     expect(log).toMatchObject({ status_code: 400, success: false, provider: null });
   });
 });
+
+describe("Responses API gateway access", () => {
+  it("refuses the compat surface of an authenticated gateway without cf-aig-authorization, nothing sent upstream", async () => {
+    const before = t.mock.requests.length;
+    const error = await new OpenAI({
+      apiKey: "sk-provider-key",
+      baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+      maxRetries: 0,
+    }).responses
+      .create({ model: "anthropic/claude-sonnet-4-5", input: "Hi" })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(t.mock.requests.length).toBe(before);
+  });
+
+  it("refuses the REST surface without a run token", async () => {
+    const error = await new OpenAI({
+      apiKey: "not-a-token",
+      baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+      maxRetries: 0,
+    }).responses
+      .create({ model: "openai/gpt-4o-mini", input: "Hi" })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+});
