@@ -23,7 +23,7 @@ interface ProviderCase {
 }
 
 const PROVIDERS_ROOT = join(import.meta.dirname, "../fixtures/providers");
-const PROVIDERS = ["openai", "anthropic", "google-ai-studio", "aws-bedrock"];
+const PROVIDERS = ["openai", "anthropic", "google-ai-studio", "aws-bedrock", "cohere", "azure-openai"];
 
 function loadCases(provider: string): Array<[string, ProviderCase]> {
   const folder = join(PROVIDERS_ROOT, provider, "cases");
