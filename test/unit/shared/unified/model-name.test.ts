@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
+import { findProvider } from "../../../../shared/providers/registry.ts";
+import { buildUpstreamUrl } from "../../../../shared/providers/upstream-url.ts";
+import { translatorFor } from "../../../../shared/translation/index.ts";
+import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import { parseUnifiedModel } from "../../../../shared/unified/model-name.ts";
 
 describe("parseUnifiedModel", () => {
@@ -33,5 +37,21 @@ describe("parseUnifiedModel", () => {
       expect((error as GatewayError).status).toBe(400);
       expect((error as GatewayError).message).toMatch(/Unknown provider "workers-ai".*openai, anthropic/);
     }
+  });
+
+  it.each([
+    ["cohere/command-a-03-2025", "https://api.cohere.ai/v2/chat"],
+    [
+      "azure-openai/contoso-eu/gpt-4o-mini",
+      "https://contoso-eu.openai.azure.com/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21",
+    ],
+  ])("sends %s to the registry's upstream %s", (value, url) => {
+    const { provider, model } = parseUnifiedModel(value);
+    const request = parseChatRequest({ messages: [{ role: "user", content: "Hi" }] });
+    const translated = translatorFor(provider)?.toProviderRequest(request, model);
+    const [path = "", query] = (translated?.path ?? "").split("?", 2);
+    const definition = findProvider(provider);
+    if (definition === undefined) throw new Error(`${provider} is not in the registry`);
+    expect(buildUpstreamUrl(definition, path, query === undefined ? "" : `?${query}`, undefined)).toBe(url);
   });
 });
