@@ -47,6 +47,7 @@ export function createResponsesEventStream(
   let open: OpenItem | null = null;
   const toolItems = new Map<number, OpenItem>();
   let finishReason: OpenAIFinishReason | null = null;
+  let messages = 0;
   let finished = false;
 
   const event = (type: string, fields: Record<string, unknown>): ResponsesEvent => ({
@@ -104,7 +105,8 @@ export function createResponsesEventStream(
     let entry: OpenItem | null = open;
     if (entry === null || entry.item.type !== "message") {
       const item: ResponsesMessageItem = {
-        id: messageItemId(ids),
+        // Text after a function call opens a second message item; each needs its own id.
+        id: messages++ === 0 ? messageItemId(ids) : `${messageItemId(ids)}_${messages - 1}`,
         type: "message",
         status: "in_progress",
         role: "assistant",

@@ -120,6 +120,24 @@ describe("canonical chunks -> Responses stream events", () => {
     });
   });
 
+  it("opens a new message item, with its own id, for text that follows a function call", () => {
+    const events = run([
+      chunk({ content: "First." }),
+      chunk({
+        tool_calls: [{ index: 0, id: "call_a", type: "function", function: { name: "f", arguments: "{}" } }],
+      }),
+      chunk({ content: "Then." }),
+      chunk({}, "stop"),
+    ]);
+    const added = events.filter((event) => event.type === "response.output_item.added");
+    expect(added.map((event) => (event.item as { id: string }).id)).toEqual([
+      "msg_id1",
+      "fc_id1_0",
+      "msg_id1_1",
+    ]);
+    expect(added.map((event) => event.output_index)).toEqual([0, 1, 2]);
+  });
+
   it("ends with response.incomplete when the provider stopped on length", () => {
     const events = run([chunk({ content: "Hi" }), chunk({}, "length")]);
     expect(events.at(-1)).toMatchObject({
