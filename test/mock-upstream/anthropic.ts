@@ -3,7 +3,8 @@
  * sequence: message_start (input and cache tokens, output_tokens 1), content_block_start, ping,
  * content_block_delta per delta, content_block_stop, message_delta (final usage.output_tokens), message_stop.
  * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (text, then two tool_use
- * blocks whose input arrives as input_json_delta pieces) as recorded.
+ * blocks whose input arrives as input_json_delta pieces) as recorded; `mid-stream-error` streams text, then
+ * an `error` event (overloaded_error), as Anthropic reports a failure after the 200.
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {

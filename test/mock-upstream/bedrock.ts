@@ -7,10 +7,11 @@
  * request by `sigv4-verifier.ts` (403 `InvalidSignatureException` when it does not match), or a Bedrock API
  * key (`Bearer ABSK...`). `x-mock-fixture: tool-call` answers `tool-call.json` / the frames of
  * `tool-call-stream.json` (text, then two toolUse blocks whose input arrives in pieces; every stream payload
- * carries Bedrock's `p` padding field) as recorded.
+ * carries Bedrock's `p` padding field) as recorded; `mid-stream-error` streams text, then a
+ * `throttlingException` exception frame (`:message-type: exception`).
  */
 import { MOCK_BEDROCK_LATENCY_MS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
-import { EVENT_STREAM_CONTENT_TYPE, encodeEvent } from "./event-stream.ts";
+import { EVENT_STREAM_CONTENT_TYPE, encodeEvent, encodeException } from "./event-stream.ts";
 import {
   type ErrorEntry,
   loadFixture,
@@ -30,8 +31,10 @@ interface ConverseResponse {
   metrics: { latencyMs: number };
 }
 
+/** A ConverseStream frame of a fixture: an event, or (`exceptionType`) an exception frame. */
 interface StreamEvent {
-  eventType: string;
+  eventType?: string;
+  exceptionType?: string;
   payload: Record<string, unknown>;
 }
 
@@ -86,7 +89,11 @@ async function converse(ctx: MockContext, match: RegExpExecArray): Promise<void>
       contentType: EVENT_STREAM_CONTENT_TYPE,
       headers,
       preamble: [],
-      deltas: named.map((event) => encodeEvent(event.eventType, event.payload)),
+      deltas: named.map((event) =>
+        event.exceptionType === undefined
+          ? encodeEvent(event.eventType ?? "", event.payload)
+          : encodeException(event.exceptionType, event.payload),
+      ),
       epilogue: [],
     });
   }

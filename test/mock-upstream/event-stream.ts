@@ -1,6 +1,7 @@
 /**
  * AWS event-stream framing (`application/vnd.amazon.eventstream`), as Bedrock ConverseStream sends it:
- * each frame carries `:event-type`, `:content-type` and `:message-type` headers and a JSON payload.
+ * each frame carries `:event-type`, `:content-type` and `:message-type` headers and a JSON payload
+ * (prelude with total and header lengths, prelude CRC32, headers, payload, message CRC32: @smithy's codec).
  */
 import { EventStreamCodec, type MessageHeaderValue } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
@@ -20,6 +21,21 @@ export function encodeEvent(eventType: string, payload: unknown): Uint8Array {
       ":event-type": text(eventType),
       ":content-type": text("application/json"),
       ":message-type": text("event"),
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+/**
+ * One exception frame, as ConverseStream reports an error after the stream began: `:message-type: exception`
+ * and the union member's name (`throttlingException`, `modelStreamErrorException`, ...) in `:exception-type`.
+ */
+export function encodeException(exceptionType: string, payload: unknown): Uint8Array {
+  return codec.encode({
+    headers: {
+      ":exception-type": text(exceptionType),
+      ":content-type": text("application/json"),
+      ":message-type": text("exception"),
     },
     body: fromUtf8(JSON.stringify(payload)),
   });

@@ -5,7 +5,8 @@
  * usageMetadata is cumulative: every record carries promptTokenCount and the running candidatesTokenCount,
  * the last record (finishReason STOP) the final totals. There is no [DONE] sentinel.
  * `x-mock-fixture: tool-call` answers `tool-call.json` / the records of `tool-call-stream.json` (two parallel
- * functionCall parts; Gemini sends each call whole) as recorded.
+ * functionCall parts; Gemini sends each call whole) as recorded; `mid-stream-error` streams a text record,
+ * then an `{"error": {...}}` record (UNAVAILABLE).
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {

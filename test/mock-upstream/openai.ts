@@ -3,7 +3,8 @@
  * (Groq, Mistral, DeepSeek, ...) that is pointed at the mock.
  * Stream: role chunk, one chunk per content delta, finish chunk, usage chunk when
  * `stream_options.include_usage` (then every other chunk carries `"usage": null`), `data: [DONE]`.
- * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (two parallel calls) as recorded.
+ * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (two parallel calls) as recorded;
+ * `mid-stream-error` streams `mid-stream-error-stream.json` (text, then an error object, no [DONE]).
  */
 import { MOCK_EMBEDDING_DIMENSIONS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
@@ -69,15 +70,20 @@ async function chatCompletionsFixture(ctx: MockContext): Promise<boolean> {
   }
   const options = ctx.body.stream_options as { include_usage?: unknown } | undefined;
   const includeUsage = options?.include_usage === true;
+  // A chunk carries `usage: null` when usage was asked for; an error object (a stream failing midway, as
+  // OpenAI sends it: `data: {"error": {...}}`) is no chunk, and the stream ends with it, without [DONE].
+  const failed = named.some((chunk) => "error" in chunk);
   const chunks = named
     .filter((chunk) => includeUsage || chunk.usage === undefined)
-    .map((chunk) => (includeUsage && chunk.usage === undefined ? { ...chunk, usage: null } : chunk));
+    .map((chunk) =>
+      includeUsage && chunk.usage === undefined && !("error" in chunk) ? { ...chunk, usage: null } : chunk,
+    );
   await writeStream(ctx, {
     contentType: SSE_CONTENT_TYPE,
     headers: responseHeaders(ctx),
     preamble: [],
     deltas: chunks.map((chunk) => sseEvent(chunk)),
-    epilogue: [sseEvent("[DONE]")],
+    epilogue: failed ? [] : [sseEvent("[DONE]")],
   });
   return true;
 }

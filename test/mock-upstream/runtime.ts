@@ -24,7 +24,8 @@ export interface MockControls {
   cutAfter: number | undefined;
   /**
    * `x-mock-fixture`: answer with a named recorded-shape fixture instead of the default text answer
-   * (`tool-call`: two parallel tool calls, plain or streamed as the request asks).
+   * (`tool-call`: two parallel tool calls, plain or streamed as the request asks; `mid-stream-error`: a
+   * stream that fails after its first text, the provider's way - streamed requests only).
    */
   fixture: string | undefined;
 }
@@ -98,7 +99,7 @@ export function loadFixture<T>(provider: string, name: string): T {
 }
 
 /** The fixtures `x-mock-fixture` may name; anything else is a test's mistake, answered with a 500. */
-export const MOCK_FIXTURES = ["tool-call"] as const;
+export const MOCK_FIXTURES = ["tool-call", "mid-stream-error"] as const;
 
 /**
  * Reads `<provider>/<fixture>.json` (plain) or `<provider>/<fixture>-stream.json` (streamed) for the

@@ -44,7 +44,9 @@ export function bedrockStreamException(type: string, payload: unknown): GatewayE
   if (status === undefined) return undefined;
   const { message } = bedrockErrorFromProvider(status, payload);
   return new GatewayError({
-    status: status === 400 ? 400 : 502,
+    // Throttling and unavailability keep their status, as Anthropic's mid-stream errors do (429, 529):
+    // a caller can tell "slow down" from a failed upstream.
+    status: status === 400 || status === 429 || status === 503 ? status : 502,
     code: 7009,
     message: `${type}: ${message}`,
     retryable: status === 429 || status === 503 || status === 500,

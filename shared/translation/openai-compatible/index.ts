@@ -47,6 +47,17 @@ export function createOpenAICompatibleTranslator(options: OpenAICompatibleOption
     createStreamTranslator(): StreamTranslator {
       return {
         push(event: unknown): OpenAIChatChunk[] {
+          // A provider failing after the 200 sends `data: {"error": {...}}` (OpenAI, OpenRouter, vLLM):
+          // report it as the other translators do, never drop it as a chunk without choices.
+          const error = isRecord(event) ? recordAt(event, "error") : undefined;
+          if (error !== undefined) {
+            throw new GatewayError({
+              status: 502,
+              code: 7009,
+              message: stringAt(error, "message") ?? `${options.provider} reported an error mid-stream`,
+              expose: true,
+            });
+          }
           return isRecord(event) && Array.isArray(event.choices) ? [event as unknown as OpenAIChatChunk] : [];
         },
         finish: () => [],
