@@ -258,3 +258,41 @@ describe("the @anthropic-ai/sdk on /ai/v1/messages", () => {
     },
   );
 });
+
+describe("a provider failing mid-stream, as the SDKs see it", () => {
+  it("the openai SDK gets the text sent so far, then throws the provider's error", async () => {
+    const openai = SURFACES[0]?.[1]();
+    if (!openai) throw new Error("no compat client");
+    const stream = await openai.chat.completions.create(
+      { model: "anthropic/claude-sonnet-4-5", messages: [{ role: "user", content: "Hi" }], stream: true },
+      { headers: { "x-mock-fixture": "mid-stream-error" } },
+    );
+    let received = "";
+    const failure = await (async () => {
+      for await (const chunk of stream) received += chunk.choices[0]?.delta.content ?? "";
+    })().catch((error: unknown) => error);
+    expect(received).toBe("Partial");
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as Error).message).toContain("Overloaded");
+  });
+
+  it("the Anthropic SDK gets the text sent so far, then throws the provider's error", async () => {
+    const anthropic = new Anthropic({
+      apiKey: runToken,
+      baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai`,
+      maxRetries: 0,
+    });
+    const stream = anthropic.messages.stream(
+      { model: "openai/gpt-4o-mini", max_tokens: 50, messages: [{ role: "user", content: "Hi" }] },
+      { headers: { "x-mock-fixture": "mid-stream-error" } },
+    );
+    let received = "";
+    stream.on("text", (delta) => {
+      received += delta;
+    });
+    const failure = await stream.finalMessage().catch((error: unknown) => error);
+    expect(received).toBe("Partial");
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain("The server had an error");
+  });
+});
