@@ -3,7 +3,9 @@
  * `stream: true` SSE events message-start, content-start, content-delta per delta, content-end and
  * message-end (finish_reason + usage). `x-mock-fixture: tool-call` answers `tool-call.json` (tool_plan and two
  * parallel tool_calls, finish_reason TOOL_CALL) or `tool-call-stream.json` (message-start, tool-plan-delta,
- * tool-call-start / tool-call-delta / tool-call-end per call, message-end) as recorded.
+ * tool-call-start / tool-call-delta / tool-call-end per call, message-end) as recorded;
+ * `x-mock-fixture: mid-stream-error` (streamed) sends some text, then message-end with finish_reason ERROR
+ * and `delta.error`.
  */
 import { MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
