@@ -273,6 +273,27 @@ describe("Responses API for other providers: bridged through the chat translator
   });
 });
 
+describe("Responses API: a bridged provider failing mid-stream", () => {
+  it("gets the text sent so far, then an error event naming the provider's error, and the stream ends", async () => {
+    const stream = await compat().responses.create(
+      { model: "anthropic/claude-sonnet-4-5", input: "Hi", stream: true },
+      { headers: { "x-mock-fixture": "mid-stream-error" } },
+    );
+    let received = "";
+    const events: string[] = [];
+    let error: { code: unknown; message: unknown } | undefined;
+    for await (const event of stream) {
+      events.push(event.type);
+      if (event.type === "response.output_text.delta") received += event.delta;
+      if (event.type === "error") error = { code: event.code, message: event.message };
+    }
+    expect(received).toBe("Partial");
+    expect(events.at(-1)).toBe("error");
+    expect(events).not.toContain("response.completed");
+    expect(String(error?.message)).toContain("Overloaded");
+  });
+});
+
 describe("Responses API bad input: a 400 naming the problem, logged, nothing upstream", () => {
   it.each([
     ["previous_response_id", { previous_response_id: "resp_1" }, /previous_response_id/],
