@@ -35,7 +35,7 @@ import { streamResponse } from "../lib/stream-response.ts";
 const env = parseProxyEnv();
 const logger = createLogger("ai-gateway-proxy");
 // EMF metrics after each response, X-Ray subsegments when traced (docs/observability.md).
-const telemetry = createGatewayTelemetry(logger);
+const telemetry = await createGatewayTelemetry(logger);
 const documentClient = traceAwsClient(telemetry.tracer, createDocumentClient());
 const secretBox = secretBoxFromEnv(env);
 const providerKeyStore = secretBox

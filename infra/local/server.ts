@@ -4,20 +4,16 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  Context,
-  SQSBatchResponse,
-  SQSEvent,
-} from "aws-lambda";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { interceptLocalhostDns } from "fauxqs";
 import { localAdminToken } from "./admin-token.ts";
 import { buildApiGatewayEvent } from "./api-gateway-event.ts";
-import { provisionResources, startEmulators } from "./emulators.ts";
+import { startBackend } from "./backend.ts";
+import { provisionResources } from "./emulators.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
-import { lambdaContext, QueuePoller } from "./queue-poller.ts";
+import { lambdaContext } from "./queue-poller.ts";
 import { matchRoute } from "./routes.ts";
 
 /** API Gateway refuses request bodies over 10 MB before any Lambda runs. */
@@ -56,25 +52,31 @@ type StreamingHandler = (
   context: Context,
 ) => Promise<void>;
 type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
- * The gateway on one machine: the same three Lambda handlers as on AWS, behind an HTTP front that builds
- * API Gateway's events, with DynamoDB and SQS from embedded emulators (or from AWS_ENDPOINT_URL_DYNAMODB /
- * AWS_ENDPOINT_URL_SQS when set). Handlers read their configuration from the environment at import, so
- * one process runs one local gateway.
+ * The gateway on one machine: the same three Lambda handlers as on AWS. This process runs what the proxy
+ * and api Lambdas run, behind an HTTP front that builds API Gateway's events; a child process
+ * (backend-process.ts) runs what lives beside them on AWS: DynamoDB and SQS from embedded emulators (or
+ * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS when set) and the log-writer fed by a queue poller.
+ * Handlers read their configuration from the environment at import, so one process runs one local gateway.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const external = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sqs: process.env.AWS_ENDPOINT_URL_SQS };
-  const emulators = !external.dynamodb || !external.sqs ? await startEmulators(options.dataDir) : null;
+  const backend = await startBackend({
+    dataDir: options.dataDir,
+    emulators: !external.dynamodb || !external.sqs,
+  });
   const endpoints = {
-    dynamodb: external.dynamodb ?? emulators?.dynamodb,
-    sqs: external.sqs ?? emulators?.sqs,
+    dynamodb: external.dynamodb ?? backend.endpoints?.dynamodb,
+    sqs: external.sqs ?? backend.endpoints?.sqs,
   };
+  // fauxqs's queue URLs name hosts like sqs.us-east-1.localhost, which the SQS client calls directly:
+  // resolve those to loopback within this process too.
+  const restoreDns = interceptLocalhostDns();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_REGION ??= "us-east-1";
-  if (emulators && !process.env.AWS_ACCESS_KEY_ID) {
+  if (backend.endpoints && !process.env.AWS_ACCESS_KEY_ID) {
     // The emulators accept any credentials; the SDK insists on having some.
     process.env.AWS_ACCESS_KEY_ID = "local";
     process.env.AWS_SECRET_ACCESS_KEY = "local";
@@ -106,23 +108,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...options.env,
   });
 
+  // The log-writer runs in the backend process with the same environment as the handlers here.
+  await backend.startLogWriter(definedEntries(process.env), resources.logQueueUrl);
   installLambdaGlobals();
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
   const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
-  const logWriter = (await import("../../functions/log-writer/handler.ts"))
-    .handler as unknown as LogWriterHandler;
-
-  const queueArn = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: resources.logQueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const poller = new QueuePoller(
-    sqs,
-    resources.logQueueUrl,
-    queueArn.Attributes?.QueueArn ?? "",
-    logWriter,
-    (error) => console.error("log-writer poll failed:", error),
-  );
-  poller.start();
 
   const server = createServer((req, res) => {
     serve(req, res, { proxy, api, accountId }).catch((error) => {
@@ -144,11 +134,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     logQueueUrl: resources.logQueueUrl,
     sqs,
     async stop() {
+      // The front first, so that every log event is queued before the backend drains the queue.
       await closeServer(server);
-      await poller.stop();
-      await emulators?.stop();
+      await backend.stop();
+      restoreDns();
     },
   };
+}
+
+function definedEntries(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Where the master key that seals stored provider keys lives: `.data/master-key`, or a temp file with --memory. */
