@@ -4,14 +4,21 @@
  * (or PROFILE_WORKLOAD=stream) requests at concurrency PROFILE_CONCURRENCY through the HTTP front, waits
  * for the log queue to drain, and prints the CPU time per request of each process (from /proc, so the
  * log-writer's share is counted wherever it runs). With BENCH_PROFILE=1 our gateway runs under --cpu-prof
- * (profiles under results/profiles/, written when it stops).
+ * (profiles under results/profiles/, written when it stops). Then, unless PROFILE_HANDLER=0, the handler CPU
+ * child of `npm run bench` (the proxy handler in process, without the HTTP front) on the same workload, under
+ * --cpu-prof too with BENCH_PROFILE=1.
  *   node --import tsx test/bench/profile.ts
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
 import { keepAliveAgent, runLoad } from "./load.ts";
 import { LogPipeline } from "./log-pipeline.ts";
 import { childrenCpuMsOf, cpuMsOf } from "./processes.ts";
+import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
 import { requestFor } from "./targets.ts";
 import { plainWorkload, streamWorkload } from "./workloads.ts";
@@ -68,6 +75,28 @@ try {
     }),
   );
   agent.destroy();
+
+  if (process.env.PROFILE_HANDLER !== "0") {
+    const eventFile = join(mkdtempSync(join(tmpdir(), "aig-profile-")), "event.json");
+    const event = chatCompletionEvent({
+      accountId: stack.oursEnv.ACCOUNT_ID ?? "local",
+      adminToken: BENCH_ADMIN_TOKEN,
+      stream: workload.stream,
+      mockHeaders: workload.mockHeaders,
+    });
+    writeFileSync(eventFile, JSON.stringify(event));
+    const [handler] = await measureHandlerCpu({
+      benchDir: `${root}test/bench/`,
+      variant: "source (tsx)",
+      module: `${root}functions/proxy/handler.ts`,
+      count: config.cpuRequests,
+      events: { [workload.name]: eventFile },
+      env: { PATH: process.env.PATH ?? "", ...stack.oursEnv, POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy" },
+      nodeArgs: config.profile ? ["--cpu-prof", `--cpu-prof-dir=${config.resultsDir}/profiles/handler`] : [],
+    });
+    console.log(JSON.stringify({ handler }));
+    await pipeline.drain(300_000);
+  }
 } finally {
   pipeline.close();
   await stack.stop();
