@@ -73,7 +73,7 @@ const deps: ProxyDependencies = {
     traceAwsClient(telemetry.tracer, new SQSClient({ md5: false })),
     env.LOG_QUEUE_URL,
     logger,
-    () => telemetry.metrics.logPipelineFailure(),
+    { lingerMs: env.LOG_BATCH_LINGER_MS, onFailure: () => telemetry.metrics.logPipelineFailure() },
   ),
   fetch: globalThis.fetch,
   clock: systemClock,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
@@ -15,6 +16,9 @@ import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
 import { lambdaContext } from "./queue-poller.ts";
 import { matchRoute } from "./routes.ts";
+
+/** How long stop() waits for running invocations to finish queueing their log events. */
+const INVOCATION_DRAIN_MS = 5_000;
 
 /** API Gateway refuses request bodies over 10 MB before any Lambda runs. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -97,6 +101,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // CloudWatch metrics (EMF lines) and X-Ray belong to AWS; locally they would only flood the console.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
     POWERTOOLS_TRACE_ENABLED: process.env.POWERTOOLS_TRACE_ENABLED ?? "false",
+    // One process serves every request here (on AWS each instance serves one at a time): log events that
+    // finish within a few ms of each other share one SendMessageBatch.
+    LOG_BATCH_LINGER_MS: process.env.LOG_BATCH_LINGER_MS ?? "5",
     PROVIDER_KEYS_MASTER_KEY_FILE:
       process.env.PROVIDER_KEYS_MASTER_KEY_FILE ?? masterKeyFile(options.dataDir),
     ACCOUNT_ID: accountId,
@@ -114,12 +121,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
   const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
 
+  // Invocations still running (a proxy invocation lasts until its log event is queued, after the response).
+  const invocations = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    serve(req, res, { proxy, api, accountId }).catch((error) => {
+    const invocation = serve(req, res, { proxy, api, accountId }).catch((error) => {
       console.error("local front failed:", error);
       if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
       else res.destroy();
     });
+    invocations.add(invocation);
+    void invocation.finally(() => invocations.delete(invocation));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 8787, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -134,8 +145,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     logQueueUrl: resources.logQueueUrl,
     sqs,
     async stop() {
-      // The front first, so that every log event is queued before the backend drains the queue.
+      // The front first, then the invocations still queueing their log events (bounded: a stream still
+      // running is cut by closeServer and ends quickly), so that every log event is on the queue before
+      // the backend drains it.
       await closeServer(server);
+      await Promise.race([Promise.allSettled(invocations), sleep(INVOCATION_DRAIN_MS, undefined, { ref: false })]);
       await backend.stop();
       restoreDns();
     },
