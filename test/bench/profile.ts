@@ -85,16 +85,30 @@ try {
       mockHeaders: workload.mockHeaders,
     });
     writeFileSync(eventFile, JSON.stringify(event));
-    const [handler] = await measureHandlerCpu({
-      benchDir: `${root}test/bench/`,
-      variant: "source (tsx)",
-      module: `${root}functions/proxy/handler.ts`,
-      count: config.cpuRequests,
-      events: { [workload.name]: eventFile },
-      env: { PATH: process.env.PATH ?? "", ...stack.oursEnv, POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy" },
-      nodeArgs: config.profile ? ["--cpu-prof", `--cpu-prof-dir=${config.resultsDir}/profiles/handler`] : [],
-    });
-    console.log(JSON.stringify({ handler }));
+    // PROFILE_COMPARE_ROOT: another checkout (e.g. `git archive <commit>` with node_modules linked) whose
+    // handler is measured in turn with this one, so that both see the same load on a shared machine.
+    const roots = [root, ...(process.env.PROFILE_COMPARE_ROOT ? [process.env.PROFILE_COMPARE_ROOT] : [])];
+    for (let turn = 0; turn < (roots.length > 1 ? 3 : 1); turn++) {
+      for (const checkout of roots) {
+        const [handler] = await measureHandlerCpu({
+          benchDir: `${root}test/bench/`,
+          variant: checkout,
+          module: `${checkout}/functions/proxy/handler.ts`,
+          count: config.cpuRequests,
+          events: { [workload.name]: eventFile },
+          env: {
+            PATH: process.env.PATH ?? "",
+            ...stack.oursEnv,
+            POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
+            LOG_BATCH_LINGER_MS: "0",
+          },
+          nodeArgs: config.profile
+            ? ["--cpu-prof", `--cpu-prof-dir=${config.resultsDir}/profiles/handler`]
+            : [],
+        });
+        console.log(JSON.stringify({ handler }));
+      }
+    }
     await pipeline.drain(300_000);
   }
 } finally {
