@@ -149,7 +149,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       // running is cut by closeServer and ends quickly), so that every log event is on the queue before
       // the backend drains it.
       await closeServer(server);
-      await Promise.race([Promise.allSettled(invocations), sleep(INVOCATION_DRAIN_MS, undefined, { ref: false })]);
+      await Promise.race([
+        Promise.allSettled(invocations),
+        sleep(INVOCATION_DRAIN_MS, undefined, { ref: false }),
+      ]);
       await backend.stop();
       restoreDns();
     },
