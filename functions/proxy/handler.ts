@@ -35,7 +35,7 @@ import { streamResponse } from "../lib/stream-response.ts";
 const env = parseProxyEnv();
 const logger = createLogger("ai-gateway-proxy");
 // EMF metrics after each response, X-Ray subsegments when traced (docs/observability.md).
-const telemetry = createGatewayTelemetry(logger);
+const telemetry = await createGatewayTelemetry(logger);
 const documentClient = traceAwsClient(telemetry.tracer, createDocumentClient());
 const secretBox = secretBoxFromEnv(env);
 const providerKeyStore = secretBox
@@ -73,7 +73,7 @@ const deps: ProxyDependencies = {
     traceAwsClient(telemetry.tracer, new SQSClient({ md5: false })),
     env.LOG_QUEUE_URL,
     logger,
-    () => telemetry.metrics.logPipelineFailure(),
+    { lingerMs: env.LOG_BATCH_LINGER_MS, onFailure: () => telemetry.metrics.logPipelineFailure() },
   ),
   fetch: globalThis.fetch,
   clock: systemClock,

@@ -13,9 +13,17 @@ interface Prelude {
  * prelude (status, headers, cookies), everything after is body, written to the client as soon as the
  * handler writes it. Backpressure from the client socket holds the handler back; a client that leaves
  * destroys this stream, which the handler sees as the response stream closing (as on Lambda).
+ *
+ * What the handler writes within one turn of the event loop leaves in one socket write: the socket is
+ * corked at the first write of a turn and uncorked by setImmediate, at the end of that turn. A plain
+ * response (prelude, body, end) then costs one write instead of three; on loopback each write is a
+ * system call that also runs the receiver's TCP work, and the benchmark's profiles showed the writes as
+ * the largest single cost of the front (docs/benchmarks.md). Nothing waits past the current turn, so a
+ * stream's chunks still reach the client as the provider sends them.
  */
 export class LocalResponseStream extends Writable {
   private preludeBuffer: Buffer | null = Buffer.alloc(0);
+  private corked = false;
 
   constructor(private readonly res: ServerResponse) {
     super({ highWaterMark: 16 * 1024 });
@@ -38,6 +46,7 @@ export class LocalResponseStream extends Writable {
       this.writeHead(JSON.parse(buffered.subarray(0, end).toString("utf8")) as Prelude);
       body = buffered.subarray(end + PRELUDE_DELIMITER.length);
     }
+    this.corkSocketForThisTurn();
     if (body.byteLength === 0 || this.res.write(body)) {
       callback();
     } else {
@@ -54,6 +63,7 @@ export class LocalResponseStream extends Writable {
       this.res.write(body);
     }
     this.res.end(() => callback());
+    this.uncorkSocket();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -65,8 +75,23 @@ export class LocalResponseStream extends Writable {
   private writeHead(prelude: Prelude): void {
     const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
     if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
+    this.corkSocketForThisTurn();
     this.res.writeHead(prelude.statusCode ?? 200, headers);
-    // Send the head now: a streaming client should see the status before the first chunk is ready.
+    // Send the head with this turn's writes: a streaming client should see the status before the first
+    // chunk is ready, and a plain response's body, written in the same turn, goes in the same packet.
     this.res.flushHeaders();
+  }
+
+  private corkSocketForThisTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.res.cork();
+    setImmediate(() => this.uncorkSocket());
+  }
+
+  private uncorkSocket(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.res.uncork();
   }
 }

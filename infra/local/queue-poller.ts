@@ -18,7 +18,6 @@ type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRespons
 export class QueuePoller {
   private running = false;
   private loop: Promise<void> | undefined;
-  private readonly abort = new AbortController();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -39,7 +38,9 @@ export class QueuePoller {
    */
   async stop(drainMs = 5_000): Promise<void> {
     this.running = false;
-    this.abort.abort();
+    // The long poll in flight is left to finish (at most its 1 s wait), not aborted: a receive cut after
+    // the queue handed out a message would hide that message for the visibility timeout, past the drain,
+    // and the embedded queue would lose it at exit.
     await this.loop;
     const deadline = Date.now() + drainMs;
     while (Date.now() < deadline && (await this.pollOnce(0).catch(() => 0)) > 0) {}
@@ -66,7 +67,6 @@ export class QueuePoller {
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ["All"],
       }),
-      waitSeconds > 0 ? { abortSignal: this.abort.signal } : {},
     );
     if (Messages.length === 0) return 0;
 

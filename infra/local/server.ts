@@ -3,22 +3,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  Context,
-  SQSBatchResponse,
-  SQSEvent,
-} from "aws-lambda";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { interceptLocalhostDns } from "fauxqs";
 import { localAdminToken } from "./admin-token.ts";
 import { buildApiGatewayEvent } from "./api-gateway-event.ts";
-import { provisionResources, startEmulators } from "./emulators.ts";
+import { startBackend } from "./backend.ts";
+import { provisionResources } from "./emulators.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
-import { lambdaContext, QueuePoller } from "./queue-poller.ts";
+import { lambdaContext } from "./queue-poller.ts";
 import { matchRoute } from "./routes.ts";
+
+/** How long stop() waits for running invocations to finish queueing their log events. */
+const INVOCATION_DRAIN_MS = 5_000;
 
 /** API Gateway refuses request bodies over 10 MB before any Lambda runs. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -56,25 +56,31 @@ type StreamingHandler = (
   context: Context,
 ) => Promise<void>;
 type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 /**
- * The gateway on one machine: the same three Lambda handlers as on AWS, behind an HTTP front that builds
- * API Gateway's events, with DynamoDB and SQS from embedded emulators (or from AWS_ENDPOINT_URL_DYNAMODB /
- * AWS_ENDPOINT_URL_SQS when set). Handlers read their configuration from the environment at import, so
- * one process runs one local gateway.
+ * The gateway on one machine: the same three Lambda handlers as on AWS. This process runs what the proxy
+ * and api Lambdas run, behind an HTTP front that builds API Gateway's events; a child process
+ * (backend-process.ts) runs what lives beside them on AWS: DynamoDB and SQS from embedded emulators (or
+ * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS when set) and the log-writer fed by a queue poller.
+ * Handlers read their configuration from the environment at import, so one process runs one local gateway.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const external = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sqs: process.env.AWS_ENDPOINT_URL_SQS };
-  const emulators = !external.dynamodb || !external.sqs ? await startEmulators(options.dataDir) : null;
+  const backend = await startBackend({
+    dataDir: options.dataDir,
+    emulators: !external.dynamodb || !external.sqs,
+  });
   const endpoints = {
-    dynamodb: external.dynamodb ?? emulators?.dynamodb,
-    sqs: external.sqs ?? emulators?.sqs,
+    dynamodb: external.dynamodb ?? backend.endpoints?.dynamodb,
+    sqs: external.sqs ?? backend.endpoints?.sqs,
   };
+  // fauxqs's queue URLs name hosts like sqs.us-east-1.localhost, which the SQS client calls directly:
+  // resolve those to loopback within this process too.
+  const restoreDns = interceptLocalhostDns();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   process.env.AWS_REGION ??= "us-east-1";
-  if (emulators && !process.env.AWS_ACCESS_KEY_ID) {
+  if (backend.endpoints && !process.env.AWS_ACCESS_KEY_ID) {
     // The emulators accept any credentials; the SDK insists on having some.
     process.env.AWS_ACCESS_KEY_ID = "local";
     process.env.AWS_SECRET_ACCESS_KEY = "local";
@@ -95,6 +101,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // CloudWatch metrics (EMF lines) and X-Ray belong to AWS; locally they would only flood the console.
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? "true",
     POWERTOOLS_TRACE_ENABLED: process.env.POWERTOOLS_TRACE_ENABLED ?? "false",
+    // One process serves every request here (on AWS each instance serves one at a time): log events that
+    // finish within a few ms of each other share one SendMessageBatch.
+    LOG_BATCH_LINGER_MS: process.env.LOG_BATCH_LINGER_MS ?? "5",
     PROVIDER_KEYS_MASTER_KEY_FILE:
       process.env.PROVIDER_KEYS_MASTER_KEY_FILE ?? masterKeyFile(options.dataDir),
     ACCOUNT_ID: accountId,
@@ -106,30 +115,22 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...options.env,
   });
 
+  // The log-writer runs in the backend process with the same environment as the handlers here.
+  await backend.startLogWriter(definedEntries(process.env), resources.logQueueUrl);
   installLambdaGlobals();
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
   const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
-  const logWriter = (await import("../../functions/log-writer/handler.ts"))
-    .handler as unknown as LogWriterHandler;
 
-  const queueArn = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: resources.logQueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const poller = new QueuePoller(
-    sqs,
-    resources.logQueueUrl,
-    queueArn.Attributes?.QueueArn ?? "",
-    logWriter,
-    (error) => console.error("log-writer poll failed:", error),
-  );
-  poller.start();
-
+  // Invocations still running (a proxy invocation lasts until its log event is queued, after the response).
+  const invocations = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    serve(req, res, { proxy, api, accountId }).catch((error) => {
+    const invocation = serve(req, res, { proxy, api, accountId }).catch((error) => {
       console.error("local front failed:", error);
       if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
       else res.destroy();
     });
+    invocations.add(invocation);
+    void invocation.finally(() => invocations.delete(invocation));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 8787, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -144,11 +145,24 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     logQueueUrl: resources.logQueueUrl,
     sqs,
     async stop() {
+      // The front first, then the invocations still queueing their log events (bounded: a stream still
+      // running is cut by closeServer and ends quickly), so that every log event is on the queue before
+      // the backend drains it.
       await closeServer(server);
-      await poller.stop();
-      await emulators?.stop();
+      await Promise.race([
+        Promise.allSettled(invocations),
+        sleep(INVOCATION_DRAIN_MS, undefined, { ref: false }),
+      ]);
+      await backend.stop();
+      restoreDns();
     },
   };
+}
+
+function definedEntries(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Where the master key that seals stored provider keys lives: `.data/master-key`, or a temp file with --memory. */

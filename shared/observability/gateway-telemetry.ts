@@ -1,5 +1,5 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import { DEFAULT_METRICS_NAMESPACE, RequestMetrics } from "./request-metrics.ts";
 
@@ -16,22 +16,46 @@ export interface GatewayTelemetry {
  * POWERTOOLS_METRICS_DISABLED says otherwise.
  *
  * Tracer: on only on Lambda (AWS_EXECUTION_ENV) and unless POWERTOOLS_TRACE_ENABLED=false; off, every call
- * is a no-op and nothing is sent or printed. It does not patch http/https/fetch globally
+ * is a no-op and nothing is sent or printed. When it cannot be on, the Tracer module is not even loaded: the
+ * X-Ray SDK under it installs async hooks (cls-hooked) at import that track every promise, which the
+ * benchmark's profiles showed as ~7% of the proxy process's CPU with tracing off (docs/benchmarks.md). It does not patch http/https/fetch globally
  * (captureHTTPsRequests: false): that would add an `X-Amzn-Trace-Id` header to the provider requests,
  * which the gateway passes on as the client sent them. The provider call gets its own subsegment
  * (upstream-tracer.ts); the AWS SDK clients are traced one by one with `traceAwsClient`.
  */
-export function createGatewayTelemetry(
+export async function createGatewayTelemetry(
   logger: StructuredLogger & { debug(message: string): void },
-): GatewayTelemetry {
+): Promise<GatewayTelemetry> {
   const metrics = new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
     // Powertools' own warnings go to the structured log; the EMF lines always go to stdout.
     logger,
   });
-  const tracer = new Tracer({ captureHTTPsRequests: false });
+  const tracer = tracingPossible(process.env)
+    ? new (await import("@aws-lambda-powertools/tracer")).Tracer({ captureHTTPsRequests: false })
+    : TRACING_OFF;
   return { metrics: new RequestMetrics(metrics), tracer };
 }
+
+/**
+ * Whether Powertools' Tracer could turn itself on here (its own rule: on Lambda, not under SAM local or the
+ * Amplify mock, and POWERTOOLS_TRACE_ENABLED not "false"). When true the real Tracer is loaded and decides.
+ */
+export function tracingPossible(env: NodeJS.ProcessEnv): boolean {
+  const executionEnv = env.AWS_EXECUTION_ENV ?? "";
+  return (
+    executionEnv !== "" &&
+    executionEnv !== "AWS_Lambda_amplify-mock" &&
+    !env.AWS_SAM_LOCAL &&
+    (env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() !== "false"
+  );
+}
+
+/**
+ * The Tracer when tracing cannot be on. Every use in this codebase asks `isTracingEnabled()` first
+ * (traceAwsClient, traceInvocation, startUpstreamSpan), so that is the one method it needs.
+ */
+const TRACING_OFF = { isTracingEnabled: () => false } as unknown as Tracer;
 
 /** Traces an AWS SDK v3 client's calls (DynamoDB, SQS) as subsegments; returns the client unchanged when off. */
 export function traceAwsClient<T>(tracer: Tracer, client: T): T {

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { cpuMsOf, loadAverage, machineCpuMs } from "./processes.ts";
+import { childrenCpuMsOf, cpuMsOf, loadAverage, machineCpuMs } from "./processes.ts";
 import type { Stack } from "./stack.ts";
 
 /** How much of the machine's CPU went to processes other than this benchmark's during the measured rounds. */
@@ -18,7 +18,8 @@ export interface Interference {
 function benchCpuMs(stack: Stack): number {
   const own = process.cpuUsage();
   const services = [stack.mock, stack.emulators, stack.ours, stack.peer];
-  return (own.user + own.system) / 1000 + services.reduce((sum, s) => sum + cpuMsOf(s.pid), 0);
+  const servicesMs = services.reduce((sum, s) => sum + cpuMsOf(s.pid), 0);
+  return (own.user + own.system) / 1000 + servicesMs + childrenCpuMsOf(stack.ours.pid);
 }
 
 export function startInterferenceWatch(stack: Stack): () => Interference {

@@ -144,6 +144,28 @@ export function cpuMsOf(pid: number): number {
 }
 
 /**
+ * CPU ms used so far by a process's children (Linux /proc/<pid>/task/<pid>/children): our gateway's
+ * backend process (infra/local/backend-process.ts), where its queue poller and log-writer run.
+ */
+export function childrenCpuMsOf(pid: number): number {
+  let children: string[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const child of children) {
+    try {
+      total += cpuMsOf(Number(child));
+    } catch {
+      // It exited between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/**
  * Runs `node <args>` to completion (bounded by `timeoutMs`) and returns the last line of its stdout that
  * is a JSON object; rejects with its stderr when it fails.
  */

@@ -188,6 +188,8 @@ async function main(): Promise<void> {
       ...stack.oursEnv,
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
+      // As on Lambda: one request at a time, each log event sent before the invocation ends.
+      LOG_BATCH_LINGER_MS: "0",
     };
     const cpu = await handlerCpu(stack, pipeline, childEnv, work, bundle.file, workloads);
     const coldStarts = await measureColdStarts({

@@ -133,7 +133,8 @@ All on 127.0.0.1, no traffic leaves loopback, no process is pinned to a core (th
 | load generator | test/bench/run.ts: node:http keep-alive agents, closed loop, per-request times with process.hrtime.bigint() | |
 | mock | the ${config.mock === "lean" ? "lean mock (test/bench/services/lean-mock.ts)" : "shared mock (test/mock-upstream)"}: OpenAI chat completions, plain and SSE | ${run.startupMs.mock ?? "?"} ms |
 | emulators | dynalite (DynamoDB) and fauxqs (SQS), as \`npm start\` embeds them, in a process of their own (they stand for AWS services) | ${run.startupMs.emulators ?? "?"} ms |
-| ours | \`startLocalGateway({ port: 0, dataDir: null, ... })\` under tsx: the API Gateway-style front, the proxy handler, and the log queue poller with the log-writer handler | ${run.startupMs.ours ?? "?"} ms |
+| ours | \`startLocalGateway({ port: 0, dataDir: null, ... })\` under tsx: the API Gateway-style front and the proxy handler (what the proxy Lambda runs on AWS) | ${run.startupMs.ours ?? "?"} ms |
+| logwriter | ours' child process (infra/local/backend-process.ts): the log queue poller and the log-writer handler (the log-writer Lambda and its event source mapping on AWS) | with ours |
 | peer | Portkey \`start-server.js --headless\`, plain node (its listen() bound to 127.0.0.1 by test/bench/preload/bind-loopback.mjs) | ${run.startupMs.peer ?? "?"} ms |
 
 Our gateway runs with the defaults of the \`default\` gateway: authentication on, logs on (bodies included), cache and
@@ -180,7 +181,7 @@ ${spreadTable(run)}
 
 Not a target (logging stays on in every measured run above): direct and ours with \`cf-aig-collect-log: false\` on
 every request, ${Math.min(2, config.rounds)} round(s), to show how much of our added latency is the log pipeline on this machine (the
-SendMessage after the last byte, and the log-writer and emulators working in the same two cores).
+SendMessage after the last byte, and the log-writer and emulators working on the same two cores).
 
 ${table(
   ["c", "ours added, log on: p50 / p90 / p99 (ms)", "ours added, log off: p50 / p90 / p99 (ms)"],
@@ -209,8 +210,8 @@ ${table(
 ## CPU per request, by process
 
 CPU time (user + system, from /proc) each process used during a target's cells, divided by its requests; at the highest
-concurrency and at saturation. For ours it includes the drain of the log queue (poller, log-writer, SQS and DynamoDB
-emulators).
+concurrency and at saturation. For ours the window includes the drain of the log queue: \`ours\` is the front and the
+proxy, \`logwriter\` the poller and the log-writer (its child process), \`emulators\` SQS and DynamoDB.
 
 ${cpuTable(run)}
 

@@ -1,6 +1,6 @@
 import { keepAliveAgent, runLoad, type Sample } from "../load.ts";
 import type { LogPipeline } from "../log-pipeline.ts";
-import { cpuMsOf } from "../processes.ts";
+import { childrenCpuMsOf, cpuMsOf } from "../processes.ts";
 import type { Stack } from "../stack.ts";
 import { requestFor, type Target, type TargetName, type Workload } from "../targets.ts";
 
@@ -22,7 +22,8 @@ export interface Cell {
   drainMs: number | null;
 }
 
-export const PROCESSES = ["loadgen", "mock", "emulators", "ours", "peer"] as const;
+/** `logwriter`: our gateway's child process, where the local runtime runs its queue poller and log-writer. */
+export const PROCESSES = ["loadgen", "mock", "emulators", "logwriter", "ours", "peer"] as const;
 
 function cpuSnapshot(stack: Stack): Record<string, number> {
   const own = process.cpuUsage();
@@ -30,6 +31,7 @@ function cpuSnapshot(stack: Stack): Record<string, number> {
     loadgen: (own.user + own.system) / 1_000,
     mock: cpuMsOf(stack.mock.pid),
     emulators: cpuMsOf(stack.emulators.pid),
+    logwriter: childrenCpuMsOf(stack.ours.pid),
     ours: cpuMsOf(stack.ours.pid),
     peer: cpuMsOf(stack.peer.pid),
   };

@@ -23,10 +23,13 @@ export async function measureHandlerCpu(options: {
   count: number;
   events: Record<string, string>;
   env: Record<string, string>;
+  /** Extra node flags for the child (profile.ts passes --cpu-prof). */
+  nodeArgs?: string[];
 }): Promise<HandlerCpu[]> {
   const labelled = Object.entries(options.events).map(([label, file]) => `${label}=${file}`);
   const output = await runNodeForJson(
     [
+      ...(options.nodeArgs ?? []),
       "--import",
       `${options.benchDir}preload/resolve-localhost.mjs`,
       "--import",

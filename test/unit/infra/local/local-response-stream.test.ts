@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { installLambdaGlobals, PRELUDE_DELIMITER } from "../../../../infra/local/lambda-globals.ts";
 import { LocalResponseStream } from "../../../../infra/local/local-response-stream.ts";
@@ -144,5 +144,59 @@ describe("LocalResponseStream", () => {
 
     expect(stream.destroyed).toBe(true);
     expect(stream.writableFinished).toBe(false);
+  });
+
+  it("sends what the handler writes in one turn (prelude, body, end) in one socket write", async () => {
+    let writes = 0;
+    const url = await serve(async (stream) => {
+      const socket = (stream as unknown as { res: { socket: { _writev: unknown; _write: unknown } } }).res
+        .socket;
+      for (const method of ["_writev", "_write"] as const) {
+        const original = socket[method] as (...args: unknown[]) => unknown;
+        socket[method] = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      }
+      const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200, headers: { "x-a": "1" } });
+      await Promise.resolve();
+      out.write('{"id":"chatcmpl-1"}');
+      await Promise.resolve();
+      out.end();
+    });
+
+    const response = await fetch(url);
+
+    expect(await response.text()).toBe('{"id":"chatcmpl-1"}');
+    expect(writes).toBe(1);
+  });
+
+  it("sends a chunk written in a later turn without waiting for the end", async () => {
+    let release: () => void = () => {};
+    const url = await serve(async (stream) => {
+      const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200 });
+      await sleep(10);
+      out.write("first");
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      out.end("last");
+    });
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    let received = "";
+    const sawFirst = new Promise<void>((resolve) => {
+      socket.on("data", (chunk) => {
+        received += chunk.toString();
+        if (received.includes("first")) resolve();
+      });
+    });
+    socket.write("GET / HTTP/1.1\r\nhost: local\r\n\r\n");
+
+    await sawFirst;
+    release();
+
+    expect(received).toMatch(/^HTTP\/1.1 200 OK/);
+    expect(received).not.toContain("last");
+    socket.destroy();
   });
 });

@@ -1,0 +1,83 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
+
+export interface Backend {
+  /** The embedded emulators' endpoints, or null when AWS_ENDPOINT_URL_* name external ones. */
+  endpoints: { dynamodb: string; sqs: string } | null;
+  /** Starts the log-writer on the log queue, with the handlers' environment. */
+  startLogWriter(env: Record<string, string>, queueUrl: string): Promise<void>;
+  /** Drains the log queue into the logs table, then closes the emulators and ends the process. */
+  stop(): Promise<void>;
+}
+
+/** How long a stop may take: the poller drains for up to 5 s, then the emulators close. */
+const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * Starts backend-process.ts in a child process (TypeScript through tsx, as `npm start` runs) and waits
+ * until its emulators listen. Its stdout and stderr are this process's, so the log-writer's structured
+ * log lines appear where they did when it ran in process.
+ */
+export async function startBackend(options: {
+  dataDir: string | null;
+  emulators: boolean;
+}): Promise<Backend> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const child = fork(fileURLToPath(new URL("./backend-process.ts", import.meta.url)), [], {
+    execArgv: ["--import", tsx],
+    env: {
+      ...process.env,
+      AIG_LOCAL_DATA_DIR: options.dataDir ?? "",
+      AIG_LOCAL_EMULATORS: String(options.emulators),
+    },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await nextMessage(child, "ready");
+  return {
+    endpoints: ready.type === "ready" ? ready.endpoints : null,
+    async startLogWriter(env, queueUrl) {
+      const started = nextMessage(child, "log-writer-started");
+      post(child, { type: "start-log-writer", env, queueUrl });
+      await started;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      post(child, { type: "stop" });
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function post(child: ChildProcess, message: ParentMessage): void {
+  child.send(message);
+}
+
+/** The child's next message of this type; rejects if it reports a failure or exits first. */
+function nextMessage(child: ChildProcess, type: BackendMessage["type"]): Promise<BackendMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: BackendMessage) => {
+      if (message.type === "failed") {
+        cleanup();
+        reject(new Error(`The local backend process failed: ${message.message}`));
+      } else if (message.type === type) {
+        cleanup();
+        resolve(message);
+      }
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      cleanup();
+      reject(new Error(`The local backend process exited (${code ?? signal}) before it was ready`));
+    };
+    const cleanup = () => {
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * A quick look at our gateway alone, for profiling on a busy machine where wall-clock numbers mean little:
+ * starts the mock, the emulators and our gateway (as `npm run bench` does), sends PROFILE_REQUESTS plain
+ * (or PROFILE_WORKLOAD=stream) requests at concurrency PROFILE_CONCURRENCY through the HTTP front, waits
+ * for the log queue to drain, and prints the CPU time per request of each process (from /proc, so the
+ * log-writer's share is counted wherever it runs). With BENCH_PROFILE=1 our gateway runs under --cpu-prof
+ * (profiles under results/profiles/, written when it stops). Then, unless PROFILE_HANDLER=0, the handler CPU
+ * child of `npm run bench` (the proxy handler in process, without the HTTP front) on the same workload, under
+ * --cpu-prof too with BENCH_PROFILE=1.
+ *   node --import tsx test/bench/profile.ts
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chatCompletionEvent } from "./children/lambda-event.ts";
+import { readConfig } from "./config.ts";
+import { keepAliveAgent, runLoad } from "./load.ts";
+import { LogPipeline } from "./log-pipeline.ts";
+import { childrenCpuMsOf, cpuMsOf } from "./processes.ts";
+import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
+import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
+import { requestFor } from "./targets.ts";
+import { plainWorkload, streamWorkload } from "./workloads.ts";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const config = readConfig(root);
+const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
+const concurrency = Number(process.env.PROFILE_CONCURRENCY ?? 1);
+const workload = process.env.PROFILE_WORKLOAD === "stream" ? streamWorkload(config) : plainWorkload(config);
+
+const stack = await startStack(config, `${root}test/bench/`);
+const ours = stack.targets.find((target) => target.name === "ours");
+if (!ours) throw new Error("no target for our gateway");
+const pipeline = new LogPipeline(
+  String(stack.emulators.info.sqs),
+  stack.oursEnv.LOG_QUEUE_URL ?? "",
+  ours,
+  BENCH_ADMIN_TOKEN,
+);
+try {
+  const spec = requestFor(ours, workload, null);
+  const agent = keepAliveAgent(concurrency);
+  await runLoad(agent, spec, { concurrency, requests: 500, maxMs: 60_000 });
+  await pipeline.drain();
+  const snapshot = (): Record<string, number> => ({
+    ours: cpuMsOf(stack.ours.pid),
+    logwriter: childrenCpuMsOf(stack.ours.pid),
+    emulators: cpuMsOf(stack.emulators.pid),
+    mock: cpuMsOf(stack.mock.pid),
+  });
+  const before = snapshot();
+  const result = await runLoad(agent, spec, { concurrency, requests, maxMs: 300_000 });
+  const drainMs = await pipeline.drain(300_000);
+  const after = snapshot();
+  const cpu = Object.fromEntries(
+    Object.entries(after).map(([name, ms]) => [
+      name,
+      Number(((ms - (before[name] ?? 0)) / result.samples.length).toFixed(3)),
+    ]),
+  );
+  const walls = result.samples.map((sample) => sample.lastByteUs / 1000).sort((a, b) => a - b);
+  console.log(
+    JSON.stringify({
+      workload: workload.name,
+      concurrency,
+      requests: result.samples.length,
+      errors: result.errors,
+      firstError: result.firstError,
+      cpuMsPerRequest: cpu,
+      lastByteP50Ms: walls[Math.floor(walls.length / 2)],
+      drainMs: Math.round(drainMs),
+      storedLogs: await pipeline.storedLogs(),
+    }),
+  );
+  agent.destroy();
+
+  if (process.env.PROFILE_HANDLER !== "0") {
+    const eventFile = join(mkdtempSync(join(tmpdir(), "aig-profile-")), "event.json");
+    const event = chatCompletionEvent({
+      accountId: stack.oursEnv.ACCOUNT_ID ?? "local",
+      adminToken: BENCH_ADMIN_TOKEN,
+      stream: workload.stream,
+      mockHeaders: workload.mockHeaders,
+    });
+    writeFileSync(eventFile, JSON.stringify(event));
+    // PROFILE_COMPARE_ROOT: another checkout (e.g. `git archive <commit>` with node_modules linked) whose
+    // handler is measured in turn with this one, so that both see the same load on a shared machine.
+    const roots = [root, ...(process.env.PROFILE_COMPARE_ROOT ? [process.env.PROFILE_COMPARE_ROOT] : [])];
+    for (let turn = 0; turn < (roots.length > 1 ? 3 : 1); turn++) {
+      for (const checkout of roots) {
+        const [handler] = await measureHandlerCpu({
+          benchDir: `${root}test/bench/`,
+          variant: checkout,
+          module: `${checkout}/functions/proxy/handler.ts`,
+          count: config.cpuRequests,
+          events: { [workload.name]: eventFile },
+          env: {
+            PATH: process.env.PATH ?? "",
+            ...stack.oursEnv,
+            POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
+            LOG_BATCH_LINGER_MS: "0",
+          },
+          nodeArgs: config.profile
+            ? ["--cpu-prof", `--cpu-prof-dir=${config.resultsDir}/profiles/handler`]
+            : [],
+        });
+        console.log(JSON.stringify({ handler }));
+      }
+    }
+    await pipeline.drain(300_000);
+  }
+} finally {
+  pipeline.close();
+  await stack.stop();
+}

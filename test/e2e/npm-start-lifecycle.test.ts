@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MockUpstream, startMockUpstream } from "../mock-upstream/server.ts";
+
+const ADMIN_TOKEN = "lifecycle-admin-token-0123456789abcdef";
+const root = new URL("../../", import.meta.url).pathname;
+
+let mock: MockUpstream;
+let dataDir: string;
+
+beforeAll(async () => {
+  mock = await startMockUpstream();
+  dataDir = mkdtempSync(join(tmpdir(), "aig-lifecycle-"));
+});
+
+afterAll(async () => {
+  await mock.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * `npm start` as a user runs it (cli.ts under tsx), in a process group of its own so that a signal to the
+ * group is what Ctrl-C in a terminal sends: to the gateway and to its backend process alike.
+ */
+async function startCli(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "infra/local/cli.ts", "--port", "0", "--data-dir", dataDir],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, AIG_API_TOKEN: ADMIN_TOKEN, UPSTREAM_OPENAI_URL: `${mock.url}/v1` },
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on("line", (line) => {
+      const match = /AI gateway running at (\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
+  });
+  return { child, url };
+}
+
+function ctrlC(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    process.kill(-(child.pid as number), "SIGINT");
+  });
+}
+
+describe("npm start", () => {
+  it("stores the logs still queued at Ctrl-C, exits cleanly, and keeps them in .data/ across a restart", async () => {
+    const first = await startCli();
+    const response = await fetch(`${first.url}/v1/local/default/openai/chat/completions`, {
+      method: "POST",
+      headers: {
+        "cf-aig-authorization": `Bearer ${ADMIN_TOKEN}`,
+        authorization: "Bearer sk-test",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
+    });
+    expect(response.status).toBe(200);
+    const logId = response.headers.get("cf-aig-log-id");
+    await response.text();
+    // At once: the log event may still be on the queue, which the shutdown must drain.
+    expect(await ctrlC(first.child)).toBe(0);
+
+    const second = await startCli();
+    try {
+      const stored = await fetch(
+        `${second.url}/client/v4/accounts/local/ai-gateway/gateways/default/logs/${logId}`,
+        { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+      );
+      expect(stored.status).toBe(200);
+      const body = (await stored.json()) as { result: { id: string; model: string } };
+      expect(body.result).toMatchObject({ id: logId, model: "gpt-4o-mini" });
+    } finally {
+      expect(await ctrlC(second.child)).toBe(0);
+    }
+  }, 60_000);
+});
