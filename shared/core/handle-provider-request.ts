@@ -62,6 +62,8 @@ export interface ProxyDependencies
   deadlineMarginMs?: number;
   /** Deployed dynamic routes (docs/dynamic-routes.md); absent: `model: "dynamic/..."` is refused. */
   routes?: RouteReader;
+  /** The draw of a route's percentage split, in [0, 1) (default Math.random; tests seed one). */
+  random?: () => number;
 }
 
 /** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */

@@ -1,4 +1,5 @@
 import { GatewayError } from "../core/gateway-error.ts";
+import { parseUnifiedModel } from "../unified/model-name.ts";
 import { conditionProblem } from "./condition.ts";
 import {
   ELEMENT_ID_PATTERN,
@@ -81,6 +82,18 @@ function parseElement(raw: unknown, index: number): RouteElement {
     throw GatewayError.badRequest(`${name} (${type}): ${path}: ${issue?.message ?? "invalid"}`);
   }
   const parsed = result.data;
+  if (parsed.type === "model") {
+    try {
+      parseUnifiedModel(`${parsed.properties.provider}/${parsed.properties.model}`);
+    } catch (error) {
+      throw refuse(parsed.id, `properties.provider: ${(error as Error).message}`);
+    }
+  }
+  if (parsed.type === "rate_limit" && parsed.properties.limitType === "count") {
+    if (!Number.isInteger(parsed.properties.limit)) {
+      throw refuse(parsed.id, "properties.limit: a count limit is a whole number of requests");
+    }
+  }
   if (parsed.type === "conditional") {
     const problem = conditionProblem(parsed.properties.condition, "properties.condition");
     if (problem) throw refuse(parsed.id, problem);
