@@ -7,6 +7,8 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { GatewayError } from "../core/gateway-error.ts";
+import type { DeployedRoute, RouteReader } from "../routing/route-reader.ts";
+import type { RouteElement } from "../routing/route-schema.ts";
 import { conflict, isConditionFailure } from "./conflict-error.ts";
 import { GatewayStore } from "./gateway-store.ts";
 import { queryAllPages } from "./query-all-pages.ts";
@@ -36,7 +38,7 @@ export interface RouteVersion {
   /** Order of versions on this route, from 1. */
   sequence: number;
   /** The route graph as validated on save; never changed afterwards. */
-  elements: unknown[];
+  elements: RouteElement[];
   created_at: string;
   comment: string | null;
 }
@@ -47,18 +49,24 @@ export interface StoredRoute {
   name: string;
   created_at: string;
   modified_at: string;
-  /** The live deployment, and a copy of its version's elements so the proxy reads one item. */
+  /** The live deployment, and a copy of its version (elements included) so one read serves the proxy. */
   deployment: RouteDeployment;
-  deployed_elements: unknown[];
+  deployed_version: DeployedVersionSummary;
+  deployed_elements: RouteElement[];
 }
 
-/** What the proxy needs to run a route called as `dynamic/<name>`. */
-export interface DeployedRouteRecord {
-  routeId: string;
-  name: string;
-  versionId: string;
-  elements: unknown[];
+/** The live version's own fields, kept beside the deployment for rendering a route without a second read. */
+export interface DeployedVersionSummary {
+  version_id: string;
+  created_at: string;
+  comment: string | null;
 }
+
+const summaryOf = (version: RouteVersion): DeployedVersionSummary => ({
+  version_id: version.version_id,
+  created_at: version.created_at,
+  comment: version.comment,
+});
 
 const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
 /** Gateway ids have no "#" or "@", route names no "#": these prefixes cannot overlap. */
@@ -79,7 +87,8 @@ function toRoute(item: Record<string, unknown>): StoredRoute {
     created_at: item.created_at as string,
     modified_at: item.modified_at as string,
     deployment: item.deployment as RouteDeployment,
-    deployed_elements: item.deployed_elements as unknown[],
+    deployed_version: item.deployed_version as DeployedVersionSummary,
+    deployed_elements: JSON.parse(item.deployed_elements as string) as RouteElement[],
   };
 }
 
@@ -88,7 +97,7 @@ function toVersion(item: Record<string, unknown>): RouteVersion {
     version_id: item.version_id as string,
     route_id: item.route_id as string,
     sequence: item.sequence as number,
-    elements: item.elements as unknown[],
+    elements: JSON.parse(item.elements as string) as RouteElement[],
     created_at: item.created_at as string,
     comment: (item.comment as string | null | undefined) ?? null,
   };
@@ -124,10 +133,11 @@ const nameTaken = (name: string) => conflict(`A route named "${name}" already ex
  * A version and a deployment take their sequence from an atomic counter on the route item, and a
  * deployment moves the live pointer in that same conditional update: concurrent deploys are applied
  * in one order, and the live one is always the one with the highest sequence.
+ * Elements are stored as JSON text: DynamoDB maps do not keep key order, and a route reads back as saved.
  * A write that fails half-way leaves at most an unreachable item (a version or claim without its
  * route), never a route that reads wrong; a stale name claim is detected and taken over.
  */
-export class RouteStore {
+export class RouteStore implements RouteReader {
   private readonly gateways: GatewayStore;
 
   constructor(
@@ -140,7 +150,7 @@ export class RouteStore {
   /** Creates the route with its first version, deployed: a new route serves traffic at once. */
   async create(
     scope: RouteScope,
-    input: { name: string; elements: unknown[]; now: Date },
+    input: { name: string; elements: RouteElement[]; now: Date },
   ): Promise<{ route: StoredRoute; version: RouteVersion }> {
     const timestamp = input.now.toISOString();
     const routeId = randomUUID();
@@ -166,6 +176,7 @@ export class RouteStore {
       created_at: timestamp,
       modified_at: timestamp,
       deployment,
+      deployed_version: summaryOf(version),
       deployed_elements: input.elements,
     };
     await this.claimName(scope, input.name, routeId);
@@ -180,6 +191,7 @@ export class RouteStore {
             pk: accountKey(scope.accountId),
             sk: `${routePrefix(scope)}${routeId}`,
             ...route,
+            deployed_elements: JSON.stringify(route.deployed_elements),
             version_count: 1,
             deployment_count: 1,
           },
@@ -277,7 +289,7 @@ export class RouteStore {
   async createVersion(
     scope: RouteScope,
     routeId: string,
-    input: { elements: unknown[]; comment: string | null; now: Date },
+    input: { elements: RouteElement[]; comment: string | null; now: Date },
   ): Promise<RouteVersion | undefined> {
     const sequence = await this.count(scope, routeId, "version_count", input.now);
     if (sequence === undefined) return undefined;
@@ -322,7 +334,9 @@ export class RouteStore {
     const version = await this.getVersion(scope, routeId, input.versionId);
     if (!version) {
       if (!(await this.get(scope, routeId))) return undefined;
-      throw GatewayError.notFound(`Unknown version ${JSON.stringify(input.versionId)} of route ${routeId}`);
+      throw GatewayError.badRequest(
+        `version_id: route ${routeId} has no version ${JSON.stringify(input.versionId)}`,
+      );
     }
     const sequence = await this.count(scope, routeId, "deployment_count", input.now);
     if (sequence === undefined) return undefined;
@@ -341,12 +355,14 @@ export class RouteStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.routeKey(scope, routeId),
-          UpdateExpression: "SET deployment = :deployment, deployed_elements = :elements",
+          UpdateExpression:
+            "SET deployment = :deployment, deployed_version = :version, deployed_elements = :elements",
           ConditionExpression: "attribute_exists(pk) AND deployment.#sequence < :sequence",
           ExpressionAttributeNames: { "#sequence": "sequence" },
           ExpressionAttributeValues: {
             ":deployment": deployment,
-            ":elements": version.elements,
+            ":version": summaryOf(version),
+            ":elements": JSON.stringify(version.elements),
             ":sequence": sequence,
           },
           ReturnValues: "ALL_NEW",
@@ -374,11 +390,7 @@ export class RouteStore {
    * null. Reads the gateway (its incarnation), the name claim and the route: three GetItems, which the
    * proxy caches for CONFIG_CACHE_TTL_MS.
    */
-  async getDeployedRoute(
-    accountId: string,
-    gatewayId: string,
-    name: string,
-  ): Promise<DeployedRouteRecord | null> {
+  async getDeployedRoute(accountId: string, gatewayId: string, name: string): Promise<DeployedRoute | null> {
     const gateway = await this.gateways.get(accountId, gatewayId);
     if (!gateway) return null;
     const scope = { accountId, gatewayId, gatewayCreatedAt: gateway.created_at };
@@ -432,6 +444,7 @@ export class RouteStore {
           pk: accountKey(scope.accountId),
           sk: `${versionPrefix(scope, version.route_id)}${version.version_id}`,
           ...version,
+          elements: JSON.stringify(version.elements),
         },
         ConditionExpression: "attribute_not_exists(pk)",
       }),

@@ -1,5 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validateRouteElements } from "../../../shared/routing/route-graph.ts";
+import type { RouteElement } from "../../../shared/routing/route-schema.ts";
 import { defaultGateway } from "../../../shared/schemas/gateway.ts";
 import { GatewayStore } from "../../../shared/store/gateway-store.ts";
 import { type RouteScope, RouteStore } from "../../../shared/store/route-store.ts";
@@ -9,8 +11,8 @@ const at = new Date("2026-11-25T10:00:00Z");
 const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
 
 /** A route graph as the management API stores it once validated: start -> model -> end. */
-function graph(model: string) {
-  return [
+function graph(model: string): RouteElement[] {
+  return validateRouteElements([
     { id: "start", type: "start", outputs: { next: { elementId: "model" } } },
     {
       id: "model",
@@ -19,7 +21,7 @@ function graph(model: string) {
       outputs: { success: { elementId: "end" } },
     },
     { id: "end", type: "end", outputs: {} },
-  ];
+  ]);
 }
 
 describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("RouteStore on %s", (emulator) => {
@@ -163,6 +165,11 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("RouteStore on %s", 
       now: later(2),
     });
     expect(deployed?.route.deployment).toMatchObject({ version_id: v2?.version_id, comment: "ship b" });
+    expect(deployed?.route.deployed_version).toEqual({
+      version_id: v2?.version_id,
+      created_at: later(1).toISOString(),
+      comment: null,
+    });
     expect(await store.getDeployedRoute("acct", scope.gatewayId, "r")).toMatchObject({
       versionId: v2?.version_id,
       elements: graph("b"),
@@ -180,7 +187,7 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("RouteStore on %s", 
     ]);
   });
 
-  it("refuses to deploy an unknown version with 404, and answers undefined for an unknown route", async () => {
+  it("refuses to deploy an unknown version with 400, and answers undefined for an unknown route", async () => {
     const scope = await newScope();
     const { route } = await store.create(scope, { name: "r", elements: graph("a"), now: at });
     await expect(
@@ -189,7 +196,7 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("RouteStore on %s", 
         comment: null,
         now: at,
       }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toMatchObject({ status: 400 });
     expect(
       await store.deploy(scope, "00000000-0000-4000-8000-000000000000", {
         versionId: route.deployment.version_id,
