@@ -155,6 +155,27 @@ describe("validateRouteElements", () => {
     expect(endWithOutput.message).toMatch(/element "end": outputs\.next: a end element has no outputs/);
   });
 
+  it("refuses a model on a provider the unified API does not translate to", () => {
+    const error = refusal(
+      withElement("rich", (element) => Object.assign(element.properties as object, { provider: "acme" })),
+    );
+    expect(error.message).toMatch(/^element "rich": properties\.provider: Unknown provider "acme"/);
+  });
+
+  it("refuses a fractional count limit", () => {
+    const error = refusal([
+      { id: "s", type: "start", outputs: { next: to("r") } },
+      {
+        id: "r",
+        type: "rate_limit",
+        properties: { limit: 1.5, interval: 60 },
+        outputs: { success: to("e") },
+      },
+      { id: "e", type: "end" },
+    ]);
+    expect(error.message).toMatch(/element "r": properties\.limit: a count limit is a whole number/);
+  });
+
   it("refuses a model whose success does not lead to an end", () => {
     const error = refusal(
       withElement("cheap", (element) => Object.assign(element, { outputs: { success: to("rich") } })),
