@@ -44,16 +44,21 @@ const providerKeyStore = secretBox
   ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox)
   : null;
 const providerKeyCache = new TtlCache<{ secret: string } | { aliases: string[] }>(env.CONFIG_CACHE_TTL_MS);
-const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME);
 const routeCache = new TtlCache<DeployedRoute | null>(env.CONFIG_CACHE_TTL_MS);
+
+const gatewayResolver = new GatewayResolver(
+  new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
+  env.CONFIG_CACHE_TTL_MS,
+  systemClock,
+);
+// Reads a route's gateway through the resolver's cache: a route cache miss is two GetItems.
+const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME, (accountId, gatewayId) =>
+  gatewayResolver.find(accountId, gatewayId),
+);
 
 const deps: ProxyDependencies = {
   accountId: env.ACCOUNT_ID,
-  gateways: new GatewayResolver(
-    new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
-    env.CONFIG_CACHE_TTL_MS,
-    systemClock,
-  ),
+  gateways: gatewayResolver,
   adminToken: adminTokenSource(env),
   runTokens: new RunTokenVerifier(
     new TokenStore(documentClient, env.CONFIG_TABLE_NAME),

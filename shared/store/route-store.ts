@@ -9,6 +9,7 @@ import {
 import { GatewayError } from "../core/gateway-error.ts";
 import type { DeployedRoute, RouteReader } from "../routing/route-reader.ts";
 import type { RouteElement } from "../routing/route-schema.ts";
+import type { Gateway } from "../schemas/gateway.ts";
 import { conflict, isConditionFailure } from "./conflict-error.ts";
 import { GatewayStore } from "./gateway-store.ts";
 import { queryAllPages } from "./query-all-pages.ts";
@@ -119,6 +120,8 @@ function toDeployment(item: Record<string, unknown>): RouteDeployment {
  */
 const STALE_CLAIM_MS = 120_000;
 
+export type GatewayLookup = (accountId: string, gatewayId: string) => Promise<Gateway | undefined>;
+
 const nameTaken = (name: string) => conflict(`A route named "${name}" already exists on this gateway`);
 
 /**
@@ -138,13 +141,19 @@ const nameTaken = (name: string) => conflict(`A route named "${name}" already ex
  * route), never a route that reads wrong; a stale name claim is detected and taken over.
  */
 export class RouteStore implements RouteReader {
-  private readonly gateways: GatewayStore;
+  private readonly findGateway: GatewayLookup;
 
+  /**
+   * `findGateway` is how the proxy's reads learn the gateway's incarnation: the proxy passes its cached
+   * gateway resolver, so a cache miss costs two GetItems (claim, route); by default the table is read.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    findGateway?: GatewayLookup,
   ) {
-    this.gateways = new GatewayStore(client, tableName);
+    const gateways = new GatewayStore(client, tableName);
+    this.findGateway = findGateway ?? ((accountId, gatewayId) => gateways.get(accountId, gatewayId));
   }
 
   /** Creates the route with its first version, deployed: a new route serves traffic at once. */
@@ -387,11 +396,11 @@ export class RouteStore implements RouteReader {
 
   /**
    * For the proxy: the live version of the route with this name on the gateway as it exists now, or
-   * null. Reads the gateway (its incarnation), the name claim and the route: three GetItems, which the
-   * proxy caches for CONFIG_CACHE_TTL_MS.
+   * null. Reads the gateway (its incarnation), the name claim and the route; the proxy caches the
+   * answer for CONFIG_CACHE_TTL_MS.
    */
   async getDeployedRoute(accountId: string, gatewayId: string, name: string): Promise<DeployedRoute | null> {
-    const gateway = await this.gateways.get(accountId, gatewayId);
+    const gateway = await this.findGateway(accountId, gatewayId);
     if (!gateway) return null;
     const scope = { accountId, gatewayId, gatewayCreatedAt: gateway.created_at };
     const claim = await this.readClaim(scope, name);
