@@ -191,7 +191,12 @@ export async function handleUnifiedRequest(
       );
 
     /** A row for an attempt that did not answer the client: its own id, the request's request_id. */
-    const logFailedRow = async (attempt: number, fields: RowExtras["fields"], response: ResponseRecord) => {
+    const logFailedRow = async (
+      attempt: number,
+      fields: RowExtras["fields"],
+      response: ResponseRecord,
+      span: UpstreamSpan | null = null,
+    ) => {
       context.waitUntil(
         completeUnifiedRequest(
           deps,
@@ -204,7 +209,7 @@ export async function handleUnifiedRequest(
           },
           model,
           collect,
-          null,
+          span,
           response,
           activeGateway.spend_limits ?? null,
           { fields },
@@ -249,16 +254,24 @@ export async function handleUnifiedRequest(
               if (!element.outputs.fallback) return { answered: false as const, value, error };
               // A failure the route moves on from is a row of its own; the last one is the request's row.
               value?.body.cancel().catch(() => {});
-              void logFailedRow(attemptsMade, fields, {
-                status: error.status,
-                contentType: "application/json",
-                upstreamStartedAt,
-                upstreamHeadersAt: value?.headersAt ?? null,
-                observation: null,
-                usage: null,
-                error: { code: error.code, message: error.message },
-                endedAt: deps.clock.monotonic(),
-              });
+              // The model's upstream span ends with its row; the next model starts its own.
+              const span = upstreamSpan;
+              upstreamSpan = null;
+              void logFailedRow(
+                attemptsMade,
+                fields,
+                {
+                  status: error.status,
+                  contentType: "application/json",
+                  upstreamStartedAt,
+                  upstreamHeadersAt: value?.headersAt ?? null,
+                  observation: null,
+                  usage: null,
+                  error: { code: error.code, message: error.message },
+                  endedAt: deps.clock.monotonic(),
+                },
+                span,
+              );
               return { answered: false as const, value: null, error };
             };
             try {
