@@ -127,15 +127,15 @@ const nameTaken = (name: string) => conflict(`A route named "${name}" already ex
 /**
  * Dynamic routes (reference 5.3) in the config table, all under pk "ACCOUNT#{account}":
  * - the route, sk "ROUTE#{gateway}@{gateway created_at}#{route id}": name, timestamps, the live
- *   deployment and a copy of the deployed elements (so the proxy reads one item, not three);
+ *   deployment and a copy of the deployed version (so the proxy reads one item, not three);
  * - a name claim, sk "ROUTE_NAME#{gateway}@{created_at}#{name}" -> route_id, written first with a
  *   condition: names are unique per gateway without transactions (dynalite has none), and the proxy
  *   finds `dynamic/<name>` with two GetItems;
  * - each version, sk "ROUTE_VERSION#...#{route id}#{version id}": immutable, written once;
  * - each deployment, sk "ROUTE_DEPLOYMENT#...#{route id}#{sequence}": the history, never rewritten.
- * A version and a deployment take their sequence from an atomic counter on the route item, and a
- * deployment moves the live pointer in that same conditional update: concurrent deploys are applied
- * in one order, and the live one is always the one with the highest sequence.
+ * A version and a deployment take their sequence from an atomic counter on the route item; a
+ * deployment then moves the live pointer with a condition that its sequence is higher than the live
+ * one's, so whatever order concurrent deploys land in, the live one has the highest sequence.
  * Elements are stored as JSON text: DynamoDB maps do not keep key order, and a route reads back as saved.
  * A write that fails half-way leaves at most an unreachable item (a version or claim without its
  * route), never a route that reads wrong; a stale name claim is detected and taken over.
