@@ -200,6 +200,23 @@ describe("fallback on a failing model", () => {
     expect(new Set(rows.map((row) => row.request_id)).size).toBe(1);
   });
 
+  it("falls back when a model sends no response head within its timeout", async () => {
+    await createRoute("with-timeout", [
+      { id: "start", type: "start", outputs: { next: to("slow") } },
+      model("slow", "openai", "gpt-4o-mini", { success: "end", fallback: "quick" }, { timeout: 200 }),
+      model("quick", "groq", "llama-3.1-8b-instant", { success: "end" }),
+      end,
+    ]);
+    // The mock OpenAI waits 3 s before answering; the flaky groq upstream ignores the delay header.
+    const response = await compat(
+      { model: "dynamic/with-timeout" },
+      { "x-mock-delay-ms": "3000", "x-test-key": "route-timeout" },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cf-aig-provider")).toBe("groq");
+    expect(flaky.calls.get("route-timeout")).toHaveLength(1);
+  });
+
   it("answers from the first model when it recovers within its retries", async () => {
     const response = await compat(
       { model: "dynamic/with-fallback" },
@@ -304,6 +321,28 @@ describe("dynamic routes on the REST surface", () => {
       .withResponse();
     expect(data.choices[0]?.message.content).toBe(MOCK_TEXT);
     expect(response.headers.get("cf-aig-model")).toBe("gpt-4o-mini");
+  });
+
+  it("runs a route on /ai/v1/messages, answering in Anthropic's shape from an OpenAI model", async () => {
+    const response = await fetch(`${restBase()}/messages`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${runToken}`,
+        "content-type": "application/json",
+        ...metadata({ plan: "free" }),
+      },
+      body: JSON.stringify({
+        model: "dynamic/by-plan",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cf-aig-model")).toBe("gpt-4o-mini");
+    expect(await response.json()).toMatchObject({
+      type: "message",
+      content: [{ type: "text", text: MOCK_TEXT }],
+    });
   });
 
   it("answers an unknown route on /ai/v1/messages with a 404 in Anthropic's shape", async () => {
