@@ -16,6 +16,7 @@ import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
+import { RouteStore } from "../../shared/store/route-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
 import { responseToResult } from "../lib/response-to-result.ts";
@@ -36,6 +37,7 @@ const deps: ManagementDependencies = {
   tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
   providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
+  routes: new RouteStore(documentClient, env.CONFIG_TABLE_NAME),
   adminToken: adminTokenSource(env),
   logger,
   tokenCacheTtlMs: env.TOKEN_CACHE_TTL_MS,

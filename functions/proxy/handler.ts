@@ -20,12 +20,14 @@ import {
   traceInvocation,
 } from "../../shared/observability/gateway-telemetry.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
+import type { DeployedRoute } from "../../shared/routing/route-reader.ts";
 import { CacheStore } from "../../shared/store/cache-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
 import { RateLimitStore } from "../../shared/store/rate-limit-store.ts";
+import { RouteStore } from "../../shared/store/route-store.ts";
 import { SpendStore } from "../../shared/store/spend-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
@@ -42,14 +44,21 @@ const providerKeyStore = secretBox
   ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox)
   : null;
 const providerKeyCache = new TtlCache<{ secret: string } | { aliases: string[] }>(env.CONFIG_CACHE_TTL_MS);
+const routeCache = new TtlCache<DeployedRoute | null>(env.CONFIG_CACHE_TTL_MS);
+
+const gatewayResolver = new GatewayResolver(
+  new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
+  env.CONFIG_CACHE_TTL_MS,
+  systemClock,
+);
+// Reads a route's gateway through the resolver's cache: a route cache miss is two GetItems.
+const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME, (accountId, gatewayId) =>
+  gatewayResolver.find(accountId, gatewayId),
+);
 
 const deps: ProxyDependencies = {
   accountId: env.ACCOUNT_ID,
-  gateways: new GatewayResolver(
-    new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
-    env.CONFIG_CACHE_TTL_MS,
-    systemClock,
-  ),
+  gateways: gatewayResolver,
   adminToken: adminTokenSource(env),
   runTokens: new RunTokenVerifier(
     new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
@@ -64,6 +73,14 @@ const deps: ProxyDependencies = {
       ),
   },
   awsCredentials: defaultProvider(),
+  // The live version of each `dynamic/<name>` route is kept for CONFIG_CACHE_TTL_MS: a deployment (or a
+  // rollback) serves every request within that time of its POST (docs/management-api.md).
+  routes: {
+    getDeployedRoute: (accountId, gatewayId, name) =>
+      routeCache.get(`${accountId}/${gatewayId}/${name}`, () =>
+        routeStore.getDeployedRoute(accountId, gatewayId, name),
+      ),
+  },
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
   customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
   upstreamGuard: new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(",")),

@@ -22,6 +22,7 @@ import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { realSleep, type Sleep } from "../resilience/sleep.ts";
 import { endStreamOnFailure } from "../resilience/stream-failure.ts";
+import type { RouteReader } from "../routing/route-reader.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { SpendStore } from "../store/spend-store.ts";
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
@@ -59,6 +60,10 @@ export interface ProxyDependencies
   sleep?: Sleep;
   /** Kept back from the Lambda deadline to answer and log (default in shared/resilience/deadline.ts). */
   deadlineMarginMs?: number;
+  /** Deployed dynamic routes (docs/dynamic-routes.md); absent: `model: "dynamic/..."` is refused. */
+  routes?: RouteReader;
+  /** The draw of a route's percentage split, in [0, 1) (default Math.random; tests seed one). */
+  random?: () => number;
 }
 
 /** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */

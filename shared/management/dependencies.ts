@@ -6,6 +6,7 @@ import type { GatewayStore } from "../store/gateway-store.ts";
 import type { LogCounterStore } from "../store/log-counter-store.ts";
 import type { LogStore } from "../store/log-store.ts";
 import type { ProviderKeyStore } from "../store/provider-key-store.ts";
+import type { RouteStore } from "../store/route-store.ts";
 import type { TokenStore } from "../store/token-store.ts";
 
 export interface ManagementDependencies {
@@ -22,6 +23,8 @@ export interface ManagementDependencies {
   /** Null when no master key is configured: the provider-key routes then answer 501. */
   providerKeys: ProviderKeyStore | null;
   customProviders: CustomProviderStore;
+  /** Dynamic routes, their versions and deployments (reference 5.3). */
+  routes: RouteStore;
   /** The bootstrap admin token, which has every scope. */
   adminToken: () => Promise<string>;
   logger: StructuredLogger;

@@ -81,17 +81,24 @@ export async function updateGateway(context: RouteContext): Promise<Response> {
 }
 
 /**
- * Deletes the gateway's stored provider keys first, then the gateway: if anything fails half-way the
- * gateway is still there and the DELETE can simply be repeated, and a gateway re-created with the same
- * id never inherits old keys. Reference 4.3: deleting `default` is allowed; the proxy re-creates it on
- * the next authenticated request. Its logs are kept: deleting them is not implemented yet
- * (docs/management-api.md).
+ * Deletes the gateway's stored provider keys and dynamic routes first, then the gateway: if anything
+ * fails half-way the gateway is still there and the DELETE can simply be repeated, and a gateway
+ * re-created with the same id never inherits old keys or routes. Reference 4.3: deleting `default` is
+ * allowed; the proxy re-creates it on the next authenticated request. Its logs are kept: deleting them
+ * is not implemented yet (docs/management-api.md).
  */
 export async function deleteGateway(context: RouteContext): Promise<Response> {
   const id = gatewayIdParam(context);
   const existing = await context.deps.gateways.get(context.accountId, id);
   if (!existing) throw notFound("gateway", id);
   await context.deps.providerKeys?.deleteAllForGateway(context.accountId, id);
+  // Routes are keyed by the gateway's created_at too, so a re-created gateway never sees old ones even
+  // if this is cut short; deleting them here keeps the table from collecting them.
+  await context.deps.routes.deleteAllForGateway({
+    accountId: context.accountId,
+    gatewayId: id,
+    gatewayCreatedAt: existing.created_at,
+  });
   const deleted = await context.deps.gateways.delete(context.accountId, id);
   if (!deleted) throw notFound("gateway", id);
   return envelope(renderGateway(deleted));

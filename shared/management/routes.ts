@@ -9,6 +9,18 @@ import {
 import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
 import { deleteLogs, getLog, getLogRequest, getLogResponse, listLogs, updateLog } from "./log-routes.ts";
 import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
+import {
+  createRoute,
+  createRouteDeployment,
+  createRouteVersion,
+  deleteRoute,
+  getRoute,
+  getRouteVersion,
+  listRouteDeployments,
+  listRoutes,
+  listRouteVersions,
+  updateRoute,
+} from "./route-routes.ts";
 import type { ManagementRoute } from "./route-types.ts";
 import { createToken, listTokens, revokeToken } from "./token-routes.ts";
 
@@ -59,6 +71,42 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
     path: "/gateways/{gateway_id}/provider_configs/{config_id}",
     scope: "edit",
     handler: deleteProviderKey,
+  },
+
+  { method: "POST", path: "/gateways/{gateway_id}/routes", scope: "edit", handler: createRoute },
+  { method: "GET", path: "/gateways/{gateway_id}/routes", scope: "read", handler: listRoutes },
+  { method: "GET", path: "/gateways/{gateway_id}/routes/{route_id}", scope: "read", handler: getRoute },
+  { method: "PATCH", path: "/gateways/{gateway_id}/routes/{route_id}", scope: "edit", handler: updateRoute },
+  { method: "DELETE", path: "/gateways/{gateway_id}/routes/{route_id}", scope: "edit", handler: deleteRoute },
+  {
+    method: "POST",
+    path: "/gateways/{gateway_id}/routes/{route_id}/versions",
+    scope: "edit",
+    handler: createRouteVersion,
+  },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/routes/{route_id}/versions",
+    scope: "read",
+    handler: listRouteVersions,
+  },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/routes/{route_id}/versions/{version_id}",
+    scope: "read",
+    handler: getRouteVersion,
+  },
+  {
+    method: "POST",
+    path: "/gateways/{gateway_id}/routes/{route_id}/deployments",
+    scope: "edit",
+    handler: createRouteDeployment,
+  },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/routes/{route_id}/deployments",
+    scope: "read",
+    handler: listRouteDeployments,
   },
 
   { method: "POST", path: "/custom-providers", scope: "edit", handler: createCustomProvider },

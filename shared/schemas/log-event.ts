@@ -62,6 +62,10 @@ export const logEventSchema = z.object({
   attempt: z.number().int().min(1).optional(),
   /** Index of the universal endpoint step that made this attempt. */
   step: z.number().int().min(0).optional(),
+  /** A dynamic route's request (docs/dynamic-routes.md): its name, live version and the element that made this row. */
+  route_name: z.string().optional(),
+  route_version_id: z.string().optional(),
+  route_element_id: z.string().optional(),
   request_body: loggedBodySchema.nullable(),
   response_body: loggedBodySchema.nullable(),
 });

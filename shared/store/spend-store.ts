@@ -79,10 +79,11 @@ export class SpendStore {
     await Promise.all(
       buckets.map((bucket) => {
         const index = Math.floor(nowMs / 1000 / bucket.window);
-        return this.client.send(
+        const key = itemKey(accountId, gatewayId, bucket.key, index);
+        const sent = this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: itemKey(accountId, gatewayId, bucket.key, index),
+            Key: key,
             UpdateExpression: "ADD spent_nano :nano SET #ttl = :ttl, rule_id = :rule",
             ExpressionAttributeNames: { "#ttl": TTL_ATTRIBUTE },
             ExpressionAttributeValues: {
@@ -92,6 +93,8 @@ export class SpendStore {
             },
           }),
         );
+        // This instance's next check reads the new total rather than the one it cached before.
+        return sent.then(() => this.cache.delete(cacheKeyOf(key)));
       }),
     );
   }
@@ -108,7 +111,24 @@ export class SpendStore {
     request: SpendRequest,
     nowMs: number,
   ): Promise<SpendCheck> {
-    const buckets = rules.flatMap((rule) => spendBuckets(rule, request, nowMs));
+    return this.checkBuckets(
+      accountId,
+      gatewayId,
+      rules.flatMap((rule) => spendBuckets(rule, request, nowMs)),
+      nowMs,
+    );
+  }
+
+  /**
+   * The same check over buckets the caller made itself: a dynamic route's budget and cost rate-limit
+   * nodes (shared/routing/route-limits.ts) keep their spend here under their own keys.
+   */
+  async checkBuckets(
+    accountId: string,
+    gatewayId: string,
+    buckets: readonly SpendBucket[],
+    nowMs: number,
+  ): Promise<SpendCheck> {
     if (buckets.length === 0) return { exceeded: null };
     const reads = buckets.map((bucket) => ({
       bucket,

@@ -1,4 +1,5 @@
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { OpenAIChatRequest } from "../translation/types.ts";
 import { callProvider, type ProviderCallResult } from "./call-provider.ts";
 import type { OperationInput } from "./direct-provider-call.ts";
 import { callEmbeddings } from "./embeddings/call-embeddings.ts";
@@ -22,6 +23,7 @@ export function callOperation(
     case "embeddings":
       return callEmbeddings(body, input, deps);
     default:
-      return callProvider({ ...input, canonical: input.format.toCanonical(body) }, deps);
+      // Chat bodies arrive as the canonical request: the handler translated the caller's format once.
+      return callProvider({ ...input, canonical: body as OpenAIChatRequest }, deps);
   }
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
-import { fetchUpstream } from "../core/upstream-fetch.ts";
+import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
 import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { translatorFor } from "../translation/index.ts";
@@ -21,6 +21,13 @@ export interface CallProviderInput {
   timeoutMs: number;
   /** Runs once the provider and model are known, right before the provider is called (limits, spans). */
   beforeUpstream(provider: string, model: string, restPath: string): Promise<Record<string, string>>;
+  /**
+   * Sends the provider request and awaits the response head; the default sends it once. The unified
+   * handler passes one that retries (shared/resilience/retry-loop.ts) and logs each failed attempt.
+   */
+  send?: (call: (timeoutMs: number) => Promise<UpstreamCall>) => Promise<UpstreamCall>;
+  /** false: never forward the caller's own provider key (a dynamic route's model uses stored keys). */
+  useClientKey?: boolean;
 }
 
 export interface ProviderCallResult {
@@ -69,7 +76,8 @@ export async function callProvider(
       gateway: input.gateway,
       providerSlug: target.provider,
       translated,
-      clientKey: input.surface === "compat" ? clientProviderKey(input.headers) : null,
+      clientKey:
+        input.surface === "compat" && input.useClientKey !== false ? clientProviderKey(input.headers) : null,
       alias: input.headers.get("cf-aig-byok-alias"),
       callerAuthenticated: input.surface === "rest",
       bedrockRegion: bedrockRegion(),
@@ -78,12 +86,14 @@ export async function callProvider(
     deps,
   );
   const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
-  const call = await fetchUpstream(deps.fetch, upstream.url, {
-    method: "POST",
-    headers: upstream.headers,
-    body: upstream.body,
-    timeoutMs: input.timeoutMs,
-  });
+  const send = (timeoutMs: number) =>
+    fetchUpstream(deps.fetch, upstream.url, {
+      method: "POST",
+      headers: upstream.headers,
+      body: upstream.body,
+      timeoutMs,
+    });
+  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
   const headersAt = deps.clock.monotonic();
   const { response } = call;
   const usage = createUsageObserver(upstream.provider.usageFormat, response.headers.get("content-type"));

@@ -5,6 +5,13 @@ import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { computeCost } from "../pricing/compute-cost.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
 import type { Gateway } from "../schemas/gateway.ts";
+import type { LogEvent } from "../schemas/log-event.ts";
+
+/** What a dynamic route adds to its rows: the route fields, and work on the finished event (its spend). */
+export interface RowExtras {
+  fields?: Partial<LogEvent>;
+  afterEvent?: (event: LogEvent) => Promise<void>;
+}
 
 /**
  * After a unified request: one log event, as the provider-native surface writes it, except that the model
@@ -19,6 +26,7 @@ export async function completeUnifiedRequest(
   upstreamSpan: UpstreamSpan | null,
   response: ResponseRecord,
   spendLimits: Gateway["spend_limits"] | null,
+  extras: RowExtras = {},
 ): Promise<void> {
   if (!collect && !deps.observer && !deps.spend) return;
   try {
@@ -32,7 +40,12 @@ export async function completeUnifiedRequest(
       response.usage,
       customCostOf(request.requestHeaders),
     );
-    Object.assign(event, { model, cost: priced.cost, custom_cost: priced.custom_cost });
+    Object.assign(event, { model, cost: priced.cost, custom_cost: priced.custom_cost }, extras.fields);
+    try {
+      await extras.afterEvent?.(event);
+    } catch (error) {
+      deps.logger.warn("route spend could not be recorded", { log_id: request.id, reason: String(error) });
+    }
     try {
       deps.observer?.requestCompleted(event, upstreamSpan);
     } catch (error) {

@@ -47,12 +47,15 @@ export async function callProviderDirect(
     deps,
   );
   const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
-  const call = await fetchUpstream(deps.fetch, upstream.url, {
-    method: "POST",
-    headers: upstream.headers,
-    body: upstream.body,
-    timeoutMs: input.timeoutMs,
-  });
+  const send = (timeoutMs: number) =>
+    fetchUpstream(deps.fetch, upstream.url, {
+      method: "POST",
+      headers: upstream.headers,
+      body: upstream.body,
+      timeoutMs,
+    });
+  // The handler's `send` retries (as for chat); without one the provider is called once.
+  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
   const headersAt = deps.clock.monotonic();
   const usage = createUsageObserver(upstream.provider.usageFormat, call.response.headers.get("content-type"));
   return { call, usage, headersAt, limitHeaders };

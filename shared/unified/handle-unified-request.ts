@@ -11,10 +11,19 @@ import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
+import { failedAttemptObservation } from "../resilience/attempt-log.ts";
+import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
+import { callWithRetries } from "../resilience/retry-loop.ts";
+import { type RetryPolicy, resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { realSleep } from "../resilience/sleep.ts";
+import { dynamicRouteName, loadDynamicRoute } from "../routing/dynamic-model.ts";
+import { admitRouteRateLimit, budgetHasRoom, recordRouteSpend } from "../routing/route-limits.ts";
+import { runRoute } from "../routing/run-route.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { callOperation } from "./call-operation.ts";
+import type { ProviderCallResult } from "./call-provider.ts";
 import { callerFormat } from "./caller-format.ts";
-import { completeUnifiedRequest } from "./complete-unified.ts";
+import { completeUnifiedRequest, type RowExtras } from "./complete-unified.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
 import { parseUnifiedPath, unifiedFormatOf } from "./unified-path.ts";
@@ -48,6 +57,10 @@ export async function handleUnifiedRequest(
   let model: string | null = null;
   let upstreamSpan: UpstreamSpan | null = null;
   let upstreamStartedAt: number | null = null;
+  /** A dynamic route's fields on the request's row, and its spend once the cost is known. */
+  const rowExtras: RowExtras = {};
+  /** cf-aig-provider and cf-aig-model: the model a dynamic route used (reference 5.3). */
+  const routeHeaders: Record<string, string> = {};
 
   const complete = (response: ResponseRecord) =>
     record && gateway
@@ -59,6 +72,7 @@ export async function handleUnifiedRequest(
           upstreamSpan,
           response,
           gateway.spend_limits ?? null,
+          rowExtras,
         )
       : Promise.resolve();
 
@@ -91,66 +105,241 @@ export async function handleUnifiedRequest(
       throw GatewayError.notFound(`${request.method} is not served here: use POST`);
     parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
 
+    const retryPolicy = resolveRetryPolicy(request.headers, gateway);
     const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const accountId = path.accountId;
     const active = record;
     const activeGateway = gateway;
+    const surface = path.surface;
+    const operation = path.operation;
+    const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
+    let attemptsMade = 0;
+    let limitHeaders: Record<string, string> | null = null;
 
-    const result = await callOperation(
-      path.operation,
-      json,
-      {
-        format,
-        accountId,
-        gateway,
-        surface: path.surface,
-        headers: request.headers,
-        id,
-        timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
-        beforeUpstream: async (provider, providerModel, restPath) => {
-          active.providerSlug = provider;
-          active.restPath = restPath;
-          model = providerModel;
-          const limitHeaders = await enforceRateLimit(accountId, activeGateway, deps);
-          if (deps.spend) {
-            await enforceSpendLimits(
-              deps.spend,
-              accountId,
-              activeGateway.id,
-              activeGateway.spend_limits,
-              { provider, model: providerModel, metadata: active.options.metadata },
-              deps.clock.now(),
-              (error) =>
-                deps.logger.warn("spend limits unavailable; request let through", { reason: String(error) }),
-            );
-          }
-          upstreamSpan = deps.observer?.upstreamStarted(provider) ?? null;
-          upstreamStartedAt = deps.clock.monotonic();
-          return limitHeaders;
+    /** One provider call (with its retries); every attempt that does not answer is a log row of its own. */
+    const attemptProvider = (
+      call: { body: unknown; policy: RetryPolicy; timeoutMs: number; useClientKey: boolean },
+      rowFields: RowExtras["fields"],
+    ) =>
+      callOperation(
+        operation,
+        call.body,
+        {
+          format,
+          accountId,
+          gateway: activeGateway,
+          surface,
+          headers: request.headers,
+          id,
+          timeoutMs: call.timeoutMs,
+          useClientKey: call.useClientKey,
+          beforeUpstream: async (provider, providerModel, restPath) => {
+            active.providerSlug = provider;
+            active.restPath = restPath;
+            model = providerModel;
+            limitHeaders ??= await enforceRateLimit(accountId, activeGateway, deps);
+            if (deps.spend) {
+              await enforceSpendLimits(
+                deps.spend,
+                accountId,
+                activeGateway.id,
+                activeGateway.spend_limits,
+                { provider, model: providerModel, metadata: active.options.metadata },
+                deps.clock.now(),
+                (error) =>
+                  deps.logger.warn("spend limits unavailable; request let through", {
+                    reason: String(error),
+                  }),
+              );
+            }
+            upstreamSpan = deps.observer?.upstreamStarted(provider) ?? null;
+            upstreamStartedAt = deps.clock.monotonic();
+            return limitHeaders;
+          },
+          send: async (send) => {
+            const before = attemptsMade;
+            const { call: answered } = await callWithRetries({
+              policy: call.policy,
+              timeoutMs: call.timeoutMs,
+              budget: () =>
+                remainingBudget(context.remainingTimeMs, deps.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS),
+              sleep: deps.sleep ?? realSleep,
+              now: deps.clock.now,
+              monotonic: deps.clock.monotonic,
+              call: (attemptTimeoutMs) => {
+                attemptsMade += 1;
+                active.attempt = attemptsMade;
+                return send(attemptTimeoutMs);
+              },
+              onFailedAttempt: async (failure) =>
+                logFailedRow(before + failure.attempt, rowFields, {
+                  status: failure.status,
+                  contentType: failure.contentType,
+                  upstreamStartedAt: failure.startedAt,
+                  upstreamHeadersAt: failure.headersAt,
+                  observation: failedAttemptObservation(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
+                  usage: null,
+                  error: failure.error,
+                  endedAt: failure.endedAt,
+                }),
+            });
+            return answered;
+          },
         },
-      },
-      deps,
-    );
+        deps,
+      );
+
+    /** A row for an attempt that did not answer the client: its own id, the request's request_id. */
+    const logFailedRow = async (
+      attempt: number,
+      fields: RowExtras["fields"],
+      response: ResponseRecord,
+      span: UpstreamSpan | null = null,
+    ) => {
+      context.waitUntil(
+        completeUnifiedRequest(
+          deps,
+          {
+            ...active,
+            id: uuidv7(),
+            requestId: active.id,
+            startedAt: response.upstreamStartedAt ?? startedAt,
+            attempt,
+          },
+          model,
+          collect,
+          span,
+          response,
+          activeGateway.spend_limits ?? null,
+          { fields },
+        ),
+      );
+    };
+
+    // A chat body becomes the canonical request once; Responses and embeddings prepare their own bodies.
+    const canonical = operation === "chat" ? format.toCanonical(json) : null;
+    const routeName = canonical === null ? null : dynamicRouteName(canonical.model);
+    let result: ProviderCallResult;
+    if (canonical === null || routeName === null) {
+      result = await attemptProvider(
+        { body: canonical ?? json, policy: retryPolicy, timeoutMs, useClientKey: true },
+        undefined,
+      );
+    } else {
+      const route = await loadDynamicRoute(routeName, deps.routes, accountId, gateway, surface);
+      const routeFields = { route_name: route.name, route_version_id: route.versionId };
+      rowExtras.fields = routeFields;
+      // The gateway's own rate limit counts the request once, before any node runs.
+      limitHeaders = await enforceRateLimit(accountId, gateway, deps);
+      const scope = { accountId, gatewayId: gateway.id, routeId: route.routeId };
+      const outcome = await runRoute<ProviderCallResult>(
+        route.elements,
+        { body: json, headers: headerMap(request.headers), metadata: record.options.metadata ?? {} },
+        {
+          random: deps.random ?? Math.random,
+          rateLimit: (element, keyValue) =>
+            admitRouteRateLimit(deps, scope, element, keyValue, deps.clock.now()),
+          budget: (element) => budgetHasRoom(deps, scope, element, deps.clock.now()),
+          callModel: async (element) => {
+            const fields = { ...routeFields, route_element_id: element.id };
+            rowExtras.fields = fields;
+            const { provider, model: elementModel, timeout, retries } = element.properties;
+            const attemptsBefore = attemptsMade;
+            const failed = (error: GatewayError, value: ProviderCallResult | null) => {
+              // A node that failed before reaching the provider (no stored key, a spend limit) still
+              // made an attempt: its row must not look like a second request.
+              if (attemptsMade === attemptsBefore) {
+                attemptsMade += 1;
+                active.attempt = attemptsMade;
+              }
+              if (!element.outputs.fallback) return { answered: false as const, value, error };
+              // A failure the route moves on from is a row of its own; the last one is the request's row.
+              value?.body.cancel().catch(() => {});
+              // The model's upstream span ends with its row; the next model starts its own.
+              const span = upstreamSpan;
+              upstreamSpan = null;
+              void logFailedRow(
+                attemptsMade,
+                fields,
+                {
+                  status: error.status,
+                  contentType: "application/json",
+                  upstreamStartedAt,
+                  upstreamHeadersAt: value?.headersAt ?? null,
+                  observation: null,
+                  usage: null,
+                  error: { code: error.code, message: error.message },
+                  endedAt: deps.clock.monotonic(),
+                },
+                span,
+              );
+              return { answered: false as const, value: null, error };
+            };
+            try {
+              const answer = await attemptProvider(
+                {
+                  body: { ...canonical, model: `${provider}/${elementModel}` },
+                  policy: { ...retryPolicy, maxAttempts: retries + 1 },
+                  timeoutMs: timeout ?? timeoutMs,
+                  useClientKey: false,
+                },
+                fields,
+              );
+              if (answer.status < 400) return { answered: true as const, value: answer };
+              return failed(
+                new GatewayError({
+                  status: answer.status,
+                  code: ERROR_CODES.upstreamUnavailable,
+                  message: answer.error?.message ?? `${provider} answered ${answer.status}`,
+                  expose: true,
+                }),
+                answer,
+              );
+            } catch (caught) {
+              return failed(toGatewayError(caught), null);
+            }
+          },
+        },
+      );
+      if (outcome.spending.length > 0 && deps.spend) {
+        const spend = deps.spend;
+        rowExtras.afterEvent = (event) =>
+          recordRouteSpend(spend, scope, outcome.spending, event.cost, deps.clock.now());
+      }
+      if (active.providerSlug) {
+        routeHeaders["cf-aig-provider"] = active.providerSlug;
+        if (model) routeHeaders["cf-aig-model"] = model;
+      }
+      if (!outcome.answered && !outcome.value) throw outcome.error;
+      result = outcome.value as ProviderCallResult;
+    }
     const upstreamHeadersAt = result.headersAt;
-    const headers = new Headers({ ...result.limitHeaders, ...idHeaders, "content-type": result.contentType });
+    const headers = new Headers({
+      ...(limitHeaders ?? {}),
+      ...result.limitHeaders,
+      ...idHeaders,
+      ...routeHeaders,
+      "content-type": result.contentType,
+    });
     const { body, done } = observeBody(result.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
     });
+    const finished = result;
     context.waitUntil(
       done.then((observation) =>
         complete({
-          status: result.status,
-          contentType: result.contentType,
+          status: finished.status,
+          contentType: finished.contentType,
           upstreamStartedAt,
           upstreamHeadersAt,
           observation,
-          usage: result.usage.finish(),
+          usage: finished.usage.finish(),
           error:
-            result.error ??
+            finished.error ??
             (observation.upstreamError
               ? {
                   code: ERROR_CODES.upstreamUnavailable,
@@ -187,6 +376,15 @@ export async function handleUnifiedRequest(
         error: error.publicMessage,
       });
     }
-    return errorResponse(error, format.dialect, { ...idHeaders, ...error.headers });
+    return errorResponse(error, format.dialect, { ...idHeaders, ...routeHeaders, ...error.headers });
   }
+}
+
+/** Request headers by lower-cased name, for a route's conditions. */
+function headerMap(headers: Headers): Record<string, string> {
+  const map: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    map[name.toLowerCase()] = value;
+  });
+  return map;
 }

@@ -64,6 +64,27 @@ async function newCustomProvider(): Promise<string> {
   return created.body.result.id;
 }
 
+const routeElements = [
+  { id: "start", type: "start", outputs: { next: { elementId: "call" } } },
+  {
+    id: "call",
+    type: "model",
+    properties: { provider: "openai", model: "gpt-4o-mini" },
+    outputs: { success: { elementId: "end" } },
+  },
+  { id: "end", type: "end", outputs: {} },
+];
+
+/** A dynamic route on `default`, and its first (deployed) version. */
+async function newRoute(): Promise<{ id: string; versionId: string }> {
+  const created = await admin("POST", "/gateways/default/routes", {
+    name: unique("route"),
+    elements: routeElements,
+  });
+  const version = created.body.result.version as { version_id: string };
+  return { id: created.body.result.id, versionId: version.version_id };
+}
+
 async function newToken(scopes: string[]): Promise<{ id: string; value: string }> {
   const created = await admin("POST", "/tokens", { name: unique("token"), scopes });
   return { id: created.body.result.id, value: String(created.body.result.value) };
@@ -146,6 +167,64 @@ const ROWS: Record<string, Row> = {
   },
   "DELETE /gateways/{gateway_id}/provider_configs/{config_id}": {
     request: async () => ({ path: `/gateways/default/provider_configs/${await newProviderKey()}` }),
+    status: 200,
+  },
+  "POST /gateways/{gateway_id}/routes": {
+    request: async () => ({
+      path: "/gateways/default/routes",
+      body: { name: unique("created-route"), elements: routeElements },
+    }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/routes": {
+    request: async () => ({ path: "/gateways/default/routes" }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/routes/{route_id}": {
+    request: async () => ({ path: `/gateways/default/routes/${(await newRoute()).id}` }),
+    status: 200,
+  },
+  "PATCH /gateways/{gateway_id}/routes/{route_id}": {
+    request: async () => ({
+      path: `/gateways/default/routes/${(await newRoute()).id}`,
+      body: { name: unique("renamed") },
+    }),
+    status: 200,
+  },
+  "DELETE /gateways/{gateway_id}/routes/{route_id}": {
+    request: async () => ({ path: `/gateways/default/routes/${(await newRoute()).id}` }),
+    status: 200,
+  },
+  "POST /gateways/{gateway_id}/routes/{route_id}/versions": {
+    request: async () => ({
+      path: `/gateways/default/routes/${(await newRoute()).id}/versions`,
+      body: { elements: routeElements },
+    }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/routes/{route_id}/versions": {
+    request: async () => ({ path: `/gateways/default/routes/${(await newRoute()).id}/versions` }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/routes/{route_id}/versions/{version_id}": {
+    request: async () => {
+      const route = await newRoute();
+      return { path: `/gateways/default/routes/${route.id}/versions/${route.versionId}` };
+    },
+    status: 200,
+  },
+  "POST /gateways/{gateway_id}/routes/{route_id}/deployments": {
+    request: async () => {
+      const route = await newRoute();
+      return {
+        path: `/gateways/default/routes/${route.id}/deployments`,
+        body: { version_id: route.versionId, comment: "redeploy" },
+      };
+    },
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/routes/{route_id}/deployments": {
+    request: async () => ({ path: `/gateways/default/routes/${(await newRoute()).id}/deployments` }),
     status: 200,
   },
   "POST /custom-providers": {

@@ -52,6 +52,25 @@ const oversize = json({ ...gateway, id: "big", padding: "x".repeat(70 * 1024) })
 const unknownUuid = "00000000-0000-4000-8000-000000000000";
 
 let customProviderId = "";
+let routeId = "";
+let routeVersionId = "";
+
+const routeGraph = [
+  { id: "start", type: "start", outputs: { next: { elementId: "call" } } },
+  {
+    id: "call",
+    type: "model",
+    properties: { provider: "openai", model: "gpt-4o-mini" },
+    outputs: { success: { elementId: "end" } },
+  },
+  { id: "end", type: "end", outputs: {} },
+];
+const withElement = (index: number, element: unknown) =>
+  routeGraph.map((existing, at) => (at === index ? element : existing));
+const loop = withElement(1, {
+  ...routeGraph[1],
+  outputs: { success: { elementId: "end" }, fallback: { elementId: "call" } },
+});
 
 /** [method, path, body, status, what the message must say]. */
 type Case = [string, string, string | undefined, number, string | RegExp];
@@ -229,6 +248,119 @@ function cases(): Case[] {
     ["PATCH", cp, json({ nickname: "x" }), 400, 'Unknown field "nickname"'],
     ["PATCH", `/custom-providers/${unknownUuid}`, json({ enable: true }), 404, "Unknown custom provider"],
     ["DELETE", "/custom-providers/123", undefined, 400, "must be a UUID"],
+    // Dynamic routes
+    ["POST", "/gateways/default/routes", "{", 400, "Request body is not valid JSON"],
+    ["POST", "/gateways/default/routes", json({ name: "r" }), 400, "elements: is required"],
+    ["POST", "/gateways/default/routes", json({ elements: routeGraph }), 400, "name: is required"],
+    [
+      "POST",
+      "/gateways/default/routes",
+      json({ name: "a b", elements: routeGraph }),
+      400,
+      "name: must be 1-64",
+    ],
+    [
+      "POST",
+      "/gateways/default/routes",
+      json({ name: "r", elements: routeGraph, version: 2 }),
+      400,
+      'Unknown field "version"',
+    ],
+    ["POST", "/gateways/default/routes", json({ name: "r", elements: [] }), 400, "elements:"],
+    [
+      "POST",
+      "/gateways/default/routes",
+      json({
+        name: "r",
+        elements: withElement(0, { id: "start", type: "start", outputs: { next: { elementId: "gone" } } }),
+      }),
+      400,
+      /element "start".*"gone"/,
+    ],
+    [
+      "POST",
+      "/gateways/default/routes",
+      json({ name: "r", elements: withElement(2, { id: "end", type: "wormhole", outputs: {} }) }),
+      400,
+      /element "end".*unknown node type/,
+    ],
+    ["POST", "/gateways/default/routes", json({ name: "r", elements: loop }), 400, /element "call"/],
+    ["POST", "/gateways/default/routes", json({ name: "taken", elements: routeGraph }), 409, 'named "taken"'],
+    [
+      "POST",
+      "/gateways/missing/routes",
+      json({ name: "r", elements: routeGraph }),
+      404,
+      'Unknown gateway "missing"',
+    ],
+    ["GET", "/gateways/default/routes?per_page=51", undefined, 400, "per_page: Too big"],
+    ["GET", "/gateways/default/routes?order=name", undefined, 400, 'Unknown query parameter "order"'],
+    ["GET", "/gateways/default/routes/not-a-uuid", undefined, 400, "Invalid route id"],
+    ["GET", `/gateways/default/routes/${unknownUuid}`, undefined, 404, "Unknown route"],
+    [
+      "PATCH",
+      `/gateways/default/routes/${routeId}`,
+      json({ name: "taken", elements: [] }),
+      400,
+      'Unknown field "elements"',
+    ],
+    ["PATCH", `/gateways/default/routes/${routeId}`, json({ name: "-dash" }), 400, "name: must be 1-64"],
+    ["PATCH", `/gateways/default/routes/${unknownUuid}`, json({ name: "x" }), 404, "Unknown route"],
+    ["DELETE", "/gateways/default/routes/123", undefined, 400, "Invalid route id"],
+    ["DELETE", `/gateways/default/routes/${unknownUuid}`, undefined, 404, "Unknown route"],
+    ["POST", `/gateways/default/routes/${routeId}/versions`, json({ elements: loop }), 400, /element "call"/],
+    [
+      "POST",
+      `/gateways/default/routes/${routeId}/versions`,
+      json({ elements: routeGraph, note: "x" }),
+      400,
+      'Unknown field "note"',
+    ],
+    [
+      "POST",
+      `/gateways/default/routes/${routeId}/versions`,
+      json({ elements: routeGraph, comment: "c".repeat(501) }),
+      400,
+      "comment: Too big",
+    ],
+    [
+      "POST",
+      `/gateways/default/routes/${unknownUuid}/versions`,
+      json({ elements: routeGraph }),
+      404,
+      "Unknown route",
+    ],
+    ["GET", `/gateways/default/routes/${routeId}/versions/nope`, undefined, 400, "Invalid version id"],
+    ["GET", `/gateways/default/routes/${routeId}/versions/${unknownUuid}`, undefined, 404, "Unknown version"],
+    ["POST", `/gateways/default/routes/${routeId}/deployments`, json({}), 400, "version_id: is required"],
+    [
+      "POST",
+      `/gateways/default/routes/${routeId}/deployments`,
+      json({ version_id: "v1" }),
+      400,
+      "version_id: must be a version id",
+    ],
+    [
+      "POST",
+      `/gateways/default/routes/${routeId}/deployments`,
+      json({ version_id: unknownUuid }),
+      400,
+      `has no version "${unknownUuid}"`,
+    ],
+    [
+      "POST",
+      `/gateways/default/routes/${routeId}/deployments`,
+      json({ version_id: routeVersionId, force: true }),
+      400,
+      'Unknown field "force"',
+    ],
+    [
+      "POST",
+      `/gateways/default/routes/${unknownUuid}/deployments`,
+      json({ version_id: routeVersionId }),
+      404,
+      "Unknown route",
+    ],
     // Tokens
     ["POST", "/tokens", "{", 400, "Request body is not valid JSON"],
     ["POST", "/tokens", json({ name: "t", scopes: ["admin"] }), 400, "scopes.0: Invalid option"],
@@ -251,6 +383,12 @@ beforeAll(async () => {
   const created = await send("POST", "/custom-providers", json(provider));
   customProviderId = (created.envelope as unknown as { result: { id: string } }).result.id;
   expect((await send("POST", "/tokens", json({ name: "t", scopes: ["read"] }))).status).toBe(200);
+  const route = await send("POST", "/gateways/default/routes", json({ name: "taken", elements: routeGraph }));
+  const routeResult = (
+    route.envelope as unknown as { result: { id: string; version: { version_id: string } } }
+  ).result;
+  routeId = routeResult.id;
+  routeVersionId = routeResult.version.version_id;
   before = await configTable();
 });
 
@@ -285,6 +423,7 @@ describe("bad input on every route", () => {
     }
     for (const expected of [
       "PATCH custom-providers",
+      "PATCH gateways",
       "DELETE custom-providers",
       "POST tokens",
       "DELETE tokens",

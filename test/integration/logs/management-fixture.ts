@@ -5,6 +5,7 @@ import { CustomProviderStore } from "../../../shared/store/custom-provider-store
 import { GatewayStore } from "../../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
+import { RouteStore } from "../../../shared/store/route-store.ts";
 import { TokenStore } from "../../../shared/store/token-store.ts";
 import type { RunningDynamo } from "../../support/dynamodb-emulators.ts";
 import { recordingLogger } from "../../support/recording-logger.ts";
@@ -45,6 +46,7 @@ export async function managementOver(
     tokens: new TokenStore(client, configTable),
     providerKeys: null,
     customProviders: new CustomProviderStore(client, configTable),
+    routes: new RouteStore(client, configTable),
     adminToken: async () => ADMIN_TOKEN,
     logger: recordingLogger(),
   };
