@@ -3,27 +3,15 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT } from "../mock-upstream/server.ts";
 import { startFlakyUpstream } from "../support/flaky-upstream.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let flaky: { server: Server; url: string; calls: Map<string, number[]> };
 let runToken = "";
 
-async function management(method: string, path: string, body?: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    },
-  );
-  return { status: response.status, body: (await response.json()) as { result: Record<string, unknown> } };
-}
-
 /** Creates a route on the default gateway; the first version is deployed at once. */
 async function createRoute(name: string, elements: unknown[]) {
-  const created = await management("POST", "/gateways/default/routes", { name, elements });
+  const created = await t.managementSend("POST", "/gateways/default/routes", { name, elements });
   expect(created.status).toBe(200);
   return created.body.result;
 }
@@ -40,17 +28,10 @@ const end = { id: "end", type: "end", outputs: {} };
 beforeAll(async () => {
   flaky = await startFlakyUpstream();
   t = await startTestGateway({ UPSTREAM_GROQ_URL: flaky.url });
-  for (const [provider_slug, secret] of [
-    ["openai", "sk-stored-openai-0123456789abcdef"],
-    ["anthropic", "sk-ant-stored-0123456789abcdef"],
-    ["groq", "gsk-stored-groq-0123456789abcdef"],
-  ]) {
-    expect(
-      (await management("POST", "/gateways/default/provider_configs", { provider_slug, secret })).status,
-    ).toBe(200);
-  }
-  const token = await management("POST", "/tokens", { name: "runner", scopes: ["run"] });
-  runToken = String(token.body.result.value ?? "");
+  await t.storeProviderKey("openai", "sk-stored-openai-0123456789abcdef");
+  await t.storeProviderKey("anthropic", "sk-ant-stored-0123456789abcdef");
+  await t.storeProviderKey("groq", "gsk-stored-groq-0123456789abcdef");
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {
@@ -74,7 +55,7 @@ async function rowsOfEvent(eventId: string, count: number): Promise<Record<strin
   const filters = encodeURIComponent(JSON.stringify([{ key: "event_id", operator: "eq", value: [eventId] }]));
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { body } = await management("GET", `/gateways/default/logs?filters=${filters}`);
+    const { body } = await t.managementSend("GET", `/gateways/default/logs?filters=${filters}`);
     const rows = body.result as unknown as Record<string, unknown>[];
     if (rows.length >= count || Date.now() > deadline) {
       return rows.sort((a, b) => Number(a.attempt) - Number(b.attempt));
@@ -137,7 +118,7 @@ describe("dynamic routes on /compat/chat/completions", () => {
     const response = await compat({ model: "dynamic/by-plan" }, metadata({ plan: "free" }));
     await response.text();
     const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
-    const route = await management("GET", "/gateways/default/routes");
+    const route = await t.managementSend("GET", "/gateways/default/routes");
     const routes = route.body.result as unknown as { name: string; version: { version_id: string } }[];
     const versionId = routes.find((candidate) => candidate.name === "by-plan")?.version.version_id;
     expect(log).toMatchObject({

@@ -2,37 +2,18 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE, type RecordedRequest } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let runToken = "";
 const stored = { cohere: "co-stored-0123456789abcdef", azure: "az-stored-0123456789abcdef" };
 const AZURE_MODEL = "azure-openai/my-resource/gpt-4o-mini";
 
-async function management(method: string, path: string, body: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
-  expect(response.status).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
-}
-
 beforeAll(async () => {
   t = await startTestGateway();
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "cohere",
-    secret: stored.cohere,
-  });
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "azure-openai",
-    secret: stored.azure,
-  });
-  runToken = (await management("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+  await t.storeProviderKey("cohere", stored.cohere);
+  await t.storeProviderKey("azure-openai", stored.azure);
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {

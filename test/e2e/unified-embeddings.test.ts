@@ -2,32 +2,16 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TITAN_INPUT_TOKENS, mockEmbeddingVector } from "../mock-upstream/embeddings.ts";
 import { MOCK_EMBEDDING_DIMENSIONS, MOCK_EMBEDDING_USAGE } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let runToken = "";
 const storedGeminiKey = "AIza-stored-gemini-0123456789";
 
-async function management(method: string, path: string, body: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
-  expect(response.status).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
-}
-
 beforeAll(async () => {
   t = await startTestGateway();
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "google-ai-studio",
-    secret: storedGeminiKey,
-  });
-  runToken = (await management("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+  await t.storeProviderKey("google-ai-studio", storedGeminiKey);
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {
@@ -196,7 +180,7 @@ describe("embeddings bad input: a 400 naming the problem, logged, nothing upstre
 
 describe("embeddings under the gateway's limits", () => {
   it("counts against the gateway's rate limit like any request: the second call is a 429, not sent upstream", async () => {
-    await management("POST", "/gateways", {
+    const created = await t.managementSend("POST", "/gateways", {
       id: "embed-limited",
       cache_invalidate_on_update: false,
       cache_ttl: 0,
@@ -206,6 +190,7 @@ describe("embeddings under the gateway's limits", () => {
       rate_limiting_technique: "fixed",
       authentication: false,
     });
+    expect(created.status).toBe(200);
     const call = () =>
       fetch(`${t.gateway.url}/v1/${t.gateway.accountId}/embed-limited/compat/embeddings`, {
         method: "POST",

@@ -1,36 +1,17 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_TEXT_PIECES, MOCK_USAGE } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let runToken = "";
 const storedOpenAIKey = "sk-stored-openai-0123456789abcdef";
 
-async function management(method: string, path: string, body: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
-  expect(response.status).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
-}
-
 beforeAll(async () => {
   t = await startTestGateway();
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "openai",
-    secret: storedOpenAIKey,
-  });
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "anthropic",
-    secret: "sk-ant-stored-0123456789",
-  });
-  runToken = (await management("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+  await t.storeProviderKey("openai", storedOpenAIKey);
+  await t.storeProviderKey("anthropic", "sk-ant-stored-0123456789");
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {

@@ -2,36 +2,17 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let runToken = "";
 const stored = { openai: "sk-stored-openai-0123456789abcdef", gemini: "AIza-stored-gemini-0123456789" };
 
-async function management(method: string, path: string, body: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
-  expect(response.status).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
-}
-
 beforeAll(async () => {
   t = await startTestGateway();
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "openai",
-    secret: stored.openai,
-  });
-  await management("POST", "/gateways/default/provider_configs", {
-    provider_slug: "google-ai-studio",
-    secret: stored.gemini,
-  });
-  runToken = (await management("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+  await t.storeProviderKey("openai", stored.openai);
+  await t.storeProviderKey("google-ai-studio", stored.gemini);
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, type RecordedRequest } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 /**
  * The official SDKs drive every unified provider through the gateway, as a user would: the `openai` SDK on
@@ -41,28 +41,12 @@ const RESULTS: Record<string, string> = { Paris: "14C, rain", Tokyo: "27C, humid
 let t: TestGateway;
 let runToken = "";
 
-async function management(path: string, body: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method: "POST",
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    },
-  );
-  expect(response.status, `POST ${path}`).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
-}
-
 beforeAll(async () => {
   t = await startTestGateway();
   for (const slug of STORED_KEYS) {
-    await management("/gateways/default/provider_configs", {
-      provider_slug: slug,
-      secret: `stored-${slug}-key-0123456789`,
-    });
+    await t.storeProviderKey(slug, `stored-${slug}-key-0123456789`);
   }
-  runToken = (await management("/tokens", { name: "sdk-sweep", scopes: ["run"] })).result.value ?? "";
+  runToken = await t.createRunToken("sdk-sweep");
 });
 
 afterAll(async () => {

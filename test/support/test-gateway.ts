@@ -12,6 +12,16 @@ export interface TestGateway {
   gatewayAuth: Record<string, string>;
   /** GET on the management API with the admin token; returns the parsed envelope. */
   management(path: string): Promise<{ status: number; body: ManagementEnvelope }>;
+  /** Any method on the management API with the admin token and a JSON body; returns the parsed envelope. */
+  managementSend(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: ManagementEnvelope }>;
+  /** Stores a provider key on the `default` gateway; throws when the API refuses it. */
+  storeProviderKey(providerSlug: string, secret: string): Promise<void>;
+  /** Creates an API token with the run scope (for the REST surfaces) and returns its value. */
+  createRunToken(name?: string): Promise<string>;
   /** Polls the logs API until the log with this id is stored. */
   waitForLog(logId: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -56,11 +66,19 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     },
   });
 
-  const management = async (path: string) => {
+  const managementSend = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${gateway.url}/client/v4/accounts/${gateway.accountId}/ai-gateway${path}`, {
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      method,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as ManagementEnvelope };
+  };
+  const management = (path: string) => managementSend("GET", path);
+  const created = async (method: string, path: string, body: unknown) => {
+    const answer = await managementSend(method, path, body);
+    if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}`);
+    return answer.body.result as Record<string, string>;
   };
 
   return {
@@ -70,6 +88,13 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/${provider}`,
     gatewayAuth: { "cf-aig-authorization": `Bearer ${TEST_ADMIN_TOKEN}` },
     management,
+    managementSend,
+    async storeProviderKey(providerSlug, secret) {
+      await created("POST", "/gateways/default/provider_configs", { provider_slug: providerSlug, secret });
+    },
+    async createRunToken(name = "runner") {
+      return (await created("POST", "/tokens", { name, scopes: ["run"] })).value ?? "";
+    },
     async waitForLog(logId, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
