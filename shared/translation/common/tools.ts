@@ -15,7 +15,10 @@ export function checkToolChoice(request: OpenAIChatRequest): void {
 /** Providers without a switch for parallel calls can honour only the default (true). */
 export function refuseSerialToolCalls(request: OpenAIChatRequest, provider: string): void {
   if (request.parallel_tool_calls === false && (request.tools ?? []).length > 0) {
-    throw GatewayError.badRequest(`parallel_tool_calls: false is not supported by provider ${provider}`);
+    // Named in both callers' words: the Anthropic surface's disable_parallel_tool_use arrives as this.
+    throw GatewayError.badRequest(
+      `parallel_tool_calls: false (Anthropic: tool_choice.disable_parallel_tool_use) is not supported by provider ${provider}`,
+    );
   }
 }
 
