@@ -26,6 +26,8 @@ export interface ProviderErrorTranslation {
   status: number;
   message: string;
   type: string;
+  /** The provider's machine-readable code when it gives one (OpenAI's `error.code`), for OpenAI callers. */
+  code?: string | null;
 }
 
 export interface ProviderTranslator {

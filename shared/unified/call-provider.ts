@@ -106,7 +106,9 @@ export async function callProvider(
       ...base,
       status: error.status,
       contentType: "application/json",
-      body: textStream(JSON.stringify(input.format.providerError(error.status, error.type, error.message))),
+      body: textStream(
+        JSON.stringify(input.format.providerError(error.status, error.type, error.message, error.code)),
+      ),
       error: { code: ERROR_CODES.upstreamUnavailable, message: error.message },
     };
   }

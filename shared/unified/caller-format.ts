@@ -19,7 +19,7 @@ export interface CallerFormat {
   toCanonical(body: unknown): OpenAIChatRequest;
   completion(completion: OpenAIChatCompletion): unknown;
   stream(request: OpenAIChatRequest, model: string, id: string): CallerStream;
-  providerError(status: number, type: string, message: string): unknown;
+  providerError(status: number, type: string, message: string, code?: string | null): unknown;
 }
 
 const sse = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
@@ -46,7 +46,7 @@ const openAIFormat: CallerFormat = {
       error: (status, type, message) => sse({ error: { message, type, param: null, code: status } }),
     };
   },
-  providerError: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
+  providerError: (_status, type, message, code = null) => ({ error: { message, type, param: null, code } }),
 };
 
 function anthropicErrorBody(status: number, message: string) {

@@ -73,6 +73,7 @@ export function createOpenAICompatibleTranslator(options: OpenAICompatibleOption
         type:
           (error === undefined ? undefined : stringAt(error, "type")) ??
           (status >= 500 ? "api_error" : "invalid_request_error"),
+        code: (error === undefined ? undefined : stringAt(error, "code")) ?? null,
       };
     },
   };

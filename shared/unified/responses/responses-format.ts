@@ -33,6 +33,6 @@ export function responsesCallerFormat(request: ResponsesRequest, ids: ResponsesI
         error: (status, _type, message) => encode(stream.error(errorCode(status), message)),
       };
     },
-    providerError: (_status, type, message) => ({ error: { message, type, param: null, code: null } }),
+    providerError: (_status, type, message, code = null) => ({ error: { message, type, param: null, code } }),
   };
 }
