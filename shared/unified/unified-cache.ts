@@ -10,6 +10,7 @@ import {
 } from "../cache/response-cache.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
+import { clientResponseHeaders } from "../http/forwarded-headers.ts";
 import type { BodyObservation } from "../http/observed-body.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { UnifiedUpstream } from "./upstream-request.ts";
@@ -80,7 +81,9 @@ export class UnifiedCache {
    */
   record(call: UpstreamCall): UpstreamCall {
     const source = call.response.body;
-    this.response = { status: call.response.status, headers: call.response.headers };
+    // Stored as the native surface stores them (no content-encoding or hop-by-hop headers), so an entry
+    // replays the same on either surface.
+    this.response = { status: call.response.status, headers: clientResponseHeaders(call.response.headers) };
     if (!source) return call;
     const recorder = new CacheRecorder();
     this.recorder = recorder;

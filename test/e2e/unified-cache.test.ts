@@ -224,6 +224,18 @@ describe("the response cache on the unified compat surface", () => {
     }
   });
 
+  it("never stores an error answer", async () => {
+    const body = uniqueBody();
+    for (let i = 0; i < 2; i++) {
+      const { calls, result } = await upstreamCalls(() => compat("cached", body, { "x-mock-status": "400" }));
+      expect(calls).toBe(1);
+      expect(result.status).toBe(400);
+      expect(result.headers.get("cf-aig-cache-status")).toBe("MISS");
+      await result.text();
+      await settle();
+    }
+  });
+
   it("with cf-aig-skip-cache: true neither reads nor stores", async () => {
     const body = uniqueBody();
     const skipped = await upstreamCalls(() => compat("cached", body, { "cf-aig-skip-cache": "true" }));
@@ -306,6 +318,75 @@ describe("the response cache on the unified compat surface", () => {
     expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
     expect(await hit.result.json()).toEqual(missJson);
     expect(await logOf("cached", hit.result)).toMatchObject({ cached: true, cost: 0 });
+  });
+});
+
+describe("the response cache for SigV4-signed and Responses requests", () => {
+  it("finds a Bedrock answer again although each request is signed anew (the key holds the access key id)", async () => {
+    const bedrock = (stream: boolean) => ({
+      model: "aws-bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0",
+      messages: [{ role: "user", content: `bedrock question ${counter}` }],
+      max_tokens: 50,
+      stream,
+    });
+    ++counter;
+    for (const stream of [false, true]) {
+      const miss = await upstreamCalls(() => compat("rest", bedrock(stream), t.gatewayAuth));
+      expect(miss.calls).toBe(1);
+      expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
+      expect(t.mock.requests.at(-1)?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=/);
+      const missText = await miss.result.text();
+      // A new second: x-amz-date, and so the signature, differ from the first request's.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const hit = await upstreamCalls(() => compat("rest", bedrock(stream), t.gatewayAuth));
+      expect(hit.calls).toBe(0);
+      expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
+      expect(withoutRequestIds(await hit.result.text())).toBe(withoutRequestIds(missText));
+      expect(await logOf("rest", hit.result)).toMatchObject({
+        cached: true,
+        cost: 0,
+        provider: "aws-bedrock",
+        tokens_out: MOCK_USAGE["aws-bedrock"].output,
+      });
+    }
+  });
+
+  it("caches an OpenAI Responses request (sent natively)", async () => {
+    const body = { model: "openai/gpt-4o-mini", input: `responses question ${++counter}` };
+    const miss = await upstreamCalls(() => compat("cached", body, {}, "responses"));
+    expect(miss.calls).toBe(1);
+    expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
+    const missText = await miss.result.text();
+    await settle();
+    const hit = await upstreamCalls(() => compat("cached", body, {}, "responses"));
+    expect(hit.calls).toBe(0);
+    expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(await hit.result.text()).toBe(missText);
+    expect(await logOf("cached", hit.result)).toMatchObject({
+      cached: true,
+      cost: 0,
+      tokens_out: MOCK_USAGE.openai.output,
+    });
+  });
+});
+
+describe("one cache for both surfaces", () => {
+  it("answers a compat request from an entry a provider-native request stored (same provider bytes, same key)", async () => {
+    const content = `native first ${++counter}`;
+    const native = await fetch(`${t.providerUrl("openai", "cached")}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-test-one" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
+    });
+    expect(native.headers.get("cf-aig-cache-status")).toBe("MISS");
+    await native.text();
+    await settle();
+    const unified = await upstreamCalls(() =>
+      compat("cached", { model: "openai/gpt-4o-mini", messages: [{ role: "user", content }] }),
+    );
+    expect(unified.calls).toBe(0);
+    expect(unified.result.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(JSON.parse(await unified.result.text()).choices[0].message.content).toBe(MOCK_TEXT);
   });
 });
 
