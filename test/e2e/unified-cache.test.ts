@@ -93,8 +93,15 @@ async function upstreamCalls<T>(work: () => Promise<T>): Promise<{ calls: number
   return { calls: t.mock.requests.length - before, result };
 }
 
-/** Lets the store after the miss's last byte land before the next request. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+/**
+ * Lets the store after a miss's last byte land before the next request: the store and the log are
+ * queued together after the last byte, and the log is written later (through the queue), so once the
+ * miss's log is readable the entry has been stored, however loaded the machine.
+ */
+async function settle(gatewayId: string, logId: string | null | undefined): Promise<void> {
+  await waitForLog(gatewayId, logId ?? "");
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 /** The body as the HTTP chunks the gateway wrote (chunked transfer encoding keeps each write apart). */
 function rawChunks(
@@ -153,7 +160,7 @@ describe("the response cache on the unified compat surface", () => {
     expect(miss.result.status).toBe(200);
     expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
     const missText = await miss.result.text();
-    await settle();
+    await settle("cached", miss.result.headers.get("cf-aig-log-id"));
 
     const hit = await upstreamCalls(() => compat("cached", body));
     expect(hit.calls).toBe(0);
@@ -188,7 +195,7 @@ describe("the response cache on the unified compat surface", () => {
     expect(t.mock.requests.length).toBe(before + 1);
     expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
     expect(miss.chunks.length).toBeGreaterThan(2);
-    await settle();
+    await settle("cached", String(miss.headers["cf-aig-log-id"]));
 
     const hit = await rawChunks(compatUrl("cached"), body);
     expect(t.mock.requests.length).toBe(before + 1);
@@ -209,8 +216,9 @@ describe("the response cache on the unified compat surface", () => {
 
   it("misses for another model, another body or another provider key", async () => {
     const body = uniqueBody();
-    await (await compat("cached", body)).text();
-    await settle();
+    const first = await compat("cached", body);
+    await first.text();
+    await settle("cached", first.headers.get("cf-aig-log-id"));
     const variants: [unknown, Record<string, string>][] = [
       [{ ...body, model: "openai/gpt-4o" }, {}],
       [{ ...body, temperature: 0.5 }, {}],
@@ -232,7 +240,7 @@ describe("the response cache on the unified compat surface", () => {
       expect(result.status).toBe(400);
       expect(result.headers.get("cf-aig-cache-status")).toBe("MISS");
       await result.text();
-      await settle();
+      await settle("cached", result.headers.get("cf-aig-log-id"));
     }
   });
 
@@ -242,7 +250,7 @@ describe("the response cache on the unified compat surface", () => {
     expect(skipped.calls).toBe(1);
     expect(skipped.result.headers.get("cf-aig-cache-status")).toBeNull();
     await skipped.result.text();
-    await settle();
+    await settle("cached", skipped.result.headers.get("cf-aig-log-id"));
     // Nothing was stored: the next request misses.
     const next = await upstreamCalls(() => compat("cached", body));
     expect(next.calls).toBe(1);
@@ -257,8 +265,10 @@ describe("the response cache on the unified compat surface", () => {
     await plain.text();
 
     const ttl = { "cf-aig-cache-ttl": "120" };
-    expect((await compat("uncached", body, ttl)).headers.get("cf-aig-cache-status")).toBe("MISS");
-    await settle();
+    const miss = await compat("uncached", body, ttl);
+    expect(miss.headers.get("cf-aig-cache-status")).toBe("MISS");
+    await miss.text();
+    await settle("uncached", miss.headers.get("cf-aig-log-id"));
     const hit = await upstreamCalls(() => compat("uncached", body, ttl));
     expect(hit.calls).toBe(0);
     expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
@@ -267,8 +277,9 @@ describe("the response cache on the unified compat surface", () => {
 
   it("shares an answer between different bodies with the same cf-aig-cache-key", async () => {
     const key = { "cf-aig-cache-key": `shared-${++counter}` };
-    await (await compat("cached", uniqueBody(), key)).text();
-    await settle();
+    const first = await compat("cached", uniqueBody(), key);
+    await first.text();
+    await settle("cached", first.headers.get("cf-aig-log-id"));
     const hit = await upstreamCalls(() => compat("cached", uniqueBody(), key));
     expect(hit.calls).toBe(0);
     expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
@@ -293,7 +304,7 @@ describe("the response cache on the unified compat surface", () => {
     expect(first.status).toBe(200);
     expect(first.headers.get("cf-aig-cache-status")).toBe("MISS");
     await first.text();
-    await settle();
+    await settle("limited", first.headers.get("cf-aig-log-id"));
     for (let i = 0; i < 3; i++) {
       const hit = await compat("limited", body);
       expect(hit.status).toBe(200);
@@ -312,7 +323,7 @@ describe("the response cache on the unified compat surface", () => {
     expect(miss.calls).toBe(1);
     expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
     const missJson = await miss.result.json();
-    await settle();
+    await settle("cached", miss.result.headers.get("cf-aig-log-id"));
     const hit = await upstreamCalls(() => compat("cached", body, {}, "embeddings"));
     expect(hit.calls).toBe(0);
     expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
@@ -336,6 +347,7 @@ describe("the response cache for SigV4-signed and Responses requests", () => {
       expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
       expect(t.mock.requests.at(-1)?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=/);
       const missText = await miss.result.text();
+      await settle("rest", miss.result.headers.get("cf-aig-log-id"));
       // A new second: x-amz-date, and so the signature, differ from the first request's.
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const hit = await upstreamCalls(() => compat("rest", bedrock(stream), t.gatewayAuth));
@@ -357,7 +369,7 @@ describe("the response cache for SigV4-signed and Responses requests", () => {
     expect(miss.calls).toBe(1);
     expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
     const missText = await miss.result.text();
-    await settle();
+    await settle("cached", miss.result.headers.get("cf-aig-log-id"));
     const hit = await upstreamCalls(() => compat("cached", body, {}, "responses"));
     expect(hit.calls).toBe(0);
     expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
@@ -380,7 +392,7 @@ describe("one cache for both surfaces", () => {
     });
     expect(native.headers.get("cf-aig-cache-status")).toBe("MISS");
     await native.text();
-    await settle();
+    await settle("cached", native.headers.get("cf-aig-log-id"));
     const unified = await upstreamCalls(() =>
       compat("cached", { model: "openai/gpt-4o-mini", messages: [{ role: "user", content }] }),
     );
@@ -403,7 +415,7 @@ describe("the response cache on /ai/v1/messages", () => {
     expect(miss.calls).toBe(1);
     expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
     const missText = await miss.result.text();
-    await settle();
+    await settle("rest", miss.result.headers.get("cf-aig-log-id"));
 
     const hit = await upstreamCalls(() => messages(body));
     expect(hit.calls).toBe(0);
