@@ -65,9 +65,16 @@ const compatUrl = (gatewayId: string, operation = "chat/completions") =>
 const restUrl = (operation: string) =>
   `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1/${operation}`;
 
-function compat(gatewayId: string, body: unknown, headers: Record<string, string> = {}, operation?: string) {
+function compat(
+  gatewayId: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  operation?: string,
+  signal?: AbortSignal,
+) {
   return fetch(compatUrl(gatewayId, operation), {
     method: "POST",
+    signal,
     headers: { "content-type": "application/json", authorization: "Bearer sk-test-one", ...headers },
     body: JSON.stringify(body),
   });
@@ -107,6 +114,7 @@ async function settle(gatewayId: string, logId: string | null | undefined): Prom
 function rawChunks(
   url: string,
   body: unknown,
+  headers: Record<string, string> = { authorization: "Bearer sk-test-one" },
 ): Promise<{ status: number; headers: Record<string, unknown>; chunks: string[] }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -115,8 +123,8 @@ function rawChunks(
         method: "POST",
         headers: {
           "content-type": "application/json",
-          authorization: "Bearer sk-test-one",
           "x-mock-chunk-delay-ms": "20",
+          ...headers,
         },
       },
       (res) => {
@@ -242,6 +250,47 @@ describe("the response cache on the unified compat surface", () => {
       await result.text();
       await settle("cached", result.headers.get("cf-aig-log-id"));
     }
+  });
+
+  it("does not store a stream the client abandoned", async () => {
+    const body = uniqueBody({ stream: true });
+    const controller = new AbortController();
+    const cut = await compat(
+      "cached",
+      body,
+      { "x-mock-chunk-delay-ms": "100" },
+      undefined,
+      controller.signal,
+    );
+    expect(cut.headers.get("cf-aig-cache-status")).toBe("MISS");
+    const reader = cut.body?.getReader();
+    await reader?.read();
+    controller.abort();
+    await settle("cached", cut.headers.get("cf-aig-log-id"));
+    const next = await upstreamCalls(() => compat("cached", body));
+    expect(next.calls).toBe(1);
+    expect(next.result.headers.get("cf-aig-cache-status")).toBe("MISS");
+    await next.result.text();
+  });
+
+  it("caches a bridged Responses request (an Anthropic model)", async () => {
+    const body = { model: "anthropic/claude-sonnet-4-5", input: `bridged question ${++counter}` };
+    const miss = await upstreamCalls(() => compat("cached", body, {}, "responses"));
+    expect(miss.calls).toBe(1);
+    expect(miss.result.status).toBe(200);
+    expect(miss.result.headers.get("cf-aig-cache-status")).toBe("MISS");
+    const missText = await miss.result.text();
+    await settle("cached", miss.result.headers.get("cf-aig-log-id"));
+    const hit = await upstreamCalls(() => compat("cached", body, {}, "responses"));
+    expect(hit.calls).toBe(0);
+    expect(hit.result.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(withoutRequestIds(await hit.result.text())).toBe(withoutRequestIds(missText));
+    expect(await logOf("cached", hit.result)).toMatchObject({
+      cached: true,
+      cost: 0,
+      provider: "anthropic",
+      tokens_out: MOCK_USAGE.anthropic.output,
+    });
   });
 
   it("with cf-aig-skip-cache: true neither reads nor stores", async () => {
@@ -432,6 +481,20 @@ describe("the response cache on /ai/v1/messages", () => {
       cost: 0,
       tokens_out: MOCK_USAGE.openai.output,
     });
+  });
+
+  it("replays a streamed Messages answer with the same Anthropic events", async () => {
+    const body = { ...messagesBody(), stream: true };
+    const auth = { authorization: `Bearer ${runToken}`, "cf-aig-gateway-id": "rest" };
+    const before = t.mock.requests.length;
+    const miss = await rawChunks(restUrl("messages"), body, auth);
+    expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
+    expect(miss.chunks.join("")).toContain("event: message_stop");
+    await settle("rest", String(miss.headers["cf-aig-log-id"]));
+    const hit = await rawChunks(restUrl("messages"), body, auth);
+    expect(t.mock.requests.length).toBe(before + 1);
+    expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
+    expect(hit.chunks.map(withoutRequestIds)).toEqual(miss.chunks.map(withoutRequestIds));
   });
 
   it("refuses a malformed cf-aig-cache-ttl with a 400 in Anthropic's format", async () => {
