@@ -431,6 +431,37 @@ describe("the response cache for SigV4-signed and Responses requests", () => {
   });
 });
 
+describe("dynamic routes", () => {
+  it("neither read nor store the cache, and say nothing of it", async () => {
+    await manage("POST", "/gateways/rest/routes", {
+      name: "cached-route",
+      elements: [
+        { id: "start", type: "start", outputs: { next: { elementId: "only" } } },
+        {
+          id: "only",
+          type: "model",
+          properties: { provider: "openai", model: "gpt-4o-mini" },
+          outputs: { success: { elementId: "end" } },
+        },
+        { id: "end", type: "end", outputs: {} },
+      ],
+    });
+    const body = {
+      model: "dynamic/cached-route",
+      messages: [{ role: "user", content: `route ${++counter}` }],
+    };
+    for (let i = 0; i < 2; i++) {
+      const { calls, result } = await upstreamCalls(() => compat("rest", body, t.gatewayAuth));
+      expect(calls).toBe(1);
+      expect(result.status).toBe(200);
+      expect(result.headers.get("cf-aig-model")).toBe("gpt-4o-mini");
+      expect(result.headers.get("cf-aig-cache-status")).toBeNull();
+      await result.text();
+      await settle("rest", result.headers.get("cf-aig-log-id"));
+    }
+  });
+});
+
 describe("one cache for both surfaces", () => {
   it("answers a compat request from an entry a provider-native request stored (same provider bytes, same key)", async () => {
     const content = `native first ${++counter}`;
