@@ -1,13 +1,15 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
-import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
+import type { UpstreamCall } from "../core/upstream-fetch.ts";
 import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { translatorFor } from "../translation/index.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
 import type { CallerFormat } from "./caller-format.ts";
 import { parseUnifiedModel } from "./model-name.ts";
+import { sendUpstream } from "./send-upstream.ts";
 import { translateStream } from "./translated-stream.ts";
+import type { UnifiedCache } from "./unified-cache.ts";
 import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
 
 export interface CallProviderInput {
@@ -19,8 +21,16 @@ export interface CallProviderInput {
   headers: Headers;
   id: string;
   timeoutMs: number;
-  /** Runs once the provider and model are known, right before the provider is called (limits, spans). */
-  beforeUpstream(provider: string, model: string, restPath: string): Promise<Record<string, string>>;
+  /**
+   * Runs once the provider and model are known, right before the provider is called (limits, spans);
+   * `cached`: the answer comes from the cache and the provider is not called.
+   */
+  beforeUpstream(
+    provider: string,
+    model: string,
+    restPath: string,
+    cached: boolean,
+  ): Promise<Record<string, string>>;
   /**
    * Sends the provider request and awaits the response head; the default sends it once. The unified
    * handler passes one that retries (shared/resilience/retry-loop.ts) and logs each failed attempt.
@@ -28,6 +38,8 @@ export interface CallProviderInput {
   send?: (call: (timeoutMs: number) => Promise<UpstreamCall>) => Promise<UpstreamCall>;
   /** false: never forward the caller's own provider key (a dynamic route's model uses stored keys). */
   useClientKey?: boolean;
+  /** The response cache for this request (unified-cache.ts); absent: nothing is looked up or stored. */
+  cache?: UnifiedCache | null;
 }
 
 export interface ProviderCallResult {
@@ -85,15 +97,7 @@ export async function callProvider(
     },
     deps,
   );
-  const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
-  const send = (timeoutMs: number) =>
-    fetchUpstream(deps.fetch, upstream.url, {
-      method: "POST",
-      headers: upstream.headers,
-      body: upstream.body,
-      timeoutMs,
-    });
-  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
+  const { call, limitHeaders } = await sendUpstream(upstream, target, input, deps);
   const headersAt = deps.clock.monotonic();
   const { response } = call;
   const usage = createUsageObserver(upstream.provider.usageFormat, response.headers.get("content-type"));

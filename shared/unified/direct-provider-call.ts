@@ -1,9 +1,10 @@
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
-import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
+import type { UpstreamCall } from "../core/upstream-fetch.ts";
 import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
 import type { CallProviderInput } from "./call-provider.ts";
 import type { UnifiedModel } from "./model-name.ts";
+import { sendUpstream } from "./send-upstream.ts";
 import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
 
 /** What every unified operation passes to its provider call, the chat request aside. */
@@ -46,16 +47,8 @@ export async function callProviderDirect(
     },
     deps,
   );
-  const limitHeaders = await input.beforeUpstream(target.provider, target.model, upstream.restPath);
-  const send = (timeoutMs: number) =>
-    fetchUpstream(deps.fetch, upstream.url, {
-      method: "POST",
-      headers: upstream.headers,
-      body: upstream.body,
-      timeoutMs,
-    });
-  // The handler's `send` retries (as for chat); without one the provider is called once.
-  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
+  // Cache, then limits and spans, then the call (with the handler's retries).
+  const { call, limitHeaders } = await sendUpstream(upstream, target, input, deps);
   const headersAt = deps.clock.monotonic();
   const usage = createUsageObserver(upstream.provider.usageFormat, call.response.headers.get("content-type"));
   return { call, usage, headersAt, limitHeaders };

@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { planCache } from "../cache/cache-options.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "../core/gateway-error.ts";
@@ -26,6 +27,7 @@ import { callerFormat } from "./caller-format.ts";
 import { completeUnifiedRequest, type RowExtras } from "./complete-unified.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
+import { UnifiedCache } from "./unified-cache.ts";
 import { parseUnifiedPath, unifiedFormatOf } from "./unified-path.ts";
 
 const NO_OPTIONS: RequestOptions = {
@@ -108,6 +110,9 @@ export async function handleUnifiedRequest(
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
     const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
+    // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
+    // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
+    const cachePlan = planCache(gateway, request.headers, request.method, bytes?.byteLength ?? 0);
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const accountId = path.accountId;
     const active = record;
@@ -120,7 +125,13 @@ export async function handleUnifiedRequest(
 
     /** One provider call (with its retries); every attempt that does not answer is a log row of its own. */
     const attemptProvider = (
-      call: { body: unknown; policy: RetryPolicy; timeoutMs: number; useClientKey: boolean },
+      call: {
+        body: unknown;
+        policy: RetryPolicy;
+        timeoutMs: number;
+        useClientKey: boolean;
+        cache: UnifiedCache | null;
+      },
       rowFields: RowExtras["fields"],
     ) =>
       callOperation(
@@ -135,10 +146,13 @@ export async function handleUnifiedRequest(
           id,
           timeoutMs: call.timeoutMs,
           useClientKey: call.useClientKey,
-          beforeUpstream: async (provider, providerModel, restPath) => {
+          cache: call.cache,
+          beforeUpstream: async (provider, providerModel, restPath, cached) => {
             active.providerSlug = provider;
             active.restPath = restPath;
             model = providerModel;
+            // A hit never reaches the provider: no rate limit, no spend check, no upstream span.
+            if (cached) return {};
             limitHeaders ??= await enforceRateLimit(accountId, activeGateway, deps);
             if (deps.spend) {
               await enforceSpendLimits(
@@ -222,11 +236,18 @@ export async function handleUnifiedRequest(
     const canonical = operation === "chat" ? format.toCanonical(json) : null;
     const routeName = canonical === null ? null : dynamicRouteName(canonical.model);
     let result: ProviderCallResult;
+    // Dynamic routes do not use the cache (docs/caching.md): a route's nodes count their own limits.
+    const cache =
+      cachePlan && deps.responseCache && routeName === null
+        ? new UnifiedCache(deps.responseCache, cachePlan, accountId, gateway, deps.logger)
+        : null;
     if (canonical === null || routeName === null) {
       result = await attemptProvider(
-        { body: canonical ?? json, policy: retryPolicy, timeoutMs, useClientKey: true },
+        { body: canonical ?? json, policy: retryPolicy, timeoutMs, useClientKey: true, cache },
         undefined,
       );
+      // A hit: its tokens are the ones it saved, and the provider was not paid for it.
+      if (cache?.hit) rowExtras.fields = { cached: true, cost: 0 };
     } else {
       const route = await loadDynamicRoute(routeName, deps.routes, accountId, gateway, surface);
       const routeFields = { route_name: route.name, route_version_id: route.versionId };
@@ -284,6 +305,7 @@ export async function handleUnifiedRequest(
                   policy: { ...retryPolicy, maxAttempts: retries + 1 },
                   timeoutMs: timeout ?? timeoutMs,
                   useClientKey: false,
+                  cache: null,
                 },
                 fields,
               );
@@ -323,6 +345,8 @@ export async function handleUnifiedRequest(
       ...routeHeaders,
       "content-type": result.contentType,
     });
+    const cacheStatus = cache?.status;
+    if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
     const { body, done } = observeBody(result.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
@@ -330,8 +354,9 @@ export async function handleUnifiedRequest(
     });
     const finished = result;
     context.waitUntil(
-      done.then((observation) =>
-        complete({
+      done.then((observation) => {
+        const stored = cache?.storeIfWhole(observation);
+        const logged = complete({
           status: finished.status,
           contentType: finished.contentType,
           upstreamStartedAt,
@@ -347,8 +372,9 @@ export async function handleUnifiedRequest(
                 }
               : null),
           endedAt: observation.endedAt,
-        }),
-      ),
+        });
+        return Promise.all([logged, stored]);
+      }),
     );
     return new Response(body, { status: result.status, headers });
   } catch (caught) {

@@ -1,0 +1,41 @@
+import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
+import type { CallProviderInput } from "./call-provider.ts";
+import type { UnifiedUpstream } from "./upstream-request.ts";
+
+export interface SentUpstream {
+  call: UpstreamCall;
+  limitHeaders: Record<string, string>;
+}
+
+/**
+ * The provider call every unified operation makes once its upstream request is built: the cache is read
+ * first (when it applies), because a hit never reaches the provider and so is not counted against rate
+ * or spend limits (`beforeUpstream` is told it is a hit); a miss is sent (with the handler's retries) and
+ * its body recorded for the cache.
+ */
+export async function sendUpstream(
+  upstream: UnifiedUpstream,
+  target: { provider: string; model: string },
+  input: Pick<CallProviderInput, "beforeUpstream" | "send" | "timeoutMs" | "cache">,
+  deps: ProxyDependencies,
+): Promise<SentUpstream> {
+  const hit = input.cache ? await input.cache.find(target.provider, upstream) : null;
+  const limitHeaders = await input.beforeUpstream(
+    target.provider,
+    target.model,
+    upstream.restPath,
+    hit !== null,
+  );
+  if (hit && input.cache) return { call: input.cache.replay(hit), limitHeaders };
+  const send = (timeoutMs: number) =>
+    fetchUpstream(deps.fetch, upstream.url, {
+      method: "POST",
+      headers: upstream.headers,
+      body: upstream.body,
+      timeoutMs,
+    });
+  // The handler's `send` retries; without one the provider is called once.
+  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
+  return { call: input.cache ? input.cache.record(call) : call, limitHeaders };
+}
