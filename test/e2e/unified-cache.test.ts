@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let runToken = "";
@@ -15,17 +15,11 @@ const settings = {
   authentication: false,
 };
 
+/** A management write with the admin token that must succeed. */
 async function manage(method: string, path: string, body?: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    },
-  );
-  expect(response.status).toBeLessThan(300);
-  return (await response.json()) as { result: Record<string, string> };
+  const answer = await t.managementSend(method, path, body);
+  expect(answer.status, `${method} ${path}`).toBeLessThan(300);
+  return answer.body;
 }
 
 beforeAll(async () => {
@@ -45,7 +39,7 @@ beforeAll(async () => {
     provider_slug: "openai",
     secret: "sk-stored-openai-0123456789abcdef",
   });
-  runToken = (await manage("POST", "/tokens", { name: "runner", scopes: ["run"] })).result.value ?? "";
+  runToken = await t.createRunToken();
 });
 
 afterAll(async () => {
