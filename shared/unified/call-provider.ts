@@ -1,16 +1,15 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
-import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
+import type { UsageObserver } from "../providers/usage/index.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { translatorFor } from "../translation/index.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
 import type { CallerFormat } from "./caller-format.ts";
+import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "./direct-provider-call.ts";
 import { parseUnifiedModel } from "./model-name.ts";
-import { sendUpstream } from "./send-upstream.ts";
 import { translateStream } from "./translated-stream.ts";
 import type { UnifiedCache } from "./unified-cache.ts";
-import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
 
 export interface CallProviderInput {
   canonical: OpenAIChatRequest;
@@ -56,14 +55,6 @@ export interface ProviderCallResult {
 /** The header that sets the Azure OpenAI api-version (docs/unified-api.md); never forwarded (cf-aig-*). */
 export const AZURE_API_VERSION_HEADER = "cf-aig-azure-api-version";
 
-/** The largest provider error body read for translation. */
-const MAX_ERROR_BYTES = 64 * 1024;
-
-/** Where Bedrock models are called: AWS_BEDROCK_REGION, else the function's own region. */
-function bedrockRegion(): string {
-  return process.env.AWS_BEDROCK_REGION ?? process.env.AWS_REGION ?? "us-east-1";
-}
-
 /**
  * Translates the canonical request for the provider its model names, calls the provider, and returns the
  * answer translated into the caller's format: a JSON body, an SSE stream, or the provider's error in the
@@ -82,25 +73,8 @@ export async function callProvider(
   });
   if (translator === undefined) throw GatewayError.badRequest(`Unknown provider "${target.provider}"`);
   const translated = translator.toProviderRequest(input.canonical, target.model);
-  const upstream = await buildUpstreamRequest(
-    {
-      accountId: input.accountId,
-      gateway: input.gateway,
-      providerSlug: target.provider,
-      translated,
-      clientKey:
-        input.surface === "compat" && input.useClientKey !== false ? clientProviderKey(input.headers) : null,
-      alias: input.headers.get("cf-aig-byok-alias"),
-      callerAuthenticated: input.surface === "rest",
-      bedrockRegion: bedrockRegion(),
-      clientHeaders: input.headers,
-    },
-    deps,
-  );
-  const { call, limitHeaders } = await sendUpstream(upstream, target, input, deps);
-  const headersAt = deps.clock.monotonic();
+  const { call, usage, headersAt, limitHeaders } = await callProviderDirect(target, translated, input, deps);
   const { response } = call;
-  const usage = createUsageObserver(upstream.provider.usageFormat, response.headers.get("content-type"));
   const base = { usage, headersAt, limitHeaders, abort: call.abort };
 
   if (response.status >= 400) {
@@ -156,23 +130,5 @@ function upstreamBroken(provider: string, what: string): GatewayError {
     code: ERROR_CODES.upstreamUnavailable,
     message: `${provider} returned ${what}`,
     expose: true,
-  });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function textStream(text: string): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
   });
 }

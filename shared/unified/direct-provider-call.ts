@@ -23,7 +23,8 @@ export function bedrockRegion(): string {
 }
 
 /**
- * One provider call for a request body the operation prepared itself (native Responses, embeddings):
+ * One provider call for a request body already in the provider's format (chat after translation, native
+ * Responses, embeddings):
  * credentials, URL and SSRF guard as for chat, then limits and spans (`beforeUpstream`), then the call.
  * The caller reads the answer; the usage observer is made for the provider's usage format.
  */
@@ -39,7 +40,9 @@ export async function callProviderDirect(
       gateway: input.gateway,
       providerSlug: target.provider,
       translated,
-      clientKey: input.surface === "compat" ? clientProviderKey(input.headers) : null,
+      // A dynamic route's model nodes never forward the caller's own key (useClientKey: false).
+      clientKey:
+        input.surface === "compat" && input.useClientKey !== false ? clientProviderKey(input.headers) : null,
       alias: input.headers.get("cf-aig-byok-alias"),
       callerAuthenticated: input.surface === "rest",
       bedrockRegion: bedrockRegion(),
