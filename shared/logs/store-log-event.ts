@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import { recordSpend } from "../limits/spend-enforcement.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
@@ -48,7 +49,8 @@ export async function storeLogEvent(event: LogEvent, deps: LogWriterDependencies
  * Each log is inserted only if absent; its item then records (`applied`) which steps have been done:
  * "count" (the stored-log counter), "hour" / "day" (analytics buckets) and "spend" (the spend-limit budgets
  * its cost counts against). A redelivery, or a retry after a partial failure, does only the steps not yet
- * recorded. The steps are shared across the batch: one counter ADD per gateway (one per log under
+ * recorded; when every log the batch inserted has applied every step, one record of the batch per gateway
+ * stands for their own (`recordSteps`). The steps are shared across the batch: one counter ADD per gateway (one per log under
  * STOP_INSERTING, whose limit is checked log by log) and one analytics ADD per bucket item for the sum of
  * the batch's logs that fall in it; a log records a step only once the shared update that covers it
  * succeeded, and a failed shared update fails every log it covered, which the retry then applies again.
@@ -66,6 +68,7 @@ export async function storeLogEvents(
 ): Promise<(unknown | undefined)[]> {
   const now = deps.now?.() ?? Date.now();
   const expiresAt = expiryFor(now, deps.ttlDays ?? 0);
+  const writeBatch = randomUUID();
   const failures: (unknown | undefined)[] = events.map(() => undefined);
   try {
     // One BatchWriteItem for the bodies of up to 25 logs, written first as `LogStore.insert` does.
@@ -73,7 +76,9 @@ export async function storeLogEvents(
   } catch (error) {
     return events.map(() => error);
   }
-  const started = await Promise.allSettled(events.map((event) => begin(event, deps, now, expiresAt)));
+  const started = await Promise.allSettled(
+    events.map((event) => begin(event, deps, now, expiresAt, writeBatch)),
+  );
   const work: Work[] = [];
   started.forEach((result, index) => {
     if (result.status === "rejected") failures[index] = result.reason;
@@ -85,7 +90,7 @@ export async function storeLogEvents(
     await spendStep(work, deps);
   } finally {
     // Recorded even after a failure, so the retry does only what is left (and the claim is released).
-    await Promise.all(work.map((item) => settle(item, () => record(item, deps))));
+    await recordSteps(work, deps, writeBatch);
   }
   for (const item of work) failures[item.index] = item.error;
   return failures;
@@ -102,6 +107,8 @@ interface Progress {
 
 interface Work {
   event: LogEvent;
+  /** This delivery inserted the log item (it carries this batch's id). */
+  inserted: boolean;
   retention: LogRetention | null;
   progress: Progress;
   /** Position in the batch. */
@@ -116,10 +123,11 @@ async function begin(
   deps: LogWriterDependencies,
   now: number,
   expiresAt: number | undefined,
+  writeBatch: string,
 ): Promise<Omit<Work, "index"> | null> {
   const { account_id: accountId, gateway_id: gatewayId, id } = event;
   const retention = await deps.retention(accountId, gatewayId);
-  const inserted = await deps.logs.insertLogItem(event, expiresAt, now + CLAIM_MS);
+  const inserted = await deps.logs.insertLogItem(event, expiresAt, now + CLAIM_MS, writeBatch);
 
   let dropped = false;
   let applied: Set<string> | undefined;
@@ -139,7 +147,7 @@ async function begin(
       dropped = true;
     }
   }
-  return { event, retention, progress: { done: [], dropped, applied: applied ?? new Set() } };
+  return { event, inserted, retention, progress: { done: [], dropped, applied: applied ?? new Set() } };
 }
 
 /** Runs a step for some logs; on failure they all keep its error and skip the steps after it. */
@@ -279,6 +287,36 @@ async function spendStep(work: Work[], deps: LogWriterDependencies): Promise<voi
         }),
       ),
   );
+}
+
+/**
+ * Records what each log applied. When every log this batch inserted (and kept) has applied every step, one
+ * record per gateway for the batch stands for theirs (`LogStore.appliedSteps` reads it through the
+ * `write_batch` of the log item); their claims then simply run out. Otherwise, or if that write fails, each
+ * log records its own steps, as do the logs an earlier delivery inserted.
+ */
+async function recordSteps(work: Work[], deps: LogWriterDependencies, writeBatch: string): Promise<void> {
+  const inBatch = work.filter((item) => item.inserted && !item.progress.dropped);
+  const finished = (item: Work) =>
+    !item.error && ALL_STEPS.every((step) => item.progress.done.includes(step));
+  const byBatch = inBatch.length > 0 && inBatch.every(finished) ? inBatch : [];
+  const rest = work.filter((item) => !byBatch.includes(item));
+  await Promise.all([
+    ...groupBy(byBatch, (item) => gatewayKey(item.event)).map(async (group) => {
+      const [first] = group as [Work, ...Work[]];
+      try {
+        await deps.logs.markBatchApplied(
+          first.event.account_id,
+          first.event.gateway_id,
+          writeBatch,
+          ALL_STEPS,
+        );
+      } catch {
+        await Promise.all(group.map((item) => settle(item, () => record(item, deps))));
+      }
+    }),
+    ...rest.map((item) => settle(item, () => record(item, deps))),
+  ]);
 }
 
 async function record(item: Work, deps: LogWriterDependencies): Promise<void> {

@@ -13,7 +13,7 @@ import { compareRecords, type LogQuery, matchesQuery, TopRecords, timeWindow } f
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type BodyKind, isExpired, type LogRecord, toRecord } from "./log-items.ts";
-import { bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
+import { batchPartition, bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
 
 export type { BodyKind, LogRecord } from "./log-items.ts";
 
@@ -25,6 +25,9 @@ const ID_TIME_MARGIN_MS = 60_000;
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_WRITE_RETRIES = 4;
+
+/** SQS keeps a message at most 14 days: a batch's record only has to outlive every redelivery. */
+const BATCH_RECORD_SECONDS = 14 * 86_400;
 
 /** The item holding a log's gzip-compressed bodies, or null when it kept none. */
 function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> | null {
@@ -123,8 +126,16 @@ export class LogStore {
     );
   }
 
-  /** The log item alone (its bodies already written): true when this call inserted it. */
-  async insertLogItem(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
+  /**
+   * The log item alone (its bodies already written): true when this call inserted it. `writeBatch` names
+   * the log-writer batch inserting it, whose record (`markBatchApplied`) may stand for the log's own.
+   */
+  async insertLogItem(
+    event: LogEvent,
+    expiresAt?: number,
+    claimUntil?: number,
+    writeBatch?: string,
+  ): Promise<boolean> {
     const { request_body, response_body, account_id, ...fields } = event;
     try {
       await this.client.send(
@@ -138,6 +149,7 @@ export class LogStore {
             response_head_complete: response_body ? response_body.complete : null,
             expires_at: expiresAt,
             claimed_until: claimUntil,
+            write_batch: writeBatch,
           },
           ConditionExpression: "attribute_not_exists(sk)",
         }),
@@ -154,18 +166,55 @@ export class LogStore {
     await this.insert(event, expiresAt);
   }
 
-  /** The log-writer's steps already applied for this log (see write-log-batch.ts); undefined: no log. */
+  /**
+   * The log-writer's steps already applied for this log (see store-log-event.ts): those its item records,
+   * and those the record of the batch that inserted it records, if that batch finished. Undefined: no log.
+   */
   async appliedSteps(accountId: string, gatewayId: string, id: string): Promise<Set<string> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: logPartition(accountId, gatewayId), sk: id },
-        ProjectionExpression: "applied, sk",
+        ProjectionExpression: "applied, sk, write_batch",
         ConsistentRead: true,
       }),
     );
     if (!Item) return undefined;
-    return new Set((Item.applied as Set<string> | undefined) ?? []);
+    const applied = new Set((Item.applied as Set<string> | undefined) ?? []);
+    if (typeof Item.write_batch === "string") {
+      const batch = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPartition(accountId, gatewayId), sk: Item.write_batch },
+          ConsistentRead: true,
+        }),
+      );
+      for (const step of (batch.Item?.applied as Set<string> | undefined) ?? []) applied.add(step);
+    }
+    return applied;
+  }
+
+  /**
+   * Records `steps` as applied for every log of this gateway that the batch `writeBatch` inserted: one
+   * write instead of one per log. Kept as long as SQS may deliver a message again (14 days at most).
+   */
+  async markBatchApplied(
+    accountId: string,
+    gatewayId: string,
+    writeBatch: string,
+    steps: string[],
+  ): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: batchPartition(accountId, gatewayId),
+          sk: writeBatch,
+          applied: new Set(steps),
+          expires_at: Math.floor(this.now() / 1000) + BATCH_RECORD_SECONDS,
+        },
+      }),
+    );
   }
 
   /**

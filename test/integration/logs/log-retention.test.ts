@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogQuery } from "../../../shared/logs/log-query.ts";
 import { enforceLogLimit } from "../../../shared/logs/log-retention.ts";
@@ -175,6 +176,38 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       const reader = new LogStore(dynamo.documentClient, table);
       expect(await reader.getBody("acct", "shared", events[0]?.id ?? "", "request")).toBe("first");
       expect(await reader.getBody("acct", "shared", events[3]?.id ?? "", "response")).toBe("last");
+    });
+
+    it("records a finished batch once for its logs, or each log when that record cannot be written", async () => {
+      class FailingBatchRecord extends LogStore {
+        override async markBatchApplied(): Promise<void> {
+          throw new Error("ProvisionedThroughputExceededException");
+        }
+      }
+      for (const [gatewayId, logs] of [
+        ["recorded", new LogStore(dynamo.documentClient, table)],
+        ["unrecorded", new FailingBatchRecord(dynamo.documentClient, table)],
+      ] as const) {
+        const deps = { ...writerDependencies(dynamo.documentClient, table), logs };
+        const events = eventsFor(gatewayId, 3);
+        const batch = events.map((event) => message(event));
+        expect(await writeLogBatch(batch, deps)).toEqual([]);
+        const item = await dynamo.documentClient.send(
+          new GetCommand({ TableName: table, Key: { pk: `acct#${gatewayId}`, sk: events[0]?.id } }),
+        );
+        // With the batch's record, the log item keeps its batch and no steps of its own.
+        expect(item.Item?.applied === undefined).toBe(gatewayId === "recorded");
+        expect(await writeLogBatch(batch, deps)).toEqual([]);
+        expect(await writeLogBatch(batch.slice(1), deps)).toEqual([]);
+        expect((await deps.counters.read("acct", gatewayId)).stored).toBe(3);
+        expect(await hourRequests(gatewayId)).toBe(3);
+        const record = await new LogStore(dynamo.documentClient, table).get(
+          "acct",
+          gatewayId,
+          events[0]?.id ?? "",
+        );
+        expect(record && Object.keys(record).filter((key) => /claimed|batch|applied/.test(key))).toEqual([]);
+      }
     });
 
     it("fails only the logs a failed shared update covered, and their retry adds them once", async () => {
