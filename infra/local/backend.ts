@@ -25,8 +25,11 @@ export async function startBackend(options: {
   emulators: boolean;
 }): Promise<Backend> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  // For profiling the log-writer (test/bench/profile.ts with BENCH_PROFILE=1): --cpu-prof is not allowed
+  // in NODE_OPTIONS, so the directory comes by a variable of its own.
+  const profileDir = process.env.AIG_BACKEND_CPU_PROF_DIR;
   const child = fork(fileURLToPath(new URL("./backend-process.ts", import.meta.url)), [], {
-    execArgv: ["--import", tsx],
+    execArgv: ["--import", tsx, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
     env: {
       ...process.env,
       AIG_LOCAL_DATA_DIR: options.dataDir ?? "",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import { recordSpend } from "../limits/spend-enforcement.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
@@ -8,7 +9,7 @@ import { expiryFor } from "../store/log-items.ts";
 import type { Granularity } from "../store/log-keys.ts";
 import type { LogStore } from "../store/log-store.ts";
 import type { SpendStore } from "../store/spend-store.ts";
-import { figuresOf } from "./analytics-figures.ts";
+import { addFigures, type Figures, figuresOf } from "./analytics-figures.ts";
 import { enforceLogLimit, type LogRetention } from "./log-retention.ts";
 
 export interface LogWriterDependencies {
@@ -32,30 +33,108 @@ const ALL_STEPS = ["count", ...GRANULARITIES, "spend"];
 const CLAIM_MS = 60_000;
 
 /**
- * Stores one log event and applies what it adds to the counters, exactly once although SQS delivers
- * at least once. The log is inserted only if absent; its item then records (`applied`) which steps have
- * been done: "count" (the stored-log counter), "hour" / "day" (analytics buckets) and "spend" (the
- * spend-limit budgets its cost counts against). A redelivery, or a
- * retry after a partial failure, does only the steps not yet recorded. The window left is a crash between
- * an update and its record, which applies that update twice; DynamoDB transactions would close it, but
- * dynalite (npm start) has none. Two deliveries at once are kept apart by a claim with a deadline on the
- * log item: the one that inserted holds it; another finishes the steps only once the claim has run out.
+ * Stores one log event and applies what it adds to the counters, exactly once although SQS delivers at
+ * least once: `storeLogEvents` with one event.
+ */
+export async function storeLogEvent(event: LogEvent, deps: LogWriterDependencies): Promise<void> {
+  const [failure] = await storeLogEvents([event], deps);
+  if (failure !== undefined) throw failure;
+}
+
+/**
+ * Stores a batch of distinct log events and applies what they add to the counters, exactly once although
+ * SQS delivers at least once. Answers, for each event in order, undefined when it is stored and applied,
+ * or the error that stopped it (its message is then retried).
+ *
+ * Each log is inserted only if absent; its item then records (`applied`) which steps have been done:
+ * "count" (the stored-log counter), "hour" / "day" (analytics buckets) and "spend" (the spend-limit budgets
+ * its cost counts against). A redelivery, or a retry after a partial failure, does only the steps not yet
+ * recorded; when every log the batch inserted has applied every step, one record of the batch per gateway
+ * stands for their own (`recordSteps`). The steps are shared across the batch: one counter ADD per gateway (one per log under
+ * STOP_INSERTING, whose limit is checked log by log) and one analytics ADD per bucket item for the sum of
+ * the batch's logs that fall in it; a log records a step only once the shared update that covers it
+ * succeeded, and a failed shared update fails every log it covered, which the retry then applies again.
+ * The window left is a crash between an update and its records, which applies that update twice for the
+ * logs it covered; DynamoDB transactions would close it, but dynalite (npm start) has none. Two deliveries
+ * at once are kept apart by a claim with a deadline on the log item: the one that inserted holds it;
+ * another finishes the steps only once the claim has run out.
  *
  * A log dropped by STOP_INSERTING is not stored: a short-lived drop marker holds its steps instead, and
  * it still counts in analytics, which describe traffic, not storage.
  */
-export async function storeLogEvent(event: LogEvent, deps: LogWriterDependencies): Promise<void> {
-  const { account_id: accountId, gateway_id: gatewayId, id } = event;
+export async function storeLogEvents(
+  events: LogEvent[],
+  deps: LogWriterDependencies,
+): Promise<(unknown | undefined)[]> {
   const now = deps.now?.() ?? Date.now();
+  const expiresAt = expiryFor(now, deps.ttlDays ?? 0);
+  const writeBatch = randomUUID();
+  const failures: (unknown | undefined)[] = events.map(() => undefined);
+  try {
+    // One BatchWriteItem for the bodies of up to 25 logs, written first as `LogStore.insert` does.
+    await deps.logs.putBodies(events, expiresAt);
+  } catch (error) {
+    return events.map(() => error);
+  }
+  const started = await Promise.allSettled(
+    events.map((event) => begin(event, deps, now, expiresAt, writeBatch)),
+  );
+  const work: Work[] = [];
+  started.forEach((result, index) => {
+    if (result.status === "rejected") failures[index] = result.reason;
+    else if (result.value) work.push({ ...result.value, index });
+  });
+  try {
+    await countStep(work, deps);
+    await analyticsStep(work, deps, now);
+    await spendStep(work, deps);
+  } finally {
+    // Recorded even after a failure, so the retry does only what is left (and the claim is released).
+    await recordSteps(work, deps, writeBatch);
+  }
+  for (const item of work) failures[item.index] = item.error;
+  return failures;
+}
+
+interface Progress {
+  /** Steps this delivery has applied. */
+  done: string[];
+  /** The log was dropped by STOP_INSERTING: the drop marker, not the log, records the steps. */
+  dropped: boolean;
+  /** Steps an earlier delivery applied. */
+  applied: Set<string>;
+}
+
+interface Work {
+  event: LogEvent;
+  /** This delivery inserted the log item (it carries this batch's id). */
+  inserted: boolean;
+  retention: LogRetention | null;
+  progress: Progress;
+  /** Position in the batch. */
+  index: number;
+  /** Set by the first step that failed; later steps skip the log. */
+  error?: unknown;
+}
+
+/** Inserts the log item, or finds what an earlier delivery left to do; null when nothing is left. */
+async function begin(
+  event: LogEvent,
+  deps: LogWriterDependencies,
+  now: number,
+  expiresAt: number | undefined,
+  writeBatch: string,
+): Promise<Omit<Work, "index"> | null> {
+  const { account_id: accountId, gateway_id: gatewayId, id } = event;
   const retention = await deps.retention(accountId, gatewayId);
-  const inserted = await deps.logs.insert(event, expiryFor(now, deps.ttlDays ?? 0), now + CLAIM_MS);
+  const inserted = await deps.logs.insertLogItem(event, expiresAt, now + CLAIM_MS, writeBatch);
 
   let dropped = false;
   let applied: Set<string> | undefined;
   if (!inserted) {
     applied = await deps.logs.appliedSteps(accountId, gatewayId, id);
     // Stored, then deleted (by retention or a user) before this read: it was handled in full.
-    if (!applied || ALL_STEPS.every((step) => applied?.has(step))) return;
+    if (!applied || ALL_STEPS.every((step) => applied?.has(step))) return null;
     // Unfinished: another delivery may be storing it right now. If so, SQS retries this one later.
     if (!(await deps.logs.claim(accountId, gatewayId, id, now, now + CLAIM_MS)))
       throw new Error(`log ${id} is being stored by another delivery; retrying later`);
@@ -68,83 +147,181 @@ export async function storeLogEvent(event: LogEvent, deps: LogWriterDependencies
       dropped = true;
     }
   }
-  applied ??= new Set();
+  return { event, inserted, retention, progress: { done: [], dropped, applied: applied ?? new Set() } };
+}
 
-  const progress: Progress = { done: [], dropped, applied };
+/** Runs a step for some logs; on failure they all keep its error and skip the steps after it. */
+async function settle(items: Work | Work[], step: () => Promise<void>): Promise<void> {
   try {
-    await applySteps(event, deps, retention, now, progress);
-  } finally {
-    // Recorded even after a failure, so the retry does only what is left (and the claim is released).
-    if (progress.dropped) await deps.counters.markDroppedApplied(accountId, gatewayId, id, progress.done);
-    else await deps.logs.markApplied(accountId, gatewayId, id, progress.done);
+    await step();
+  } catch (error) {
+    for (const item of Array.isArray(items) ? items : [items]) item.error ??= error;
   }
 }
 
-interface Progress {
-  /** Steps this delivery has applied. */
-  done: string[];
-  /** The log was dropped by STOP_INSERTING: the drop marker, not the log, records the steps. */
-  dropped: boolean;
-  /** Steps an earlier delivery applied. */
-  applied: Set<string>;
+function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
 }
 
-async function applySteps(
-  event: LogEvent,
-  deps: LogWriterDependencies,
-  retention: LogRetention | null,
-  now: number,
-  progress: Progress,
-): Promise<void> {
-  const { account_id: accountId, gateway_id: gatewayId, id } = event;
-  if (!progress.dropped && !progress.applied.has("count")) {
-    const limit = retention?.strategy === "STOP_INSERTING" ? retention.limit : undefined;
-    const stored = await deps.counters.increment(accountId, gatewayId, limit);
-    if (stored === null) {
-      await deps.logs.deleteLogs(accountId, gatewayId, [id]);
-      if (await deps.counters.markDropped(accountId, gatewayId, id)) {
-        deps.logger.warn("log dropped: gateway log limit reached", {
-          gateway_id: gatewayId,
-          log_id: id,
-          log_management: limit,
-          log_management_strategy: "STOP_INSERTING",
-        });
-      }
-      progress.dropped = true;
-      progress.applied = (await deps.counters.droppedSteps(accountId, gatewayId, id)) ?? new Set();
-    } else {
-      progress.done.push("count");
-      if (retention?.strategy === "DELETE_OLDEST" && stored > retention.limit) {
-        await enforceLogLimit(deps, accountId, gatewayId, retention.limit, stored);
+const gatewayKey = (event: LogEvent) => JSON.stringify([event.account_id, event.gateway_id]);
+
+/** The stored-log counter: one ADD per gateway, or one per log when STOP_INSERTING checks the limit. */
+async function countStep(work: Work[], deps: LogWriterDependencies): Promise<void> {
+  const pending = work.filter(
+    (item) => !item.error && !item.progress.dropped && !item.progress.applied.has("count"),
+  );
+  const limited = pending.filter((item) => item.retention?.strategy === "STOP_INSERTING");
+  const unlimited = pending.filter((item) => item.retention?.strategy !== "STOP_INSERTING");
+  await Promise.all([
+    ...limited.map((item) => settle(item, () => countLimited(item, deps))),
+    ...groupBy(unlimited, (item) => gatewayKey(item.event)).map((group) =>
+      settle(group, async () => {
+        const [first] = group as [Work, ...Work[]];
+        const { account_id: accountId, gateway_id: gatewayId } = first.event;
+        const stored = (await deps.counters.increment(accountId, gatewayId, undefined, group.length)) ?? 0;
+        for (const item of group) item.progress.done.push("count");
+        // The logs of one gateway share its cached log_management setting.
+        const { retention } = first;
+        if (retention?.strategy === "DELETE_OLDEST" && stored > retention.limit) {
+          await enforceLogLimit(deps, accountId, gatewayId, retention.limit, stored);
+        }
+      }),
+    ),
+  ]);
+}
+
+/** STOP_INSERTING: counts the log if the gateway is under its limit, else deletes it and marks it dropped. */
+async function countLimited(item: Work, deps: LogWriterDependencies): Promise<void> {
+  const { account_id: accountId, gateway_id: gatewayId, id } = item.event;
+  const limit = item.retention?.limit;
+  const stored = await deps.counters.increment(accountId, gatewayId, limit);
+  if (stored !== null) {
+    item.progress.done.push("count");
+    return;
+  }
+  await deps.logs.deleteLogs(accountId, gatewayId, [id]);
+  if (await deps.counters.markDropped(accountId, gatewayId, id)) {
+    deps.logger.warn("log dropped: gateway log limit reached", {
+      gateway_id: gatewayId,
+      log_id: id,
+      log_management: limit,
+      log_management_strategy: "STOP_INSERTING",
+    });
+  }
+  item.progress.dropped = true;
+  item.progress.applied = (await deps.counters.droppedSteps(accountId, gatewayId, id)) ?? new Set();
+}
+
+/** The hour and day buckets: one ADD per bucket item, of the figures of every log of the batch in it. */
+async function analyticsStep(work: Work[], deps: LogWriterDependencies, now: number): Promise<void> {
+  interface BucketUpdate {
+    event: LogEvent;
+    granularity: Granularity;
+    start: string;
+    figures: Figures;
+    items: Work[];
+  }
+  const updates = new Map<string, BucketUpdate>();
+  for (const item of work) {
+    if (item.error) continue;
+    const { event } = item;
+    const createdAt = Date.parse(event.created_at);
+    const time = Number.isNaN(createdAt) ? now : createdAt;
+    const figures = figuresOf(event);
+    for (const granularity of GRANULARITIES) {
+      if (item.progress.applied.has(granularity)) continue;
+      const start = bucketStart(time, granularity);
+      const key = JSON.stringify([
+        event.account_id,
+        event.gateway_id,
+        granularity,
+        start,
+        event.provider,
+        event.model,
+      ]);
+      const update = updates.get(key);
+      if (update) {
+        addFigures(update.figures, figures);
+        update.items.push(item);
+      } else {
+        updates.set(key, { event, granularity, start, figures: { ...figures }, items: [item] });
       }
     }
   }
-
-  const figures = figuresOf(event);
-  const createdAt = Date.parse(event.created_at);
-  const time = Number.isNaN(createdAt) ? now : createdAt;
-  const pending = GRANULARITIES.filter((granularity) => !progress.applied.has(granularity));
-  const results = await Promise.allSettled(
-    pending.map((granularity) =>
-      deps.analytics.add(
-        accountId,
-        gatewayId,
-        granularity,
-        bucketStart(time, granularity),
-        { provider: event.provider, model: event.model },
-        figures,
-      ),
+  await Promise.all(
+    [...updates.values()].map(({ event, granularity, start, figures, items }) =>
+      settle(items, async () => {
+        await deps.analytics.add(
+          event.account_id,
+          event.gateway_id,
+          granularity,
+          start,
+          { provider: event.provider, model: event.model },
+          figures,
+        );
+        for (const item of items) item.progress.done.push(granularity);
+      }),
     ),
   );
-  results.forEach((result, index) => {
-    const granularity = pending[index];
-    if (result.status === "fulfilled" && granularity) progress.done.push(granularity);
-  });
-  const failure = results.find((result) => result.status === "rejected");
-  if (failure?.status === "rejected") throw failure.reason;
+}
 
-  if (!progress.applied.has("spend")) {
-    if (deps.spend) await recordSpend(deps.spend.store, await deps.spend.limits(accountId, gatewayId), event);
-    progress.done.push("spend");
-  }
+/** The spend-limit budgets: per log, since each log's metadata picks its own rules. */
+async function spendStep(work: Work[], deps: LogWriterDependencies): Promise<void> {
+  await Promise.all(
+    work
+      .filter((item) => !item.error && !item.progress.applied.has("spend"))
+      .map((item) =>
+        settle(item, async () => {
+          const { account_id: accountId, gateway_id: gatewayId } = item.event;
+          if (deps.spend) {
+            await recordSpend(deps.spend.store, await deps.spend.limits(accountId, gatewayId), item.event);
+          }
+          item.progress.done.push("spend");
+        }),
+      ),
+  );
+}
+
+/**
+ * Records what each log applied. When every log this batch inserted (and kept) has applied every step, one
+ * record per gateway for the batch stands for theirs (`LogStore.appliedSteps` reads it through the
+ * `write_batch` of the log item); their claims then simply run out. Otherwise, or if that write fails, each
+ * log records its own steps, as do the logs an earlier delivery inserted.
+ */
+async function recordSteps(work: Work[], deps: LogWriterDependencies, writeBatch: string): Promise<void> {
+  const inBatch = work.filter((item) => item.inserted && !item.progress.dropped);
+  const finished = (item: Work) =>
+    !item.error && ALL_STEPS.every((step) => item.progress.done.includes(step));
+  const byBatch = inBatch.length > 0 && inBatch.every(finished) ? inBatch : [];
+  const rest = work.filter((item) => !byBatch.includes(item));
+  await Promise.all([
+    ...groupBy(byBatch, (item) => gatewayKey(item.event)).map(async (group) => {
+      const [first] = group as [Work, ...Work[]];
+      try {
+        await deps.logs.markBatchApplied(
+          first.event.account_id,
+          first.event.gateway_id,
+          writeBatch,
+          ALL_STEPS,
+        );
+      } catch {
+        await Promise.all(group.map((item) => settle(item, () => record(item, deps))));
+      }
+    }),
+    ...rest.map((item) => settle(item, () => record(item, deps))),
+  ]);
+}
+
+async function record(item: Work, deps: LogWriterDependencies): Promise<void> {
+  const { account_id: accountId, gateway_id: gatewayId, id } = item.event;
+  if (item.progress.dropped)
+    await deps.counters.markDroppedApplied(accountId, gatewayId, id, item.progress.done);
+  else await deps.logs.markApplied(accountId, gatewayId, id, item.progress.done);
 }

@@ -1,6 +1,6 @@
 import type { StructuredLogger } from "../core/structured-logger.ts";
-import { logEventSchema } from "../schemas/log-event.ts";
-import { type LogWriterDependencies, storeLogEvent } from "./store-log-event.ts";
+import { type LogEvent, logEventSchema } from "../schemas/log-event.ts";
+import { type LogWriterDependencies, storeLogEvents } from "./store-log-event.ts";
 
 export type { LogWriterDependencies } from "./store-log-event.ts";
 
@@ -20,19 +20,27 @@ export async function writeLogBatch(
   deps: LogWriterDependencies,
   logger: StructuredLogger = deps.logger,
 ): Promise<string[]> {
-  // The same log twice in one batch (SQS duplicates) is stored by one task that both messages share.
-  const byLogId = new Map<string, Promise<void>>();
-  const results = await Promise.allSettled(
-    messages.map(async (message) => {
+  // The same log twice in one batch (SQS duplicates) is stored once, with one outcome for both messages.
+  const events = new Map<string, LogEvent>();
+  const keys = messages.map((message) => {
+    try {
       const event = logEventSchema.parse(JSON.parse(message.body));
       const key = `${event.account_id}#${event.gateway_id}#${event.id}`;
-      let stored = byLogId.get(key);
-      if (!stored) {
-        stored = storeLogEvent(event, deps);
-        byLogId.set(key, stored);
-      }
-      await stored;
-    }),
+      if (!events.has(key)) events.set(key, event);
+      return { key };
+    } catch (error) {
+      return { error };
+    }
+  });
+  // The batch's logs share their counter and analytics updates (store-log-event.ts).
+  const outcomes = await storeLogEvents([...events.values()], deps);
+  const outcomeOf = new Map([...events.keys()].map((key, index) => [key, outcomes[index]]));
+  const results = keys.map((entry) =>
+    "error" in entry
+      ? { status: "rejected" as const, reason: entry.error }
+      : outcomeOf.get(entry.key) === undefined
+        ? { status: "fulfilled" as const }
+        : { status: "rejected" as const, reason: outcomeOf.get(entry.key) },
   );
   const failed: string[] = [];
   results.forEach((result, index) => {

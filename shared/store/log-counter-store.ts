@@ -18,21 +18,21 @@ export class LogCounterStore {
   ) {}
 
   /**
-   * Adds one stored log, unless `limit` is given and the count has reached it (STOP_INSERTING): then
-   * nothing changes and the answer is null. Otherwise the new count.
+   * Adds `count` stored logs (one by default), unless `limit` is given and the count has reached it
+   * (STOP_INSERTING, one log at a time): then nothing changes and the answer is null. Otherwise the new count.
    */
-  async increment(accountId: string, gatewayId: string, limit?: number): Promise<number | null> {
+  async increment(accountId: string, gatewayId: string, limit?: number, count = 1): Promise<number | null> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: counterKey(accountId, gatewayId),
-          UpdateExpression: "ADD #stored :one",
+          UpdateExpression: "ADD #stored :count",
           ...(limit === undefined
             ? {}
             : { ConditionExpression: "attribute_not_exists(#stored) OR #stored < :limit" }),
           ExpressionAttributeNames: { "#stored": "stored" },
-          ExpressionAttributeValues: { ":one": 1, ...(limit === undefined ? {} : { ":limit": limit }) },
+          ExpressionAttributeValues: { ":count": count, ...(limit === undefined ? {} : { ":limit": limit }) },
           ReturnValues: "UPDATED_NEW",
         }),
       );

@@ -23,6 +23,8 @@ const NON_RECORD_ATTRIBUTES = [
   "response_body",
   "expires_at",
   "applied",
+  "claimed_until",
+  "write_batch",
 ];
 
 export function toRecord(item: Record<string, unknown>): LogRecord {

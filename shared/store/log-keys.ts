@@ -18,6 +18,9 @@ export const counterKey = (accountId: string, gatewayId: string) => ({
 /** A log dropped by STOP_INSERTING leaves a short-lived marker, so a redelivery is recognised. */
 export const droppedPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#dropped`;
 
+/** One item per log-writer batch (sk: the batch's id) that finished every step of the gateway's logs it inserted. */
+export const batchPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#batches`;
+
 export type Granularity = "hour" | "day";
 
 export const analyticsPartition = (accountId: string, gatewayId: string, granularity: Granularity) =>

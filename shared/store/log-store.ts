@@ -1,6 +1,7 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -12,7 +13,7 @@ import { compareRecords, type LogQuery, matchesQuery, TopRecords, timeWindow } f
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type BodyKind, isExpired, type LogRecord, toRecord } from "./log-items.ts";
-import { bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
+import { batchPartition, bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
 
 export type { BodyKind, LogRecord } from "./log-items.ts";
 
@@ -20,6 +21,26 @@ const gunzipAsync = promisify(gunzip);
 
 /** created_at and the id's millisecond come from two clock reads; the sort-key range allows for that. */
 const ID_TIME_MARGIN_MS = 60_000;
+
+/** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_RETRIES = 4;
+
+/** SQS keeps a message at most 14 days: a batch's record only has to outlive every redelivery. */
+const BATCH_RECORD_SECONDS = 14 * 86_400;
+
+/** The item holding a log's gzip-compressed bodies, or null when it kept none. */
+function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> | null {
+  const { request_body, response_body } = event;
+  if (!request_body && !response_body) return null;
+  return {
+    pk: bodyPartition(event.account_id, event.gateway_id),
+    sk: event.id,
+    request_body: request_body ? Buffer.from(request_body.gzip_base64, "base64") : undefined,
+    response_body: response_body ? Buffer.from(response_body.gzip_base64, "base64") : undefined,
+    expires_at: expiresAt,
+  };
+}
 
 /** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
 const DELETE_CONCURRENCY = 25;
@@ -68,21 +89,54 @@ export class LogStore {
    * inserted it. The bodies are written first and unconditionally, so a retry completes a half write.
    */
   async insert(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
-    const { request_body, response_body, account_id, ...fields } = event;
-    if (request_body || response_body) {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: bodyPartition(account_id, event.gateway_id),
-            sk: event.id,
-            request_body: request_body ? Buffer.from(request_body.gzip_base64, "base64") : undefined,
-            response_body: response_body ? Buffer.from(response_body.gzip_base64, "base64") : undefined,
-            expires_at: expiresAt,
-          },
-        }),
-      );
+    const bodies = bodyItem(event, expiresAt);
+    if (bodies) await this.client.send(new PutCommand({ TableName: this.tableName, Item: bodies }));
+    return this.insertLogItem(event, expiresAt, claimUntil);
+  }
+
+  /**
+   * Writes the body items of many logs with BatchWriteItem, 25 to a call, unconditionally as `insert`
+   * does: the log-writer stores a batch's bodies first, then inserts each log item with `insertLogItem`.
+   * Items DynamoDB leaves unprocessed (throttling) are sent again a few times; what is still left fails.
+   */
+  async putBodies(events: LogEvent[], expiresAt?: number): Promise<void> {
+    const items: Record<string, unknown>[] = [];
+    for (const event of events) {
+      const item = bodyItem(event, expiresAt);
+      if (item) items.push(item);
     }
+    const chunks: Record<string, unknown>[][] = [];
+    for (let index = 0; index < items.length; index += BATCH_WRITE_LIMIT)
+      chunks.push(items.slice(index, index + BATCH_WRITE_LIMIT));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length > 0; attempt += 1) {
+          if (attempt > 0) {
+            if (attempt > BATCH_WRITE_RETRIES)
+              throw new Error(`${requests.length} log bodies left unprocessed`);
+            await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          }
+          const { UnprocessedItems } = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+          );
+          requests = (UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+        }
+      }),
+    );
+  }
+
+  /**
+   * The log item alone (its bodies already written): true when this call inserted it. `writeBatch` names
+   * the log-writer batch inserting it, whose record (`markBatchApplied`) may stand for the log's own.
+   */
+  async insertLogItem(
+    event: LogEvent,
+    expiresAt?: number,
+    claimUntil?: number,
+    writeBatch?: string,
+  ): Promise<boolean> {
+    const { request_body, response_body, account_id, ...fields } = event;
     try {
       await this.client.send(
         new PutCommand({
@@ -95,6 +149,7 @@ export class LogStore {
             response_head_complete: response_body ? response_body.complete : null,
             expires_at: expiresAt,
             claimed_until: claimUntil,
+            write_batch: writeBatch,
           },
           ConditionExpression: "attribute_not_exists(sk)",
         }),
@@ -111,18 +166,55 @@ export class LogStore {
     await this.insert(event, expiresAt);
   }
 
-  /** The log-writer's steps already applied for this log (see write-log-batch.ts); undefined: no log. */
+  /**
+   * The log-writer's steps already applied for this log (see store-log-event.ts): those its item records,
+   * and those the record of the batch that inserted it records, if that batch finished. Undefined: no log.
+   */
   async appliedSteps(accountId: string, gatewayId: string, id: string): Promise<Set<string> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk: logPartition(accountId, gatewayId), sk: id },
-        ProjectionExpression: "applied, sk",
+        ProjectionExpression: "applied, sk, write_batch",
         ConsistentRead: true,
       }),
     );
     if (!Item) return undefined;
-    return new Set((Item.applied as Set<string> | undefined) ?? []);
+    const applied = new Set((Item.applied as Set<string> | undefined) ?? []);
+    if (typeof Item.write_batch === "string") {
+      const batch = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: batchPartition(accountId, gatewayId), sk: Item.write_batch },
+          ConsistentRead: true,
+        }),
+      );
+      for (const step of (batch.Item?.applied as Set<string> | undefined) ?? []) applied.add(step);
+    }
+    return applied;
+  }
+
+  /**
+   * Records `steps` as applied for every log of this gateway that the batch `writeBatch` inserted: one
+   * write instead of one per log. Kept as long as SQS may deliver a message again (14 days at most).
+   */
+  async markBatchApplied(
+    accountId: string,
+    gatewayId: string,
+    writeBatch: string,
+    steps: string[],
+  ): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: batchPartition(accountId, gatewayId),
+          sk: writeBatch,
+          applied: new Set(steps),
+          expires_at: Math.floor(this.now() / 1000) + BATCH_RECORD_SECONDS,
+        },
+      }),
+    );
   }
 
   /**

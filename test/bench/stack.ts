@@ -98,7 +98,13 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
       name: "ours",
       command: node,
       args: [...profileArgs, ...tsx, `${benchDir}services/start-ours.ts`],
-      env: { ...awsEnv, BENCH_UPSTREAM_URL: mockUrl, BENCH_ADMIN_TOKEN },
+      env: {
+        ...awsEnv,
+        BENCH_UPSTREAM_URL: mockUrl,
+        BENCH_ADMIN_TOKEN,
+        // Its log-writer child too (infra/local/backend.ts).
+        ...(config.profile ? { AIG_BACKEND_CPU_PROF_DIR: `${config.resultsDir}/profiles` } : {}),
+      },
     }),
   );
   const peerPort = await freePort();

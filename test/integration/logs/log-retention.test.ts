@@ -1,3 +1,5 @@
+import { gzipSync } from "node:zlib";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogQuery } from "../../../shared/logs/log-query.ts";
 import { enforceLogLimit } from "../../../shared/logs/log-retention.ts";
@@ -10,6 +12,15 @@ import { logEvent, message, writerDependencies } from "./log-fixtures.ts";
 
 const NEWEST_FIRST: LogQuery = { filters: [], orderBy: "created_at", direction: "desc" };
 const BASE = Date.parse("2026-11-25T10:00:00.000Z");
+
+/** The real store, counting its UpdateItem calls. */
+class CountingAnalytics extends AnalyticsStore {
+  calls = 0;
+  override async add(...args: Parameters<AnalyticsStore["add"]>): Promise<void> {
+    this.calls += 1;
+    return super.add(...args);
+  }
+}
 
 describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
   "the log-writer's retention and idempotency on %s",
@@ -114,6 +125,126 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       expect(await writeLogBatch([message(event, "m3")], deps)).toEqual([]);
       expect((await deps.counters.read("acct", "twice")).stored).toBe(1);
       expect(await hourRequests("twice")).toBe(1);
+    });
+
+    it("shares a batch's counter and bucket updates, and counts a batch delivered twice once", async () => {
+      const deps = writerDependencies(dynamo.documentClient, table);
+      const body = (text: string) => ({ gzip_base64: gzipSync(text).toString("base64"), complete: true });
+      // Two models in one hour, a third log in the next hour: three hour items, two day items.
+      const events = [
+        logEvent({ gateway_id: "shared", tokens_in: 3, request_body: body("first") }, BASE),
+        logEvent({ gateway_id: "shared", tokens_in: 4, success: false }, BASE + 1000),
+        logEvent({ gateway_id: "shared", tokens_in: 5, model: "gpt-4o" }, BASE + 2000),
+        logEvent({ gateway_id: "shared", tokens_in: 6, response_body: body("last") }, BASE + 3_600_000),
+      ];
+      const batch = events.map((event) => message(event));
+      const counted = new CountingAnalytics(dynamo.documentClient, table);
+      expect(await writeLogBatch(batch, { ...deps, analytics: counted })).toEqual([]);
+      expect(counted.calls).toBe(5);
+      expect(await writeLogBatch(batch, { ...deps, analytics: counted })).toEqual([]);
+      expect(counted.calls).toBe(5);
+
+      expect((await deps.counters.read("acct", "shared")).stored).toBe(4);
+      const analytics = new AnalyticsStore(dynamo.documentClient, table);
+      const hours = await analytics.query(
+        "acct",
+        "shared",
+        "hour",
+        bucketStart(BASE, "hour"),
+        bucketStart(BASE + 3_600_000, "hour"),
+      );
+      const figures = (bucket: (typeof hours)[number] | undefined) => [
+        bucket?.start,
+        bucket?.model,
+        bucket?.figures.requests,
+        bucket?.figures.errors ?? 0,
+        bucket?.figures.tokens_in,
+      ];
+      expect(hours.map(figures)).toEqual([
+        [bucketStart(BASE, "hour"), "gpt-4o", 1, 0, 5],
+        [bucketStart(BASE, "hour"), "gpt-4o-mini", 2, 1, 7],
+        [bucketStart(BASE + 3_600_000, "hour"), "gpt-4o-mini", 1, 0, 6],
+      ]);
+      const day = bucketStart(BASE, "day");
+      const days = await analytics.query("acct", "shared", "day", day, day);
+      expect(days.map((bucket) => [bucket.model, bucket.figures.requests, bucket.figures.tokens_in])).toEqual(
+        [
+          ["gpt-4o", 1, 5],
+          ["gpt-4o-mini", 3, 13],
+        ],
+      );
+      const reader = new LogStore(dynamo.documentClient, table);
+      expect(await reader.getBody("acct", "shared", events[0]?.id ?? "", "request")).toBe("first");
+      expect(await reader.getBody("acct", "shared", events[3]?.id ?? "", "response")).toBe("last");
+    });
+
+    it("records a finished batch once for its logs, or each log when that record cannot be written", async () => {
+      class FailingBatchRecord extends LogStore {
+        override async markBatchApplied(): Promise<void> {
+          throw new Error("ProvisionedThroughputExceededException");
+        }
+      }
+      for (const [gatewayId, logs] of [
+        ["recorded", new LogStore(dynamo.documentClient, table)],
+        ["unrecorded", new FailingBatchRecord(dynamo.documentClient, table)],
+      ] as const) {
+        const deps = { ...writerDependencies(dynamo.documentClient, table), logs };
+        const events = eventsFor(gatewayId, 3);
+        const batch = events.map((event) => message(event));
+        expect(await writeLogBatch(batch, deps)).toEqual([]);
+        const item = await dynamo.documentClient.send(
+          new GetCommand({ TableName: table, Key: { pk: `acct#${gatewayId}`, sk: events[0]?.id } }),
+        );
+        // With the batch's record, the log item keeps its batch and no steps of its own.
+        expect(item.Item?.applied === undefined).toBe(gatewayId === "recorded");
+        expect(await writeLogBatch(batch, deps)).toEqual([]);
+        expect(await writeLogBatch(batch.slice(1), deps)).toEqual([]);
+        expect((await deps.counters.read("acct", gatewayId)).stored).toBe(3);
+        expect(await hourRequests(gatewayId)).toBe(3);
+        const record = await new LogStore(dynamo.documentClient, table).get(
+          "acct",
+          gatewayId,
+          events[0]?.id ?? "",
+        );
+        expect(record && Object.keys(record).filter((key) => /claimed|batch|applied/.test(key))).toEqual([]);
+      }
+    });
+
+    it("fails only the logs a failed shared update covered, and their retry adds them once", async () => {
+      const deps = writerDependencies(dynamo.documentClient, table);
+      class FailingHourOnce extends AnalyticsStore {
+        failed = false;
+        override async add(...args: Parameters<AnalyticsStore["add"]>): Promise<void> {
+          if (args[2] === "hour" && args[4].model === "gpt-4o" && !this.failed) {
+            this.failed = true;
+            throw new Error("ProvisionedThroughputExceededException");
+          }
+          return super.add(...args);
+        }
+      }
+      const flaky = { ...deps, analytics: new FailingHourOnce(dynamo.documentClient, table) };
+      const events = [
+        logEvent({ gateway_id: "split", model: "gpt-4o" }, BASE),
+        logEvent({ gateway_id: "split", model: "gpt-4o" }, BASE + 1000),
+        logEvent({ gateway_id: "split" }, BASE + 2000),
+      ];
+      const batch = events.map((event) => message(event));
+      expect(await writeLogBatch(batch, flaky)).toEqual([events[0]?.id, events[1]?.id]);
+      expect(await writeLogBatch(batch.slice(0, 2), flaky)).toEqual([]);
+      expect(await hourRequests("split")).toBe(3);
+      const day = bucketStart(BASE, "day");
+      const days = await new AnalyticsStore(dynamo.documentClient, table).query(
+        "acct",
+        "split",
+        "day",
+        day,
+        day,
+      );
+      expect(days.map((bucket) => [bucket.model, bucket.figures.requests])).toEqual([
+        ["gpt-4o", 2],
+        ["gpt-4o-mini", 1],
+      ]);
+      expect((await deps.counters.read("acct", "split")).stored).toBe(3);
     });
 
     it("applies each aggregate exactly once when a retry follows a partial failure", async () => {
