@@ -1,3 +1,4 @@
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, type RecordedRequest } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
@@ -114,6 +115,123 @@ describe("Vertex AI service-account keys", () => {
     expect(sent.headers.authorization).toBe("Bearer ya29.caller-gcloud-token");
     expect(response.status).toBe(401); // the mock knows only the tokens it minted
     expect(tokenMints()).toBe(before);
+  });
+});
+
+function compat(apiKey: string) {
+  return new OpenAI({
+    apiKey,
+    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    defaultHeaders: t.gatewayAuth,
+    maxRetries: 0,
+  });
+}
+
+function rest(token: string) {
+  return new OpenAI({
+    apiKey: token,
+    baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+    maxRetries: 0,
+  });
+}
+
+const vertexModelPath = (model: string, method: string) =>
+  `/v1/projects/mock-project-123/locations/europe-west4/publishers/google/models/${model}:${method}`;
+const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [{ role: "user", content: "Hi" }];
+
+describe("unified API: google-vertex-ai/google/{model}", () => {
+  it("compat with the caller's base64 service account, plain", async () => {
+    const base64 = Buffer.from(serviceAccount).toString("base64");
+    const { data, response } = await compat(base64)
+      .chat.completions.create({ model: "google-vertex-ai/google/gemini-2.5-flash", messages })
+      .withResponse();
+    answered.push(JSON.stringify(data), JSON.stringify([...response.headers]));
+    expect(data.choices[0]?.message.content).toBe(MOCK_TEXT);
+    const sent = t.mock.requests.at(-1);
+    expect(sent?.path).toBe(vertexModelPath("gemini-2.5-flash", "generateContent"));
+    expect(t.mock.google.issuedTokens).toContain(sent?.headers.authorization?.replace("Bearer ", ""));
+    expect(JSON.parse(sent?.body ?? "{}")).toMatchObject({
+      contents: [{ role: "user", parts: [{ text: "Hi" }] }],
+    });
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    answered.push(JSON.stringify(log));
+    expect(log).toMatchObject({ provider: "google-vertex-ai", success: true });
+  });
+
+  it("compat with the stored key (the SDK's own key is not a service account), streamed", async () => {
+    const stream = await compat("sk-not-a-service-account").chat.completions.create({
+      model: "google-vertex-ai/google/gemini-2.5-flash",
+      messages,
+      stream: true,
+    });
+    let text = "";
+    let chunks = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      chunks++;
+    }
+    expect(text).toBe(MOCK_TEXT);
+    expect(chunks).toBeGreaterThan(2);
+    const sent = t.mock.requests.at(-1);
+    expect(sent?.path).toBe(vertexModelPath("gemini-2.5-flash", "streamGenerateContent"));
+    expect(sent?.query).toBe("alt=sse");
+    expect(t.mock.google.issuedTokens).toContain(sent?.headers.authorization?.replace("Bearer ", ""));
+  });
+
+  it("REST with a run token uses the stored key, plain and streamed", async () => {
+    const runToken = await t.createRunToken("vertex-runner");
+    const plain = await rest(runToken).chat.completions.create({
+      model: "google-vertex-ai/google/gemini-2.5-flash",
+      messages,
+    });
+    expect(plain.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(t.mock.requests.at(-1)?.path).toBe(vertexModelPath("gemini-2.5-flash", "generateContent"));
+    const stream = await rest(runToken).chat.completions.create({
+      model: "google-vertex-ai/google/gemini-2.5-flash",
+      messages,
+      stream: true,
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe(MOCK_TEXT);
+    expect(t.mock.google.issuedTokens).toContain(
+      t.mock.requests.at(-1)?.headers.authorization?.replace("Bearer ", ""),
+    );
+  });
+
+  it("refuses other publishers with a 400 in OpenAI's shape", async () => {
+    const error = await compat("sk-x")
+      .chat.completions.create({ model: "google-vertex-ai/anthropic/claude-sonnet-4", messages })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(
+      "google-vertex-ai/google/{gemini model}",
+    );
+  });
+});
+
+describe("unified API without a service account", () => {
+  it("answers 401 naming the ways to give one, on a gateway without authentication", async () => {
+    const created = await t.managementSend("POST", "/gateways", {
+      id: "open-vertex",
+      cache_invalidate_on_update: false,
+      cache_ttl: 0,
+      collect_logs: true,
+      rate_limiting_interval: 0,
+      rate_limiting_limit: 0,
+      rate_limiting_technique: "fixed",
+      authentication: false,
+    });
+    expect(created.status).toBe(200);
+    const error = await new OpenAI({
+      apiKey: "sk-not-a-service-account",
+      baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/open-vertex/compat`,
+      maxRetries: 0,
+    }).chat.completions
+      .create({ model: "google-vertex-ai/google/gemini-2.5-flash", messages })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as Error).message).toContain("base64 of the service account JSON");
   });
 });
 
