@@ -81,14 +81,33 @@ export function parseServiceAccount(text: string): ServiceAccount | undefined {
   };
 }
 
+/** Fields only a service account JSON has: a decoded Bearer value with one of them was meant as one. */
+const SERVICE_ACCOUNT_FIELDS = ["type", "private_key", "client_email"];
+
 /**
  * A caller's `Authorization: Bearer <base64 service account JSON>` (Cloudflare's form); undefined for
- * anything else, such as a plain gcloud access token, which then passes through unchanged.
+ * anything else, such as a plain gcloud access token, which then passes through unchanged. A JSON object
+ * meant as a service account that lacks what a token needs is a 400 naming the fields (never forwarded).
  */
 export function serviceAccountFromBearer(token: string): ServiceAccount | undefined {
   // Base64 of a JSON object starts with "ey" ("{" then a quote or space); access tokens ("ya29.") do not.
   if (!token.startsWith("ey") || token.includes(".")) return undefined;
-  return parseServiceAccount(Buffer.from(token, "base64").toString("utf8"));
+  const text = Buffer.from(token, "base64").toString("utf8");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  if (!SERVICE_ACCOUNT_FIELDS.some((field) => field in parsed)) return undefined;
+  const problems = serviceAccountProblems(text);
+  if (problems.length > 0) {
+    throw GatewayError.badRequest(
+      `The service account JSON in Authorization (base64) is not usable: ${problems.join("; ")}`,
+    );
+  }
+  return parseServiceAccount(text);
 }
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");

@@ -109,6 +109,18 @@ describe("Vertex AI service-account keys", () => {
     expect(t.mock.google.issuedTokens).toContain(sent.headers.authorization?.replace("Bearer ", ""));
   });
 
+  it("answers 400 in Google's shape for a caller's service account JSON missing fields, sending nothing", async () => {
+    const partial = Buffer.from(JSON.stringify({ type: "service_account", client_email: "a@b.example" }));
+    const before = t.mock.requests.length;
+    const { response, text } = await native({ authorization: `Bearer ${partial.toString("base64")}` });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text)).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT" } });
+    expect(text).toContain("private_key");
+    expect(t.mock.requests.length).toBe(before);
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ success: false, status_code: 400 });
+  });
+
   it("passes a plain gcloud access token through unchanged", async () => {
     const before = tokenMints();
     const { response, sent } = await native({ authorization: "Bearer ya29.caller-gcloud-token" });

@@ -66,6 +66,13 @@ describe("service account JSON", () => {
     expect(serviceAccountFromBearer("ya29.a0AfH6SMBx-gcloud-token")).toBeUndefined();
     expect(serviceAccountFromBearer(Buffer.from('{"a":1}').toString("base64"))).toBeUndefined();
   });
+
+  it("refuses a base64 service account that lacks fields, naming them", () => {
+    const partial = Buffer.from(JSON.stringify({ type: "service_account", project_id: "mock-project-123" }));
+    expect(() => serviceAccountFromBearer(partial.toString("base64"))).toThrow(
+      /not usable: client_email: .*; private_key: /,
+    );
+  });
 });
 
 describe("buildAssertion", () => {
