@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, type RecordedRequest } from "../mock-upstream/server.ts";
+import { MOCK_TEXT, MOCK_USAGE, type RecordedRequest } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
@@ -168,6 +168,7 @@ describe("unified API: google-vertex-ai/google/{model}", () => {
     const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
     answered.push(JSON.stringify(log));
     expect(log).toMatchObject({ provider: "google-vertex-ai", success: true });
+    expect(log.tokens_out).toBe(MOCK_USAGE["google-ai-studio"].output);
   });
 
   it("compat with the stored key (the SDK's own key is not a service account), streamed", async () => {
@@ -209,6 +210,26 @@ describe("unified API: google-vertex-ai/google/{model}", () => {
     expect(t.mock.google.issuedTokens).toContain(
       t.mock.requests.at(-1)?.headers.authorization?.replace("Bearer ", ""),
     );
+  });
+
+  it("bridges the Responses API, streamed, with Gemini's usage in the answer and the log", async () => {
+    const stream = await compat("sk-not-a-service-account").responses.create({
+      model: "google-vertex-ai/google/gemini-2.5-flash",
+      input: "Hi",
+      stream: true,
+    });
+    let text = "";
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      if (event.type === "response.output_text.delta") text += event.delta;
+      if (event.type === "response.completed") completed = event.response;
+    }
+    expect(text).toBe(MOCK_TEXT);
+    expect(completed?.usage).toMatchObject({
+      input_tokens: MOCK_USAGE["google-ai-studio"].input,
+      output_tokens: MOCK_USAGE["google-ai-studio"].output,
+    });
+    expect(t.mock.requests.at(-1)?.path).toBe(vertexModelPath("gemini-2.5-flash", "streamGenerateContent"));
   });
 
   it("refuses other publishers with a 400 in OpenAI's shape", async () => {
