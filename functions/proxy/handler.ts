@@ -19,6 +19,7 @@ import {
   traceAwsClient,
   traceInvocation,
 } from "../../shared/observability/gateway-telemetry.ts";
+import { GOOGLE_TOKEN_URL, GoogleTokenMinter } from "../../shared/providers/google-service-account.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
 import type { DeployedRoute } from "../../shared/routing/route-reader.ts";
 import { CacheStore } from "../../shared/store/cache-store.ts";
@@ -56,6 +57,8 @@ const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME, (accoun
   gatewayResolver.find(accountId, gatewayId),
 );
 
+const upstreamGuard = new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(","));
+
 const deps: ProxyDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: gatewayResolver,
@@ -73,6 +76,14 @@ const deps: ProxyDependencies = {
       ),
   },
   awsCredentials: defaultProvider(),
+  // Vertex AI access tokens, minted from service accounts and kept per warm Lambda until shortly before
+  // they expire. UPSTREAM_GOOGLE_OAUTH_URL (tests: the mock) replaces Google's token endpoint.
+  googleTokens: new GoogleTokenMinter({
+    tokenUrl: env.upstreamOverrides["google-oauth"] ?? GOOGLE_TOKEN_URL,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    now: () => systemClock.now(),
+    checkUrl: (url) => upstreamGuard.check(url),
+  }),
   // The live version of each `dynamic/<name>` route is kept for CONFIG_CACHE_TTL_MS: a deployment (or a
   // rollback) serves every request within that time of its POST (docs/management-api.md).
   routes: {
@@ -83,7 +94,7 @@ const deps: ProxyDependencies = {
   },
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
   customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
-  upstreamGuard: new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(",")),
+  upstreamGuard,
   logSink: new SqsLogSink(
     // md5: false skips the SDK's MD5 of each message body; TLS already protects it, and the benchmark
     // measured it as a fifth of SendMessage's CPU on the hot path (docs/benchmarks.md).

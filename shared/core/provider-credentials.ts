@@ -1,6 +1,11 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { z } from "zod";
 import { signAwsRequest } from "../providers/aws-sigv4.ts";
+import {
+  type GoogleTokenMinter,
+  parseServiceAccount,
+  serviceAccountFromBearer,
+} from "../providers/google-service-account.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
@@ -20,6 +25,8 @@ export interface CredentialDependencies {
   providerKeys: ProviderKeyResolver | null;
   /** The function's own AWS identity (the Lambda role on AWS), for Bedrock calls that bring no key. */
   awsCredentials: AwsCredentialIdentityProvider;
+  /** Mints (and caches) OAuth access tokens from Google service accounts, for Vertex AI. */
+  googleTokens: GoogleTokenMinter;
 }
 
 export interface UpstreamRequest {
@@ -71,7 +78,10 @@ export async function applyProviderCredentials(
     );
   }
   const clientCredential = hasClientCredential(headers, request.url);
-  if (alias === null && clientCredential) return;
+  if (alias === null && clientCredential) {
+    await exchangeClientServiceAccount(request, deps);
+    return;
+  }
   if (!request.gateway.authentication) {
     if (alias !== null) {
       throw GatewayError.badRequest(
@@ -92,7 +102,7 @@ export async function applyProviderCredentials(
 
   if ("secret" in stored) {
     for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-    await presentStoredKey(request, stored.secret);
+    await presentStoredKey(request, stored.secret, deps);
     return;
   }
   if (alias !== null) {
@@ -113,7 +123,26 @@ export async function applyProviderCredentials(
   }
 }
 
-async function presentStoredKey(request: UpstreamRequest, secret: string): Promise<void> {
+/**
+ * Vertex AI: a caller's `Authorization: Bearer <base64 service account JSON>` is exchanged for an access
+ * token (Cloudflare's form); any other Bearer value (a gcloud access token) passes through unchanged.
+ */
+async function exchangeClientServiceAccount(
+  request: UpstreamRequest,
+  deps: CredentialDependencies,
+): Promise<void> {
+  if (request.provider.credentialStyle !== "google-service-account") return;
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
+  const account = match?.[1] ? serviceAccountFromBearer(match[1]) : undefined;
+  if (!account) return;
+  request.headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(account)}`);
+}
+
+async function presentStoredKey(
+  request: UpstreamRequest,
+  secret: string,
+  deps: CredentialDependencies,
+): Promise<void> {
   const { headers } = request;
   switch (request.provider.credentialStyle) {
     case "bearer":
@@ -136,8 +165,13 @@ async function presentStoredKey(request: UpstreamRequest, secret: string): Promi
       });
       return;
     }
-    default:
-      throw GatewayError.badRequest(`Stored keys are not supported for ${request.provider.slug} yet`);
+    case "google-service-account": {
+      const account = parseServiceAccount(secret);
+      if (!account)
+        throw GatewayError.internal("The stored google-vertex-ai key is not a service account JSON");
+      headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(account)}`);
+      return;
+    }
   }
 }
 

@@ -19,11 +19,17 @@ export type HostStyle =
   | "google-vertex-ai"; // v1/projects/{p}/locations/{region}/... -> https://{region}-aiplatform.googleapis.com/v1/...
 
 /**
- * How a stored provider key (BYOK) is presented to the provider: as a header, or by signing the request
- * with AWS SigV4 (Bedrock). Vertex AI needs an OAuth token minted from a service account, which is not
- * implemented: its stored keys are refused with a clear error.
+ * How a stored provider key (BYOK) is presented to the provider: as a header, by signing the request
+ * with AWS SigV4 (Bedrock), or as an OAuth access token minted from a service account (Vertex AI,
+ * shared/providers/google-service-account.ts).
  */
-export type CredentialStyle = "bearer" | "x-api-key" | "x-goog-api-key" | "api-key" | "sigv4" | "unsupported";
+export type CredentialStyle =
+  | "bearer"
+  | "x-api-key"
+  | "x-goog-api-key"
+  | "api-key"
+  | "sigv4"
+  | "google-service-account";
 
 export interface ProviderDefinition {
   slug: string;
@@ -62,7 +68,7 @@ const providers: ProviderDefinition[] = [
     slug: "google-vertex-ai",
     baseUrl: "https://{region}-aiplatform.googleapis.com",
     hostStyle: "google-vertex-ai",
-    credentialStyle: "unsupported",
+    credentialStyle: "google-service-account",
     usageFormat: "gemini",
   },
   {

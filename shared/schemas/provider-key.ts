@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceAccountProblems } from "../providers/google-service-account.ts";
 import { providerSlugs } from "../providers/registry.ts";
 import { CUSTOM_PROVIDER_SLUG_PATTERN } from "./custom-provider.ts";
 
@@ -54,6 +55,13 @@ export const providerKeyCreateInputSchema = z
     default_config: z.boolean().optional(),
   })
   .superRefine((input, context) => {
+    if (input.provider_slug === "google-vertex-ai") {
+      // Vertex keys are a service account JSON key file (+ our optional "region"); the gateway mints tokens.
+      for (const problem of serviceAccountProblems(input.secret)) {
+        context.addIssue({ code: "custom", path: ["secret"], message: `for google-vertex-ai ${problem}` });
+      }
+      return;
+    }
     if (input.provider_slug !== "aws-bedrock") return;
     let parsed: unknown;
     try {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { GatewayError } from "../core/gateway-error.ts";
+import { parseServiceAccount, serviceAccountProblems } from "../providers/google-service-account.ts";
 import { bedrockSecretSchema, DEFAULT_PROVIDER_KEY_ALIAS } from "../schemas/provider-key.ts";
 import type { SealedSecret, SecretBox } from "../security/secret-box.ts";
 import { secretPreview } from "../security/secret-preview.ts";
@@ -48,6 +49,15 @@ const sealContext = (accountId: string, gatewayId: string, providerSlug: string,
  * A malformed Bedrock secret is refused here too, not only by the management API's schema.
  */
 function previewFor(providerSlug: string, secret: string): string {
+  if (providerSlug === "google-vertex-ai") {
+    // A service account: the preview shows its e-mail address, never the private key.
+    const problems = serviceAccountProblems(secret);
+    const account = parseServiceAccount(secret);
+    if (problems.length > 0 || !account) {
+      throw GatewayError.badRequest(`secret: for google-vertex-ai ${problems.join("; ")}`);
+    }
+    return secretPreview(account.clientEmail);
+  }
   if (providerSlug !== "aws-bedrock") return secretPreview(secret);
   let parsed: unknown;
   try {

@@ -3,6 +3,7 @@ import { azureOpenAITranslator } from "./azure-openai/index.ts";
 import { bedrockConverseTranslator } from "./bedrock-converse/index.ts";
 import { cohereTranslator } from "./cohere/index.ts";
 import { geminiTranslator } from "./gemini/index.ts";
+import { vertexGeminiTranslator } from "./google-vertex-ai/index.ts";
 import { openAICompatibleTranslator } from "./openai-compatible/index.ts";
 import type { ProviderTranslator } from "./types.ts";
 
@@ -31,6 +32,8 @@ export function translatorFor(
       return cohereTranslator;
     case "google-ai-studio":
       return geminiTranslator;
+    case "google-vertex-ai":
+      return vertexGeminiTranslator;
     default:
       return openAICompatibleTranslator(provider);
   }

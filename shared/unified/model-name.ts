@@ -15,6 +15,7 @@ export const UNIFIED_PROVIDERS = [
   "openrouter",
   "cohere",
   "azure-openai", // azure-openai/{resource}/{deployment} (shared/translation/azure-openai/model-name.ts)
+  "google-vertex-ai", // google-vertex-ai/google/{gemini model} (shared/translation/google-vertex-ai/)
 ] as const;
 
 /**

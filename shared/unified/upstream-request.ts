@@ -7,6 +7,7 @@ import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
+import { vertexServiceAccount } from "./vertex-service-account.ts";
 
 export interface UnifiedUpstream {
   provider: ProviderDefinition;
@@ -57,10 +58,15 @@ export async function buildUpstreamRequest(
   deps: ProxyDependencies,
 ): Promise<UnifiedUpstream> {
   const [translatedPath = "", query] = input.translated.path.split("?", 2);
+  // Vertex AI: the service account's project and region are part of the URL (docs/unified-api.md).
+  const vertexAccount =
+    input.providerSlug === "google-vertex-ai" ? await vertexServiceAccount(input, deps.providerKeys) : null;
   const restPath =
     input.providerSlug === "aws-bedrock"
       ? `bedrock-runtime/${input.bedrockRegion}/${translatedPath}`
-      : translatedPath;
+      : vertexAccount
+        ? `v1/projects/${vertexAccount.projectId}/locations/${vertexAccount.region}/${translatedPath}`
+        : translatedPath;
   const { provider, url } = await resolveProviderTarget(
     input.accountId,
     input.providerSlug,
@@ -72,6 +78,10 @@ export async function buildUpstreamRequest(
   const headers = forwardedHeaders(input.clientHeaders);
   headers.set("content-type", "application/json");
   for (const [name, value] of Object.entries(input.translated.headers ?? {})) headers.set(name, value);
+  if (vertexAccount) {
+    headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(vertexAccount)}`);
+    return { provider, url, headers, body, restPath };
+  }
   presentClientKey(provider, headers, input.clientKey);
 
   // A caller authenticated by an API token may use the gateway's stored keys (and the role for Bedrock),

@@ -62,7 +62,7 @@ function record(
   return response;
 }
 
-async function generateContent(ctx: MockContext, match: RegExpExecArray): Promise<void> {
+export async function generateContent(ctx: MockContext, match: RegExpExecArray): Promise<void> {
   const model = decodeURIComponent(match[1] ?? responseFixture.modelVersion);
   const responseId = ctx.nextId("mock");
   const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);

@@ -59,6 +59,8 @@ export interface ProviderRoute {
 /** One provider's wire format: its routes, credential check and error bodies. */
 export interface ProviderModule {
   slug: string;
+  /** The request body is a form (`application/x-www-form-urlencoded`), not JSON: `ctx.body` stays {}. */
+  formBody?: boolean;
   routes: ProviderRoute[];
   isAuthorized(ctx: MockContext): boolean;
   errorResponse(status: number, ctx: MockContext): ErrorEntry;

@@ -10,6 +10,8 @@
  *   POST /v1/responses                                  OpenAI Responses (openai-responses.ts)
  *   POST /v1beta/models/{model}:batchEmbedContents      Google AI Studio embeddings (embeddings.ts)
  *   POST /model/amazon.titan-embed-text-.../invoke      Amazon Titan embeddings on Bedrock (embeddings.ts)
+ *   POST /token                                         Google OAuth for service accounts (google-vertex.ts)
+ *   POST /v1/projects/{p}/locations/{r}/publishers/google/models/{model}:generateContent   Vertex AI (same)
  * Anything else answers 404 with an OpenAI-shaped error.
  *
  * Behaviour is chosen per request through headers (no global state, safe under concurrency):
@@ -32,6 +34,7 @@ import { bedrock } from "./bedrock.ts";
 import { cohere } from "./cohere.ts";
 import { bedrockTitanEmbeddings, geminiEmbeddings } from "./embeddings.ts";
 import { gemini } from "./gemini.ts";
+import { createGoogleVertexMock, type GoogleVertexMock } from "./google-vertex.ts";
 import { openai, unknownUrlError } from "./openai.ts";
 import { openaiResponses } from "./openai-responses.ts";
 import { type ErrorEntry, type MockContext, parseControls, sendJson, sleep } from "./runtime.ts";
@@ -52,6 +55,8 @@ export interface MockUpstream {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** Google's token endpoint and Vertex AI, with this mock's own service account key. */
+  google: GoogleVertexMock;
   close(): Promise<void>;
 }
 
@@ -100,6 +105,8 @@ function sendError(ctx: MockContext, status: number, entry: ErrorEntry): void {
 
 export async function startMockUpstream(options: { port?: number } = {}): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
+  const google = createGoogleVertexMock();
+  const served = [...providers, ...google.modules];
   const lifetime = new AbortController();
   let counter = 0;
   const nextId = (prefix: string): string => `${prefix}${String(++counter).padStart(6, "0")}`;
@@ -137,11 +144,11 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
     };
     if (!(await sleep(controls.delayMs, signal))) return;
 
-    for (const provider of providers) {
+    for (const provider of served) {
       for (const route of provider.routes) {
         const match = method === "POST" ? route.pattern.exec(url.pathname) : null;
         if (!match) continue;
-        const body = parseBody(text);
+        const body = provider.formBody ? {} : parseBody(text);
         if (!body) return sendError(ctx, 400, provider.errorResponse(400, ctx));
         ctx.body = body;
         if (!provider.isAuthorized(ctx)) return sendError(ctx, 401, provider.errorResponse(401, ctx));
@@ -184,5 +191,5 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
     return closing;
   };
 
-  return { url: `http://127.0.0.1:${port}`, port, requests, close };
+  return { url: `http://127.0.0.1:${port}`, port, requests, google, close };
 }

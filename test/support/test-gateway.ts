@@ -62,6 +62,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       UPSTREAM_COHERE_URL: mock.url,
       // Azure: the registry keeps /openai/deployments/{deployment}/... under the override (test/mock-upstream/azure-openai.ts).
       UPSTREAM_AZURE_OPENAI_URL: mock.url,
+      // Vertex AI and the OAuth token endpoint its service accounts mint tokens at (test/mock-upstream/google-vertex.ts).
+      UPSTREAM_GOOGLE_VERTEX_AI_URL: mock.url,
+      UPSTREAM_GOOGLE_OAUTH_URL: `${mock.url}/token`,
       ...env,
     },
   });
