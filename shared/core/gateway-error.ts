@@ -59,6 +59,17 @@ export class GatewayError extends Error {
     return new GatewayError({ status: 400, code: ERROR_CODES.invalidInput, message });
   }
 
+  /** A `cf-aig-byok-alias` that names no stored key of the provider; the message lists the ones there are. */
+  static unknownKeyAlias(provider: string, alias: string, aliases: string[]): GatewayError {
+    return new GatewayError({
+      status: 400,
+      code: ERROR_CODES.unknownKeyAlias,
+      message: `Provider '${provider}' has no BYOK credential named '${alias}'. Configured aliases: ${
+        aliases.length > 0 ? aliases.join(", ") : "none"
+      }`,
+    });
+  }
+
   static notFound(message: string): GatewayError {
     return new GatewayError({ status: 404, code: ERROR_CODES.notFound, message });
   }

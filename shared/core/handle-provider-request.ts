@@ -11,12 +11,12 @@ import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
-import { enforceSpendLimits, recordSpend } from "../limits/spend-enforcement.ts";
+import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
 import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
-import { failedAttemptObservation } from "../resilience/attempt-log.ts";
+import { failedAttemptResponse } from "../resilience/attempt-log.ts";
 import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
 import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
@@ -27,6 +27,7 @@ import type { Gateway } from "../schemas/gateway.ts";
 import type { SpendStore } from "../store/spend-store.ts";
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
 import type { Clock } from "./clock.ts";
+import { deliverLogEvent } from "./deliver-log-event.ts";
 import { type GatewayAccessDependencies, resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
@@ -259,16 +260,7 @@ export async function handleProviderRequest(
                 },
                 collect,
                 null,
-                {
-                  status: failure.status,
-                  contentType: failure.contentType,
-                  upstreamStartedAt: failure.startedAt,
-                  upstreamHeadersAt: failure.headersAt,
-                  observation: failedAttemptObservation(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
-                  usage: null,
-                  error: failure.error,
-                  endedAt: failure.endedAt,
-                },
+                failedAttemptResponse(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
               ),
             );
           },
@@ -403,15 +395,7 @@ async function completeRequest(
     );
     // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
     if (cached) Object.assign(event, { cached: true, cost: 0 });
-    try {
-      deps.observer?.requestCompleted(event, upstreamSpan);
-    } catch (error) {
-      deps.logger.warn("request metrics failed", { log_id: request.id, reason: String(error) });
-    }
-    if (collect) await deps.logSink.send(event);
-    // Without a log the log-writer never sees this cost: count it here, so turning logs off per request
-    // (cf-aig-collect-log: false) cannot be a way around a budget.
-    else if (deps.spend && spendLimits) await recordSpend(deps.spend, spendLimits, event);
+    await deliverLogEvent(deps, event, upstreamSpan, collect, spendLimits);
   } catch (error) {
     deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }

@@ -8,7 +8,7 @@ import {
 } from "../providers/google-service-account.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
-import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
+import { GatewayError } from "./gateway-error.ts";
 
 /** What the proxy needs of the provider key store (ProviderKeyStore.resolve, usually through a cache). */
 export interface ProviderKeyResolver {
@@ -106,13 +106,7 @@ export async function applyProviderCredentials(
     return;
   }
   if (alias !== null) {
-    throw new GatewayError({
-      status: 400,
-      code: ERROR_CODES.unknownKeyAlias,
-      message: `Provider '${provider.slug}' has no BYOK credential named '${alias}'. Configured aliases: ${
-        stored.aliases.length > 0 ? stored.aliases.join(", ") : "none"
-      }`,
-    });
+    throw GatewayError.unknownKeyAlias(provider.slug, alias, stored.aliases);
   }
   if (provider.credentialStyle === "sigv4" && !clientCredential) {
     await signAwsRequest(request.url, request.method, headers, request.body, {

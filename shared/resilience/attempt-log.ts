@@ -1,3 +1,4 @@
+import type { ResponseRecord } from "../core/build-log-event.ts";
 import type { BodyObservation } from "../http/observed-body.ts";
 import type { FailedAttempt } from "./retry-loop.ts";
 
@@ -17,5 +18,19 @@ export function failedAttemptObservation(
     clientAborted: false,
     upstreamError: undefined,
     providerWait: 0,
+  };
+}
+
+/** The log row's response part for an attempt that did not answer the client. */
+export function failedAttemptResponse(failure: FailedAttempt, captureLimit: number): ResponseRecord {
+  return {
+    status: failure.status,
+    contentType: failure.contentType,
+    upstreamStartedAt: failure.startedAt,
+    upstreamHeadersAt: failure.headersAt,
+    observation: failedAttemptObservation(failure, captureLimit),
+    usage: null,
+    error: failure.error,
+    endedAt: failure.endedAt,
   };
 }

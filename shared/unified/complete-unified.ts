@@ -1,6 +1,6 @@
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "../core/build-log-event.ts";
+import { deliverLogEvent } from "../core/deliver-log-event.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
-import { recordSpend } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { computeCost } from "../pricing/compute-cost.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
@@ -46,13 +46,7 @@ export async function completeUnifiedRequest(
     } catch (error) {
       deps.logger.warn("route spend could not be recorded", { log_id: request.id, reason: String(error) });
     }
-    try {
-      deps.observer?.requestCompleted(event, upstreamSpan);
-    } catch (error) {
-      deps.logger.warn("request metrics failed", { log_id: request.id, reason: String(error) });
-    }
-    if (collect) await deps.logSink.send(event);
-    else if (deps.spend && spendLimits) await recordSpend(deps.spend, spendLimits, event);
+    await deliverLogEvent(deps, event, upstreamSpan, collect, spendLimits);
   } catch (error) {
     deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }

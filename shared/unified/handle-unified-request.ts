@@ -12,7 +12,7 @@ import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
-import { failedAttemptObservation } from "../resilience/attempt-log.ts";
+import { failedAttemptResponse } from "../resilience/attempt-log.ts";
 import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
 import { callWithRetries } from "../resilience/retry-loop.ts";
 import { type RetryPolicy, resolveRetryPolicy } from "../resilience/retry-policy.ts";
@@ -188,16 +188,11 @@ export async function handleUnifiedRequest(
                 return send(attemptTimeoutMs);
               },
               onFailedAttempt: async (failure) =>
-                logFailedRow(before + failure.attempt, rowFields, {
-                  status: failure.status,
-                  contentType: failure.contentType,
-                  upstreamStartedAt: failure.startedAt,
-                  upstreamHeadersAt: failure.headersAt,
-                  observation: failedAttemptObservation(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
-                  usage: null,
-                  error: failure.error,
-                  endedAt: failure.endedAt,
-                }),
+                logFailedRow(
+                  before + failure.attempt,
+                  rowFields,
+                  failedAttemptResponse(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
+                ),
             });
             return answered;
           },

@@ -1,4 +1,4 @@
-import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
+import { GatewayError } from "../core/gateway-error.ts";
 import type { ProviderKeyResolver } from "../core/provider-credentials.ts";
 import {
   parseServiceAccount,
@@ -52,13 +52,7 @@ export async function vertexServiceAccount(
       return account;
     }
     if (alias !== null) {
-      throw new GatewayError({
-        status: 400,
-        code: ERROR_CODES.unknownKeyAlias,
-        message: `Provider 'google-vertex-ai' has no BYOK credential named '${alias}'. Configured aliases: ${
-          stored.aliases.length > 0 ? stored.aliases.join(", ") : "none"
-        }`,
-      });
+      throw GatewayError.unknownKeyAlias("google-vertex-ai", alias, stored.aliases);
     }
   } else if (alias !== null) {
     throw GatewayError.badRequest(

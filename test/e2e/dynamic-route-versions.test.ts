@@ -14,7 +14,7 @@ beforeAll(async () => {
   t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
   client = new OpenAI({
     apiKey: "unused-the-route-spends-stored-keys",
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: t.gatewayAuth,
     maxRetries: 0,
   });

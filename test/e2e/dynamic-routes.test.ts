@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 const compatUrl = () => `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat/chat/completions`;
-const restBase = () => `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`;
+const restBase = () => t.restUrl;
 
 function compat(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return fetch(compatUrl(), {

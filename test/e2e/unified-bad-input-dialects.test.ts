@@ -28,7 +28,7 @@ function tool(parameters: Record<string, unknown>, name = "lookup") {
 type Surface = "compat" | "rest-chat" | "rest-messages";
 
 function target(surface: Surface): { url: string; headers: Record<string, string> } {
-  const rest = `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`;
+  const rest = t.restUrl;
   switch (surface) {
     case "compat":
       return {

@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, MOCK_USAGE, type RecordedRequest } from "../mock-upstream/server.ts";
+import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
@@ -23,26 +23,16 @@ afterAll(async () => {
 function compat(headers: Record<string, string> = {}) {
   return new OpenAI({
     apiKey: "sk-provider-key",
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: { ...t.gatewayAuth, ...headers },
     maxRetries: 0,
   });
 }
 
-const restBase = () => `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`;
+const restBase = () => t.restUrl;
 
 function rest(headers: Record<string, string> = {}) {
   return new OpenAI({ apiKey: runToken, baseURL: restBase(), defaultHeaders: headers, maxRetries: 0 });
-}
-
-/** The one upstream request made by the call `run`. */
-async function upstreamOf<T>(run: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest }> {
-  const before = t.mock.requests.length;
-  const result = await run();
-  expect(t.mock.requests.length).toBe(before + 1);
-  const sent = t.mock.requests.at(-1);
-  if (!sent) throw new Error("no upstream request");
-  return { result, sent };
 }
 
 const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
@@ -99,7 +89,7 @@ async function toolRoundTrip(client: OpenAI, model: string) {
       (call): Message => ({ role: "tool", tool_call_id: call.id, content: `sunny in ${call.id}` }),
     ),
   ];
-  const { result: second, sent } = await upstreamOf(() =>
+  const { result: second, sent } = await t.upstreamOf(() =>
     client.chat.completions.create({ model, messages: history, tools: [weather] }),
   );
   expect(second.choices[0]?.message.content).toBe(MOCK_TEXT);
@@ -108,7 +98,7 @@ async function toolRoundTrip(client: OpenAI, model: string) {
 
 describe("Cohere through the unified API", () => {
   it("compat: translates to /v2/chat with Bearer auth and back, and logs billed tokens and cost", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       compat()
         .chat.completions.create({
           model: "cohere/command-a-03-2025",
@@ -156,7 +146,7 @@ describe("Cohere through the unified API", () => {
   });
 
   it("compat: streams Cohere's events as OpenAI chunks, with the usage chunk when asked, and logs the tokens", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       compat()
         .chat.completions.create({
           model: "cohere/command-r-08-2024",
@@ -236,7 +226,7 @@ describe("Cohere through the unified API", () => {
   });
 
   it("REST: uses the stored Cohere key, never the API token", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       rest().chat.completions.create({
         model: "cohere/command-r",
         messages: [{ role: "user", content: "Hi" }],
@@ -279,7 +269,7 @@ describe("Cohere through the unified API", () => {
 
 describe("Azure OpenAI through the unified API", () => {
   it("compat: calls the deployment URL with api-key and the default api-version, without model in the body", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       compat()
         .chat.completions.create({ model: AZURE_MODEL, messages: [{ role: "user", content: "Hi" }] })
         .withResponse(),
@@ -302,7 +292,7 @@ describe("Azure OpenAI through the unified API", () => {
   });
 
   it("compat: streams, with the api-version the caller set in cf-aig-azure-api-version, and logs the tokens", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       compat({ "cf-aig-azure-api-version": "2025-04-01-preview" })
         .chat.completions.create({
           model: AZURE_MODEL,
@@ -363,7 +353,7 @@ describe("Azure OpenAI through the unified API", () => {
   });
 
   it("REST: uses the stored Azure key as api-key, plain, streamed and with tools", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       rest().chat.completions.create({ model: AZURE_MODEL, messages: [{ role: "user", content: "Hi" }] }),
     );
     expect(result.choices[0]?.message.content).toBe(MOCK_TEXT);

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, MOCK_USAGE, type RecordedRequest } from "../mock-upstream/server.ts";
+import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
@@ -16,20 +16,10 @@ afterAll(async () => {
 function client(headers: Record<string, string> = {}) {
   return new OpenAI({
     apiKey: "sk-provider-key",
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: { ...t.gatewayAuth, ...headers },
     maxRetries: 0,
   });
-}
-
-/** The one upstream request made by the call `run`. */
-async function upstreamOf<T>(run: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest }> {
-  const before = t.mock.requests.length;
-  const result = await run();
-  expect(t.mock.requests.length).toBe(before + 1);
-  const sent = t.mock.requests.at(-1);
-  if (!sent) throw new Error("no upstream request");
-  return { result, sent };
 }
 
 const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
@@ -56,7 +46,7 @@ const toolHistory: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
 
 describe("compat surface with the openai SDK", () => {
   it("drives an OpenAI model and logs provider, model, tokens and cost", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       client()
         .chat.completions.create({
           model: "openai/gpt-4o-mini",
@@ -87,7 +77,7 @@ describe("compat surface with the openai SDK", () => {
   });
 
   it("streams an OpenAI model, always asking upstream for usage and dropping it for the client", async () => {
-    const { result: stream, sent } = await upstreamOf(() =>
+    const { result: stream, sent } = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "openai/gpt-4o-mini",
         messages: [{ role: "user", content: "Hi" }],
@@ -128,7 +118,7 @@ describe("compat surface with the openai SDK", () => {
   });
 
   it("drives an Anthropic model: x-api-key, Messages body, translated usage", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       client()
         .chat.completions.create({
           model: "anthropic/claude-sonnet-4-5",
@@ -202,7 +192,7 @@ describe("compat surface with the openai SDK", () => {
   });
 
   it("drives a Gemini model, plain and streaming, with x-goog-api-key", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "google-ai-studio/gemini-2.5-flash",
         messages: [{ role: "user", content: "Hi" }],
@@ -214,7 +204,7 @@ describe("compat surface with the openai SDK", () => {
     expect(sent.headers["x-goog-api-key"]).toBe("sk-provider-key");
     expect(JSON.parse(sent.body)).toMatchObject({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
 
-    const streamed = await upstreamOf(() =>
+    const streamed = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "google-ai-studio/gemini-2.5-flash",
         messages: [{ role: "user", content: "Hi" }],
@@ -229,7 +219,7 @@ describe("compat surface with the openai SDK", () => {
   });
 
   it("drives a Bedrock model, plain and streaming, signed with SigV4 by the gateway", async () => {
-    const { result, sent } = await upstreamOf(() =>
+    const { result, sent } = await t.upstreamOf(() =>
       client()
         .chat.completions.create({
           model: "aws-bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0",
@@ -256,7 +246,7 @@ describe("compat surface with the openai SDK", () => {
       tokens_out: MOCK_USAGE["aws-bedrock"].output,
     });
 
-    const streamed = await upstreamOf(() =>
+    const streamed = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "aws-bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0",
         messages: [{ role: "user", content: "Hi" }],
@@ -278,7 +268,7 @@ describe("compat surface with the openai SDK", () => {
 
   it("carries a tool-call round trip to each provider in its own format", async () => {
     const tools = [weather];
-    const anthropicSent = await upstreamOf(() =>
+    const anthropicSent = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "anthropic/claude-sonnet-4-5",
         messages: toolHistory,
@@ -299,7 +289,7 @@ describe("compat surface with the openai SDK", () => {
       ],
     });
 
-    const gemini = await upstreamOf(() =>
+    const gemini = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "google-ai-studio/gemini-2.5-flash",
         messages: toolHistory,
@@ -316,7 +306,7 @@ describe("compat surface with the openai SDK", () => {
     });
     expect(geminiBody.contents[2].parts[0].functionResponse.name).toBe("get_weather");
 
-    const bedrock = await upstreamOf(() =>
+    const bedrock = await t.upstreamOf(() =>
       client().chat.completions.create({
         model: "aws-bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0",
         messages: toolHistory,
@@ -331,7 +321,7 @@ describe("compat surface with the openai SDK", () => {
     });
     expect(bedrockBody.messages[2].content[0].toolResult).toMatchObject({ toolUseId: "call_1" });
 
-    const openai = await upstreamOf(() =>
+    const openai = await t.upstreamOf(() =>
       client().chat.completions.create({ model: "openai/gpt-4o-mini", messages: toolHistory, tools }),
     );
     expect(JSON.parse(openai.sent.body)).toMatchObject({ messages: toolHistory, tools });

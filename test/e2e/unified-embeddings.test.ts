@@ -21,7 +21,7 @@ afterAll(async () => {
 function rest() {
   return new OpenAI({
     apiKey: runToken,
-    baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+    baseURL: t.restUrl,
     maxRetries: 0,
   });
 }
@@ -29,7 +29,7 @@ function rest() {
 function compat() {
   return new OpenAI({
     apiKey: "sk-provider-key",
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: t.gatewayAuth,
     maxRetries: 0,
   });

@@ -21,7 +21,7 @@ afterAll(async () => {
 function rest() {
   return new OpenAI({
     apiKey: runToken,
-    baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+    baseURL: t.restUrl,
     maxRetries: 0,
   });
 }
@@ -29,7 +29,7 @@ function rest() {
 function compat() {
   return new OpenAI({
     apiKey: "sk-provider-key",
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: t.gatewayAuth,
     maxRetries: 0,
   });
@@ -304,7 +304,7 @@ describe("Responses API gateway access", () => {
     const before = t.mock.requests.length;
     const error = await new OpenAI({
       apiKey: "sk-provider-key",
-      baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+      baseURL: t.compatUrl(),
       maxRetries: 0,
     }).responses
       .create({ model: "anthropic/claude-sonnet-4-5", input: "Hi" })
@@ -316,7 +316,7 @@ describe("Responses API gateway access", () => {
   it("refuses the REST surface without a run token", async () => {
     const error = await new OpenAI({
       apiKey: "not-a-token",
-      baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+      baseURL: t.restUrl,
       maxRetries: 0,
     }).responses
       .create({ model: "openai/gpt-4o-mini", input: "Hi" })

@@ -19,7 +19,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const restBase = () => `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`;
+const restBase = () => t.restUrl;
 
 function openai(token = runToken) {
   return new OpenAI({ apiKey: token, baseURL: restBase(), maxRetries: 0 });

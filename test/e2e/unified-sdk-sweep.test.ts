@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, type RecordedRequest } from "../mock-upstream/server.ts";
+import { MOCK_TEXT } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 /**
@@ -54,13 +54,6 @@ afterAll(async () => {
 });
 
 /** Runs `call` and returns its result with the one upstream request it made. */
-async function upstreamOf<T>(call: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest }> {
-  const before = t.mock.requests.length;
-  const result = await call();
-  expect(t.mock.requests.length, "one upstream request").toBe(before + 1);
-  return { result, sent: t.mock.requests.at(-1) as RecordedRequest };
-}
-
 const toolFixture = { headers: { "x-mock-fixture": "tool-call" } };
 
 const weather: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
@@ -78,7 +71,7 @@ const SURFACES: Array<[string, () => OpenAI]> = [
     () =>
       new OpenAI({
         apiKey: "sk-provider-key",
-        baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+        baseURL: t.compatUrl(),
         defaultHeaders: t.gatewayAuth,
         maxRetries: 0,
       }),
@@ -88,7 +81,7 @@ const SURFACES: Array<[string, () => OpenAI]> = [
     () =>
       new OpenAI({
         apiKey: runToken,
-        baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+        baseURL: t.restUrl,
         maxRetries: 0,
       }),
   ],
@@ -102,14 +95,14 @@ describe.each(SURFACES)("the openai SDK on the %s surface", (_surface, client) =
       content: "Weather in Paris and Tokyo?",
     };
 
-    const plain = await upstreamOf(() =>
+    const plain = await t.upstreamOf(() =>
       openai.chat.completions.create({ model, messages: [{ role: "user", content: "Hi" }], max_tokens: 50 }),
     );
     expect(plain.result.choices[0]?.message.content).toBe(MOCK_TEXT);
     expect(plain.result.choices[0]?.finish_reason).toBe("stop");
     expect(plain.sent.path).toMatch(upstreamPath);
 
-    const streamed = await upstreamOf(async () => {
+    const streamed = await t.upstreamOf(async () => {
       const stream = await openai.chat.completions.create({
         model,
         messages: [{ role: "user", content: "Hi" }],
@@ -129,7 +122,7 @@ describe.each(SURFACES)("the openai SDK on the %s surface", (_surface, client) =
     expect(streamed.sent.path).toMatch(upstreamPath);
 
     // The model asks for two parallel calls, streamed; the SDK assembles them from the deltas.
-    const asked = await upstreamOf(() =>
+    const asked = await t.upstreamOf(() =>
       openai.chat.completions
         .stream({ model, messages: [question], tools: [weather], max_tokens: 200 }, toolFixture)
         .finalChatCompletion(),
@@ -145,7 +138,7 @@ describe.each(SURFACES)("the openai SDK on the %s surface", (_surface, client) =
 
     // The client answers with the assistant message as the SDK gave it, and one tool message per call.
     if (!request) throw new Error("no assistant message");
-    const answered = await upstreamOf(() =>
+    const answered = await t.upstreamOf(() =>
       openai.chat.completions.create({
         model,
         tools: [weather],
@@ -190,14 +183,14 @@ describe("the @anthropic-ai/sdk on /ai/v1/messages", () => {
       });
       const question: Anthropic.MessageParam = { role: "user", content: "Weather in Paris and Tokyo?" };
 
-      const plain = await upstreamOf(() =>
+      const plain = await t.upstreamOf(() =>
         anthropic.messages.create({ model, max_tokens: 50, messages: [{ role: "user", content: "Hi" }] }),
       );
       expect(plain.result.content).toEqual([expect.objectContaining({ type: "text", text: MOCK_TEXT })]);
       expect(plain.result.stop_reason).toBe("end_turn");
       expect(plain.sent.path).toMatch(upstreamPath);
 
-      const streamed = await upstreamOf(() =>
+      const streamed = await t.upstreamOf(() =>
         anthropic.messages
           .stream({ model, max_tokens: 50, messages: [{ role: "user", content: "Hi" }] })
           .finalMessage(),
@@ -205,7 +198,7 @@ describe("the @anthropic-ai/sdk on /ai/v1/messages", () => {
       expect(streamed.result.content).toEqual([expect.objectContaining({ type: "text", text: MOCK_TEXT })]);
       expect(streamed.result.usage.output_tokens).toBeGreaterThan(0);
 
-      const asked = await upstreamOf(() =>
+      const asked = await t.upstreamOf(() =>
         anthropic.messages
           .stream({ model, max_tokens: 200, tools, messages: [question] }, toolFixture)
           .finalMessage(),
@@ -217,7 +210,7 @@ describe("the @anthropic-ai/sdk on /ai/v1/messages", () => {
         ["get_weather", { city: "Tokyo" }],
       ]);
 
-      const answered = await upstreamOf(() =>
+      const answered = await t.upstreamOf(() =>
         anthropic.messages.create({
           model,
           max_tokens: 200,

@@ -133,7 +133,7 @@ describe("Vertex AI service-account keys", () => {
 function compat(apiKey: string) {
   return new OpenAI({
     apiKey,
-    baseURL: `${t.gateway.url}/v1/${t.gateway.accountId}/default/compat`,
+    baseURL: t.compatUrl(),
     defaultHeaders: t.gatewayAuth,
     maxRetries: 0,
   });
@@ -142,7 +142,7 @@ function compat(apiKey: string) {
 function rest(token: string) {
   return new OpenAI({
     apiKey: token,
-    baseURL: `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/v1`,
+    baseURL: t.restUrl,
     maxRetries: 0,
   });
 }

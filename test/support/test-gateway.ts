@@ -1,5 +1,6 @@
+import { expect } from "vitest";
 import { type LocalGateway, startLocalGateway } from "../../infra/local/server.ts";
-import { type MockUpstream, startMockUpstream } from "../mock-upstream/server.ts";
+import { type MockUpstream, type RecordedRequest, startMockUpstream } from "../mock-upstream/server.ts";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
@@ -8,6 +9,12 @@ export interface TestGateway {
   mock: MockUpstream;
   /** The provider-native base URL of a provider on the `default` gateway. */
   providerUrl(provider: string, gatewayId?: string): string;
+  /** The compat surface's base URL (OpenAI SDK `baseURL`) on a gateway. */
+  compatUrl(gatewayId?: string): string;
+  /** The REST surface's base URL, `/client/v4/accounts/{account}/ai/v1` (OpenAI SDK `baseURL`). */
+  restUrl: string;
+  /** Runs `call`, checks it made exactly one upstream request, and returns that request with the result. */
+  upstreamOf<T>(call: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest }>;
   /** Headers that authenticate to the `default` gateway (it has authentication on, as reference 4.3 says). */
   gatewayAuth: Record<string, string>;
   /** GET on the management API with the admin token; returns the parsed envelope. */
@@ -89,6 +96,14 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     mock,
     providerUrl: (provider, gatewayId = "default") =>
       `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/${provider}`,
+    compatUrl: (gatewayId = "default") => `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/compat`,
+    restUrl: `${gateway.url}/client/v4/accounts/${gateway.accountId}/ai/v1`,
+    async upstreamOf(call) {
+      const before = mock.requests.length;
+      const result = await call();
+      expect(mock.requests.length, "one upstream request").toBe(before + 1);
+      return { result, sent: mock.requests.at(-1) as RecordedRequest };
+    },
     gatewayAuth: { "cf-aig-authorization": `Bearer ${TEST_ADMIN_TOKEN}` },
     management,
     managementSend,
