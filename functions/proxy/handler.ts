@@ -11,6 +11,7 @@ import type { ProxyDependencies } from "../../shared/core/handle-provider-reques
 import { routeProxyRequest } from "../../shared/core/route-proxy-request.ts";
 import { RunTokenVerifier } from "../../shared/core/run-token-verifier.ts";
 import { TtlCache } from "../../shared/core/ttl-cache.ts";
+import { createHttpFetch } from "../../shared/http/http-fetch.ts";
 import { UpstreamGuard } from "../../shared/http/upstream-guard.ts";
 import { RateLimiter } from "../../shared/limits/rate-limiter.ts";
 import { gatewayObserver } from "../../shared/observability/gateway-observer.ts";
@@ -103,7 +104,7 @@ const deps: ProxyDependencies = {
     logger,
     { lingerMs: env.LOG_BATCH_LINGER_MS, onFailure: () => telemetry.metrics.logPipelineFailure() },
   ),
-  fetch: globalThis.fetch,
+  fetch: createHttpFetch(),
   clock: systemClock,
   logger,
   upstreamOverrides: env.upstreamOverrides,

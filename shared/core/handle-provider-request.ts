@@ -9,6 +9,7 @@ import {
 } from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
+import type { UpstreamFetch } from "../http/http-fetch.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
 import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
@@ -46,7 +47,7 @@ export interface ProxyDependencies
     CredentialDependencies,
     RateLimitDependencies {
   logSink: LogSink;
-  fetch: typeof fetch;
+  fetch: UpstreamFetch;
   clock: Clock;
   logger: StructuredLogger;
   upstreamTimeoutMs: number;

@@ -1,3 +1,4 @@
+import type { UpstreamFetch } from "../http/http-fetch.ts";
 import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
 
 export interface UpstreamCall {
@@ -15,7 +16,7 @@ class FirstByteTimeout extends Error {}
  * passed to the client rather than followed, so a credential never follows a redirect to another host.
  */
 export async function fetchUpstream(
-  fetchImpl: typeof fetch,
+  fetchImpl: UpstreamFetch,
   url: string,
   init: { method: string; headers: Headers; body: Uint8Array<ArrayBuffer> | null; timeoutMs: number },
 ): Promise<UpstreamCall> {
