@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
+import { setPriority } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
 
@@ -14,6 +15,17 @@ export interface Backend {
 
 /** How long a stop may take: the poller drains for up to 5 s, then the emulators close. */
 const STOP_TIMEOUT_MS = 15_000;
+
+/**
+ * The backend's scheduling niceness (AIG_BACKEND_NICE, default 10; 0 shares the CPU evenly). On AWS the
+ * log pipeline (SQS, DynamoDB, the log-writer Lambda) runs on machines of its own and never takes CPU
+ * from the proxy; on one machine its stand-ins would, so they get what the request path leaves: under
+ * load, logs reach the logs table a little later (none is dropped) and requests are not slowed by them.
+ */
+export function backendNiceness(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.AIG_BACKEND_NICE ?? 10);
+  return Number.isInteger(value) && value >= 0 && value <= 19 ? value : 10;
+}
 
 /**
  * Starts backend-process.ts in a child process (TypeScript through tsx, as `npm start` runs) and waits
@@ -37,6 +49,7 @@ export async function startBackend(options: {
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  lowerPriority(child.pid, backendNiceness());
   const ready = await nextMessage(child, "ready");
   return {
     endpoints: ready.type === "ready" ? ready.endpoints : null,
@@ -54,6 +67,16 @@ export async function startBackend(options: {
       clearTimeout(timer);
     },
   };
+}
+
+/** Lowers a process's priority; where the system refuses (no permission), it keeps running as it is. */
+export function lowerPriority(pid: number | undefined, niceness: number): void {
+  if (pid === undefined || niceness === 0) return;
+  try {
+    setPriority(pid, niceness);
+  } catch {
+    // Not fatal: the backend then shares the CPU evenly with the gateway.
+  }
 }
 
 function post(child: ChildProcess, message: ParentMessage): void {

@@ -1,7 +1,7 @@
 /**
  * A quick look at our gateway alone, for profiling on a busy machine where wall-clock numbers mean little:
  * starts the mock, the emulators and our gateway (as `npm run bench` does), sends PROFILE_REQUESTS plain
- * (or PROFILE_WORKLOAD=stream) requests at concurrency PROFILE_CONCURRENCY through the HTTP front, waits
+ * (or PROFILE_WORKLOAD=stream, plain-log-off) requests at concurrency PROFILE_CONCURRENCY through the HTTP front, waits
  * for the log queue to drain, and prints the CPU time per request of each process (from /proc, so the
  * log-writer's share is counted wherever it runs). With BENCH_PROFILE=1 our gateway runs under --cpu-prof
  * (profiles under results/profiles/, written when it stops). Then, unless PROFILE_HANDLER=0, the handler CPU
@@ -21,14 +21,19 @@ import { childrenCpuMsOf, cpuMsOf } from "./processes.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
 import { requestFor } from "./targets.ts";
-import { plainWorkload, streamWorkload } from "./workloads.ts";
+import { plainLogOffWorkload, plainWorkload, streamWorkload } from "./workloads.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const config = readConfig(root);
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const concurrency = Number(process.env.PROFILE_CONCURRENCY ?? 1);
-const workload = process.env.PROFILE_WORKLOAD === "stream" ? streamWorkload(config) : plainWorkload(config);
+const workloads = {
+  plain: plainWorkload,
+  stream: streamWorkload,
+  "plain-log-off": plainLogOffWorkload,
+};
+const workload = (workloads[process.env.PROFILE_WORKLOAD as keyof typeof workloads] ?? plainWorkload)(config);
 
 const stack = await startStack(config, `${root}test/bench/`);
 const ours = stack.targets.find((target) => target.name === "ours");

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { backendNiceness, lowerPriority } from "../../infra/local/backend.ts";
 import type { BenchConfig } from "./config.ts";
 import { type Service, spawnService, stopChild } from "./processes.ts";
 import { directTarget, oursTarget, peerTarget, type Target } from "./targets.ts";
@@ -83,6 +84,9 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
       env: quietSdk,
     }),
   );
+  // The emulators stand in for SQS and DynamoDB, as the log-writer child of ours stands in for a Lambda
+  // of its own: both run at the niceness `npm start` gives its backend (infra/local/backend.ts).
+  lowerPriority(emulators.pid, backendNiceness());
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: String(emulators.info.dynamodb),
     AWS_ENDPOINT_URL_SQS: String(emulators.info.sqs),
