@@ -72,7 +72,10 @@ function send(
       agent,
     });
     let responded = false;
-    const onAbort = () => request.destroy(init.signal.reason);
+    let message: IncomingMessage | undefined;
+    // Before the head the promise rejects with the reason; after it the body errors with it (as fetch does),
+    // which needs the message destroyed with the reason: destroying the request would error it ECONNRESET.
+    const onAbort = () => (message ?? request).destroy(init.signal.reason);
     init.signal.addEventListener("abort", onAbort, { once: true });
     request.on("error", (error: NodeJS.ErrnoException) => {
       // After the head, a failure is the body's: its stream reports it.
@@ -83,11 +86,12 @@ function send(
         resolve(send(target, init, headers, agent, false));
       else reject(error);
     });
-    request.once("response", (message) => {
+    request.once("response", (response) => {
       responded = true;
-      const head = responseOf(message, init);
+      message = response;
+      const head = responseOf(response, init);
       // After the head the signal still cancels: the body stream then errors with the abort reason.
-      message.once("close", () => init.signal.removeEventListener("abort", onAbort));
+      response.once("close", () => init.signal.removeEventListener("abort", onAbort));
       resolve(head);
     });
     request.end(init.body ?? undefined);
