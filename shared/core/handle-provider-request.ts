@@ -22,7 +22,7 @@ import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadl
 import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { realSleep, type Sleep } from "../resilience/sleep.ts";
-import { endStreamOnFailure } from "../resilience/stream-failure.ts";
+import { streamErrorEvent } from "../resilience/stream-failure.ts";
 import type { RouteReader } from "../routing/route-reader.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { SpendStore } from "../store/spend-store.ts";
@@ -294,6 +294,8 @@ export async function handleProviderRequest(
         recorder?.push(chunk);
       },
       onClientAbort: (reason) => upstream.abort(reason),
+      // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
+      failureTail: () => streamErrorEvent(contentType, dialect),
     });
     const finished = record;
     const span = upstreamSpan;
@@ -333,8 +335,7 @@ export async function handleProviderRequest(
         return Promise.all([logged, stored]);
       }),
     );
-    // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
-    return new Response(endStreamOnFailure(body, contentType, dialect), {
+    return new Response(body, {
       status: upstream.response.status,
       headers,
     });

@@ -28,6 +28,12 @@ export interface ObserveOptions {
   onChunk?: (chunk: Uint8Array) => void;
   /** Called when the client leaves early, to cancel the provider call. */
   onClientAbort?: (reason: unknown) => void;
+  /**
+   * When given, a provider failure mid-body ends the body cleanly after this chunk (none when it returns
+   * null) instead of erroring it: see shared/resilience/stream-failure.ts. Done here rather than by a
+   * stream wrapped around this one, which would cost a web-stream hop per chunk on every response.
+   */
+  failureTail?: () => Uint8Array | null;
 }
 
 /**
@@ -85,7 +91,13 @@ export function observeBody(
           observation.providerWait += options.monotonic() - readStartedAt;
           observation.upstreamError = error;
           finish();
-          controller.error(error);
+          if (!options.failureTail) {
+            controller.error(error);
+            return;
+          }
+          const tail = options.failureTail();
+          if (tail) controller.enqueue(tail);
+          controller.close();
           return;
         }
         const readEndedAt = options.monotonic();

@@ -19,34 +19,3 @@ export function streamErrorEvent(contentType: string | null, dialect: ErrorDiale
   const data = JSON.stringify({ error: { message, type: "api_error", param: null, code: 7009 } });
   return encoder.encode(`\n\ndata: ${data}\n\n`);
 }
-
-/**
- * Passes `source` through; when it fails, appends the error event (if the content type has one) and
- * closes cleanly. Wraps the observed body, so the log still sees the upstream failure.
- */
-export function endStreamOnFailure(
-  source: ReadableStream<Uint8Array>,
-  contentType: string | null,
-  dialect: ErrorDialect,
-): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const result = await reader.read();
-          if (result.done) controller.close();
-          else controller.enqueue(result.value);
-        } catch {
-          const event = streamErrorEvent(contentType, dialect);
-          if (event) controller.enqueue(event);
-          controller.close();
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}

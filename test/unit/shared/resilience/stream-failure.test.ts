@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { endStreamOnFailure } from "../../../../shared/resilience/stream-failure.ts";
+import type { ErrorDialect } from "../../../../shared/http/error-response.ts";
+import { type BodyObservation, observeBody } from "../../../../shared/http/observed-body.ts";
+import { streamErrorEvent } from "../../../../shared/resilience/stream-failure.ts";
 
 const encoder = new TextEncoder();
 
@@ -14,7 +16,23 @@ function failingStream(): ReadableStream<Uint8Array> {
   });
 }
 
-describe("endStreamOnFailure", () => {
+/** The provider-native path's body: observed, ending with the dialect's error event on a failure. */
+function endStreamOnFailure(
+  source: ReadableStream<Uint8Array>,
+  contentType: string,
+  dialect: ErrorDialect,
+  observed: (observation: Promise<BodyObservation>) => void = () => {},
+): ReadableStream<Uint8Array> {
+  const { body, done } = observeBody(source, {
+    captureLimit: 1024,
+    monotonic: () => 0,
+    failureTail: () => streamErrorEvent(contentType, dialect),
+  });
+  observed(done);
+  return body;
+}
+
+describe("a provider failure mid-body (observeBody with the dialect's failure tail)", () => {
   it("ends an OpenAI-family SSE stream with a data: error event", async () => {
     const text = await new Response(
       endStreamOnFailure(failingStream(), "text/event-stream", "openai"),
@@ -37,9 +55,15 @@ describe("endStreamOnFailure", () => {
     });
   });
 
-  it("just closes other content types", async () => {
-    const text = await new Response(endStreamOnFailure(failingStream(), "application/json", "openai")).text();
+  it("just closes other content types, and the log still sees the failure", async () => {
+    let observation: Promise<BodyObservation> | undefined;
+    const text = await new Response(
+      endStreamOnFailure(failingStream(), "application/json", "openai", (done) => {
+        observation = done;
+      }),
+    ).text();
     expect(text).toBe('data: {"choices":[]}\n\n');
+    expect(String((await observation)?.upstreamError)).toContain("socket cut");
   });
 
   it("passes a healthy stream through unchanged", async () => {
