@@ -49,8 +49,15 @@ async function startLogWriter(env: Record<string, string>, queueUrl: string): Pr
   );
   const logWriter = (await import("../../functions/log-writer/handler.ts"))
     .handler as unknown as LogWriterHandler;
-  poller = new QueuePoller(sqs, queueUrl, queueArn.Attributes?.QueueArn ?? "", logWriter, (error) =>
-    console.error("log-writer poll failed:", error),
+  poller = new QueuePoller(
+    sqs,
+    queueUrl,
+    queueArn.Attributes?.QueueArn ?? "",
+    logWriter,
+    (error) => console.error("log-writer poll failed:", error),
+    // The stack's event source mapping (infra/aws/constructs/ai-gateway.ts): batches of up to 25, filled
+    // for up to 1 s. AIG_LOG_BATCHING_WINDOW_MS shortens the window (the tests use 0).
+    { batchSize: 25, batchingWindowMs: Number(process.env.AIG_LOG_BATCHING_WINDOW_MS ?? 1000) || 0 },
   );
   poller.start();
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -9,11 +10,25 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
+/** SQS hands out at most 10 messages per ReceiveMessage and deletes at most 10 per DeleteMessageBatch. */
+const SQS_MAX_MESSAGES = 10;
+/** While a batching window is open and the queue is empty, how long to wait before asking again. */
+const WINDOW_REPOLL_MS = 25;
+
+export interface BatchSettings {
+  /** The event source mapping's batchSize (the stack's: 25). */
+  batchSize: number;
+  /** Its maxBatchingWindow in ms (the stack's: 1 s); 0 invokes with whatever one receive returned. */
+  batchingWindowMs: number;
+}
+
 /**
  * Feeds SQS batches to a handler the way a Lambda event source mapping with ReportBatchItemFailures does:
- * long-poll a batch, invoke, delete what succeeded, and leave the reported failures (or the whole batch,
- * if the handler throws) on the queue. They come back after the visibility timeout, and the queue's
- * redrive policy moves a message that keeps failing to the dead-letter queue after maxReceiveCount.
+ * long-poll, then keep receiving until the batch is full or the batching window has passed since its
+ * first message, invoke, delete what succeeded, and leave the reported failures (or the whole batch, if
+ * the handler throws) on the queue. They come back after the visibility timeout, and the queue's redrive
+ * policy moves a message that keeps failing to the dead-letter queue after maxReceiveCount. Filling the
+ * batch as AWS does matters for cost: the log-writer's shared writes are paid once per batch.
  */
 export class QueuePoller {
   private running = false;
@@ -25,6 +40,7 @@ export class QueuePoller {
     private readonly queueArn: string,
     private readonly handler: SqsHandler,
     private readonly onError: (error: unknown) => void,
+    private readonly batch: BatchSettings = { batchSize: SQS_MAX_MESSAGES, batchingWindowMs: 0 },
   ) {}
 
   start(): void {
@@ -43,7 +59,7 @@ export class QueuePoller {
     // and the embedded queue would lose it at exit.
     await this.loop;
     const deadline = Date.now() + drainMs;
-    while (Date.now() < deadline && (await this.pollOnce(0).catch(() => 0)) > 0) {}
+    while (Date.now() < deadline && (await this.pollOnce(0, false).catch(() => 0)) > 0) {}
   }
 
   private async run(): Promise<void> {
@@ -58,17 +74,16 @@ export class QueuePoller {
     }
   }
 
-  /** One receive-invoke-delete round; returns how many messages it saw. */
-  async pollOnce(waitSeconds = 1): Promise<number> {
-    const { Messages = [] } = await this.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: waitSeconds,
-        MessageSystemAttributeNames: ["All"],
-      }),
-    );
+  /** One receive-invoke-delete round; returns how many messages it saw. A drain does not wait to fill. */
+  async pollOnce(waitSeconds = 1, fillWindow = true): Promise<number> {
+    const Messages = await this.receive(Math.min(SQS_MAX_MESSAGES, this.batch.batchSize), waitSeconds);
     if (Messages.length === 0) return 0;
+    const windowEnds = Date.now() + (fillWindow ? this.batch.batchingWindowMs : 0);
+    while (Messages.length < this.batch.batchSize && Date.now() < windowEnds && this.running) {
+      const more = await this.receive(Math.min(SQS_MAX_MESSAGES, this.batch.batchSize - Messages.length), 0);
+      if (more.length === 0) await sleep(Math.min(WINDOW_REPOLL_MS, Math.max(windowEnds - Date.now(), 0)));
+      Messages.push(...more);
+    }
 
     let failedIds: Set<string>;
     try {
@@ -82,11 +97,11 @@ export class QueuePoller {
       failedIds = new Set(Messages.map((message) => message.MessageId ?? ""));
     }
     const succeeded = Messages.filter((message) => !failedIds.has(message.MessageId ?? ""));
-    if (succeeded.length > 0) {
+    for (let start = 0; start < succeeded.length; start += SQS_MAX_MESSAGES) {
       await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: succeeded.map((message, index) => ({
+          Entries: succeeded.slice(start, start + SQS_MAX_MESSAGES).map((message, index) => ({
             Id: String(index),
             ReceiptHandle: message.ReceiptHandle,
           })),
@@ -94,6 +109,18 @@ export class QueuePoller {
       );
     }
     return Messages.length;
+  }
+
+  private async receive(max: number, waitSeconds: number): Promise<Message[]> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
+    return Messages;
   }
 
   private toRecord(message: Message): SQSRecord {

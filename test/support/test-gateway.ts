@@ -54,6 +54,8 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     maxReceiveCount: 2,
     visibilityTimeoutSeconds: 1,
     env: {
+      // Logs are stored as soon as they are queued, rather than after the stack's 1 s batching window.
+      AIG_LOG_BATCHING_WINDOW_MS: "0",
       UPSTREAM_OPENAI_URL: `${mock.url}/v1`,
       UPSTREAM_GROQ_URL: `${mock.url}/v1`,
       // The rest of the OpenAI-compatible family, each at the mock as its chat path expects.
