@@ -187,19 +187,25 @@ export class LeanSqsClient implements SqsSendClient {
         headers,
         agent: endpoint.protocol === "https:" ? this.httpsAgent : this.httpAgent,
       });
-      const timer = setTimeout(() => {
-        request.destroy(timeoutError(this.attemptTimeoutMs));
-      }, this.attemptTimeoutMs);
-      request.on("error", (error) => {
+      // Settles at the latest when the timer fires, whatever the socket does after.
+      const fail = (error: Error) => {
         clearTimeout(timer);
         reject(error);
-      });
+      };
+      const timer = setTimeout(() => {
+        const error = timeoutError(this.attemptTimeoutMs);
+        fail(error);
+        request.destroy(error);
+      }, this.attemptTimeoutMs);
+      request.on("error", fail);
       request.on("response", (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", (error) => {
-          clearTimeout(timer);
-          reject(error);
+        response.on("error", fail);
+        response.on("close", () => {
+          // A connection cut mid-answer is retried like a reset one (aws-retry.ts).
+          if (!response.complete)
+            fail(Object.assign(new Error("SQS closed the connection mid-answer"), { code: "ECONNRESET" }));
         });
         response.on("end", () => {
           clearTimeout(timer);

@@ -197,6 +197,30 @@ describe("LeanSqsClient", () => {
     expect(sqs.received).toHaveLength(2);
   });
 
+  it("retries an answer cut off mid-body", async () => {
+    let requests = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        requests++;
+        if (requests === 1) {
+          response.writeHead(200, { "content-length": "100" });
+          response.write('{"MessageId":');
+          setTimeout(() => response.socket?.destroy(), 10);
+          return;
+        }
+        response.end(JSON.stringify({ MessageId: "m-2" }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    servers.push(server);
+    const queueUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/000000000000/logs`;
+    expect(await client().sendMessage({ QueueUrl: queueUrl, MessageBody: "x" })).toEqual({
+      MessageId: "m-2",
+    });
+    expect(requests).toBe(2);
+  });
+
   it("retries a refused connection, up to maxAttempts", async () => {
     const error = await client({ maxAttempts: 2 })
       .sendMessage({ QueueUrl: "http://127.0.0.1:1/000000000000/logs", MessageBody: "x" })
