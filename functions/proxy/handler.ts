@@ -1,4 +1,3 @@
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
@@ -21,6 +20,7 @@ import {
   traceInvocation,
 } from "../../shared/observability/gateway-telemetry.ts";
 import { GOOGLE_TOKEN_URL, GoogleTokenMinter } from "../../shared/providers/google-service-account.ts";
+import { LeanSqsClient } from "../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
 import type { DeployedRoute } from "../../shared/routing/route-reader.ts";
 import { CacheStore } from "../../shared/store/cache-store.ts";
@@ -97,9 +97,8 @@ const deps: ProxyDependencies = {
   customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
   upstreamGuard,
   logSink: new SqsLogSink(
-    // md5: false skips the SDK's MD5 of each message body; TLS already protects it, and the benchmark
-    // measured it as a fifth of SendMessage's CPU on the hot path (docs/benchmarks.md).
-    traceAwsClient(telemetry.tracer, new SQSClient({ md5: false })),
+    // Not the SDK's SQSClient: its per-call CPU was the largest piece of a request's own (lean-sqs-client.ts).
+    new LeanSqsClient({ tracer: telemetry.tracer }),
     env.LOG_QUEUE_URL,
     logger,
     { lingerMs: env.LOG_BATCH_LINGER_MS, onFailure: () => telemetry.metrics.logPipelineFailure() },

@@ -1,6 +1,6 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
+import type { SqsSendClient } from "./lean-sqs-client.ts";
 
 export interface LogSink {
   /** Hands one log event on; never rejects. Resolves once the event is queued (or in the fallback log). */
@@ -37,8 +37,9 @@ interface Pending {
 
 /**
  * Sends log events to the SQS queue the log-writer drains, several per SendMessageBatch when they come
- * close together. If SQS refuses an event or cannot be reached, the event is written to the structured
- * log (CloudWatch on AWS) under the message "log event not queued", so it is never lost silently and can
+ * close together, through the lean SQS client (lean-sqs-client.ts). If SQS refuses an event or cannot be
+ * reached, the event is written to the structured log (CloudWatch on AWS) under the message
+ * "log event not queued", so it is never lost silently and can
  * be replayed from there, and `onFailure` is told (the proxy counts it as the LogPipelineFailures metric,
  * which an operator can alarm on). `send` resolves only once its event has been sent or logged, so a
  * Lambda handler that awaits it (waitUntil) never ends with an event still waiting.
@@ -51,7 +52,7 @@ export class SqsLogSink implements LogSink {
   private readonly onFailure: () => void;
 
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly sqs: SqsSendClient,
     private readonly queueUrl: string,
     private readonly logger: StructuredLogger,
     options: SqsLogSinkOptions | (() => void) = {},
@@ -96,12 +97,10 @@ export class SqsLogSink implements LogSink {
   private async sendBatch(batch: Pending[]): Promise<void> {
     if (batch.length === 1 && batch[0]) return this.sendAlone(batch[0].event, batch[0].body);
     try {
-      const { Failed = [] } = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: batch.map((pending, index) => ({ Id: String(index), MessageBody: pending.body })),
-        }),
-      );
+      const { Failed } = await this.sqs.sendMessageBatch({
+        QueueUrl: this.queueUrl,
+        Entries: batch.map((pending, index) => ({ Id: String(index), MessageBody: pending.body })),
+      });
       for (const failure of Failed) {
         const pending = batch[Number(failure.Id)];
         if (pending) this.fallBack(pending.event, pending.body, `${failure.Code}: ${failure.Message ?? ""}`);
@@ -113,7 +112,7 @@ export class SqsLogSink implements LogSink {
 
   private async sendAlone(event: LogEvent, body: string): Promise<void> {
     try {
-      await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
+      await this.sqs.sendMessage({ QueueUrl: this.queueUrl, MessageBody: body });
     } catch (error) {
       this.fallBack(event, body, error);
     }

@@ -1,5 +1,6 @@
-import { type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LeanSqsClient, type SqsSendClient } from "../../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../../shared/queue/log-sink.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { type RunningSqs, startSqs } from "../../support/fauxqs.ts";
@@ -12,22 +13,31 @@ const event = {
   request_body: { gzip_base64: "H4sIAAAAAAAAA6tWKkktLlGyUlAqS8wpTVWqBQBrU5Z/EgAAAA==", complete: true },
 } as unknown as LogEvent;
 
+/** The emulator accepts any credentials; the client needs some to sign with. */
+const testCredentials = async () => ({ accessKeyId: "test", secretAccessKey: "test" });
+
 describe("SqsLogSink", () => {
   let sqs: RunningSqs;
+  let lean: LeanSqsClient;
 
   beforeAll(async () => {
     sqs = await startSqs();
+    lean = new LeanSqsClient({ credentials: testCredentials });
   });
 
   afterAll(async () => {
+    lean.destroy();
     await sqs.stop();
   });
+
+  /** Nothing listens on port 1: every attempt is refused. */
+  const unreachable = () => new LeanSqsClient({ credentials: testCredentials, maxAttempts: 1 });
 
   it("queues the log event as one JSON message", async () => {
     const queueUrl = await sqs.createQueue("logs");
     const logger = recordingLogger();
     let failures = 0;
-    await new SqsLogSink(sqs.client, queueUrl, logger, () => failures++).send(event);
+    await new SqsLogSink(lean, queueUrl, logger, () => failures++).send(event);
 
     const { Messages = [] } = await sqs.client.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
@@ -38,17 +48,14 @@ describe("SqsLogSink", () => {
   });
 
   it("writes the event to the structured log when SQS cannot be reached, so it is not lost", async () => {
-    const unreachable = new SQSClient({
-      endpoint: "http://127.0.0.1:1",
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    });
     const logger = recordingLogger();
     let failures = 0;
-    await new SqsLogSink(unreachable, "http://127.0.0.1:1/000000000000/logs", logger, () => failures++).send(
-      event,
-    );
+    await new SqsLogSink(
+      unreachable(),
+      "http://127.0.0.1:1/000000000000/logs",
+      logger,
+      () => failures++,
+    ).send(event);
 
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]).toMatchObject({
@@ -60,15 +67,19 @@ describe("SqsLogSink", () => {
     expect(failures).toBe(1);
   });
 
-  /** The client, counting the commands sent through it by name. */
-  function countingClient(client: SQSClient): { client: SQSClient; commands: string[] } {
+  /** The lean client, counting the calls made through it by name. */
+  function countingClient(client: SqsSendClient): { client: SqsSendClient; commands: string[] } {
     const commands: string[] = [];
-    const counting = {
-      send: (command: { constructor: { name: string } }) => {
-        commands.push(command.constructor.name);
-        return client.send(command as never);
+    const counting: SqsSendClient = {
+      sendMessage: (input) => {
+        commands.push("SendMessage");
+        return client.sendMessage(input);
       },
-    } as unknown as SQSClient;
+      sendMessageBatch: (input) => {
+        commands.push("SendMessageBatch");
+        return client.sendMessageBatch(input);
+      },
+    };
     return { client: counting, commands };
   }
 
@@ -91,12 +102,12 @@ describe("SqsLogSink", () => {
   it("sends events that come within the linger together, ten per SendMessageBatch, each its own message", async () => {
     const queueUrl = await sqs.createQueue("logs-batched");
     const logger = recordingLogger();
-    const { client, commands } = countingClient(sqs.client);
+    const { client, commands } = countingClient(lean);
     const sink = new SqsLogSink(client, queueUrl, logger, { lingerMs: 20 });
 
     await Promise.all(Array.from({ length: 12 }, (_, n) => sink.send(numbered(n) as LogEvent)));
 
-    expect(commands).toEqual(["SendMessageBatchCommand", "SendMessageBatchCommand"]);
+    expect(commands).toEqual(["SendMessageBatch", "SendMessageBatch"]);
     const received = await receiveAll(queueUrl, 12);
     expect(received.map((message) => JSON.parse(message.Body ?? "").id).sort()).toEqual(
       Array.from({ length: 12 }, (_, n) => numbered(n).id),
@@ -106,25 +117,19 @@ describe("SqsLogSink", () => {
 
   it("without a linger sends at the end of the event-loop turn, one SendMessage for a lone event", async () => {
     const queueUrl = await sqs.createQueue("logs-lone");
-    const { client, commands } = countingClient(sqs.client);
+    const { client, commands } = countingClient(lean);
     const sink = new SqsLogSink(client, queueUrl, recordingLogger());
 
     await sink.send(event);
 
-    expect(commands).toEqual(["SendMessageCommand"]);
+    expect(commands).toEqual(["SendMessage"]);
     expect((await receiveAll(queueUrl, 1)).map((message) => JSON.parse(message.Body ?? ""))).toEqual([event]);
   });
 
   it("writes every event of a batch SQS could not take to the structured log", async () => {
-    const unreachable = new SQSClient({
-      endpoint: "http://127.0.0.1:1",
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    });
     const logger = recordingLogger();
     let failures = 0;
-    const sink = new SqsLogSink(unreachable, "http://127.0.0.1:1/000000000000/logs", logger, {
+    const sink = new SqsLogSink(unreachable(), "http://127.0.0.1:1/000000000000/logs", logger, {
       lingerMs: 10,
       onFailure: () => failures++,
     });
