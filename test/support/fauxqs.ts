@@ -1,9 +1,11 @@
-import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, type Message, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp, interceptLocalhostDns } from "fauxqs";
 
 export interface RunningSqs {
   client: SQSClient;
   createQueue(name: string): Promise<string>;
+  /** Receives (with the SDK) until `expected` messages came back or ten long polls passed. */
+  receiveAll(queueUrl: string, expected: number): Promise<Message[]>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,16 @@ export async function startSqs(): Promise<RunningSqs> {
       const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
       if (!QueueUrl) throw new Error("no queue url");
       return QueueUrl;
+    },
+    async receiveAll(queueUrl, expected) {
+      const received: Message[] = [];
+      for (let attempt = 0; attempt < 10 && received.length < expected; attempt++) {
+        const { Messages = [] } = await client.send(
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+        );
+        received.push(...Messages);
+      }
+      return received;
     },
     async stop() {
       client.destroy();

@@ -1,4 +1,3 @@
-import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeanSqsClient } from "../../../shared/queue/lean-sqs-client.ts";
 import { type RunningSqs, startSqs } from "../../support/fauxqs.ts";
@@ -28,18 +27,6 @@ describe("LeanSqsClient against fauxqs", () => {
     await sqs.stop();
   });
 
-  /** What the SDK's ReceiveMessage gets back from the queue. */
-  async function receiveAll(queueUrl: string, expected: number): Promise<Message[]> {
-    const received: Message[] = [];
-    for (let attempt = 0; attempt < 10 && received.length < expected; attempt++) {
-      const { Messages = [] } = await sqs.client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      received.push(...Messages);
-    }
-    return received;
-  }
-
   it("sends one message the SDK receives byte for byte", async () => {
     const queueUrl = await sqs.createQueue("lean-single");
     const outputs = [];
@@ -49,7 +36,7 @@ describe("LeanSqsClient against fauxqs", () => {
     expect(outputs.every((output) => typeof output.MessageId === "string" && output.MessageId !== "")).toBe(
       true,
     );
-    const received = await receiveAll(queueUrl, bodies.length);
+    const received = await sqs.receiveAll(queueUrl, bodies.length);
     expect(received.map((message) => message.Body).sort()).toEqual([...bodies].sort());
     expect(received.map((message) => message.MessageId).sort()).toEqual(
       outputs.map((output) => output.MessageId).sort(),
@@ -66,7 +53,7 @@ describe("LeanSqsClient against fauxqs", () => {
 
     expect(output.Failed).toEqual([]);
     expect(output.Successful.map((entry) => entry.Id).sort()).toEqual(["0", "1"]);
-    const received = await receiveAll(queueUrl, small.length);
+    const received = await sqs.receiveAll(queueUrl, small.length);
     expect(received.map((message) => message.Body).sort()).toEqual([...small].sort());
   });
 

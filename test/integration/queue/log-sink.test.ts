@@ -1,4 +1,4 @@
-import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeanSqsClient, type SqsSendClient } from "../../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../../shared/queue/log-sink.ts";
@@ -83,17 +83,6 @@ describe("SqsLogSink", () => {
     return { client: counting, commands };
   }
 
-  async function receiveAll(queueUrl: string, expected: number): Promise<Message[]> {
-    const received: Message[] = [];
-    for (let attempt = 0; attempt < 10 && received.length < expected; attempt++) {
-      const { Messages = [] } = await sqs.client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      received.push(...Messages);
-    }
-    return received;
-  }
-
   const numbered = (n: number) => ({
     ...event,
     id: `0190a5c4-0000-7000-8000-${String(n).padStart(12, "0")}`,
@@ -108,7 +97,7 @@ describe("SqsLogSink", () => {
     await Promise.all(Array.from({ length: 12 }, (_, n) => sink.send(numbered(n) as LogEvent)));
 
     expect(commands).toEqual(["SendMessageBatch", "SendMessageBatch"]);
-    const received = await receiveAll(queueUrl, 12);
+    const received = await sqs.receiveAll(queueUrl, 12);
     expect(received.map((message) => JSON.parse(message.Body ?? "").id).sort()).toEqual(
       Array.from({ length: 12 }, (_, n) => numbered(n).id),
     );
@@ -123,7 +112,9 @@ describe("SqsLogSink", () => {
     await sink.send(event);
 
     expect(commands).toEqual(["SendMessage"]);
-    expect((await receiveAll(queueUrl, 1)).map((message) => JSON.parse(message.Body ?? ""))).toEqual([event]);
+    expect((await sqs.receiveAll(queueUrl, 1)).map((message) => JSON.parse(message.Body ?? ""))).toEqual([
+      event,
+    ]);
   });
 
   it("writes every event of a batch SQS could not take to the structured log", async () => {
