@@ -40,17 +40,19 @@ export function createHttpFetch(): UpstreamFetch {
     if (target.protocol !== "http:" && target.protocol !== "https:") {
       return Promise.reject(new TypeError(`Unsupported protocol ${target.protocol}`));
     }
-    const headers = headerRecord(init.headers, init.body, target.protocol === "https:");
+    const headers = headerRecord(init, target.protocol === "https:");
     const agent = agents[target.protocol];
     return send(target, init, headers, agent, true);
   };
 }
 
-function headerRecord(headers: Headers, body: Uint8Array | null, secure: boolean): Record<string, string> {
+function headerRecord(init: UpstreamRequestInit, secure: boolean): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const [name, value] of headers) record[name] = value;
+  for (const [name, value] of init.headers) record[name] = value;
   record["accept-encoding"] ??= secure ? "br, gzip, deflate" : "gzip, deflate";
-  if (body) record["content-length"] = String(body.byteLength);
+  // As fetch: a POST or PUT without a body says so (node:http would otherwise send it chunked).
+  if (init.body) record["content-length"] = String(init.body.byteLength);
+  else if (init.method === "POST" || init.method === "PUT") record["content-length"] = "0";
   return record;
 }
 

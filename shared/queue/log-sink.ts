@@ -38,10 +38,9 @@ interface Pending {
 /**
  * Sends log events to the SQS queue the log-writer drains, several per SendMessageBatch when they come
  * close together, through the lean SQS client (lean-sqs-client.ts). If SQS refuses an event or cannot be
- * reached, the event is written to the structured log (CloudWatch on AWS) under the message
- * "log event not queued", so it is never lost silently and can
- * be replayed from there, and `onFailure` is told (the proxy counts it as the LogPipelineFailures metric,
- * which an operator can alarm on). `send` resolves only once its event has been sent or logged, so a
+ * reached, the event is written to the structured log (CloudWatch on AWS) under the message "log event
+ * not queued", so it is never lost silently and can be replayed from there, and `onFailure` is told (the
+ * proxy counts it as the LogPipelineFailures metric, which an operator can alarm on). `send` resolves only once its event has been sent or logged, so a
  * Lambda handler that awaits it (waitUntil) never ends with an event still waiting.
  */
 export class SqsLogSink implements LogSink {

@@ -135,6 +135,20 @@ describe("createHttpFetch", () => {
       expect(headers["content-length"]).toBeUndefined();
     });
 
+    it("sends a POST without a body as content-length 0, not chunked (as fetch does)", async () => {
+      const seen = signal<IncomingMessage["headers"]>();
+      const server = await startServer((req, res) => {
+        seen.resolve(req.headers);
+        res.end();
+      });
+
+      await (await createHttpFetch()(server.url, init({ method: "POST" }))).arrayBuffer();
+
+      const headers = await seen.promise;
+      expect(headers["content-length"]).toBe("0");
+      expect(headers["transfer-encoding"]).toBeUndefined();
+    });
+
     it("returns the status, status text and headers, repeated ones included", async () => {
       const server = await startServer((_req, res) => {
         res.statusCode = 201;
