@@ -52,7 +52,8 @@ export function upstreamRequestHeaders(clientHeaders: Headers): Headers {
 
 /**
  * Headers to send the client for a provider response. `content-encoding` and `content-length` go too:
- * fetch has already decoded the body, so both would describe bytes the client never receives.
+ * the provider call (http-fetch.ts) has already decoded the body, so both would describe bytes the client
+ * never receives.
  */
 export function clientResponseHeaders(upstreamHeaders: Headers): Headers {
   const dropped = listedInConnection(upstreamHeaders);
