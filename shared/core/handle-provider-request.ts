@@ -202,7 +202,9 @@ export async function handleProviderRequest(
     const hit = cache?.hit ?? null;
     // A hit never reaches the provider, so it does not count against the rate limit (docs/rate-limiting.md).
     const limitHeaders = hit ? {} : await enforceRateLimit(path.accountId, gateway, deps);
-    if (!hit && deps.spend) {
+    // Checked first: working out the model parses the whole request body, which a gateway without spend
+    // rules (the default) should not pay for before the provider is called.
+    if (!hit && deps.spend && gateway.spend_limits?.enabled && gateway.spend_limits.rules.length > 0) {
       await enforceSpendLimits(
         deps.spend,
         path.accountId,
