@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { InMemoryRequest } from "./in-memory-request.ts";
 
 /**
  * An API Gateway REST proxy event as a web-standard Request. The stack sets binaryMediaTypes to `*\/*`,
@@ -28,5 +29,5 @@ export function eventToRequest(event: APIGatewayProxyEvent): Request {
     event.httpMethod !== "GET" &&
     event.httpMethod !== "HEAD";
   const body = hasBody ? Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8") : null;
-  return new Request(url, { method: event.httpMethod, headers, body });
+  return new InMemoryRequest(url, { method: event.httpMethod, headers }, body);
 }
