@@ -208,6 +208,30 @@ describe("fallback on a failing model", () => {
     expect(flaky.calls.get("route-recover")).toHaveLength(2);
   });
 
+  it("counts a model that fails before reaching a provider as one attempt, then falls back", async () => {
+    await createRoute("refusing-first", [
+      { id: "start", type: "start", outputs: { next: to("refusing") } },
+      // Gemini refuses `seed`: the node fails in translation, before any request is sent.
+      model("refusing", "google-ai-studio", "gemini-2.5-flash", { success: "end", fallback: "backup" }),
+      model("backup", "openai", "gpt-4o-mini", { success: "end" }),
+      end,
+    ]);
+    const response = await compat(
+      { model: "dynamic/refusing-first", seed: 1 },
+      { "cf-aig-event-id": "route-refusing-event" },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cf-aig-provider")).toBe("openai");
+    await response.text();
+    const rows = await rowsOfEvent("route-refusing-event", 2);
+    expect(rows.map((row) => [row.attempt, row.route_element_id, row.success])).toEqual([
+      [1, "refusing", false],
+      [2, "backup", true],
+    ]);
+    expect(rows[0]?.status_code).toBe(400);
+    expect(rows.map((row) => row.route_name)).toEqual(["refusing-first", "refusing-first"]);
+  });
+
   it("ends with the last model's error in the caller's shape when every model failed", async () => {
     await createRoute("no-backup", [
       { id: "start", type: "start", outputs: { next: to("only") } },

@@ -241,6 +241,30 @@ describe("unified API: google-vertex-ai/google/{model}", () => {
       "google-vertex-ai/google/{gemini model}",
     );
   });
+
+  it("refuses a tool schema Gemini cannot take with a 400 naming google-vertex-ai, sending nothing", async () => {
+    const sentBefore = t.mock.requests.length;
+    const error = await compat("sk-x")
+      .chat.completions.create({
+        model: "google-vertex-ai/google/gemini-2.5-flash",
+        messages,
+        tools: [
+          {
+            type: "function",
+            function: {
+              name: "lookup",
+              parameters: { type: "object", additionalProperties: { type: "string" } },
+            },
+          },
+        ],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    const message = (error as InstanceType<typeof OpenAI.BadRequestError>).message;
+    expect(message).toContain("which provider google-vertex-ai does not support");
+    expect(message).not.toContain("google-ai-studio");
+    expect(t.mock.requests.length).toBe(sentBefore);
+  });
 });
 
 describe("unified API without a service account", () => {

@@ -4,9 +4,11 @@ import { toGeminiRequest } from "./request.ts";
 import { fromGeminiResponse } from "./response.ts";
 import { createGeminiStreamTranslator } from "./stream.ts";
 
+const PROVIDER = "google-ai-studio";
+
 export const geminiTranslator: ProviderTranslator = {
-  provider: "google-ai-studio",
-  toProviderRequest: toGeminiRequest,
+  provider: PROVIDER,
+  toProviderRequest: (request, model) => toGeminiRequest(request, model, PROVIDER),
   fromProviderResponse: fromGeminiResponse,
   createStreamTranslator: createGeminiStreamTranslator,
   errorFromProvider: geminiErrorFromProvider,

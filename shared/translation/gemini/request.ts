@@ -19,6 +19,10 @@ import type { OpenAIChatMessage, OpenAIChatRequest, OpenAIContentPart } from "..
 import type { TranslatedRequest } from "../types.ts";
 import { toGeminiSchema } from "./tool-schema.ts";
 
+const SUPPORTED = new Set<string>(COMMON_PARAMETERS.filter((key) => key !== "user"));
+
+type Part = Record<string, unknown>;
+
 /**
  * OpenAI Chat Completions -> Gemini generateContent / streamGenerateContent
  * (https://ai.google.dev/api/generate-content).
@@ -27,21 +31,22 @@ import { toGeminiSchema } from "./tool-schema.ts";
  *   (Gemini matches results by function name), wrapped as `{ content: text }`;
  * - json_object -> responseMimeType application/json; json_schema adds `responseSchema` (adapted);
  * - streaming always includes usageMetadata; `?alt=sse` makes the stream Server-Sent Events.
+ * `provider` is the slug the caller used (google-ai-studio, or google-vertex-ai whose Gemini models take
+ * the same body): refusals name it, so a Vertex caller is not told about a provider it never called.
  */
-const PROVIDER = "google-ai-studio";
-const SUPPORTED = new Set<string>(COMMON_PARAMETERS.filter((key) => key !== "user"));
-
-type Part = Record<string, unknown>;
-
-export function toGeminiRequest(request: OpenAIChatRequest, model: string): TranslatedRequest {
-  refuseUnsupportedParameters(request, SUPPORTED, PROVIDER);
-  refuseSerialToolCalls(request, PROVIDER);
+export function toGeminiRequest(
+  request: OpenAIChatRequest,
+  model: string,
+  provider: string,
+): TranslatedRequest {
+  refuseUnsupportedParameters(request, SUPPORTED, provider);
+  refuseSerialToolCalls(request, provider);
   checkToolChoice(request);
   checkToolResults(request);
 
   const turns = mergeAdjacentTurns(
     request.messages.flatMap((message, index) =>
-      isSystemLike(message) ? [] : [toTurn(message, index, request.messages)],
+      isSystemLike(message) ? [] : [toTurn(message, index, request.messages, provider)],
     ),
   );
   if (turns.length === 0) {
@@ -68,6 +73,7 @@ export function toGeminiRequest(request: OpenAIChatRequest, model: string): Tran
                 parameters: toGeminiSchema(
                   tool.function.parameters,
                   `tools[${index}] "${tool.function.name}" parameters`,
+                  provider,
                 ),
               }),
         })),
@@ -99,6 +105,7 @@ export function toGeminiRequest(request: OpenAIChatRequest, model: string): Tran
     generation.responseSchema = toGeminiSchema(
       format.json_schema.schema,
       "response_format.json_schema.schema",
+      provider,
     );
   }
   if (Object.keys(generation).length > 0) body.generationConfig = generation;
@@ -116,10 +123,14 @@ function toTurn(
   message: OpenAIChatMessage,
   index: number,
   messages: OpenAIChatMessage[],
+  provider: string,
 ): { role: "user" | "model"; blocks: Part[] } {
   switch (message.role) {
     case "user":
-      return { role: "user", blocks: contentParts(message.content).map(geminiPart) };
+      return {
+        role: "user",
+        blocks: contentParts(message.content).map((part) => geminiPart(part, provider)),
+      };
     case "assistant": {
       const text = contentText(message.content);
       const parts: Part[] = text === "" ? [] : [{ text }];
@@ -161,9 +172,9 @@ function functionNameOf(toolCallId: string, messages: OpenAIChatMessage[], index
   );
 }
 
-function geminiPart(part: OpenAIContentPart): Part {
+function geminiPart(part: OpenAIContentPart, provider: string): Part {
   if (part.type === "text") return { text: part.text };
-  if (part.type !== "image_url") return refuseContentPart(part, PROVIDER);
-  const data = requireDataUrl(part.image_url.url, PROVIDER);
+  if (part.type !== "image_url") return refuseContentPart(part, provider);
+  const data = requireDataUrl(part.image_url.url, provider);
   return { inlineData: { mimeType: data.mediaType, data: data.base64 } };
 }

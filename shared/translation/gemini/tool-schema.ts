@@ -12,7 +12,8 @@ import { isRecord, type JsonRecord } from "../common/json-values.ts";
  * string `const` becomes a one-value `enum`. What is stripped because it only annotates or only loosens:
  * `$schema`, `$id`, `$comment`, `examples`, `additionalProperties: true|false`, readOnly / writeOnly /
  * deprecated, and `format` values Gemini does not list. Everything else is refused with a 400 naming the
- * keyword and where it is, never dropped in silence.
+ * keyword and where it is, never dropped in silence. `provider` is the slug the caller used (Vertex AI's
+ * Gemini models take the same schemas), named in those refusals.
  */
 const KEPT = new Set([
   "type",
@@ -50,16 +51,17 @@ const FORMATS_BY_TYPE: Record<string, ReadonlySet<string>> = {
 };
 const TYPES = new Set(["string", "number", "integer", "boolean", "array", "object"]);
 
-export function toGeminiSchema(schema: JsonRecord, owner: string): JsonRecord {
+export function toGeminiSchema(schema: JsonRecord, owner: string, provider: string): JsonRecord {
   const definitions = {
     ...(isRecord(schema.definitions) ? schema.definitions : {}),
     ...(isRecord(schema.$defs) ? schema.$defs : {}),
   };
-  return convert(schema, { owner, definitions, path: "", resolving: [] });
+  return convert(schema, { owner, provider, definitions, path: "", resolving: [] });
 }
 
 interface Scope {
   owner: string;
+  provider: string;
   definitions: JsonRecord;
   path: string;
   resolving: string[];
@@ -68,7 +70,7 @@ interface Scope {
 function refuse(scope: Scope, detail: string): never {
   const where = scope.path === "" ? "the schema root" : scope.path;
   throw GatewayError.badRequest(
-    `${scope.owner}: ${detail} at ${where}, which provider google-ai-studio does not support`,
+    `${scope.owner}: ${detail} at ${where}, which provider ${scope.provider} does not support`,
   );
 }
 

@@ -1,12 +1,16 @@
 import { GatewayError } from "../../core/gateway-error.ts";
 import { geminiTranslator } from "../gemini/index.ts";
+import { toGeminiRequest } from "../gemini/request.ts";
 import type { ProviderTranslator, TranslatedRequest } from "../types.ts";
+
+const PROVIDER = "google-vertex-ai";
 
 /**
  * Vertex AI on the unified API: `google-vertex-ai/{publisher}/{model}`. Gemini models (publisher `google`)
  * speak the Gemini API's generateContent, so the Gemini translator does the work; only the path differs.
  * The path is relative to `v1/projects/{project}/locations/{region}/`, which the caller's service account
  * decides (shared/unified/upstream-request.ts). Other publishers (Anthropic's Claude on Vertex) are refused.
+ * The Gemini translator's refusals name google-vertex-ai, the provider the caller used.
  */
 function toVertexRequest(
   request: Parameters<ProviderTranslator["toProviderRequest"]>[0],
@@ -20,13 +24,13 @@ function toVertexRequest(
       `Vertex AI model "${model.slice(0, 120)}" is not supported on the unified API: use google-vertex-ai/google/{gemini model}, for example "google-vertex-ai/google/gemini-2.5-flash" (other publishers only through the provider-native /google-vertex-ai/ path)`,
     );
   }
-  const translated = geminiTranslator.toProviderRequest(request, id);
+  const translated = toGeminiRequest(request, id, PROVIDER);
   const method = request.stream === true ? "streamGenerateContent?alt=sse" : "generateContent";
   return { ...translated, path: `publishers/google/models/${encodeURIComponent(id)}:${method}` };
 }
 
 export const vertexGeminiTranslator: ProviderTranslator = {
   ...geminiTranslator,
-  provider: "google-vertex-ai",
+  provider: PROVIDER,
   toProviderRequest: toVertexRequest,
 };

@@ -57,19 +57,24 @@ describe("toGeminiSchema", () => {
     [{ $ref: "https://example.com/schema.json" }, "only local $defs"],
     [{ type: "array", items: [{ type: "string" }] }, "tuple"],
   ])("refuses %j naming %s", (schema, detail) => {
-    expect(() => toGeminiSchema(schema, 'tools[0] "t" parameters')).toThrow(detail);
+    expect(() => toGeminiSchema(schema, 'tools[0] "t" parameters', "google-ai-studio")).toThrow(detail);
   });
 
   it("turns a string const into a one-value enum and inlines a single allOf", () => {
-    expect(toGeminiSchema({ allOf: [{ const: "x" }] }, "t")).toEqual({ enum: ["x"], type: "string" });
+    expect(toGeminiSchema({ allOf: [{ const: "x" }] }, "t", "google-ai-studio")).toEqual({
+      enum: ["x"],
+      type: "string",
+    });
   });
 
   it("keeps the supported formats and drops the others", () => {
-    expect(toGeminiSchema({ type: "integer", format: "int64" }, "t")).toEqual({
+    expect(toGeminiSchema({ type: "integer", format: "int64" }, "t", "google-ai-studio")).toEqual({
       type: "integer",
       format: "int64",
     });
-    expect(toGeminiSchema({ type: "string", format: "email" }, "t")).toEqual({ type: "string" });
+    expect(toGeminiSchema({ type: "string", format: "email" }, "t", "google-ai-studio")).toEqual({
+      type: "string",
+    });
   });
 
   it("inlines a reference used twice when it is not recursive", () => {
@@ -78,7 +83,7 @@ describe("toGeminiSchema", () => {
       properties: { a: { $ref: "#/definitions/p" }, b: { $ref: "#/definitions/p" } },
       definitions: { p: { type: "string" } },
     };
-    expect(toGeminiSchema(schema, "t")).toEqual({
+    expect(toGeminiSchema(schema, "t", "google-ai-studio")).toEqual({
       type: "object",
       properties: { a: { type: "string" }, b: { type: "string" } },
     });

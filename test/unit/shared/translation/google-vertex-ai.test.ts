@@ -3,6 +3,7 @@ import { GatewayError } from "../../../../shared/core/gateway-error.ts";
 import { geminiTranslator } from "../../../../shared/translation/gemini/index.ts";
 import { vertexGeminiTranslator } from "../../../../shared/translation/google-vertex-ai/index.ts";
 import { translatorFor } from "../../../../shared/translation/index.ts";
+import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import type { OpenAIChatRequest } from "../../../../shared/translation/types.ts";
 import { parseUnifiedModel } from "../../../../shared/unified/model-name.ts";
 
@@ -43,5 +44,69 @@ describe("google-vertex-ai on the unified API", () => {
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).status).toBe(400);
     expect((error as GatewayError).message).toContain("google-vertex-ai/google/{gemini model}");
+  });
+});
+
+describe("Gemini translator refusals on google-vertex-ai", () => {
+  const refusalOf = (extra: Record<string, unknown>) => {
+    try {
+      vertexGeminiTranslator.toProviderRequest(
+        parseChatRequest({ ...request, ...extra }),
+        "google/gemini-2.5-flash",
+      );
+    } catch (caught) {
+      return caught as GatewayError;
+    }
+    throw new Error("the request was not refused");
+  };
+  const mapTool = {
+    type: "function",
+    function: {
+      name: "lookup",
+      parameters: { type: "object", additionalProperties: { type: "string" } },
+    },
+  };
+
+  it.each([
+    ["a tool schema Gemini cannot take", { tools: [mapTool] }, "map type"],
+    [
+      "a response schema Gemini cannot take",
+      {
+        response_format: {
+          type: "json_schema",
+          json_schema: { name: "r", schema: { type: ["string", "number"] } },
+        },
+      },
+      "several types",
+    ],
+    ["a parameter Gemini does not take", { seed: 1 }, "seed"],
+    [
+      "an image given by URL",
+      {
+        messages: [
+          { role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/a.png" } }] },
+        ],
+      },
+      "base64 data URLs",
+    ],
+  ])(
+    "refuses %s with a 400 naming google-vertex-ai, the provider the caller used",
+    (_case, extra, detail) => {
+      const error = refusalOf(extra);
+      expect(error).toBeInstanceOf(GatewayError);
+      expect(error.status).toBe(400);
+      expect(error.message).toContain(detail);
+      expect(error.message).toContain("google-vertex-ai");
+      expect(error.message).not.toContain("google-ai-studio");
+    },
+  );
+
+  it("still names google-ai-studio for the same refusal through Google AI Studio", () => {
+    expect(() =>
+      geminiTranslator.toProviderRequest(
+        parseChatRequest({ ...request, tools: [mapTool] }),
+        "gemini-2.5-flash",
+      ),
+    ).toThrow(/which provider google-ai-studio does not support/);
   });
 });
