@@ -21,18 +21,28 @@ export const LOG_BODY_BUDGET_BYTES = 300 * 1024;
 /** The most of a body the proxy holds in memory for its log while streaming. */
 export const LOG_BODY_CAPTURE_LIMIT = 4 * 1024 * 1024;
 
+/**
+ * Up to this size a body travels uncompressed (`base64`) and the log-writer gzips it before storing: the
+ * proxy's profile showed the two gzips of a chat-sized exchange among the larger pieces of a request's own CPU
+ * after the response, work the batched log-writer does off the request's path. Ten such events still fit one
+ * SendMessageBatch; larger bodies are compressed here, where the SQS limits need it.
+ */
+export const RAW_LOG_BODY_MAX_BYTES = 4 * 1024;
+
 async function pack(
   bytes: Uint8Array,
   limit: number,
   complete: boolean,
 ): Promise<{ body: LoggedBody; size: number }> {
   const head = bytes.byteLength > limit ? bytes.subarray(0, limit) : bytes;
+  const whole = complete && head.byteLength === bytes.byteLength;
+  if (head.byteLength <= RAW_LOG_BODY_MAX_BYTES) {
+    const raw = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+    return { body: { base64: raw.toString("base64"), complete: whole }, size: head.byteLength };
+  }
   const compressed = head.byteLength < SYNC_GZIP_MAX_BYTES ? gzipSync(head) : await gzipAsync(head);
   return {
-    body: {
-      gzip_base64: compressed.toString("base64"),
-      complete: complete && head.byteLength === bytes.byteLength,
-    },
+    body: { gzip_base64: compressed.toString("base64"), complete: whole },
     size: compressed.byteLength,
   };
 }

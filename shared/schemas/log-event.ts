@@ -1,10 +1,14 @@
 import { z } from "zod";
 
-/** A body kept for the log: gzip, then base64 (SQS carries text). `complete: false` means only its head was kept. */
-export const loggedBodySchema = z.object({
-  gzip_base64: z.string(),
-  complete: z.boolean(),
-});
+/**
+ * A body kept for the log, as base64 (SQS carries text): gzip-compressed (`gzip_base64`), or as it was when it is
+ * small (`base64`; the log-writer compresses it before storing, so the proxy does not spend a gzip on a chat
+ * message). `complete: false` means only its head was kept.
+ */
+export const loggedBodySchema = z.union([
+  z.object({ gzip_base64: z.string(), complete: z.boolean() }),
+  z.object({ base64: z.string(), complete: z.boolean() }),
+]);
 
 export type LoggedBody = z.infer<typeof loggedBodySchema>;
 

@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { compareRecords, type LogQuery, matchesQuery, TopRecords, timeWindow } from "../logs/log-query.ts";
+import { compressedLogBody } from "../logs/logged-body.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type BodyKind, isExpired, type LogRecord, toRecord } from "./log-items.ts";
@@ -36,8 +37,8 @@ function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> 
   return {
     pk: bodyPartition(event.account_id, event.gateway_id),
     sk: event.id,
-    request_body: request_body ? Buffer.from(request_body.gzip_base64, "base64") : undefined,
-    response_body: response_body ? Buffer.from(response_body.gzip_base64, "base64") : undefined,
+    request_body: request_body ? compressedLogBody(request_body) : undefined,
+    response_body: response_body ? compressedLogBody(response_body) : undefined,
     expires_at: expiresAt,
   };
 }

@@ -1,16 +1,24 @@
 import { randomBytes } from "node:crypto";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { LOG_BODY_BUDGET_BYTES, packLogBodies } from "../../../../shared/core/log-bodies.ts";
-import type { LoggedBody } from "../../../../shared/schemas/log-event.ts";
+import {
+  LOG_BODY_BUDGET_BYTES,
+  packLogBodies,
+  RAW_LOG_BODY_MAX_BYTES,
+} from "../../../../shared/core/log-bodies.ts";
+import { compressedLogBody } from "../../../../shared/logs/logged-body.ts";
+import { type LoggedBody, loggedBodySchema } from "../../../../shared/schemas/log-event.ts";
 
 function unpack(body: LoggedBody | null): Buffer {
   if (!body) throw new Error("expected a packed body");
-  return gunzipSync(Buffer.from(body.gzip_base64, "base64"));
+  return "gzip_base64" in body
+    ? gunzipSync(Buffer.from(body.gzip_base64, "base64"))
+    : Buffer.from(body.base64, "base64");
 }
 
 function packedSize(body: LoggedBody | null): number {
-  return body ? Buffer.from(body.gzip_base64, "base64").byteLength : 0;
+  if (!body) return 0;
+  return Buffer.from("gzip_base64" in body ? body.gzip_base64 : body.base64, "base64").byteLength;
 }
 
 function isPrefixOf(head: Buffer, original: Uint8Array): boolean {
@@ -18,7 +26,36 @@ function isPrefixOf(head: Buffer, original: Uint8Array): boolean {
 }
 
 describe("packLogBodies", () => {
-  it("round-trips both bodies through gzip when they fit the budget", async () => {
+  it("sends chat-sized bodies as they are (base64), for the log-writer to compress", async () => {
+    const request = new TextEncoder().encode('{"model":"gpt-4o-mini","messages":[{"content":"héllo"}]}');
+    const response = new Uint8Array(RAW_LOG_BODY_MAX_BYTES).fill(0x62);
+
+    const packed = await packLogBodies(request, response, true);
+
+    expect(packed.request).toEqual({ base64: Buffer.from(request).toString("base64"), complete: true });
+    expect(packed.response && "base64" in packed.response).toBe(true);
+    expect(loggedBodySchema.parse(packed.request)).toEqual(packed.request);
+  });
+
+  it("compresses a body over the raw limit itself", async () => {
+    const response = new Uint8Array(RAW_LOG_BODY_MAX_BYTES + 1).fill(0x62);
+
+    const packed = await packLogBodies(null, response, true);
+
+    expect(packed.response && "gzip_base64" in packed.response).toBe(true);
+    expect(unpack(packed.response).equals(Buffer.from(response))).toBe(true);
+  });
+
+  it("stores either form as the same gzip-compressed bytes", async () => {
+    const text = Buffer.from('{"id":"chatcmpl-1","choices":[]}');
+    const raw = compressedLogBody({ base64: text.toString("base64"), complete: true });
+    const packed = compressedLogBody({ gzip_base64: gzipSync(text).toString("base64"), complete: true });
+
+    expect(gunzipSync(raw).equals(text)).toBe(true);
+    expect(gunzipSync(packed).equals(text)).toBe(true);
+  });
+
+  it("round-trips both bodies when they fit the budget", async () => {
     const request = new TextEncoder().encode('{"model":"gpt-4o-mini","messages":[]}');
     const response = new TextEncoder().encode('{"id":"chatcmpl-1","choices":[]}');
 
