@@ -111,7 +111,7 @@ export async function handleProviderRequest(
 ): Promise<Response> {
   const startedAt = deps.clock.monotonic();
   const id = uuidv7();
-  const pathname = new URL(request.url).pathname;
+  const { pathname, search } = new URL(request.url);
   const idHeaders = { "cf-aig-log-id": id, "cf-aig-request-id": id, "cf-aig-event-id": id };
   let dialect: ErrorDialect = "openai";
   let record: RequestRecord | undefined;
@@ -160,7 +160,7 @@ export async function handleProviderRequest(
       path.accountId,
       path.providerSlug,
       path.restPath,
-      new URL(request.url).search,
+      search,
       deps,
     );
     const upstreamHeaders = upstreamRequestHeaders(request.headers);
@@ -191,7 +191,7 @@ export async function handleProviderRequest(
               providerSlug: path.providerSlug,
               method: request.method,
               restPath: path.restPath,
-              search: new URL(request.url).search,
+              search,
               body: record.requestBody,
               upstreamHeaders,
               upstreamUrl: url,
@@ -202,19 +202,19 @@ export async function handleProviderRequest(
     const hit = cache?.hit ?? null;
     // A hit never reaches the provider, so it does not count against the rate limit (docs/rate-limiting.md).
     const limitHeaders = hit ? {} : await enforceRateLimit(path.accountId, gateway, deps);
-    // Checked first: working out the model parses the whole request body, which a gateway without spend
-    // rules (the default) should not pay for before the provider is called.
-    if (!hit && deps.spend && gateway.spend_limits?.enabled && gateway.spend_limits.rules.length > 0) {
+    if (!hit && deps.spend) {
+      const { options, requestBody } = record;
       await enforceSpendLimits(
         deps.spend,
         path.accountId,
         path.gatewayId,
         gateway.spend_limits,
-        {
+        // Built only when the gateway has spend rules: the model may mean parsing the whole request body.
+        () => ({
           provider: path.providerSlug,
-          model: requestModel(path.providerSlug, path.restPath, record.requestBody, null),
-          metadata: record.options.metadata,
-        },
+          model: requestModel(path.providerSlug, path.restPath, requestBody, null),
+          metadata: options.metadata,
+        }),
         deps.clock.now(),
         (error) =>
           deps.logger.warn("spend limits unavailable; request let through", { reason: String(error) }),

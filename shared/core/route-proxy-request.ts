@@ -19,7 +19,8 @@ export function routeProxyRequest(
   deps: ProxyDependencies,
   context: ExecutionContext,
 ): Promise<Response> {
-  if (isUnifiedPath(new URL(request.url).pathname)) return handleUnifiedRequest(request, deps, context);
-  if (isUniversalPath(new URL(request.url).pathname)) return handleUniversalRequest(request, deps, context);
+  const { pathname } = new URL(request.url);
+  if (isUnifiedPath(pathname)) return handleUnifiedRequest(request, deps, context);
+  if (isUniversalPath(pathname)) return handleUniversalRequest(request, deps, context);
   return handleProviderRequest(request, deps, context);
 }

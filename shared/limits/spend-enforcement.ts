@@ -14,7 +14,8 @@ import { spendLimitExceededError } from "./spend-error.ts";
 
 /**
  * Refuses the request (throws the 2041 GatewayError) when an applicable rule's budget is exhausted. Does
- * nothing, and reads nothing, when spend limits are off or have no rules. A storage failure is reported
+ * nothing, and reads nothing, when spend limits are off or have no rules; `request` may then be a function,
+ * called only when there are rules to check (working out the model may mean parsing the whole body). A storage failure is reported
  * to `onError` and the request let through (fail-open: a budget check must not take the gateway down with
  * DynamoDB); pass an `onError` that rethrows to fail closed.
  */
@@ -23,11 +24,12 @@ export async function enforceSpendLimits(
   accountId: string,
   gatewayId: string,
   limits: SpendLimits | null | undefined,
-  request: SpendRequest,
+  requestOrBuild: SpendRequest | (() => SpendRequest),
   nowMs: number,
   onError: (error: unknown) => void = () => {},
 ): Promise<void> {
   if (!limits?.enabled || limits.rules.length === 0) return;
+  const request = typeof requestOrBuild === "function" ? requestOrBuild() : requestOrBuild;
   let exceeded: SpendCheck["exceeded"];
   try {
     ({ exceeded } = await store.check(accountId, gatewayId, limits.rules, request, nowMs));

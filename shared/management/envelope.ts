@@ -1,14 +1,23 @@
 import type { GatewayError } from "../core/gateway-error.ts";
 import { errorResponse } from "../http/error-response.ts";
 
-/** Cloudflare's v4 envelope, the shape every management response has. */
-export function envelope(result: unknown, resultInfo?: Record<string, number>, status = 200): Response {
+/**
+ * Cloudflare's v4 envelope, the shape every management response has. `topLevel` adds fields beside `result`
+ * for the few routes whose SDK reads them from the raw body (route-routes.ts).
+ */
+export function envelope(
+  result: unknown,
+  resultInfo?: Record<string, number>,
+  status = 200,
+  topLevel: Record<string, unknown> = {},
+): Response {
   const body = {
     success: true,
     errors: [],
     messages: [],
     result,
     ...(resultInfo ? { result_info: resultInfo } : {}),
+    ...topLevel,
   };
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }

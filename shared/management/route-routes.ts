@@ -96,22 +96,6 @@ function renderVersion(route: StoredRoute, version: RouteVersion) {
   };
 }
 
-/**
- * Cloudflare's envelope plus fields at the top level: the SDK reads the list routes' `data` and the
- * PATCH's `route` from the raw body (it does not unwrap `result` for them), other clients read `result`.
- */
-function envelopeWith(result: unknown, extra: Record<string, unknown>, resultInfo?: Record<string, number>) {
-  const body = {
-    success: true,
-    errors: [],
-    messages: [],
-    result,
-    ...(resultInfo ? { result_info: resultInfo } : {}),
-    ...extra,
-  };
-  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
-}
-
 function pagedList<Item>(
   context: RouteContext,
   field: "routes" | "versions" | "deployments",
@@ -121,8 +105,17 @@ function pagedList<Item>(
   const query = parseInput(listQuerySchema, queryObject(context.url), { source: "query" });
   const start = (query.page - 1) * query.per_page;
   const items = all.slice(start, start + query.per_page);
-  return envelopeWith(
+  // Cloudflare's SDK reads the list routes' `data` from the raw body (it does not unwrap `result` for them).
+  return envelope(
     items,
+    {
+      page: query.page,
+      per_page: query.per_page,
+      count: items.length,
+      total_count: all.length,
+      total_pages: Math.ceil(all.length / query.per_page),
+    },
+    200,
     {
       data: {
         [field]: items,
@@ -131,13 +124,6 @@ function pagedList<Item>(
         order_by: "created_at",
         order_by_direction: direction,
       },
-    },
-    {
-      page: query.page,
-      per_page: query.per_page,
-      count: items.length,
-      total_count: all.length,
-      total_pages: Math.ceil(all.length / query.per_page),
     },
   );
 }
@@ -180,7 +166,8 @@ export async function updateRoute(context: RouteContext): Promise<Response> {
   const updated = await context.deps.routes.rename(scope, id, input.name, now(context));
   if (!updated) throw notFound("route", id);
   const route = renderRoute(context, updated);
-  return envelopeWith(route, { route });
+  // The SDK reads the PATCH's `route` from the raw body; other clients read `result`.
+  return envelope(route, undefined, 200, { route });
 }
 
 export async function deleteRoute(context: RouteContext): Promise<Response> {

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT } from "../mock-upstream/server.ts";
 import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
@@ -12,12 +12,7 @@ let client: OpenAI;
  */
 beforeAll(async () => {
   t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
-  client = new OpenAI({
-    apiKey: "unused-the-route-spends-stored-keys",
-    baseURL: t.compatUrl(),
-    defaultHeaders: t.gatewayAuth,
-    maxRetries: 0,
-  });
+  client = t.compatClient("unused-the-route-spends-stored-keys");
   for (const [provider_slug, secret] of [
     ["openai", "sk-stored-openai-route-0000"],
     ["anthropic", "sk-ant-stored-route-0000"],

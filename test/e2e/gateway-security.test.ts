@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 
@@ -16,16 +16,10 @@ afterAll(async () => {
   await t.stop();
 });
 
+/** A management call with the admin token (the test gateway's), its result typed for these tests. */
 async function manage(method: string, path: string, body?: unknown) {
-  const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
-    {
-      method,
-      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    },
-  );
-  return { status: response.status, body: (await response.json()) as { result: Record<string, unknown> } };
+  const answer = await t.managementSend(method, path, body);
+  return { status: answer.status, body: answer.body as unknown as { result: Record<string, unknown> } };
 }
 
 function chat(provider: string, headers: Record<string, string>, gatewayId = "default") {

@@ -1,6 +1,6 @@
-import Cloudflare from "cloudflare";
+import type Cloudflare from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let client: Cloudflare;
@@ -29,11 +29,7 @@ async function send(provider: "openai" | "anthropic", model: string): Promise<st
 beforeAll(async () => {
   t = await startTestGateway();
   account_id = t.gateway.accountId;
-  client = new Cloudflare({
-    apiToken: TEST_ADMIN_TOKEN,
-    baseURL: `${t.gateway.url}/client/v4`,
-    maxRetries: 0,
-  });
+  client = t.cloudflareClient();
   for (let index = 0; index < 3; index += 1) ids.openai.push(await send("openai", "gpt-4o-mini"));
   for (let index = 0; index < 2; index += 1) ids.anthropic.push(await send("anthropic", "claude-sonnet-4-5"));
   for (const id of [...ids.openai, ...ids.anthropic]) await t.waitForLog(id);

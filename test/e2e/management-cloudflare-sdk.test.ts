@@ -1,6 +1,6 @@
 import Cloudflare from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
 let client: Cloudflare;
@@ -9,12 +9,7 @@ let account_id: string;
 beforeAll(async () => {
   t = await startTestGateway();
   account_id = t.gateway.accountId;
-  // Retries off: Cloudflare's SDK retries 409s, and these tests want to see them.
-  client = new Cloudflare({
-    apiToken: TEST_ADMIN_TOKEN,
-    baseURL: `${t.gateway.url}/client/v4`,
-    maxRetries: 0,
-  });
+  client = t.cloudflareClient();
 });
 
 afterAll(async () => {

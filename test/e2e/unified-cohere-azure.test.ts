@@ -20,20 +20,9 @@ afterAll(async () => {
   await t.stop();
 });
 
-function compat(headers: Record<string, string> = {}) {
-  return new OpenAI({
-    apiKey: "sk-provider-key",
-    baseURL: t.compatUrl(),
-    defaultHeaders: { ...t.gatewayAuth, ...headers },
-    maxRetries: 0,
-  });
-}
+const compat = (headers: Record<string, string> = {}) => t.compatClient(undefined, headers);
 
-const restBase = () => t.restUrl;
-
-function rest(headers: Record<string, string> = {}) {
-  return new OpenAI({ apiKey: runToken, baseURL: restBase(), defaultHeaders: headers, maxRetries: 0 });
-}
+const rest = (headers: Record<string, string> = {}) => t.restClient(runToken, headers);
 
 const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
   type: "function",

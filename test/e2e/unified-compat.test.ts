@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
@@ -13,14 +13,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-function client(headers: Record<string, string> = {}) {
-  return new OpenAI({
-    apiKey: "sk-provider-key",
-    baseURL: t.compatUrl(),
-    defaultHeaders: { ...t.gatewayAuth, ...headers },
-    maxRetries: 0,
-  });
-}
+const client = (headers: Record<string, string> = {}) => t.compatClient(undefined, headers);
 
 const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
   type: "function",

@@ -18,22 +18,9 @@ afterAll(async () => {
   await t.stop();
 });
 
-function rest() {
-  return new OpenAI({
-    apiKey: runToken,
-    baseURL: t.restUrl,
-    maxRetries: 0,
-  });
-}
+const rest = () => t.restClient(runToken);
 
-function compat() {
-  return new OpenAI({
-    apiKey: "sk-provider-key",
-    baseURL: t.compatUrl(),
-    defaultHeaders: t.gatewayAuth,
-    maxRetries: 0,
-  });
-}
+const compat = () => t.compatClient();
 
 /** The vectors rounded to float32 precision, as they travel in base64. */
 const f32 = (values: number[]) => values.map((value) => Math.fround(value));

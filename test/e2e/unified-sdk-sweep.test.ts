@@ -66,25 +66,8 @@ const weather: OpenAI.Chat.Completions.ChatCompletionFunctionTool = {
 };
 
 const SURFACES: Array<[string, () => OpenAI]> = [
-  [
-    "compat",
-    () =>
-      new OpenAI({
-        apiKey: "sk-provider-key",
-        baseURL: t.compatUrl(),
-        defaultHeaders: t.gatewayAuth,
-        maxRetries: 0,
-      }),
-  ],
-  [
-    "REST /ai/v1",
-    () =>
-      new OpenAI({
-        apiKey: runToken,
-        baseURL: t.restUrl,
-        maxRetries: 0,
-      }),
-  ],
+  ["compat", () => t.compatClient()],
+  ["REST /ai/v1", () => t.restClient(runToken)],
 ];
 
 describe.each(SURFACES)("the openai SDK on the %s surface", (_surface, client) => {

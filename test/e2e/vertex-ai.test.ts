@@ -130,22 +130,8 @@ describe("Vertex AI service-account keys", () => {
   });
 });
 
-function compat(apiKey: string) {
-  return new OpenAI({
-    apiKey,
-    baseURL: t.compatUrl(),
-    defaultHeaders: t.gatewayAuth,
-    maxRetries: 0,
-  });
-}
-
-function rest(token: string) {
-  return new OpenAI({
-    apiKey: token,
-    baseURL: t.restUrl,
-    maxRetries: 0,
-  });
-}
+const compat = (apiKey: string) => t.compatClient(apiKey);
+const rest = (token: string) => t.restClient(token);
 
 const vertexModelPath = (model: string, method: string) =>
   `/v1/projects/mock-project-123/locations/europe-west4/publishers/google/models/${model}:${method}`;

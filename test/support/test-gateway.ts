@@ -1,3 +1,5 @@
+import Cloudflare from "cloudflare";
+import OpenAI from "openai";
 import { expect } from "vitest";
 import { type LocalGateway, startLocalGateway } from "../../infra/local/server.ts";
 import { type MockUpstream, type RecordedRequest, startMockUpstream } from "../mock-upstream/server.ts";
@@ -17,6 +19,12 @@ export interface TestGateway {
   upstreamOf<T>(call: () => Promise<T>): Promise<{ result: T; sent: RecordedRequest }>;
   /** Headers that authenticate to the `default` gateway (it has authentication on, as reference 4.3 says). */
   gatewayAuth: Record<string, string>;
+  /** The OpenAI SDK on the `default` gateway's compat surface: the provider key as apiKey, gatewayAuth sent. */
+  compatClient(apiKey?: string, headers?: Record<string, string>): OpenAI;
+  /** The OpenAI SDK on the REST surface, authenticated by an API token with the run scope. */
+  restClient(runToken: string, headers?: Record<string, string>): OpenAI;
+  /** Cloudflare's SDK on the management API with the admin token; retries off (it retries 409s otherwise). */
+  cloudflareClient(): Cloudflare;
   /** GET on the management API with the admin token; returns the parsed envelope. */
   management(path: string): Promise<{ status: number; body: ManagementEnvelope }>;
   /** Any method on the management API with the admin token and a JSON body; returns the parsed envelope. */
@@ -93,20 +101,34 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     return answer.body.result as Record<string, string>;
   };
 
+  const compatUrl = (gatewayId = "default") => `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/compat`;
+  const restUrl = `${gateway.url}/client/v4/accounts/${gateway.accountId}/ai/v1`;
+  const gatewayAuth = { "cf-aig-authorization": `Bearer ${TEST_ADMIN_TOKEN}` };
   return {
     gateway,
     mock,
     providerUrl: (provider, gatewayId = "default") =>
       `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/${provider}`,
-    compatUrl: (gatewayId = "default") => `${gateway.url}/v1/${gateway.accountId}/${gatewayId}/compat`,
-    restUrl: `${gateway.url}/client/v4/accounts/${gateway.accountId}/ai/v1`,
+    compatUrl,
+    restUrl,
     async upstreamOf(call) {
       const before = mock.requests.length;
       const result = await call();
       expect(mock.requests.length, "one upstream request").toBe(before + 1);
       return { result, sent: mock.requests.at(-1) as RecordedRequest };
     },
-    gatewayAuth: { "cf-aig-authorization": `Bearer ${TEST_ADMIN_TOKEN}` },
+    gatewayAuth,
+    compatClient: (apiKey = "sk-provider-key", headers = {}) =>
+      new OpenAI({
+        apiKey,
+        baseURL: compatUrl(),
+        defaultHeaders: { ...gatewayAuth, ...headers },
+        maxRetries: 0,
+      }),
+    restClient: (runToken, headers = {}) =>
+      new OpenAI({ apiKey: runToken, baseURL: restUrl, defaultHeaders: headers, maxRetries: 0 }),
+    cloudflareClient: () =>
+      new Cloudflare({ apiToken: TEST_ADMIN_TOKEN, baseURL: `${gateway.url}/client/v4`, maxRetries: 0 }),
     management,
     managementSend,
     async storeProviderKey(providerSlug, secret) {
