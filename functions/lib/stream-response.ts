@@ -1,5 +1,6 @@
 import { once } from "node:events";
-import type { Writable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+import { takeNodeBody } from "../../shared/http/node-body-response.ts";
 
 /** Headers as the prelude wants them: one value per name, Set-Cookie apart as `cookies`. */
 function preludeOf(response: Response) {
@@ -18,6 +19,8 @@ function preludeOf(response: Response) {
  */
 export async function streamResponse(response: Response, responseStream: Writable): Promise<void> {
   const stream = awslambda.HttpResponseStream.from(responseStream, preludeOf(response));
+  const source = takeNodeBody(response);
+  if (source) return pipeNodeBody(source, stream);
   const body = response.body;
   if (!body) {
     stream.end();
@@ -48,4 +51,44 @@ export async function streamResponse(response: Response, responseStream: Writabl
     stream.off("close", onClose);
     stream.off("error", onClose);
   }
+}
+
+/**
+ * streamResponse for a body that is still a Node stream (shared/http/node-body-response.ts): each chunk is
+ * written as it comes, the body pauses while the response stream is full, a client leaving destroys the
+ * body (which cancels the provider call) and a body failing mid-way breaks the response. Resolves once the
+ * response is ended or broken.
+ */
+function pipeNodeBody(body: Readable, stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      stream.off("close", onClose);
+      stream.off("error", onClose);
+      stream.off("drain", resume);
+      resolve();
+    };
+    const resume = () => body.resume();
+    const onClose = () => {
+      if (!stream.writableFinished) body.destroy(new Error("client closed the response stream"));
+      finish();
+    };
+    stream.once("close", onClose);
+    stream.once("error", onClose);
+    stream.on("drain", resume);
+    // Kept after the end: a body destroyed because the client left reports that error here too.
+    body.on("error", (error) => {
+      if (!finished && !stream.destroyed) stream.destroy(error);
+      finish();
+    });
+    body.once("end", () => {
+      stream.end();
+      finish();
+    });
+    body.on("data", (chunk: Buffer) => {
+      if (!stream.write(chunk)) body.pause();
+    });
+  });
 }

@@ -10,7 +10,8 @@ import {
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { UpstreamFetch } from "../http/http-fetch.ts";
-import { observeBody } from "../http/observed-body.ts";
+import { hasBody } from "../http/node-body-response.ts";
+import { observeResponseBody } from "../http/observed-node-body.ts";
 import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
 import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
 import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
@@ -275,7 +276,7 @@ export async function handleProviderRequest(
     for (const [name, value] of Object.entries(limitHeaders)) headers.set(name, value);
     const contentType = upstream.response.headers.get("content-type");
 
-    if (!upstream.response.body || NULL_BODY_STATUSES.has(upstream.response.status)) {
+    if (!hasBody(upstream.response) || NULL_BODY_STATUSES.has(upstream.response.status)) {
       context.waitUntil(
         completeRequest(deps, record, collect, upstreamSpan, {
           ...emptyResponse(upstream.response.status, contentType),
@@ -288,17 +289,21 @@ export async function handleProviderRequest(
     const usage = createUsageObserver(provider.usageFormat, contentType);
     // A miss records the chunks as they pass, to store them once the body has ended.
     const recorder = cache && !hit ? new CacheRecorder() : null;
-    const { body, done } = observeBody(upstream.response.body, {
-      captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
-      monotonic: deps.clock.monotonic,
-      onChunk: (chunk) => {
-        usage.push(chunk);
-        recorder?.push(chunk);
+    const { response, done } = observeResponseBody(
+      upstream.response,
+      { status: upstream.response.status, headers },
+      {
+        captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
+        monotonic: deps.clock.monotonic,
+        onChunk: (chunk) => {
+          usage.push(chunk);
+          recorder?.push(chunk);
+        },
+        onClientAbort: (reason) => upstream.abort(reason),
+        // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
+        failureTail: () => streamErrorEvent(contentType, dialect),
       },
-      onClientAbort: (reason) => upstream.abort(reason),
-      // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
-      failureTail: () => streamErrorEvent(contentType, dialect),
-    });
+    );
     const finished = record;
     const span = upstreamSpan;
     context.waitUntil(
@@ -337,10 +342,7 @@ export async function handleProviderRequest(
         return Promise.all([logged, stored]);
       }),
     );
-    return new Response(body, {
-      status: upstream.response.status,
-      headers,
-    });
+    return response;
   } catch (caught) {
     const error = toGatewayError(caught);
     if (error.status >= 500)

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { NodeBodyResponse } from "./node-body-response.ts";
 
 /** What the gateway asks of a provider call: the subset of fetch the core uses. */
 export interface UpstreamRequestInit {
@@ -114,7 +115,8 @@ function responseOf(message: IncomingMessage, init: UpstreamRequestInit): Respon
     message.resume();
     return new Response(null, options);
   }
-  return new Response(webStreamOf(decoded(message, headers.get("content-encoding")), message), options);
+  // The body stays a Node stream until something asks for a web one (node-body-response.ts).
+  return new NodeBodyResponse(decoded(message, headers.get("content-encoding")), options);
 }
 
 /** The body as fetch gives it: decoded when the provider compressed it in a way fetch also decodes. */
@@ -134,47 +136,9 @@ function decoded(message: IncomingMessage, encoding: string | null): Readable {
           : null;
   if (!decoder) return message;
   message.on("error", (error) => decoder.destroy(error));
+  // Whoever reads the body holds the decoder only: destroying it (a cancel) must close the connection too.
+  decoder.once("close", () => {
+    if (!message.complete) message.destroy();
+  });
   return message.pipe(decoder);
-}
-
-/**
- * A pull-based web stream over a Node stream: no read-ahead (highWaterMark 0), so a chunk is read from the
- * provider's socket only when the consumer asks for one, and backpressure reaches the provider's TCP window.
- */
-function webStreamOf(source: Readable, message: IncomingMessage): ReadableStream<Uint8Array> {
-  let settled = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        source.pause();
-        source.on("data", (chunk: Buffer) => {
-          if (settled) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) source.pause();
-        });
-        source.once("end", () => {
-          if (settled) return;
-          settled = true;
-          controller.close();
-        });
-        const fail = (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          controller.error(error);
-        };
-        source.once("error", fail);
-        // The connection closed before the body was complete, with no error of its own (a cut).
-        source.once("close", () => fail(new Error("terminated: the provider closed the connection")));
-      },
-      pull() {
-        source.resume();
-      },
-      cancel() {
-        settled = true;
-        message.destroy();
-        if (source !== message) source.destroy();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }

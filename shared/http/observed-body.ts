@@ -46,38 +46,7 @@ export function observeBody(
   options: ObserveOptions,
 ): { body: ReadableStream<Uint8Array>; done: Promise<BodyObservation> } {
   const reader = source.getReader();
-  const observation: BodyObservation = {
-    firstChunkAt: null,
-    endedAt: 0,
-    bytes: 0,
-    captured: [],
-    capturedAll: true,
-    clientAborted: false,
-    upstreamError: undefined,
-    providerWait: 0,
-  };
-  let capturedBytes = 0;
-  let settle: (value: BodyObservation) => void = () => {};
-  const done = new Promise<BodyObservation>((resolve) => {
-    settle = resolve;
-  });
-  const finish = (at = options.monotonic()) => {
-    observation.endedAt = at;
-    settle(observation);
-  };
-
-  const capture = (chunk: Uint8Array) => {
-    if (!observation.capturedAll) return;
-    const room = options.captureLimit - capturedBytes;
-    if (chunk.byteLength <= room) {
-      observation.captured.push(chunk);
-      capturedBytes += chunk.byteLength;
-    } else {
-      if (room > 0) observation.captured.push(chunk.subarray(0, room));
-      capturedBytes += Math.max(room, 0);
-      observation.capturedAll = false;
-    }
-  };
+  const { observation, done, finish, capture } = startObservation(options);
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -124,6 +93,45 @@ export function observeBody(
     { highWaterMark: 0 },
   );
   return { body, done };
+}
+
+/**
+ * What observeBody and observeNodeBody (observed-node-body.ts) share: the observation, the capture of the
+ * body's head for the log, and `done`, settled by `finish`.
+ */
+export function startObservation(options: ObserveOptions) {
+  const observation: BodyObservation = {
+    firstChunkAt: null,
+    endedAt: 0,
+    bytes: 0,
+    captured: [],
+    capturedAll: true,
+    clientAborted: false,
+    upstreamError: undefined,
+    providerWait: 0,
+  };
+  let capturedBytes = 0;
+  let settle: (value: BodyObservation) => void = () => {};
+  const done = new Promise<BodyObservation>((resolve) => {
+    settle = resolve;
+  });
+  const finish = (at = options.monotonic()) => {
+    observation.endedAt = at;
+    settle(observation);
+  };
+  const capture = (chunk: Uint8Array) => {
+    if (!observation.capturedAll) return;
+    const room = options.captureLimit - capturedBytes;
+    if (chunk.byteLength <= room) {
+      observation.captured.push(chunk);
+      capturedBytes += chunk.byteLength;
+    } else {
+      if (room > 0) observation.captured.push(chunk.subarray(0, room));
+      capturedBytes += Math.max(room, 0);
+      observation.capturedAll = false;
+    }
+  };
+  return { observation, done, finish, capture };
 }
 
 export function concatChunks(chunks: Uint8Array[]): Uint8Array {

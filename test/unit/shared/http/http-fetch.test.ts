@@ -6,11 +6,13 @@ import {
   createServer as createTcpServer,
   type Server as TcpServer,
 } from "node:net";
+import type { Readable } from "node:stream";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { ERROR_CODES, GatewayError } from "../../../../shared/core/gateway-error.ts";
 import { fetchUpstream } from "../../../../shared/core/upstream-fetch.ts";
 import { createHttpFetch, type UpstreamRequestInit } from "../../../../shared/http/http-fetch.ts";
+import { takeNodeBody } from "../../../../shared/http/node-body-response.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -434,6 +436,54 @@ describe("createHttpFetch", () => {
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       expect(text((await reader.read()).value)).toBe("data: one\n\n");
       await reader.cancel();
+
+      await closed.promise;
+      expect(server.connections()).toBe(1);
+    });
+  });
+
+  describe("the body as a Node stream (takeNodeBody)", () => {
+    it("gives the decoded bytes of a gzip body", async () => {
+      const original = Buffer.from("data: one\n\n".repeat(1_000));
+      const server = await startServer((_req, res) => {
+        res.writeHead(200, { "Content-Encoding": "gzip" }).end(gzipSync(original));
+      });
+
+      const response = await createHttpFetch()(server.url, init());
+      const source = takeNodeBody(response);
+      const chunks: Buffer[] = [];
+      for await (const chunk of source as Readable) chunks.push(chunk as Buffer);
+
+      expect(Buffer.concat(chunks).equals(original)).toBe(true);
+    });
+
+    it("errors with the signal's reason when aborted after the head", async () => {
+      const server = await startServer((_req, res) => {
+        res.writeHead(200, { "Content-Encoding": "gzip" });
+        res.write(gzipSync(Buffer.from("data: one\n\n".repeat(10_000))).subarray(0, 1_000));
+      });
+      const controller = new AbortController();
+      const reason = new Error("client left mid-stream");
+
+      const response = await createHttpFetch()(server.url, init({ signal: controller.signal }));
+      const source = takeNodeBody(response) as Readable;
+      const failure = new Promise((resolve) => source.once("error", resolve));
+      source.resume();
+      controller.abort(reason);
+
+      expect(await failure).toBe(reason);
+    });
+
+    it("closes the upstream connection when a decoded body is destroyed", async () => {
+      const closed = signal();
+      const server = await startServer((req, res) => {
+        req.on("close", () => closed.resolve());
+        res.writeHead(200, { "Content-Encoding": "gzip" });
+        res.write(gzipSync(Buffer.from("data: one\n\n".repeat(10_000))).subarray(0, 1_000));
+      });
+
+      const response = await createHttpFetch()(server.url, init());
+      (takeNodeBody(response) as Readable).destroy();
 
       await closed.promise;
       expect(server.connections()).toBe(1);
