@@ -4,6 +4,9 @@ import { Writable } from "node:stream";
 /** What ends the HTTP prelude on a Lambda response stream: eight NUL bytes after its JSON. */
 export const PRELUDE_DELIMITER = Buffer.alloc(8);
 
+/** The prelude read so far before anything is written; shared, since it is never written into. */
+const NOTHING_YET = Buffer.alloc(0);
+
 export interface Prelude {
   statusCode?: number;
   headers?: Record<string, string>;
@@ -28,7 +31,7 @@ export interface Prelude {
  * by anyone else are still parsed as above.
  */
 export class LocalResponseStream extends Writable {
-  private preludeBuffer: Buffer | null = Buffer.alloc(0);
+  private preludeBuffer: Buffer | null = NOTHING_YET;
   private corked = false;
 
   constructor(private readonly res: ServerResponse) {

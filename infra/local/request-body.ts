@@ -11,45 +11,31 @@ const EMPTY_BODY = Buffer.alloc(0);
  * than `for await`: an async iterator per request costs more than the rest of this function, and a body
  * that came with the headers is one chunk, used as it is. Rejects with the request's error when the
  * client goes away before the end of its body.
+ *
+ * The listeners are anonymous and stay attached (what comes after the answer is ignored): under tsx,
+ * every named closure costs a `__name` call per request.
  */
 export function readBody(req: IncomingMessage, limit = API_GATEWAY_MAX_BODY_BYTES): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     let first: Buffer | null = null;
     let chunks: Buffer[] | null = null;
     let size = 0;
-    const onData = (chunk: Buffer) => {
+    req.on("data", (chunk: Buffer) => {
+      if (size > limit) return;
       size += chunk.byteLength;
-      if (size > limit) {
-        stop();
-        req.resume();
-        resolve(null);
-        return;
-      }
-      if (first === null) first = chunk;
+      if (size > limit) resolve(null);
+      else if (first === null) first = chunk;
       else if (chunks === null) chunks = [first, chunk];
       else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY_BODY));
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => {
-      stop();
-      reject(new Error("the client closed the request before its body ended"));
-    };
-    const stop = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
+    });
+    req.on("end", () => {
+      if (size <= limit) resolve(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY_BODY));
+      // The request outlives this read (a stream's whole answer): let the chunks go.
+      first = null;
+      chunks = null;
+    });
+    req.on("error", reject);
+    // After 'end' this changes nothing: the promise is settled.
+    req.on("close", () => reject(new Error("the client closed the request before its body ended")));
   });
 }
