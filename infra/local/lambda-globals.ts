@@ -1,12 +1,15 @@
 import { Writable } from "node:stream";
+import { LocalResponseStream, PRELUDE_DELIMITER, type Prelude } from "./local-response-stream.ts";
+
+export { PRELUDE_DELIMITER };
 
 /**
  * The response-streaming globals of the Lambda Node.js runtime, for handlers run by the local runtime.
  * As on Lambda, `HttpResponseStream.from` writes the HTTP prelude as JSON followed by eight NUL bytes on
  * the response stream, then the handler writes the body; the local front (local-response-stream.ts)
- * reads the prelude back the way API Gateway does.
+ * reads the prelude back the way API Gateway does. On the local front's own stream the prelude is handed
+ * over as an object instead: the client sees the same head, and no request pays for a JSON round trip.
  */
-export const PRELUDE_DELIMITER = Buffer.alloc(8);
 const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
 
 type StreamingHandler = ((...args: unknown[]) => Promise<void>) & { [STREAMING]?: string };
@@ -26,6 +29,9 @@ export function installLambdaGlobals(): void {
   target.awslambda.HttpResponseStream ??= {
     from(responseStream: Writable, prelude: Record<string, unknown>): Writable {
       if (!(responseStream instanceof Writable)) throw new TypeError("responseStream must be a Writable");
+      if (responseStream instanceof LocalResponseStream && responseStream.setPrelude(prelude as Prelude)) {
+        return responseStream;
+      }
       responseStream.write(Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_DELIMITER]));
       return responseStream;
     },

@@ -1,8 +1,13 @@
 import type { ServerResponse } from "node:http";
 import { Writable } from "node:stream";
-import { PRELUDE_DELIMITER } from "./lambda-globals.ts";
 
-interface Prelude {
+/** What ends the HTTP prelude on a Lambda response stream: eight NUL bytes after its JSON. */
+export const PRELUDE_DELIMITER = Buffer.alloc(8);
+
+/** The prelude read so far before anything is written; shared, since it is never written into. */
+const NOTHING_YET = Buffer.alloc(0);
+
+export interface Prelude {
   statusCode?: number;
   headers?: Record<string, string>;
   cookies?: string[];
@@ -20,9 +25,13 @@ interface Prelude {
  * system call that also runs the receiver's TCP work, and the benchmark's profiles showed the writes as
  * the largest single cost of the front (docs/benchmarks.md). Nothing waits past the current turn, so a
  * stream's chunks still reach the client as the provider sends them.
+ *
+ * The local `awslambda.HttpResponseStream.from` (lambda-globals.ts) hands the prelude to `setPrelude` as an
+ * object instead of writing its bytes: the same head, without a JSON round trip per request. Bytes written
+ * by anyone else are still parsed as above.
  */
 export class LocalResponseStream extends Writable {
-  private preludeBuffer: Buffer | null = Buffer.alloc(0);
+  private preludeBuffer: Buffer | null = NOTHING_YET;
   private corked = false;
 
   constructor(private readonly res: ServerResponse) {
@@ -54,6 +63,27 @@ export class LocalResponseStream extends Writable {
     }
   }
 
+  /**
+   * Writes the head from a prelude object, as a prelude parsed from bytes would be written. Returns false,
+   * taking nothing, when the bytes path must be kept for ordering: something was already written, the
+   * stream is corked by its writer, ended or destroyed (the caller then writes the bytes, which queue or
+   * fail as any write would).
+   */
+  setPrelude(prelude: Prelude): boolean {
+    if (
+      this.preludeBuffer?.byteLength !== 0 ||
+      this.writableLength > 0 ||
+      this.writableCorked > 0 ||
+      this.writableEnded ||
+      this.destroyed
+    ) {
+      return false;
+    }
+    this.preludeBuffer = null;
+    this.writeHead(prelude);
+    return true;
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     if (this.preludeBuffer) {
       // No prelude was written: what the handler wrote is the body of a plain 200.
@@ -73,8 +103,16 @@ export class LocalResponseStream extends Writable {
   }
 
   private writeHead(prelude: Prelude): void {
-    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
-    if (prelude.cookies?.length) headers["set-cookie"] = prelude.cookies;
+    // A copy (the writer may reuse its objects) that drops undefined values, as the JSON of the bytes path does.
+    const headers: Record<string, string | string[]> = {};
+    const source = prelude.headers;
+    if (source) {
+      for (const name in source) {
+        const value = source[name];
+        if (value !== undefined && Object.hasOwn(source, name)) headers[name] = value;
+      }
+    }
+    if (prelude.cookies?.length) headers["set-cookie"] = [...prelude.cookies];
     this.corkSocketForThisTurn();
     this.res.writeHead(prelude.statusCode ?? 200, headers);
     // Send the head with this turn's writes: a streaming client should see the status before the first

@@ -9,19 +9,17 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { interceptLocalhostDns } from "fauxqs";
 import { localAdminToken } from "./admin-token.ts";
-import { buildApiGatewayEvent } from "./api-gateway-event.ts";
+import { buildApiGatewayEvent, parseRequestTarget } from "./api-gateway-event.ts";
 import { startBackend } from "./backend.ts";
 import { provisionResources } from "./emulators.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
 import { lambdaContext } from "./queue-poller.ts";
+import { readBody } from "./request-body.ts";
 import { matchRoute } from "./routes.ts";
 
 /** How long stop() waits for running invocations to finish queueing their log events. */
 const INVOCATION_DRAIN_MS = 5_000;
-
-/** API Gateway refuses request bodies over 10 MB before any Lambda runs. */
-const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface LocalGatewayOptions {
   port?: number;
@@ -176,7 +174,8 @@ async function serve(
   res: ServerResponse,
   handlers: { proxy: StreamingHandler; api: BufferedHandler; accountId: string },
 ): Promise<void> {
-  const route = matchRoute(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+  const target = parseRequestTarget(req.url ?? "/");
+  const route = matchRoute(target.path);
   if (!route) {
     // What API Gateway answers for a path no resource matches.
     req.resume();
@@ -188,7 +187,7 @@ async function serve(
     sendJson(res, 413, { message: "Request Entity Too Large" });
     return;
   }
-  const event = buildApiGatewayEvent(req, body, route, handlers.accountId);
+  const event = buildApiGatewayEvent(req, body, route, handlers.accountId, target);
   if (route.target === "proxy") {
     const stream = new LocalResponseStream(res);
     await handlers.proxy(event, stream, lambdaContext("proxy"));
@@ -198,21 +197,6 @@ async function serve(
   const result = await handlers.api(event, lambdaContext("api", 29_000));
   res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
   res.end(Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"));
-}
-
-/** The request body, or null when it passes API Gateway's limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).byteLength;
-    if (size > API_GATEWAY_MAX_BODY_BYTES) {
-      req.resume();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

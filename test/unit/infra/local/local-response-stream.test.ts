@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, get, type Server } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { installLambdaGlobals, PRELUDE_DELIMITER } from "../../../../infra/local/lambda-globals.ts";
@@ -198,5 +198,144 @@ describe("LocalResponseStream", () => {
     expect(received).toMatch(/^HTTP\/1.1 200 OK/);
     expect(received).not.toContain("last");
     socket.destroy();
+  });
+});
+
+interface ClientView {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request with node:http, the way a client sees the answer (the Date header left out: it moves). */
+async function viewOf(url: string): Promise<ClientView> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () => {
+        const { date: _date, ...headers } = response.headers;
+        resolve({ status: response.statusCode ?? 0, headers, body });
+      });
+    }).on("error", reject);
+  });
+}
+
+/** Writes the prelude's bytes as a handler could write them itself, skipping HttpResponseStream.from. */
+function preludeBytes(prelude: object): Buffer {
+  return Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_DELIMITER]);
+}
+
+describe("LocalResponseStream prelude object (HttpResponseStream.from)", () => {
+  const prelude = {
+    statusCode: 207,
+    headers: { "content-type": "application/json", "x-trace": "abc" },
+    cookies: ["a=1; Path=/", "b=2; HttpOnly"],
+  };
+
+  it("gives a client the same status, headers, cookies and body as the prelude's bytes", async () => {
+    const fromObject = await viewOf(
+      await serve((stream) => {
+        const out = awslambda.HttpResponseStream.from(stream, prelude);
+        out.write('{"ok":');
+        out.end("true}");
+      }),
+    );
+    const fromBytes = await viewOf(
+      await serve((stream) => {
+        stream.write(preludeBytes(prelude));
+        stream.write('{"ok":');
+        stream.end("true}");
+      }),
+    );
+
+    expect(fromObject).toEqual({
+      status: 207,
+      headers: expect.objectContaining({
+        "content-type": "application/json",
+        "x-trace": "abc",
+        "set-cookie": ["a=1; Path=/", "b=2; HttpOnly"],
+      }),
+      body: '{"ok":true}',
+    });
+    expect(fromObject).toEqual(fromBytes);
+  });
+
+  it("takes the prelude without writing its bytes on the stream", async () => {
+    let written = 0;
+    const url = await serve((stream) => {
+      const write = stream.write.bind(stream);
+      stream.write = ((...args: Parameters<typeof write>) => {
+        written++;
+        return write(...args);
+      }) as typeof stream.write;
+      awslambda.HttpResponseStream.from(stream, prelude);
+      stream.end();
+    });
+
+    const view = await viewOf(url);
+
+    expect(view.status).toBe(207);
+    expect(written).toBe(0);
+  });
+
+  it("sends a prelude followed by no body as an empty response with its status and headers", async () => {
+    const view = await viewOf(
+      await serve((stream) => {
+        awslambda.HttpResponseStream.from(stream, { statusCode: 204, headers: { "x-empty": "yes" } }).end();
+      }),
+    );
+
+    expect(view.status).toBe(204);
+    expect(view.headers["x-empty"]).toBe("yes");
+    expect(view.body).toBe("");
+  });
+
+  it("sends the headers as they were when given, though the handler changes its objects afterwards", async () => {
+    const view = await viewOf(
+      await serve(async (stream) => {
+        const reused = { statusCode: 200, headers: { "x-a": "first" }, cookies: ["c=1"] };
+        const out = awslambda.HttpResponseStream.from(stream, reused);
+        reused.headers["x-a"] = "second";
+        reused.cookies.push("d=2");
+        await sleep(5);
+        out.end("body");
+      }),
+    );
+
+    expect(view.headers["x-a"]).toBe("first");
+    expect(view.headers["set-cookie"]).toEqual(["c=1"]);
+  });
+
+  it("leaves out a header whose value is undefined, as the prelude's JSON would", async () => {
+    const view = await viewOf(
+      await serve((stream) => {
+        const headers = { "x-kept": "1", "x-gone": undefined } as unknown as Record<string, string>;
+        awslambda.HttpResponseStream.from(stream, { statusCode: 200, headers }).end("ok");
+      }),
+    );
+
+    expect(view.headers["x-kept"]).toBe("1");
+    expect(view.headers).not.toHaveProperty("x-gone");
+    expect(view.body).toBe("ok");
+  });
+
+  it("writes the prelude's bytes, in order, on a stream its writer has corked", async () => {
+    const view = await viewOf(
+      await serve((stream) => {
+        stream.cork();
+        const out = awslambda.HttpResponseStream.from(stream, prelude);
+        out.write("after the prelude");
+        stream.uncork();
+        out.end();
+      }),
+    );
+
+    expect(view.status).toBe(207);
+    expect(view.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; HttpOnly"]);
+    expect(view.body).toBe("after the prelude");
   });
 });
