@@ -48,4 +48,11 @@ describe("tokensEqual", () => {
   it("is false for an empty token against a real one", () => {
     expect(tokensEqual("", "s3cret-token")).toBe(false);
   });
+
+  it("compares against the expected token of each call when it changes (a rotated admin token)", () => {
+    expect(tokensEqual("old-token", "old-token")).toBe(true);
+    expect(tokensEqual("old-token", "new-token")).toBe(false);
+    expect(tokensEqual("new-token", "new-token")).toBe(true);
+    expect(tokensEqual("new-token", "old-token")).toBe(false);
+  });
 });
