@@ -158,6 +158,29 @@ describe("createUsageObserver", () => {
     expect(seen).toEqual(['{"after":1}']);
   });
 
+  it("decodes UTF-8 cut anywhere as TextDecoder does: split characters, a leading BOM, invalid bytes", () => {
+    const body = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('data: {"text":"h\u00e9llo \u{1F600}"}\n\ndata: {"bad":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}\n\n'),
+    ]);
+    for (const size of [1, 2, 3, 5, 64]) {
+      const seen: string[] = [];
+      const decoder = createSseDecoder((data) => seen.push(data));
+      for (let offset = 0; offset < body.byteLength; offset += size)
+        decoder.push(body.subarray(offset, offset + size));
+      decoder.end();
+      const expected = new TextDecoder()
+        .decode(body)
+        .split("\n\n", 2)
+        .map((event) => event.slice(6));
+      expect(seen).toEqual(expected);
+      expect(seen[0]).toBe('{"text":"h\u00e9llo \u{1F600}"}');
+      expect(seen[1]).toBe('{"bad":"\ufffd"}');
+    }
+  });
+
   it("drops one oversized NDJSON line and reads the next", () => {
     const seen: string[] = [];
     const decoder = createNdjsonDecoder((line) => seen.push(line), 100);
