@@ -1,4 +1,4 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
 /** One request to sign: the headers given are all signed (names lowercase), the body is hashed as sent. */
@@ -36,7 +36,7 @@ export class SigV4Signer {
   sign(request: SigV4Request, credentials: AwsCredentialIdentity, now: Date = new Date()): void {
     const amzDate = toAmzDate(now);
     const day = amzDate.slice(0, 8);
-    const payloadHash = createHash("sha256").update(request.body).digest("hex");
+    const payloadHash = hash("sha256", request.body, "hex");
     const headers = request.headers;
     headers["x-amz-date"] = amzDate;
     headers["x-amz-content-sha256"] = payloadHash;
@@ -49,7 +49,7 @@ export class SigV4Signer {
     const signedHeaders = names.join(";");
     const canonicalRequest = `${request.method}\n${request.path}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const scope = `${day}${this.scopeSuffix}`;
-    const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
+    const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash("sha256", canonicalRequest, "hex")}`;
     const signature = createHmac("sha256", this.signingKey(credentials.secretAccessKey, day))
       .update(stringToSign)
       .digest("hex");
