@@ -200,8 +200,8 @@ Object.setPrototypeOf(
 
 /** RFC 9110 token characters: a valid header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A value that needs no normalizing and is valid: no HTTP whitespace at either end, no NUL, CR, LF or non-byte. */
-const CLEAN_VALUE = /^(?:[^\0\t\n\r \u0100-\uffff](?:[^\0\n\r\u0100-\uffff]*[^\0\t\n\r \u0100-\uffff])?)?$/;
+/** What a value that needs no normalizing may not hold: NUL, CR, LF, or a character that is not a byte. */
+const NOT_CLEAN = /[\0\n\r\u0100-\uffff]/;
 /** What a value may not hold once its ends are stripped. */
 const INVALID_VALUE = /[\0\n\r]/;
 const NON_BYTE = /[\u0100-\uffff]/;
@@ -209,7 +209,7 @@ const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /** The lower-cased name, or the platform's TypeError for an invalid one. */
 function headerName(method: string, name: string, value?: string): string {
-  const text = `${name}`;
+  const text = typeof name === "string" ? name : `${name}`;
   if (TOKEN.test(text)) return text.toLowerCase();
   checkByteString(text);
   if (value !== undefined) checkByteString(`${value}`);
@@ -218,8 +218,13 @@ function headerName(method: string, name: string, value?: string): string {
 
 /** The value with its leading and trailing HTTP whitespace removed, or the platform's TypeError. */
 function headerValue(method: string, value: string): string {
-  const text = `${value}`;
-  if (CLEAN_VALUE.test(text)) return text;
+  const text = typeof value === "string" ? value : `${value}`;
+  // The usual value: it starts and ends with a visible character (so no HTTP whitespace to strip) and holds
+  // nothing invalid. Anything else takes the careful path.
+  const last = text.length - 1;
+  if (last < 0 || (text.charCodeAt(0) > 0x20 && text.charCodeAt(last) > 0x20 && !NOT_CLEAN.test(text))) {
+    return text;
+  }
   checkByteString(text);
   const stripped = text.replace(EDGE_WHITESPACE, "");
   if (INVALID_VALUE.test(stripped)) {

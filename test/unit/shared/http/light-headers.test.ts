@@ -112,6 +112,11 @@ describe("LightHeaders, side by side with the platform's Headers", () => {
       ["append", "e", " \t "],
       ["append", "f", "\u000bvertical-tab\u000c"],
       ["append", "g", "latin-1 é ÿ"],
+      ["append", "h", "\u0001controls kept\u001f"],
+      ["append", "i", "x"],
+      ["append", "j", "\u00ff"],
+      ["append", "k", "\u007f"],
+      ["append", "l", " "],
       ["entries"],
     ]);
   });
@@ -124,6 +129,9 @@ describe("LightHeaders, side by side with the platform's Headers", () => {
       ["append", "bad:name", "x"],
       ["append", "naïve", "x"],
       ["append", "x-check", "✓"],
+      ["append", "x-check", "ÿ✓"],
+      ["append", "x-check", "✓ "],
+      ["append", "x-nul-end", "a\u0000"],
       ["append", "bad name", "✓"],
       ["append", "x-nul", "a\u0000b"],
       ["append", "x-lf", "a\nb"],
