@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { LightHeaders } from "../../shared/http/light-headers.ts";
 import { InMemoryRequest } from "./in-memory-request.ts";
 
 /**
@@ -7,7 +8,7 @@ import { InMemoryRequest } from "./in-memory-request.ts";
  * into a map; it is re-encoded here, which keeps every key and value but may spell an escape differently.
  */
 export function eventToRequest(event: APIGatewayProxyEvent): Request {
-  const headers = new Headers();
+  const headers = new LightHeaders();
   for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
     for (const value of values ?? []) headers.append(name, value);
   }

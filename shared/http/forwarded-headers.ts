@@ -1,3 +1,5 @@
+import { LightHeaders } from "./light-headers.ts";
+
 /**
  * Which headers cross the gateway. Provider credentials travel as the client sent them; what belongs to
  * one hop (RFC 9110 section 7.6.1), to the gateway itself (`cf-aig-*`, including the gateway token), or to
@@ -17,9 +19,11 @@ const HOP_BY_HOP = new Set([
 
 const NOT_FORWARDED_UPSTREAM = new Set(["host", "content-length", "forwarded", "via", "x-real-ip"]);
 
-function listedInConnection(headers: Headers): Set<string> {
+const NONE_LISTED: ReadonlySet<string> = new Set();
+
+function listedInConnection(headers: Headers): ReadonlySet<string> {
   const listed = headers.get("connection");
-  return new Set(listed ? listed.split(",").map((name) => name.trim().toLowerCase()) : []);
+  return listed ? new Set(listed.split(",").map((name) => name.trim().toLowerCase())) : NONE_LISTED;
 }
 
 function isFrontDoorHeader(name: string): boolean {
@@ -33,21 +37,16 @@ function isFrontDoorHeader(name: string): boolean {
 }
 
 /** Headers to send to the provider for a client request. */
-export function upstreamRequestHeaders(clientHeaders: Headers): Headers {
+export function upstreamRequestHeaders(clientHeaders: Headers): LightHeaders {
   const dropped = listedInConnection(clientHeaders);
-  const headers = new Headers();
-  for (const [name, value] of clientHeaders) {
-    if (
-      HOP_BY_HOP.has(name) ||
-      NOT_FORWARDED_UPSTREAM.has(name) ||
-      dropped.has(name) ||
-      isFrontDoorHeader(name)
-    ) {
-      continue;
-    }
-    headers.append(name, value);
-  }
-  return headers;
+  return LightHeaders.filtered(
+    clientHeaders,
+    (name) =>
+      !HOP_BY_HOP.has(name) &&
+      !NOT_FORWARDED_UPSTREAM.has(name) &&
+      !dropped.has(name) &&
+      !isFrontDoorHeader(name),
+  );
 }
 
 /**
@@ -55,19 +54,11 @@ export function upstreamRequestHeaders(clientHeaders: Headers): Headers {
  * the provider call (http-fetch.ts) has already decoded the body, so both would describe bytes the client
  * never receives.
  */
-export function clientResponseHeaders(upstreamHeaders: Headers): Headers {
+export function clientResponseHeaders(upstreamHeaders: Headers): LightHeaders {
   const dropped = listedInConnection(upstreamHeaders);
-  const headers = new Headers();
-  for (const [name, value] of upstreamHeaders) {
-    if (
-      HOP_BY_HOP.has(name) ||
-      dropped.has(name) ||
-      name === "content-encoding" ||
-      name === "content-length"
-    ) {
-      continue;
-    }
-    headers.append(name, value);
-  }
-  return headers;
+  return LightHeaders.filtered(
+    upstreamHeaders,
+    (name) =>
+      !HOP_BY_HOP.has(name) && !dropped.has(name) && name !== "content-encoding" && name !== "content-length",
+  );
 }

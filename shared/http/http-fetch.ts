@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { LightHeaders } from "./light-headers.ts";
 import { NodeBodyResponse } from "./node-body-response.ts";
 
 /** What the gateway asks of a provider call: the subset of fetch the core uses. */
@@ -106,7 +107,7 @@ function isStaleSocketError(error: NodeJS.ErrnoException): boolean {
 }
 
 function responseOf(message: IncomingMessage, init: UpstreamRequestInit): Response {
-  const headers = new Headers();
+  const headers = new LightHeaders();
   const raw = message.rawHeaders;
   for (let index = 0; index < raw.length; index += 2) headers.append(raw[index] ?? "", raw[index + 1] ?? "");
   const status = message.statusCode ?? 502;

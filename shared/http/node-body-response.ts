@@ -7,20 +7,30 @@ import type { Readable } from "node:stream";
  * Node stream to another. So the web body is made only when something asks for it: `body`, the body
  * methods and `clone` behave as on any Response (they build it once, on first use), while the proxy's
  * own path takes the Node stream with `takeNodeBody` and never builds one. The body can be consumed once,
- * either way.
+ * either way. Its `headers` are the object given (a LightHeaders on the proxy's path), not a platform
+ * Headers copy of them: the web Response made on demand gets them too.
  */
 export class NodeBodyResponse extends Response {
   #source: Readable | null;
   #web: Response | null = null;
+  readonly #headers: Headers;
 
   constructor(source: Readable, init: { status: number; statusText?: string; headers: Headers }) {
-    super(null, init);
+    super(null, { status: init.status, statusText: init.statusText });
     this.#source = source;
+    this.#headers = init.headers;
   }
 
   static {
-    // lib.dom types `body` and `bodyUsed` as plain properties; the platform defines them as getters, as here.
+    // lib.dom types `body`, `bodyUsed` and `headers` as plain properties; the platform defines them as
+    // getters, as here.
     Object.defineProperties(NodeBodyResponse.prototype, {
+      headers: {
+        configurable: true,
+        get(this: NodeBodyResponse) {
+          return this.#headers;
+        },
+      },
       body: {
         configurable: true,
         get(this: NodeBodyResponse) {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import { eventToRequest } from "../../../functions/lib/event-to-request.ts";
 import { InMemoryRequest } from "../../../functions/lib/in-memory-request.ts";
+import { LightHeaders } from "../../../shared/http/light-headers.ts";
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const body = Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo ✓"}]}');
@@ -29,7 +30,7 @@ describe("eventToRequest", () => {
     expect(request.method).toBe("POST");
     expect(request.headers.get("content-type")).toBe("application/json");
     expect(request.headers.get("x-multi")).toBe("a, b");
-    expect(request).toBeInstanceOf(Request);
+    expect(request.headers).toBeInstanceOf(LightHeaders);
   });
 
   it("gives the decoded body bytes exactly, once", async () => {
@@ -67,6 +68,27 @@ describe("eventToRequest", () => {
     expect(eventToRequest(event({ body: null, isBase64Encoded: false })).body).toBeNull();
     const plain = eventToRequest(event({ body: '{"a":1}', isBase64Encoded: false }));
     expect(await plain.json()).toEqual({ a: 1 });
+  });
+
+  it("takes a header from the single-value map only when the multi-value map lacks it, in any case", () => {
+    const request = eventToRequest(
+      event({
+        headers: { Host: "gw.example", "X-Only-Single": "s", "x-multi": "ignored" },
+        multiValueHeaders: { Host: ["gw.example"], "X-Multi": ["a", "b"] },
+      }),
+    );
+
+    expect(request.headers.get("x-only-single")).toBe("s");
+    expect(request.headers.get("x-multi")).toBe("a, b");
+  });
+
+  it("has the URL a platform Request would have, host case and default port included", () => {
+    const request = eventToRequest(
+      event({ headers: { Host: "GW.Example:443" }, multiValueHeaders: {}, path: "/v1/a/../b c" }),
+    );
+
+    expect(request.url).toBe(new Request("https://GW.Example:443/v1/a/../b c?q=1+2&r=x&r=y").url);
+    expect(request.url).toBe("https://gw.example/v1/b%20c?q=1+2&r=x&r=y");
   });
 
   it("returns an exact ArrayBuffer even when the bytes sit in a pooled buffer", async () => {

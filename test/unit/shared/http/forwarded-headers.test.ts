@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../../../../shared/http/forwarded-headers.ts";
+import { LightHeaders } from "../../../../shared/http/light-headers.ts";
 
 function names(headers: Headers): string[] {
   return [...headers.keys()];
@@ -160,5 +161,44 @@ describe("clientResponseHeaders", () => {
     const forwarded = clientResponseHeaders(upstream);
 
     expect(Object.fromEntries(forwarded)).toEqual(Object.fromEntries(upstream));
+  });
+});
+
+describe("forwarded headers from either kind of Headers", () => {
+  const client: [string, string][] = [
+    ["Host", "gw.example"],
+    ["Connection", "x-hop"],
+    ["x-hop", "1"],
+    ["Content-Type", "application/json"],
+    ["set-cookie", "a=1"],
+    ["set-cookie", "b=2"],
+    ["X-Trace", "a"],
+    ["x-trace", "b"],
+    ["cf-aig-authorization", "Bearer gateway-token"],
+  ];
+
+  it("gives the same LightHeaders from a platform Headers and from a LightHeaders", () => {
+    for (const select of [upstreamRequestHeaders, clientResponseHeaders]) {
+      const fromPlatform = select(new Headers(client));
+      const fromLight = select(new LightHeaders(client));
+
+      expect(fromPlatform).toBeInstanceOf(LightHeaders);
+      expect(fromLight).toBeInstanceOf(LightHeaders);
+      expect([...fromLight]).toEqual([...fromPlatform]);
+      expect(fromLight.getSetCookie()).toEqual(["a=1", "b=2"]);
+      expect(fromLight.get("x-trace")).toBe("a, b");
+      expect(fromLight.has("x-hop")).toBe(false);
+    }
+  });
+
+  it("gives a copy: changing it leaves the source as it was", () => {
+    const source = new LightHeaders(client);
+
+    const forwarded = upstreamRequestHeaders(source);
+    forwarded.set("content-type", "text/plain");
+    forwarded.append("set-cookie", "c=3");
+
+    expect(source.get("content-type")).toBe("application/json");
+    expect(source.getSetCookie()).toEqual(["a=1", "b=2"]);
   });
 });

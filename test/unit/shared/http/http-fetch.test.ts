@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ERROR_CODES, GatewayError } from "../../../../shared/core/gateway-error.ts";
 import { fetchUpstream } from "../../../../shared/core/upstream-fetch.ts";
 import { createHttpFetch, type UpstreamRequestInit } from "../../../../shared/http/http-fetch.ts";
+import { LightHeaders } from "../../../../shared/http/light-headers.ts";
 import { takeNodeBody } from "../../../../shared/http/node-body-response.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -169,6 +170,41 @@ describe("createHttpFetch", () => {
       expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
       expect(response.headers.get("x-multi")).toBe("one, two");
       expect(await response.text()).toBe("created");
+    });
+
+    it("gives the headers Node's fetch gives for the same response, without a platform Headers", async () => {
+      const server = await startServer((_req, res) => {
+        res.sendDate = false;
+        res.setHeader("Content-Type", "text/plain");
+        res.setHeader("Set-Cookie", ["b=2", "a=1"]);
+        res.setHeader("X-Multi", ["one", "two"]);
+        res.setHeader("X-Non-Ascii", "caf\u00e9");
+        res.end("body");
+      });
+
+      const response = await createHttpFetch()(server.url, init());
+      const viaFetch = await fetch(server.url);
+
+      expect(response.headers).toBeInstanceOf(LightHeaders);
+      expect([...response.headers]).toEqual([...viaFetch.headers]);
+      expect(response.headers.getSetCookie()).toEqual(viaFetch.headers.getSetCookie());
+      await viaFetch.arrayBuffer();
+      await response.arrayBuffer();
+    });
+
+    it("strips the whitespace around a header value, as the platform's Headers.append does", async () => {
+      const server = await startServer((_req, res) => {
+        res.setHeader("X-Padded", "inner  space \t");
+        res.end();
+      });
+
+      const response = await createHttpFetch()(server.url, init());
+
+      expect(response.headers.get("x-padded")).toBe(
+        new Headers({ "x-padded": "inner  space \t" }).get("x-padded"),
+      );
+      expect(response.headers.get("x-padded")).toBe("inner  space");
+      await response.arrayBuffer();
     });
 
     it("returns a 302 as it is, Location included, without following it", async () => {

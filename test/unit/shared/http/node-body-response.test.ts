@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { LightHeaders } from "../../../../shared/http/light-headers.ts";
 import { hasBody, NodeBodyResponse, takeNodeBody } from "../../../../shared/http/node-body-response.ts";
 
 const source = (...chunks: string[]) => Readable.from(chunks.map((chunk) => Buffer.from(chunk)));
@@ -24,6 +25,17 @@ describe("NodeBodyResponse", () => {
     expect(response.status).toBe(200);
     expect(response.statusText).toBe("OK");
     expect(response.headers.get("content-type")).toBe("text/plain");
+  });
+
+  it("keeps the headers object it is given, and gives it to the web response it makes", async () => {
+    const headers = new LightHeaders({ "content-type": "text/plain", "x-a": "1" });
+    const response = new NodeBodyResponse(source("a"), { status: 201, headers });
+
+    expect(response.headers).toBe(headers);
+    const copy = response.clone();
+    expect([...copy.headers]).toEqual([...headers]);
+    expect(copy.status).toBe(201);
+    expect(await copy.text()).toBe("a");
   });
 
   it("gives a web stream body on demand, the same one on every access", async () => {
