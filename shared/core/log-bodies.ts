@@ -24,11 +24,10 @@ export const LOG_BODY_CAPTURE_LIMIT = 4 * 1024 * 1024;
 /**
  * Up to this size a body travels uncompressed (`base64`) and the log-writer gzips it before storing: the
  * proxy's profile showed the two gzips of a chat-sized exchange among the larger pieces of a request's own CPU
- * after the response (a 50-chunk stream's ~10 KB answer too), work the batched log-writer does off the
- * request's path. With both bodies at this size an event stays under 64 KB, one SQS request on Lambda, and
- * five still fit one SendMessageBatch; larger bodies are compressed here, where the SQS limits need it.
+ * after the response, work the batched log-writer does off the request's path. Ten such events still fit one
+ * SendMessageBatch; larger bodies are compressed here, where the SQS limits need it.
  */
-export const RAW_LOG_BODY_MAX_BYTES = 16 * 1024;
+export const RAW_LOG_BODY_MAX_BYTES = 4 * 1024;
 
 async function pack(
   bytes: Uint8Array,
