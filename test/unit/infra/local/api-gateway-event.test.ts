@@ -3,17 +3,15 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildApiGatewayEvent, parseRequestTarget } from "../../../../infra/local/api-gateway-event.ts";
+import { closeServer } from "../../../support/close-server.ts";
 
 const route = { resource: "/v1/{proxy+}", pathParameters: { proxy: "acct/default/openai/chat/completions" } };
 
 let server: Server | undefined;
 
 afterEach(async () => {
-  const current = server;
+  await closeServer(server);
   server = undefined;
-  if (!current) return;
-  current.closeAllConnections();
-  await new Promise((resolve) => current.close(resolve));
 });
 
 /** Sends one raw request (target and header lines as given) and returns the event built from what the server received. */

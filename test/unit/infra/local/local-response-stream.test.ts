@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { installLambdaGlobals, PRELUDE_DELIMITER } from "../../../../infra/local/lambda-globals.ts";
 import { LocalResponseStream } from "../../../../infra/local/local-response-stream.ts";
+import { closeServer } from "../../../support/close-server.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,11 +20,8 @@ async function serve(handler: (stream: LocalResponseStream) => Promise<void> | v
 }
 
 afterEach(async () => {
-  const current = server;
+  await closeServer(server);
   server = undefined;
-  if (!current) return;
-  current.closeAllConnections();
-  await new Promise((resolve) => current.close(resolve));
 });
 
 describe("LocalResponseStream", () => {

@@ -2,6 +2,7 @@ import { Agent, createServer, type IncomingMessage, request, type Server } from 
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBody } from "../../../../infra/local/request-body.ts";
+import { closeServer } from "../../../support/close-server.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -9,11 +10,8 @@ let server: Server | undefined;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 afterEach(async () => {
-  const current = server;
+  await closeServer(server);
   server = undefined;
-  if (!current) return;
-  current.closeAllConnections();
-  await new Promise((resolve) => current.close(resolve));
 });
 
 /** A server that reads each request's body with readBody (limit 1 KiB) and answers with what it read. */
