@@ -132,8 +132,10 @@ function expectTextsInOrder(received: string[], expected: string[]): void {
     expect(at, `text ${JSON.stringify(value)} kept, in order`).toBeGreaterThanOrEqual(0);
     from = at + value.length;
   }
-  // Nothing was invented: the provider's texts are the caller's texts (plus joiners).
-  expect(received.join("").length).toBeLessThanOrEqual(expected.join("").length + received.length * 2);
+  // Nothing was invented: the provider's texts are the caller's texts, plus at most one joiner (up to two
+  // characters, "\n\n") between two of them; one received text may join several (Cohere's one system field).
+  const joiners = 2 * Math.max(expected.length, received.length);
+  expect(received.join("").length).toBeLessThanOrEqual(expected.join("").length + joiners);
 }
 
 /** Translation either succeeds or refuses with a documented 400 GatewayError; anything else fails. */
@@ -156,6 +158,24 @@ const EXTRACTORS: Array<[string, (body: Json) => Extracted, boolean]> = [
   ["cohere", fromCohere, true],
 ];
 
+/**
+ * A request fast-check once found (seed 1741751518): whitespace-only texts, four of them system ones, which
+ * Cohere joins into one field with "\n\n" between them. Run first on every provider.
+ */
+const JOINED_SYSTEM_TEXTS = {
+  request: {
+    model: "model-1",
+    messages: [
+      { role: "user", content: " " },
+      { role: "system", content: " " },
+      { role: "system", content: [{ type: "text", text: " " }] },
+      { role: "system", content: " " },
+      { role: "system", content: " " },
+    ],
+  } as OpenAIChatRequest,
+  calls: [],
+};
+
 describe.each(EXTRACTORS)("request translation to %s (fast-check)", (provider, extract, keepsIds) => {
   it("never throws on a valid request, and keeps every text, tool call and tool result", () => {
     fc.assert(
@@ -175,7 +195,7 @@ describe.each(EXTRACTORS)("request translation to %s (fast-check)", (provider, e
           ),
         );
       }),
-      { numRuns: NUM_RUNS },
+      { numRuns: NUM_RUNS, examples: [[JOINED_SYSTEM_TEXTS]] },
     );
   });
 
