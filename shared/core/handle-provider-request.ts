@@ -9,7 +9,7 @@ import {
 } from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
-import type { UpstreamFetch } from "../http/http-fetch.ts";
+import { NULL_BODY_STATUSES, type UpstreamFetch } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
@@ -87,8 +87,6 @@ export interface ExecutionContext {
 }
 
 const DEADLINE_MARGIN = DEFAULT_DEADLINE_MARGIN_MS;
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 const NO_OPTIONS: RequestOptions = {
   eventId: null,

@@ -18,7 +18,7 @@ export interface UpstreamRequestInit {
 export type UpstreamFetch = (url: string, init: UpstreamRequestInit) => Promise<Response>;
 
 /** Statuses whose response has no body (the Response constructor refuses one). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+export const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /** Idle connections are closed after this (undici's default too): providers drop idle ones at about 5 s. */
 const IDLE_SOCKET_MS = 4_000;
 
