@@ -1,9 +1,7 @@
-/** What the local runtime's backend process (backend-process.ts) and its parent (backend.ts) tell each other. */
-export type ParentMessage =
-  | { type: "start-log-writer"; env: Record<string, string>; queueUrl: string }
-  | { type: "stop" };
+/** What the local runtime's children (emulators-process.ts, log-writer-process.ts) and their parent (backend.ts) tell each other. */
+export type ParentMessage = { type: "stop" };
 
 export type BackendMessage =
-  | { type: "ready"; endpoints: { dynamodb: string; sqs: string } | null }
+  | { type: "ready"; endpoints: { dynamodb: string; sqs: string } }
   | { type: "log-writer-started" }
   | { type: "failed"; message: string };

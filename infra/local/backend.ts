@@ -3,17 +3,18 @@ import { createRequire } from "node:module";
 import { setPriority } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
+import { idleLauncher } from "./idle-scheduling.ts";
 
 export interface Backend {
   /** The embedded emulators' endpoints, or null when AWS_ENDPOINT_URL_* name external ones. */
   endpoints: { dynamodb: string; sqs: string } | null;
   /** Starts the log-writer on the log queue, with the handlers' environment. */
   startLogWriter(env: Record<string, string>, queueUrl: string): Promise<void>;
-  /** Drains the log queue into the logs table, then closes the emulators and ends the process. */
+  /** Drains the log queue into the logs table, then closes the emulators; both children end. */
   stop(): Promise<void>;
 }
 
-/** How long a stop may take: the poller drains for up to 5 s, then the emulators close. */
+/** How long a child's stop may take: the poller drains for up to 5 s; the emulators close at once. */
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
@@ -21,6 +22,8 @@ const STOP_TIMEOUT_MS = 15_000;
  * log pipeline (SQS, DynamoDB, the log-writer Lambda) runs on machines of its own and never takes CPU
  * from the proxy; on one machine its stand-ins would, so they get what the request path leaves: under
  * load, logs reach the logs table a little later (none is dropped) and requests are not slowed by them.
+ * The emulators run at this niceness; the log-writer, whose work can always wait, at Linux's idle policy
+ * where the system has it (idle-scheduling.ts), else at this niceness too.
  */
 export function backendNiceness(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.AIG_BACKEND_NICE ?? 10);
@@ -28,45 +31,76 @@ export function backendNiceness(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * Starts backend-process.ts in a child process (TypeScript through tsx, as `npm start` runs) and waits
- * until its emulators listen. Its stdout and stderr are this process's, so the log-writer's structured
- * log lines appear where they did when it ran in process.
+ * Starts what runs beside the proxy on AWS, in child processes (TypeScript through tsx, as `npm start`
+ * runs): the emulators (emulators-process.ts) unless external endpoints are used, now; the log-writer
+ * (log-writer-process.ts) once the parent has provisioned the tables and the queue. Their stdout and
+ * stderr are this process's, so the log-writer's structured log lines appear where they did when it ran
+ * in process.
  */
 export async function startBackend(options: {
   dataDir: string | null;
   emulators: boolean;
 }): Promise<Backend> {
+  const niceness = backendNiceness();
+  const emulators = options.emulators
+    ? startChild(
+        "emulators-process.ts",
+        [],
+        { ...process.env, AIG_LOCAL_DATA_DIR: options.dataDir ?? "" },
+        niceness,
+        false,
+      )
+    : null;
+  const ready = emulators ? await nextMessage(emulators, "ready") : null;
+  let logWriter: ChildProcess | null = null;
+  return {
+    endpoints: ready?.type === "ready" ? ready.endpoints : null,
+    async startLogWriter(env, queueUrl) {
+      logWriter = startChild("log-writer-process.ts", [queueUrl], env, niceness, niceness > 0);
+      await nextMessage(logWriter, "log-writer-started");
+    },
+    async stop() {
+      // The log-writer drains the queue while the emulators still serve it.
+      await stopChild(logWriter);
+      await stopChild(emulators);
+    },
+  };
+}
+
+/** Forks a child of this folder under tsx, at the idle policy if asked and available, else at `niceness`. */
+function startChild(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  niceness: number,
+  idle: boolean,
+): ChildProcess {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   // For profiling the log-writer (test/bench/profile.ts with BENCH_PROFILE=1): --cpu-prof is not allowed
   // in NODE_OPTIONS, so the directory comes by a variable of its own.
   const profileDir = process.env.AIG_BACKEND_CPU_PROF_DIR;
-  const child = fork(fileURLToPath(new URL("./backend-process.ts", import.meta.url)), [], {
-    execArgv: ["--import", tsx, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
-    env: {
-      ...process.env,
-      AIG_LOCAL_DATA_DIR: options.dataDir ?? "",
-      AIG_LOCAL_EMULATORS: String(options.emulators),
-    },
+  const nodeArgs = ["--import", tsx, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const launcher = idle ? idleLauncher() : null;
+  const child = fork(fileURLToPath(new URL(`./${file}`, import.meta.url)), args, {
+    // Under a launcher the command is `chrt --idle 0 node <nodeArgs> <file>`: chrt execs node in place,
+    // keeping the IPC channel.
+    ...(launcher
+      ? { execPath: launcher.command, execArgv: [...launcher.args, process.execPath, ...nodeArgs] }
+      : { execArgv: nodeArgs }),
+    env,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  lowerPriority(child.pid, backendNiceness());
-  const ready = await nextMessage(child, "ready");
-  return {
-    endpoints: ready.type === "ready" ? ready.endpoints : null,
-    async startLogWriter(env, queueUrl) {
-      const started = nextMessage(child, "log-writer-started");
-      post(child, { type: "start-log-writer", env, queueUrl });
-      await started;
-    },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-      post(child, { type: "stop" });
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  if (!launcher) lowerPriority(child.pid, niceness);
+  return child;
+}
+
+async function stopChild(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  post(child, { type: "stop" });
+  await exited;
+  clearTimeout(timer);
 }
 
 /** Lowers a process's priority; where the system refuses (no permission), it keeps running as it is. */

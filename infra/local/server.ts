@@ -57,9 +57,9 @@ type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promis
 
 /**
  * The gateway on one machine: the same three Lambda handlers as on AWS. This process runs what the proxy
- * and api Lambdas run, behind an HTTP front that builds API Gateway's events; a child process
- * (backend-process.ts) runs what lives beside them on AWS: DynamoDB and SQS from embedded emulators (or
- * AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS when set) and the log-writer fed by a queue poller.
+ * and api Lambdas run, behind an HTTP front that builds API Gateway's events; child processes (backend.ts)
+ * run what lives beside them on AWS: DynamoDB and SQS from embedded emulators (or AWS_ENDPOINT_URL_DYNAMODB /
+ * AWS_ENDPOINT_URL_SQS when set) and the log-writer fed by a queue poller.
  * Handlers read their configuration from the environment at import, so one process runs one local gateway.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
@@ -113,7 +113,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     ...options.env,
   });
 
-  // The log-writer runs in the backend process with the same environment as the handlers here.
+  // The log-writer runs in a child process with the same environment as the handlers here.
   await backend.startLogWriter(definedEntries(process.env), resources.logQueueUrl);
   installLambdaGlobals();
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;

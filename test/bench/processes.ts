@@ -145,7 +145,8 @@ export function cpuMsOf(pid: number): number {
 
 /**
  * CPU ms used so far by a process's children (Linux /proc/<pid>/task/<pid>/children): our gateway's
- * backend process (infra/local/backend-process.ts), where its queue poller and log-writer run.
+ * log-writer process (infra/local/log-writer-process.ts), where its queue poller and log-writer run (the bench
+ * gives ours external emulators, so that is its one child).
  */
 export function childrenCpuMsOf(pid: number): number {
   let children: string[];

@@ -1,5 +1,5 @@
 import type Cloudflare from "cloudflare";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
@@ -105,15 +105,22 @@ describe("the official cloudflare SDK against the logs API (client.aiGateway.log
     const now = new Date();
     const start = new Date(now.getTime() - 3_600_000).toISOString();
     const end = new Date(now.getTime() + 3_600_000).toISOString();
-    const { status, body } = await t.management(
-      `/gateways/default/analytics?start=${start}&end=${end}&group_by=provider`,
+    // A log is readable as soon as it is inserted; the log-writer adds it to the analytics just after.
+    const result = await vi.waitFor(
+      async () => {
+        const { status, body } = await t.management(
+          `/gateways/default/analytics?start=${start}&end=${end}&group_by=provider`,
+        );
+        expect(status).toBe(200);
+        const analytics = body.result as {
+          totals: { requests: number };
+          buckets: { provider: string; requests: number }[];
+        };
+        expect(analytics.totals.requests).toBe(5);
+        return analytics;
+      },
+      { timeout: 10_000, interval: 100 },
     );
-    expect(status).toBe(200);
-    const result = body.result as {
-      totals: { requests: number };
-      buckets: { provider: string; requests: number }[];
-    };
-    expect(result.totals.requests).toBe(5);
     const byProvider = new Map<string, number>();
     for (const bucket of result.buckets)
       byProvider.set(bucket.provider, (byProvider.get(bucket.provider) ?? 0) + bucket.requests);

@@ -132,9 +132,9 @@ All on 127.0.0.1, no traffic leaves loopback, no process is pinned to a core (th
 | --- | --- | --- |
 | load generator | test/bench/run.ts: node:http keep-alive agents, closed loop, per-request times with process.hrtime.bigint() | |
 | mock | the ${config.mock === "lean" ? "lean mock (test/bench/services/lean-mock.ts)" : "shared mock (test/mock-upstream)"}: OpenAI chat completions, plain and SSE | ${run.startupMs.mock ?? "?"} ms |
-| emulators | dynalite (DynamoDB) and fauxqs (SQS), as \`npm start\` embeds them, in a process of their own (they stand for AWS services) | ${run.startupMs.emulators ?? "?"} ms |
+| emulators | dynalite (DynamoDB) and fauxqs (SQS), as \`npm start\` embeds them, in a process of their own at niceness 10 as \`npm start\` runs them (they stand for AWS services) | ${run.startupMs.emulators ?? "?"} ms |
 | ours | \`startLocalGateway({ port: 0, dataDir: null, ... })\` under tsx: the API Gateway-style front and the proxy handler (what the proxy Lambda runs on AWS) | ${run.startupMs.ours ?? "?"} ms |
-| logwriter | ours' child process (infra/local/backend-process.ts): the log queue poller and the log-writer handler (the log-writer Lambda and its event source mapping on AWS) | with ours |
+| logwriter | ours' child process (infra/local/log-writer-process.ts, at Linux's idle scheduling policy): the log queue poller and the log-writer handler (the log-writer Lambda and its event source mapping on AWS) | with ours |
 | peer | Portkey \`start-server.js --headless\`, plain node (its listen() bound to 127.0.0.1 by test/bench/preload/bind-loopback.mjs) | ${run.startupMs.peer ?? "?"} ms |
 
 Our gateway runs with the defaults of the \`default\` gateway: authentication on, logs on (bodies included), cache and

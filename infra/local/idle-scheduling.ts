@@ -1,0 +1,30 @@
+import { spawnSync } from "node:child_process";
+
+export interface Launcher {
+  command: string;
+  /** What goes between the command and the program it starts. */
+  args: string[];
+}
+
+const CHRT_IDLE: Launcher = { command: "chrt", args: ["--idle", "0"] };
+let launcher: Launcher | null | undefined;
+
+/**
+ * The command that starts a process under Linux's SCHED_IDLE policy (`chrt --idle 0 <command>`), or null
+ * where that is not available (no chrt, as on macOS, or a system that refuses it). Checked once per process.
+ *
+ * Why idle rather than a niceness: a niced process still holds a core until the scheduler decides the
+ * woken proxy should preempt it, and on two cores that wait lands on requests; an idle-policy process is
+ * preempted as soon as any normal process wakes (docs/benchmarks.md: the log-writer at SCHED_IDLE cut
+ * our added p50 at concurrency 16 by about a fifth against niceness 10). Work that can wait, the log-writer,
+ * gets it; the emulators cannot wait (the proxy reads gateways from them), so they keep a niceness.
+ */
+export function idleLauncher(): Launcher | null {
+  if (launcher === undefined) {
+    const probe = spawnSync(CHRT_IDLE.command, [...CHRT_IDLE.args, process.execPath, "-e", ""], {
+      stdio: "ignore",
+    });
+    launcher = probe.status === 0 ? CHRT_IDLE : null;
+  }
+  return launcher;
+}
