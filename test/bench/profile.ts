@@ -75,6 +75,7 @@ try {
       firstError: result.firstError,
       cpuMsPerRequest: cpu,
       lastByteP50Ms: walls[Math.floor(walls.length / 2)],
+      lastByteP99Ms: walls[Math.floor(walls.length * 0.99)],
       drainMs: Math.round(drainMs),
       storedLogs: await pipeline.storedLogs(),
     }),
