@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setPriority } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -103,13 +104,29 @@ async function stopChild(child: ChildProcess | null): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Lowers a process's priority; where the system refuses (no permission), it keeps running as it is. */
+/**
+ * Lowers a process's priority, every thread of it: on Linux a niceness belongs to a thread, and a process
+ * that is already running has V8's and libuv's worker threads (the garbage collector's helpers among them),
+ * which would keep their niceness. Threads started later inherit it. Where the system refuses (no
+ * permission), the process keeps running as it is.
+ */
 export function lowerPriority(pid: number | undefined, niceness: number): void {
   if (pid === undefined || niceness === 0) return;
+  for (const thread of threadsOf(pid)) {
+    try {
+      setPriority(thread, niceness);
+    } catch {
+      // Not fatal: the backend then shares the CPU evenly with the gateway.
+    }
+  }
+}
+
+/** The thread ids of a process (Linux /proc), or just its pid where they cannot be listed. */
+function threadsOf(pid: number): number[] {
   try {
-    setPriority(pid, niceness);
+    return readdirSync(`/proc/${pid}/task`).map(Number);
   } catch {
-    // Not fatal: the backend then shares the CPU evenly with the gateway.
+    return [pid];
   }
 }
 

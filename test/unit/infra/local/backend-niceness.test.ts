@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { getPriority } from "node:os";
-import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { getPriority, platform } from "node:os";
+import { describe, expect, it, vi } from "vitest";
 import { backendNiceness, lowerPriority } from "../../../../infra/local/backend.ts";
 
 describe("the local backend's niceness", () => {
@@ -27,6 +28,25 @@ describe("the local backend's niceness", () => {
       await once(child, "exit");
     }
   });
+
+  it.runIf(platform() === "linux")(
+    "is applied to every thread of a running process, not only its main one",
+    async () => {
+      const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 10000)"], { stdio: "ignore" });
+      try {
+        const pid = child.pid ?? 0;
+        // Node's worker threads (V8's platform, libuv) are running by the time it evaluates code.
+        await vi.waitFor(() => expect(readdirSync(`/proc/${pid}/task`).length).toBeGreaterThan(4));
+        const niceness = Math.min(19, getPriority(pid) + 5);
+        lowerPriority(pid, niceness);
+        const threads = readdirSync(`/proc/${pid}/task`).map(Number);
+        expect(threads.map((thread) => getPriority(thread))).toEqual(threads.map(() => niceness));
+      } finally {
+        child.kill();
+        await once(child, "exit");
+      }
+    },
+  );
 
   it("does not throw where the system refuses (a process that is gone)", async () => {
     const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
