@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { installLambdaGlobals } from "../../../infra/local/lambda-globals.ts";
+import { HANDLER_CPU_WARMUP } from "../config.ts";
 import { percentile, sortedCopy } from "../stats.ts";
 import { lambdaContext, nextInvocation, TimingSink } from "./lambda-event.ts";
 
@@ -32,11 +33,8 @@ const events = labelled.map((entry) => {
   const [label, file] = entry.split("=") as [string, string];
   return { label, event: JSON.parse(readFileSync(file, "utf8")) as APIGatewayProxyEvent };
 });
-// Warm every variant before measuring any, so that the first one measured does not pay for the JIT. V8
-// optimizes code that runs once per request only after thousands of requests: after 500 warm-up invocations
-// the plain request measured ~1,100 µs of CPU, after 4,000 ~730 µs, which is where it stays.
-const warmup = 4000;
-for (const { event } of events) for (let i = 0; i < warmup; i++) await invoke(event);
+// Warm every variant before measuring any, so that the first one measured does not pay for the JIT.
+for (const { event } of events) for (let i = 0; i < HANDLER_CPU_WARMUP; i++) await invoke(event);
 
 const results: Record<string, unknown> = {};
 for (const { label, event } of events) {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { HANDLER_CPU_WARMUP } from "../config.ts";
 import type { BenchRun } from "../run-types.ts";
 import { PROCESSES } from "../scenarios/cells.ts";
 import { median } from "../stats.ts";
@@ -286,7 +287,7 @@ Median import + first request: **${f(median(coldTotals), 1)} ms**.
 
 ## Handler CPU per request, in process
 
-test/bench/children/handler-cpu.ts in a fresh process: ${config.cpuRequests} invocations one after the other (after ${Math.min(500, config.cpuRequests)} unmeasured),
+test/bench/children/handler-cpu.ts in a fresh process: ${config.cpuRequests} invocations one after the other (after ${HANDLER_CPU_WARMUP} unmeasured of each event),
 each with an API Gateway event and a Writable sink, no HTTP front; process.cpuUsage() over all of them (this process
 only, its worker threads included: zlib runs on libuv's pool). "plain, no log bodies" sends \`cf-aig-collect-log-payload:
 false\` and "plain, no log" \`cf-aig-collect-log: false\`: they split the cost of the log from the cost of the proxying.
