@@ -169,6 +169,34 @@ describe("LocalResponseStream", () => {
     expect(writes).toBe(1);
   });
 
+  it("joins the body chunks written after a turn's first into one HTTP chunk, turn by turn", async () => {
+    const url = await serve(async (stream) => {
+      const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200 });
+      for (const chunk of ["a", "b", "c"]) out.write(chunk);
+      await sleep(10);
+      for (const chunk of ["d", "e", "f"]) out.write(chunk);
+      await sleep(10);
+      out.end();
+    });
+    const socket = connect(Number(new URL(url).port), "127.0.0.1");
+    let received = "";
+    const ended = new Promise<void>((resolve) => {
+      socket.on("data", (chunk) => {
+        received += chunk.toString();
+        if (received.endsWith("0\r\n\r\n")) resolve();
+      });
+    });
+    socket.write("GET / HTTP/1.1\r\nhost: local\r\n\r\n");
+    await ended;
+    socket.destroy();
+
+    // The prelude's turn corks the stream before any body: its three chunks are one. A later turn's first
+    // chunk is written at once, and the rest of that turn's follow it as one.
+    expect(received.slice(received.indexOf("\r\n\r\n") + 4)).toBe(
+      "3\r\nabc\r\n1\r\nd\r\n2\r\nef\r\n0\r\n\r\n",
+    );
+  });
+
   it("sends a chunk written in a later turn without waiting for the end", async () => {
     let release: () => void = () => {};
     const url = await serve(async (stream) => {
