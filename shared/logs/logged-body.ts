@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { LOG_BODY_GZIP_LEVEL } from "../core/log-bodies.ts";
 import type { LoggedBody } from "../schemas/log-event.ts";
 
 /**
@@ -8,5 +9,5 @@ import type { LoggedBody } from "../schemas/log-event.ts";
 export function compressedLogBody(body: LoggedBody): Buffer {
   return "gzip_base64" in body
     ? Buffer.from(body.gzip_base64, "base64")
-    : gzipSync(Buffer.from(body.base64, "base64"));
+    : gzipSync(Buffer.from(body.base64, "base64"), { level: LOG_BODY_GZIP_LEVEL });
 }
