@@ -44,20 +44,22 @@ export async function startBackend(options: {
 }): Promise<Backend> {
   const niceness = backendNiceness();
   const emulators = options.emulators
-    ? startChild(
-        "emulators-process.ts",
-        [],
-        { ...process.env, AIG_LOCAL_DATA_DIR: options.dataDir ?? "" },
+    ? startChild("emulators-process.ts", {
+        env: { ...process.env, AIG_LOCAL_DATA_DIR: options.dataDir ?? "" },
         niceness,
-        false,
-      )
+      })
     : null;
   const ready = emulators ? await nextMessage(emulators, "ready") : null;
   let logWriter: ChildProcess | null = null;
   return {
     endpoints: ready?.type === "ready" ? ready.endpoints : null,
     async startLogWriter(env, queueUrl) {
-      logWriter = startChild("log-writer-process.ts", [queueUrl], env, niceness, niceness > 0);
+      logWriter = startChild("log-writer-process.ts", {
+        args: [queueUrl],
+        env,
+        niceness,
+        idle: niceness > 0,
+      });
       await nextMessage(logWriter, "log-writer-started");
     },
     async stop() {
@@ -71,11 +73,9 @@ export async function startBackend(options: {
 /** Forks a child of this folder under tsx, at the idle policy if asked and available, else at `niceness`. */
 function startChild(
   file: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  niceness: number,
-  idle: boolean,
+  options: { args?: string[]; env: NodeJS.ProcessEnv; niceness: number; idle?: boolean },
 ): ChildProcess {
+  const { args = [], env, niceness, idle = false } = options;
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   // For profiling the log-writer (test/bench/profile.ts with BENCH_PROFILE=1): --cpu-prof is not allowed
   // in NODE_OPTIONS, so the directory comes by a variable of its own.

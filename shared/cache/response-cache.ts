@@ -69,8 +69,9 @@ export async function lookupCache(
 }
 
 /**
- * A hit as a Response whose body yields the stored chunks one per read, as the provider's stream did, so
- * an SSE client sees the same events split the same way. Nothing is read ahead (highWaterMark 0).
+ * A hit as a Response whose body yields the stored chunks one per read, as the provider's stream did (how
+ * they are framed on the wire is then the transport's: API Gateway's, or the local front's, which joins
+ * what is written in one turn). Nothing is read ahead (highWaterMark 0).
  */
 export function replayCachedResponse(hit: CachedResponse): Response {
   let index = 0;

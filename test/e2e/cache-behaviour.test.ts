@@ -179,7 +179,7 @@ describe("response caching through the local runtime", () => {
     expect((await chat("cached", { ...body, stream: true })).headers.get("cf-aig-cache-status")).toBe("MISS");
   });
 
-  it("replays a streamed response as the same chunks, with its content type and status", async () => {
+  it("replays a streamed response as the same bytes, with its content type and status", async () => {
     const body = uniqueBody({ stream: true, stream_options: { include_usage: true } });
     const miss = await rawChunks("cached", body);
     expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
@@ -190,7 +190,10 @@ describe("response caching through the local runtime", () => {
     expect(hit.status).toBe(200);
     expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
     expect(hit.headers["content-type"]).toBe(miss.headers["content-type"]);
-    expect(hit.chunks).toEqual(miss.chunks);
+    // The same bytes, so the same events in the same order. How they are split into HTTP chunks is the
+    // transport's: the local front joins what is written in one turn of the event loop (the replay writes
+    // its chunks at once), as API Gateway re-frames on AWS.
+    expect(hit.chunks.join("")).toBe(miss.chunks.join(""));
   });
 
   it("empties a gateway's cache when its config is updated with cache_invalidate_on_update", async () => {

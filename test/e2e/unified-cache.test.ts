@@ -190,7 +190,7 @@ describe("the response cache on the unified compat surface", () => {
     });
   });
 
-  it("replays a streamed answer with the same chunks, and logs the tokens it saved", async () => {
+  it("replays a streamed answer with the same events, and logs the tokens it saved", async () => {
     const body = uniqueBody({ stream: true });
     const before = t.mock.requests.length;
     const miss = await rawChunks(compatUrl("cached"), body);
@@ -204,7 +204,9 @@ describe("the response cache on the unified compat surface", () => {
     expect(hit.status).toBe(200);
     expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
     expect(hit.headers["content-type"]).toContain("text/event-stream");
-    expect(hit.chunks.map(withoutRequestIds)).toEqual(miss.chunks.map(withoutRequestIds));
+    // The same events in the same order. How they are split into HTTP chunks is the transport's: the local
+    // front joins what is written in one turn of the event loop, as API Gateway re-frames on AWS.
+    expect(withoutRequestIds(hit.chunks.join(""))).toBe(withoutRequestIds(miss.chunks.join("")));
     expect(hit.chunks.join("")).toContain("[DONE]");
 
     const log = await waitForLog("cached", String(hit.headers["cf-aig-log-id"]));
@@ -519,7 +521,7 @@ describe("the response cache on /ai/v1/messages", () => {
     const hit = await rawChunks(restUrl("messages"), body, auth);
     expect(t.mock.requests.length).toBe(before + 1);
     expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
-    expect(hit.chunks.map(withoutRequestIds)).toEqual(miss.chunks.map(withoutRequestIds));
+    expect(withoutRequestIds(hit.chunks.join(""))).toBe(withoutRequestIds(miss.chunks.join("")));
   });
 
   it("refuses a malformed cf-aig-cache-ttl with a 400 in Anthropic's format", async () => {
