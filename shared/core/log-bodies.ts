@@ -12,6 +12,7 @@ const gzipAsync = promisify(gzip);
  */
 export const LOG_BODY_GZIP_LEVEL = 2;
 const GZIP_OPTIONS = { level: LOG_BODY_GZIP_LEVEL };
+
 /**
  * Below this, a body is gzipped on the event loop: for a chat-sized body the thread-pool round trip of the
  * async gzip costs about three times the CPU of the compression itself (measured: ~66 µs against ~20 µs for

@@ -1,5 +1,5 @@
 import { createServer, get, type Server } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { installLambdaGlobals, PRELUDE_DELIMITER } from "../../../../infra/local/lambda-globals.ts";
 import { LocalResponseStream } from "../../../../infra/local/local-response-stream.ts";
@@ -17,6 +17,23 @@ async function serve(handler: (stream: LocalResponseStream) => Promise<void> | v
   });
   await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A GET on a raw socket: the bytes as they arrive, framing included, up to the point `done` says. */
+async function rawGet(
+  url: string,
+  done: (received: string) => boolean,
+): Promise<{ socket: Socket; received: string }> {
+  const socket = connect(Number(new URL(url).port), "127.0.0.1");
+  let received = "";
+  await new Promise<void>((resolve) => {
+    socket.on("data", (chunk) => {
+      received += chunk.toString();
+      if (done(received)) resolve();
+    });
+    socket.write("GET / HTTP/1.1\r\nhost: local\r\n\r\n");
+  });
+  return { socket, received };
 }
 
 afterEach(async () => {
@@ -178,16 +195,7 @@ describe("LocalResponseStream", () => {
       await sleep(10);
       out.end();
     });
-    const socket = connect(Number(new URL(url).port), "127.0.0.1");
-    let received = "";
-    const ended = new Promise<void>((resolve) => {
-      socket.on("data", (chunk) => {
-        received += chunk.toString();
-        if (received.endsWith("0\r\n\r\n")) resolve();
-      });
-    });
-    socket.write("GET / HTTP/1.1\r\nhost: local\r\n\r\n");
-    await ended;
+    const { socket, received } = await rawGet(url, (text) => text.endsWith("0\r\n\r\n"));
     socket.destroy();
 
     // The prelude's turn corks the stream before any body: its three chunks are one. A later turn's first
@@ -208,17 +216,7 @@ describe("LocalResponseStream", () => {
       });
       out.end("last");
     });
-    const socket = connect(Number(new URL(url).port), "127.0.0.1");
-    let received = "";
-    const sawFirst = new Promise<void>((resolve) => {
-      socket.on("data", (chunk) => {
-        received += chunk.toString();
-        if (received.includes("first")) resolve();
-      });
-    });
-    socket.write("GET / HTTP/1.1\r\nhost: local\r\n\r\n");
-
-    await sawFirst;
+    const { socket, received } = await rawGet(url, (text) => text.includes("first"));
     release();
 
     expect(received).toMatch(/^HTTP\/1.1 200 OK/);
