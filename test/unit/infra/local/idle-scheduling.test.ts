@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { platform } from "node:os";
@@ -12,8 +12,11 @@ const policyOf = (pid: number) => {
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38]);
 };
 
+/** Linux with util-linux's chrt on the PATH (macOS has neither). */
+const hasChrt = platform() === "linux" && spawnSync("chrt", ["--help"], { stdio: "ignore" }).status === 0;
+
 describe("idleLauncher", () => {
-  it.runIf(platform() === "linux")("starts a process under SCHED_IDLE on Linux, where chrt is", async () => {
+  it.runIf(hasChrt)("starts a process under SCHED_IDLE on Linux, where chrt is", async () => {
     const launcher = idleLauncher();
     expect(launcher).not.toBeNull();
     if (!launcher) return;
