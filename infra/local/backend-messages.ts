@@ -1,7 +1,11 @@
-/** What the local runtime's children (emulators-process.ts, log-writer-process.ts) and their parent (backend.ts) tell each other. */
+/**
+ * What the local runtime's children (emulators-process.ts, log-writer-process.ts, front-worker.ts) and their
+ * parent (backend.ts, front-pool.ts) tell each other.
+ */
 export type ParentMessage = { type: "stop" };
 
 export type BackendMessage =
   | { type: "ready"; endpoints: { dynamodb: string; sqs: string } }
   | { type: "log-writer-started" }
+  | { type: "front-started"; url: string }
   | { type: "failed"; message: string };

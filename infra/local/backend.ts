@@ -1,9 +1,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { setPriority } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
+import { fileURLToPath } from "node:url";
+import { childNodeArgs, nextMessage, stopChild } from "./child-control.ts";
 import { idleLauncher } from "./idle-scheduling.ts";
 
 export interface Backend {
@@ -14,9 +13,6 @@ export interface Backend {
   /** Drains the log queue into the logs table, then closes the emulators; both children end. */
   stop(): Promise<void>;
 }
-
-/** How long a child's stop may take: the poller drains for up to 5 s; the emulators close at once. */
-const STOP_TIMEOUT_MS = 15_000;
 
 /**
  * The backend's scheduling niceness (AIG_BACKEND_NICE, default 10; 0 shares the CPU evenly). On AWS the
@@ -76,11 +72,7 @@ function startChild(
   options: { args?: string[]; env: NodeJS.ProcessEnv; niceness: number; idle?: boolean },
 ): ChildProcess {
   const { args = [], env, niceness, idle = false } = options;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  // For profiling the log-writer (test/bench/profile.ts with BENCH_PROFILE=1): --cpu-prof is not allowed
-  // in NODE_OPTIONS, so the directory comes by a variable of its own.
-  const profileDir = process.env.AIG_BACKEND_CPU_PROF_DIR;
-  const nodeArgs = ["--import", tsx, ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeArgs = childNodeArgs();
   const launcher = idle ? idleLauncher() : null;
   const child = fork(fileURLToPath(new URL(`./${file}`, import.meta.url)), args, {
     // Under a launcher the command is `chrt --idle 0 node <nodeArgs> <file>`: chrt execs node in place,
@@ -93,15 +85,6 @@ function startChild(
   });
   if (!launcher) lowerPriority(child.pid, niceness);
   return child;
-}
-
-async function stopChild(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  post(child, { type: "stop" });
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -128,33 +111,4 @@ function threadsOf(pid: number): number[] {
   } catch {
     return [pid];
   }
-}
-
-function post(child: ChildProcess, message: ParentMessage): void {
-  child.send(message);
-}
-
-/** The child's next message of this type; rejects if it reports a failure or exits first. */
-function nextMessage(child: ChildProcess, type: BackendMessage["type"]): Promise<BackendMessage> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: BackendMessage) => {
-      if (message.type === "failed") {
-        cleanup();
-        reject(new Error(`The local backend process failed: ${message.message}`));
-      } else if (message.type === type) {
-        cleanup();
-        resolve(message);
-      }
-    };
-    const onExit = (code: number | null, signal: string | null) => {
-      cleanup();
-      reject(new Error(`The local backend process exited (${code ?? signal}) before it was ready`));
-    };
-    const cleanup = () => {
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-    };
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
 }

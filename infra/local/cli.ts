@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
+import { defaultFrontWorkers } from "./front-pool.ts";
 import { startLocalGateway } from "./server.ts";
 
 /**
  * `npm start`: the gateway on http://127.0.0.1:8787 with embedded DynamoDB (dynalite, kept under .data/)
- * and SQS (fauxqs). `--memory` keeps nothing; `--port N` or PORT picks the port.
+ * and SQS (fauxqs). `--memory` keeps nothing; `--port N` or PORT picks the port; `--workers N` or
+ * AIG_WORKERS the number of front processes (one per core by default, up to 4).
  */
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
     memory: { type: "boolean", default: false },
     "data-dir": { type: "string", default: ".data" },
+    workers: { type: "string" },
   },
 });
 
@@ -23,9 +26,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const workers = Number(values.workers ?? process.env.AIG_WORKERS ?? defaultFrontWorkers());
+if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+  console.error(
+    `Invalid worker count "${values.workers ?? process.env.AIG_WORKERS}": expected a number from 1 to 64`,
+  );
+  process.exit(2);
+}
+
 const gateway = await startLocalGateway({
   port,
   dataDir: values.memory ? null : (values["data-dir"] ?? ".data"),
+  workers,
 });
 const base = `${gateway.url}/v1/${gateway.accountId}/default`;
 // The token is a secret: shown once when it is generated, otherwise only where to find it.
@@ -39,6 +51,7 @@ console.log(`AI gateway running at ${gateway.url}
   account id:   ${gateway.accountId}
   admin token:  ${tokenLine}
   storage:      ${values.memory ? "in memory (--memory)" : `${values["data-dir"]}/`}
+  processes:    ${workers} serving requests (--workers)
 
 Try a first request (your own OpenAI key, sent on to OpenAI unchanged):
   curl ${base}/openai/chat/completions \\

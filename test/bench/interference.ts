@@ -1,5 +1,12 @@
 import { availableParallelism } from "node:os";
-import { childrenCpuMsOf, cpuMsOf, loadAverage, machineCpuMs } from "./processes.ts";
+import {
+  cpuMsOf,
+  cpuMsOfAll,
+  loadAverage,
+  logWriterPidsOf,
+  machineCpuMs,
+  servingPidsOf,
+} from "./processes.ts";
 import type { Stack } from "./stack.ts";
 
 /** How much of the machine's CPU went to processes other than this benchmark's during the measured rounds. */
@@ -17,9 +24,11 @@ export interface Interference {
 
 function benchCpuMs(stack: Stack): number {
   const own = process.cpuUsage();
-  const services = [stack.mock, stack.emulators, stack.ours, stack.peer];
+  const services = [stack.mock, stack.emulators, stack.peer];
   const servicesMs = services.reduce((sum, s) => sum + cpuMsOf(s.pid), 0);
-  return (own.user + own.system) / 1000 + servicesMs + childrenCpuMsOf(stack.ours.pid);
+  // Ours with all its children: the front processes and the log-writer.
+  const oursMs = cpuMsOfAll([...servingPidsOf(stack.ours.pid), ...logWriterPidsOf(stack.ours.pid)]);
+  return (own.user + own.system) / 1000 + servicesMs + oursMs;
 }
 
 export function startInterferenceWatch(stack: Stack): () => Interference {

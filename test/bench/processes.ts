@@ -143,27 +143,62 @@ export function cpuMsOf(pid: number): number {
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-/**
- * CPU ms used so far by a process's children (Linux /proc/<pid>/task/<pid>/children): our gateway's
- * log-writer process (infra/local/log-writer-process.ts), where its queue poller and log-writer run (the bench
- * gives ours external emulators, so that is its one child).
- */
-export function childrenCpuMsOf(pid: number): number {
-  let children: string[];
+/** A process's children (Linux /proc/<pid>/task/<pid>/children); none once it has exited. */
+function childPidsOf(pid: number): number[] {
   try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
-    return 0;
+    return [];
   }
+}
+
+function isFrontProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("infra/local/front-worker.ts");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The processes that serve a target's requests: the process itself and, for ours under `npm start`'s
+ * defaults, the front processes it started (infra/local/front-pool.ts), which are its children.
+ */
+export function servingPidsOf(pid: number): number[] {
+  return [pid, ...childPidsOf(pid).filter(isFrontProcess)];
+}
+
+/**
+ * Our gateway's other children: its log-writer process (infra/local/log-writer-process.ts), where its queue
+ * poller and log-writer run (the bench gives ours external emulators, so it has no emulators child).
+ */
+export function logWriterPidsOf(pid: number): number[] {
+  return childPidsOf(pid).filter((child) => !isFrontProcess(child));
+}
+
+/** CPU ms used so far by these processes together; one that has exited counts nothing. */
+export function cpuMsOfAll(pids: number[]): number {
   let total = 0;
-  for (const child of children) {
+  for (const pid of pids) {
     try {
-      total += cpuMsOf(Number(child));
+      total += cpuMsOf(pid);
     } catch {
       // It exited between the listing and the read.
     }
   }
   return total;
+}
+
+/**
+ * RSS and peak RSS of these processes together: the sum of each one's. A sum of peaks reached at different
+ * moments can only overstate the processes' peak together.
+ */
+export function memoryOfAll(pids: number[]): MemoryStatus {
+  return pids.map(memoryOf).reduce((sum, one) => ({ rss: sum.rss + one.rss, hwm: sum.hwm + one.hwm }));
 }
 
 /**

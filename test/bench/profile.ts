@@ -17,7 +17,7 @@ import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
 import { keepAliveAgent, runLoad } from "./load.ts";
 import { LogPipeline } from "./log-pipeline.ts";
-import { childrenCpuMsOf, cpuMsOf } from "./processes.ts";
+import { cpuMsOf, cpuMsOfAll, logWriterPidsOf, servingPidsOf } from "./processes.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
 import { requestFor } from "./targets.ts";
@@ -50,8 +50,8 @@ try {
   await runLoad(agent, spec, { concurrency, requests: 500, maxMs: 60_000 });
   await pipeline.drain();
   const snapshot = (): Record<string, number> => ({
-    ours: cpuMsOf(stack.ours.pid),
-    logwriter: childrenCpuMsOf(stack.ours.pid),
+    ours: cpuMsOfAll(servingPidsOf(stack.ours.pid)),
+    logwriter: cpuMsOfAll(logWriterPidsOf(stack.ours.pid)),
     emulators: cpuMsOf(stack.emulators.pid),
     mock: cpuMsOf(stack.mock.pid),
   });

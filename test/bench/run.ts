@@ -12,7 +12,7 @@ import { readConfig } from "./config.ts";
 import { startInterferenceWatch, waitForQuietMachine } from "./interference.ts";
 import { measureLogItems } from "./log-items.ts";
 import { LogPipeline } from "./log-pipeline.ts";
-import { memoryOf } from "./processes.ts";
+import { memoryOfAll, servingPidsOf } from "./processes.ts";
 import { writeCostReport } from "./report/cost.ts";
 import { writeCsvFiles } from "./report/csv.ts";
 import { machineInfo } from "./report/machine.ts";
@@ -53,7 +53,9 @@ function peakRss(stack: Stack): Record<string, number> {
     mock: stack.mock.pid,
     emulators: stack.emulators.pid,
   };
-  return Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, memoryOf(pid).hwm / MiB]));
+  return Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, memoryOfAll(servingPidsOf(pid)).hwm / MiB]),
+  );
 }
 
 /** Requests our gateway answered in these cells, unmeasured connection warm-ups included. */

@@ -24,12 +24,13 @@ afterAll(async () => {
 
 /**
  * `npm start` as a user runs it (cli.ts under tsx), in a process group of its own so that a signal to the
- * group is what Ctrl-C in a terminal sends: to the gateway and to its backend process alike.
+ * group is what Ctrl-C in a terminal sends: to the gateway and to its front and backend processes alike.
  */
 async function startCli(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "infra/local/cli.ts", "--port", "0", "--data-dir", dataDir],
+    // Two front processes, as on a 2-core machine, whatever this one has.
+    ["--import", "tsx", "infra/local/cli.ts", "--port", "0", "--data-dir", dataDir, "--workers", "2"],
     {
       cwd: root,
       detached: true,

@@ -1,6 +1,6 @@
 import { keepAliveAgent, timedRequest } from "../load.ts";
 import type { LogPipeline } from "../log-pipeline.ts";
-import { memoryOf } from "../processes.ts";
+import { memoryOfAll, servingPidsOf } from "../processes.ts";
 import { requestFor, type Target, type Workload } from "../targets.ts";
 
 export interface BigStreamRun {
@@ -29,12 +29,13 @@ export async function measureBigStream(
   pipeline: LogPipeline,
 ): Promise<BigStreamRun> {
   const agent = keepAliveAgent(1);
-  const rssBefore = memoryOf(target.pid).rss;
+  const pids = servingPidsOf(target.pid);
+  const rssBefore = memoryOfAll(pids).rss;
   const trace: Array<[number, number]> = [];
   const started = performance.now();
   let max = rssBefore;
   const sample = () => {
-    const { rss } = memoryOf(target.pid);
+    const { rss } = memoryOfAll(pids);
     max = Math.max(max, rss);
     trace.push([Math.round(performance.now() - started), Math.round((rss / MiB) * 10) / 10]);
   };

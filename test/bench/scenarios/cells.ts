@@ -1,6 +1,6 @@
 import { keepAliveAgent, runLoad, type Sample } from "../load.ts";
 import type { LogPipeline } from "../log-pipeline.ts";
-import { childrenCpuMsOf, cpuMsOf } from "../processes.ts";
+import { cpuMsOf, cpuMsOfAll, logWriterPidsOf, servingPidsOf } from "../processes.ts";
 import type { Stack } from "../stack.ts";
 import { requestFor, type Target, type TargetName, type Workload } from "../targets.ts";
 
@@ -31,8 +31,8 @@ function cpuSnapshot(stack: Stack): Record<string, number> {
     loadgen: (own.user + own.system) / 1_000,
     mock: cpuMsOf(stack.mock.pid),
     emulators: cpuMsOf(stack.emulators.pid),
-    logwriter: childrenCpuMsOf(stack.ours.pid),
-    ours: cpuMsOf(stack.ours.pid),
+    logwriter: cpuMsOfAll(logWriterPidsOf(stack.ours.pid)),
+    ours: cpuMsOfAll(servingPidsOf(stack.ours.pid)),
     peer: cpuMsOf(stack.peer.pid),
   };
 }

@@ -1,10 +1,11 @@
 /**
- * Child process: our gateway through the local runtime of `npm start` (startLocalGateway), with the
- * default gateway settings (logging on), every OpenAI call sent to the mock. DynamoDB and SQS come from
+ * Child process: our gateway through the local runtime of `npm start` (startLocalGateway, with its front
+ * processes), with the default gateway settings (logging on), every OpenAI call sent to the mock. DynamoDB and SQS come from
  * the emulators' process (AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SQS, set by the harness).
  * Prints one JSON line {url, accountId, adminToken, env} when listening.
  */
 import { interceptLocalhostDns } from "fauxqs";
+import { defaultFrontWorkers } from "../../../infra/local/front-pool.ts";
 import { startLocalGateway } from "../../../infra/local/server.ts";
 
 const upstream = process.env.BENCH_UPSTREAM_URL;
@@ -21,6 +22,8 @@ const gateway = await startLocalGateway({
   dataDir: null,
   adminToken,
   env: { UPSTREAM_OPENAI_URL: `${upstream}/v1` },
+  // As many front processes as `npm start` runs here (AIG_WORKERS overrides, as it does for npm start).
+  workers: Number(process.env.AIG_WORKERS ?? defaultFrontWorkers()),
 });
 // Everything the local runtime set for its handlers (and the endpoints it was given), so that the harness's
 // in-process children (cold start, handler CPU) run the proxy handler with the same configuration.
