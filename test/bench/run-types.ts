@@ -17,6 +17,8 @@ export interface BenchRun {
   config: BenchConfig;
   machine: MachineInfo;
   startupMs: Record<string, number>;
+  /** Our gateway's front processes (infra/local/front-pool.ts); 1 means it serves in its own process. */
+  oursFrontProcesses: number;
   bodySizes: Record<string, Record<string, number>>;
   latencyCells: Cell[];
   throughputCells: Cell[];

@@ -222,6 +222,7 @@ async function main(): Promise<void> {
       config,
       machine,
       startupMs: stack.startupMs,
+      oursFrontProcesses: Math.max(1, servingPidsOf(stack.ours.pid).length - 1),
       bodySizes: sizes,
       latencyCells,
       throughputCells,

@@ -10,6 +10,14 @@ const f = (value: number | undefined, digits = 2) =>
   value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(digits);
 const trio = (p: Percentiles | null | undefined) => (p ? `${f(p.p50)} / ${f(p.p90)} / ${f(p.p99)}` : "n/a");
 
+/** Where ours serves: its front processes (infra/local/front-pool.ts) and their parent, or one process. */
+function frontProcesses(run: BenchRun): string {
+  const count = run.oursFrontProcesses ?? 1;
+  return count > 1
+    ? `${count} front processes (node:cluster, infra/local/front-pool.ts) and the process that started them`
+    : "one process";
+}
+
 function table(header: string[], rows: Array<Array<string | number>>): string {
   return [
     `| ${header.join(" | ")} |`,
@@ -134,7 +142,7 @@ All on 127.0.0.1, no traffic leaves loopback, no process is pinned to a core (th
 | load generator | test/bench/run.ts: node:http keep-alive agents, closed loop, per-request times with process.hrtime.bigint() | |
 | mock | the ${config.mock === "lean" ? "lean mock (test/bench/services/lean-mock.ts)" : "shared mock (test/mock-upstream)"}: OpenAI chat completions, plain and SSE | ${run.startupMs.mock ?? "?"} ms |
 | emulators | dynalite (DynamoDB) and fauxqs (SQS), as \`npm start\` embeds them, in a process of their own at niceness 10 as \`npm start\` runs them (they stand for AWS services) | ${run.startupMs.emulators ?? "?"} ms |
-| ours | \`startLocalGateway({ port: 0, dataDir: null, ... })\` under tsx: the API Gateway-style front and the proxy handler (what the proxy Lambda runs on AWS) | ${run.startupMs.ours ?? "?"} ms |
+| ours | \`startLocalGateway({ port: 0, dataDir: null, workers, ... })\` under tsx, as \`npm start\` runs it: the API Gateway-style front and the proxy handler (what API Gateway and the proxy Lambda run on AWS) in ${frontProcesses(run)} | ${run.startupMs.ours ?? "?"} ms |
 | logwriter | ours' child process (infra/local/log-writer-process.ts, at Linux's idle scheduling policy): the log queue poller and the log-writer handler (the log-writer Lambda and its event source mapping on AWS) | with ours |
 | peer | Portkey \`start-server.js --headless\`, plain node (its listen() bound to 127.0.0.1 by test/bench/preload/bind-loopback.mjs) | ${run.startupMs.peer ?? "?"} ms |
 
@@ -212,13 +220,14 @@ ${table(
 
 CPU time (user + system, from /proc) each process used during a target's cells, divided by its requests; at the highest
 concurrency and at saturation. For ours the window includes the drain of the log queue: \`ours\` is the front and the
-proxy, \`logwriter\` the poller and the log-writer (its child process), \`emulators\` SQS and DynamoDB.
+proxy (${frontProcesses(run)}, together), \`logwriter\` the poller and the log-writer (its child process), \`emulators\` SQS and DynamoDB.
 
 ${cpuTable(run)}
 
 ## Memory
 
-Peak RSS (VmHWM) of each process:
+Peak RSS (VmHWM) of each process; for ours the sum over ${frontProcesses(run)} (each one's own peak, which can
+only overstate their peak together), its log-writer not included:
 
 ${table(
   ["process", "after latency and throughput rounds (MiB)", "at the end (MiB)"],
