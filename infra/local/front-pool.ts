@@ -3,7 +3,6 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { childNodeArgs, nextMessage, stopChild } from "./child-control.ts";
 import type { Front } from "./front.ts";
-import { LOCAL_RUNTIME_NODE_FLAGS } from "./runtime-flags.ts";
 
 /** More front processes than this by default would mostly hold memory on a developer's machine. */
 const MAX_DEFAULT_WORKERS = 4;
@@ -26,7 +25,7 @@ export function defaultFrontWorkers(): number {
 export async function startFrontPool(options: { workers: number; port: number }): Promise<Front> {
   cluster.setupPrimary({
     exec: fileURLToPath(new URL("./front-worker.ts", import.meta.url)),
-    execArgv: [...childNodeArgs(), ...LOCAL_RUNTIME_NODE_FLAGS],
+    execArgv: childNodeArgs(),
     args: [],
   });
   const workers = new Set<Worker>();

@@ -1,6 +1,5 @@
 import { createServer } from "node:net";
 import { backendNiceness, lowerPriority } from "../../infra/local/backend.ts";
-import { LOCAL_RUNTIME_NODE_FLAGS } from "../../infra/local/runtime-flags.ts";
 import type { BenchConfig } from "./config.ts";
 import { type Service, spawnService, stopChild } from "./processes.ts";
 import { directTarget, oursTarget, peerTarget, type Target } from "./targets.ts";
@@ -102,7 +101,7 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
     spawnService({
       name: "ours",
       command: node,
-      args: [...profileArgs, ...LOCAL_RUNTIME_NODE_FLAGS, ...tsx, `${benchDir}services/start-ours.ts`],
+      args: [...profileArgs, ...tsx, `${benchDir}services/start-ours.ts`],
       env: {
         ...awsEnv,
         BENCH_UPSTREAM_URL: mockUrl,
