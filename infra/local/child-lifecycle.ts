@@ -1,13 +1,13 @@
 import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
 
-/** Tells the parent (backend.ts) how this child is doing. */
+/** Tells the parent (backend.ts, front-pool.ts) how this child is doing. */
 export const tellParent = (message: BackendMessage) => process.send?.(message);
 
 /**
- * The shutdown contract of the local runtime's children (emulators-process.ts, log-writer-process.ts). A
- * child ignores SIGINT: Ctrl-C reaches the whole process group, and the parent decides the order of
- * shutdown (close the front first, so the last log events are queued; then drain the queue; then close the
- * emulators). On the parent's `stop`, or if the parent goes away without a word, the child runs `stop` and
+ * The shutdown contract of the local runtime's children (emulators-process.ts, log-writer-process.ts,
+ * front-worker.ts); child-control.ts is the parent's side. A child ignores SIGINT: Ctrl-C reaches the whole
+ * process group, and the parent decides the order of shutdown (close the fronts first, so the last log events
+ * are queued; then drain the queue; then close the emulators). On the parent's `stop`, or if the parent goes away without a word, the child runs `stop` and
  * exits.
  */
 export function exitWhenParentSays(stop: () => Promise<void>): void {
