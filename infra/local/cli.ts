@@ -38,6 +38,14 @@ const gateway = await startLocalGateway({
   port,
   dataDir: values.memory ? null : (values["data-dir"] ?? ".data"),
   workers,
+}).catch((error: unknown) => {
+  const text = error instanceof Error ? error.message : String(error);
+  console.error(
+    text.includes("EADDRINUSE")
+      ? `Port ${port} is in use: stop what listens there, or pick another port with --port N.`
+      : `The gateway could not start: ${text}`,
+  );
+  process.exit(1);
 });
 const base = `${gateway.url}/v1/${gateway.accountId}/default`;
 // The token is a secret: shown once when it is generated, otherwise only where to find it.

@@ -87,4 +87,29 @@ describe("npm start", () => {
       expect(await ctrlC(second.child)).toBe(0);
     }
   }, 60_000);
+
+  it("exits with a clear message when its port is taken", async () => {
+    const first = await startCli();
+    try {
+      const port = new URL(first.url).port;
+      const second = spawn(
+        process.execPath,
+        ["--import", "tsx", "infra/local/cli.ts", "--port", port, "--memory", "--workers", "2"],
+        {
+          cwd: root,
+          stdio: ["ignore", "ignore", "pipe"],
+          env: { ...process.env, AIG_API_TOKEN: ADMIN_TOKEN },
+        },
+      );
+      let stderr = "";
+      second.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      const code = await new Promise((resolve) => second.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${port} is in use`);
+    } finally {
+      expect(await ctrlC(first.child)).toBe(0);
+    }
+  }, 60_000);
 });
