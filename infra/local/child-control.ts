@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import type { BackendMessage, ParentMessage } from "./backend-messages.ts";
+import type { ChildMessage, ParentMessage } from "./child-messages.ts";
 
 /**
  * The parent's side of the local runtime's children (backend.ts, front-pool.ts); child-lifecycle.ts is the
@@ -32,9 +32,9 @@ export async function stopChild(child: ChildProcess | null): Promise<void> {
 }
 
 /** The child's next message of this type; rejects if it reports a failure or exits first. */
-export function nextMessage(child: ChildProcess, type: BackendMessage["type"]): Promise<BackendMessage> {
+export function nextMessage(child: ChildProcess, type: ChildMessage["type"]): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
-    const onMessage = (message: BackendMessage) => {
+    const onMessage = (message: ChildMessage) => {
       if (message.type === "failed") {
         cleanup();
         reject(new Error(`A local runtime process failed: ${message.message}`));

@@ -4,7 +4,7 @@
  */
 export type ParentMessage = { type: "stop" };
 
-export type BackendMessage =
+export type ChildMessage =
   | { type: "ready"; endpoints: { dynamodb: string; sqs: string } }
   | { type: "log-writer-started" }
   | { type: "front-started"; url: string }
