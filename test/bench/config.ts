@@ -39,6 +39,8 @@ export interface BenchConfig {
   quietWaitS: number;
   /** Runs our gateway with --cpu-prof, profiles written under results/profiles/. */
   profile: boolean;
+  /** Where the mock and our gateway write their request marks (profile.ts with PROFILE_PHASES=1). */
+  phasesDir: string | null;
   resultsDir: string;
   reportPath: string;
   costPath: string;
@@ -78,6 +80,7 @@ export function readConfig(repositoryRoot: string): BenchConfig {
     mock: process.env.BENCH_MOCK === "shared" ? "shared" : "lean",
     quietWaitS: int("BENCH_QUIET_WAIT_S", 300),
     profile: process.env.BENCH_PROFILE === "1",
+    phasesDir: process.env.BENCH_PHASES_DIR || null,
     resultsDir: process.env.BENCH_RESULTS_DIR ?? `${repositoryRoot}test/bench/results`,
     reportPath: process.env.BENCH_REPORT ?? `${repositoryRoot}docs/benchmarks.md`,
     costPath: process.env.BENCH_COST_REPORT ?? `${repositoryRoot}docs/cost.md`,

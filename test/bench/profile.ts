@@ -6,7 +6,8 @@
  * log-writer's share is counted wherever it runs). With BENCH_PROFILE=1 our gateway runs under --cpu-prof
  * (profiles under results/profiles/, written when it stops). Then, unless PROFILE_HANDLER=0, the handler CPU
  * child of `npm run bench` (the proxy handler in process, without the HTTP front) on the same workload, under
- * --cpu-prof too with BENCH_PROFILE=1.
+ * --cpu-prof too with BENCH_PROFILE=1. With PROFILE_PHASES=1 (at PROFILE_CONCURRENCY=1) it also prints where the
+ * time of a request goes between the load generator, our front and the mock (phases.ts).
  *   node --import tsx test/bench/profile.ts
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -15,8 +16,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
-import { keepAliveAgent, runLoad } from "./load.ts";
+import { keepAliveAgent, type LoadResult, runLoad } from "./load.ts";
 import { LogPipeline } from "./log-pipeline.ts";
+import { phaseTable } from "./phases.ts";
 import { cpuMsOf, cpuMsOfAll, logWriterPidsOf, servingPidsOf } from "./processes.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
@@ -25,6 +27,9 @@ import { plainLogOffWorkload, plainWorkload, streamWorkload } from "./workloads.
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = fileURLToPath(new URL("../../", import.meta.url));
+const phases = process.env.PROFILE_PHASES === "1";
+if (phases) process.env.BENCH_PHASES_DIR = mkdtempSync(join(tmpdir(), "aig-phases-"));
+const { phaseMarks } = phases ? await import("./preload/phase-marks.mjs") : { phaseMarks: () => [] };
 const config = readConfig(root);
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const concurrency = Number(process.env.PROFILE_CONCURRENCY ?? 1);
@@ -44,6 +49,14 @@ const pipeline = new LogPipeline(
   ours,
   BENCH_ADMIN_TOKEN,
 );
+// The measured loads whose requests the phase tables read: ours, and (with PROFILE_PHASES=1) direct.
+const windows: { fromNs: number; toNs: number; target: "ours" | "direct" }[] = [];
+const timedLoad = async (target: "ours" | "direct", load: () => Promise<LoadResult>) => {
+  const fromNs = Number(process.hrtime.bigint());
+  const result = await load();
+  windows.push({ fromNs, toNs: Number(process.hrtime.bigint()), target });
+  return result;
+};
 try {
   const spec = requestFor(ours, workload, null);
   const agent = keepAliveAgent(concurrency);
@@ -55,8 +68,21 @@ try {
     emulators: cpuMsOf(stack.emulators.pid),
     mock: cpuMsOf(stack.mock.pid),
   });
+  if (phases) {
+    const direct = stack.targets.find((target) => target.name === "direct");
+    if (!direct) throw new Error("no direct target");
+    const directAgent = keepAliveAgent(concurrency);
+    const directSpec = requestFor(direct, workload, null);
+    await runLoad(directAgent, directSpec, { concurrency, requests: 500, maxMs: 60_000 });
+    await timedLoad("direct", () =>
+      runLoad(directAgent, directSpec, { concurrency, requests, maxMs: 300_000 }),
+    );
+    directAgent.destroy();
+  }
   const before = snapshot();
-  const result = await runLoad(agent, spec, { concurrency, requests, maxMs: 300_000 });
+  const result = await timedLoad("ours", () =>
+    runLoad(agent, spec, { concurrency, requests, maxMs: 300_000 }),
+  );
   const drainMs = await pipeline.drain(300_000);
   const after = snapshot();
   const cpu = Object.fromEntries(
@@ -120,4 +146,9 @@ try {
 } finally {
   pipeline.close();
   await stack.stop();
+}
+// The children write their marks as they exit.
+if (phases && config.phasesDir) {
+  if (concurrency !== 1) console.log("PROFILE_PHASES: the steps are only read at PROFILE_CONCURRENCY=1");
+  else for (const window of windows) console.table(phaseTable(config.phasesDir, phaseMarks(), window));
 }

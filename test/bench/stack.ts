@@ -67,12 +67,19 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
   const node = process.execPath;
   const quietSdk = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
+  // With PROFILE_PHASES=1 the mock and ours (its front and log-writer children too) record their requests.
+  const phaseMarks = config.phasesDir
+    ? {
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${benchDir}preload/phase-marks.mjs`,
+        BENCH_PHASES_DIR: config.phasesDir,
+      }
+    : {};
   const mock = await timed("mock", startupMs, () =>
     spawnService({
       name: "mock",
       command: node,
       args: [...tsx, `${benchDir}services/mock.ts`],
-      env: { BENCH_MOCK: config.mock },
+      env: { BENCH_MOCK: config.mock, ...phaseMarks },
     }),
   );
   const mockUrl = String(mock.info.url);
@@ -104,6 +111,7 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
       args: [...profileArgs, ...tsx, `${benchDir}services/start-ours.ts`],
       env: {
         ...awsEnv,
+        ...phaseMarks,
         BENCH_UPSTREAM_URL: mockUrl,
         BENCH_ADMIN_TOKEN,
         // Its log-writer child too (infra/local/backend.ts).
