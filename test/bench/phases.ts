@@ -22,15 +22,15 @@ const STEPS = {
     ["front.start", "front receives the request"],
     ["upstream.start", "front's provider call leaves"],
     ["mock.start", "mock receives it"],
-    ["mock.finish", "mock's answer written"],
+    ["mock.finish", "mock's answer ended"],
     ["upstream.head", "answer's head reaches the front"],
-    ["front.finish", "front's response written"],
+    ["front.finish", "front's response ended"],
     ["client.head", "response head reaches the load generator"],
   ],
   direct: [
     ["client.start", "load generator sends"],
     ["mock.start", "mock receives it"],
-    ["mock.finish", "mock's answer written"],
+    ["mock.finish", "mock's answer ended"],
     ["client.head", "response head reaches the load generator"],
   ],
 } as const;
