@@ -99,12 +99,10 @@ export function phaseTable(
   for (const times of requests) {
     const ns = times.filter((time): time is number => time !== undefined);
     if (ns.length < steps.length) continue;
-    const [first = 0] = ns;
-    let previous = first;
-    ns.forEach((time, index) => {
-      durations[index]?.push(((index === 0 ? (ns.at(-1) ?? first) : time) - previous) / 1000);
-      previous = time;
-    });
+    durations[0]?.push(((ns.at(-1) ?? 0) - (ns[0] ?? 0)) / 1000);
+    for (let index = 1; index < ns.length; index++) {
+      durations[index]?.push(((ns[index] ?? 0) - (ns[index - 1] ?? 0)) / 1000);
+    }
   }
 
   return steps.map(([, label], index) => {
