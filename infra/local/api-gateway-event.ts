@@ -44,8 +44,8 @@ export function buildApiGatewayEvent(
   target: RequestTarget = parseRequestTarget(req.url ?? "/"),
 ): APIGatewayProxyEvent {
   const { path } = target;
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = namedValues<string>();
+  const multiValueHeaders = namedValues<string[]>();
   const raw = req.rawHeaders;
   for (let index = 0; index < raw.length; index += 2) {
     const name = raw[index] ?? "";
@@ -57,8 +57,8 @@ export function buildApiGatewayEvent(
   }
 
   const hasQuery = target.query !== null && target.query.size > 0;
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const query = namedValues<string>();
+  const multiValueQuery = namedValues<string[]>();
   if (hasQuery) {
     for (const [name, value] of target.query as URLSearchParams) {
       query[name] = value;
@@ -113,4 +113,12 @@ export function buildApiGatewayEvent(
       },
     },
   };
+}
+
+/**
+ * A map from names the client chose to values, with no prototype: `valueOf` or `__proto__` in a query or a
+ * header is a name like any other, as it is in the JSON event API Gateway sends.
+ */
+function namedValues<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }

@@ -141,6 +141,20 @@ describe("buildApiGatewayEvent", () => {
     expect(event.requestContext.path).toBe("/v1/acct/default/openai/models");
   });
 
+  it("keeps query and header names that are also Object.prototype's (valueOf, __proto__) as plain names", async () => {
+    const event = await eventFor("/v1/acct/default/openai/models?valueOf=1&__proto__=2&toString", [
+      "constructor: c",
+    ]);
+
+    expect(event.multiValueQueryStringParameters?.valueOf).toEqual(["1"]);
+    expect(Object.entries(event.queryStringParameters ?? {})).toEqual([
+      ["valueOf", "1"],
+      ["__proto__", "2"],
+      ["toString", ""],
+    ]);
+    expect(event.multiValueHeaders.constructor).toEqual(["c"]);
+  });
+
   it("builds the same event from a target parsed beforehand as from the request alone", async () => {
     let own: APIGatewayProxyEvent | undefined;
     const given = await eventFor("/v1/acct/default/openai/models?limit=2", ["X-A: 1"], "", (req, body) => {
