@@ -31,6 +31,18 @@ const deleteQuerySchema = z.strictObject({
   order_by_direction: direction.default("asc"),
 });
 
+/**
+ * Parameters that select logs on a listing but not on a DELETE (reference 6.3: a DELETE takes filters, limit
+ * and the order). The strict schema refuses them like any unknown parameter; this says what to send instead,
+ * since ignoring one would delete more than was asked.
+ */
+const LISTING_ONLY_PARAMS: ReadonlyMap<string, string> = new Map(
+  ["search", ...Object.keys(deprecatedLogParams)].map((name) => [
+    name,
+    "selects logs on a listing only: a DELETE selects them with filters (filters[0][key]=...&filters[0][operator]=...&filters[0][value][0]=...)",
+  ]),
+);
+
 /** Feedback is thumbs down / none / up; metadata is Cloudflare's flat object of at most five entries. */
 const patchSchema = z.strictObject({
   feedback: z
@@ -79,10 +91,17 @@ export async function listLogs(context: RouteContext): Promise<Response> {
   return envelope(records, info);
 }
 
-/** DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}. */
+/**
+ * DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}.
+ * Without any filter parameter every log of the gateway is selected, as on Cloudflare; a filter parameter that
+ * cannot be read, or any unknown parameter, is a 400 before anything is read or deleted.
+ */
 export async function deleteLogs(context: RouteContext): Promise<Response> {
   const gatewayId = (await requireGateway(context)).id;
-  const params = parseInput(deleteQuerySchema, scalarParams(context.url), { source: "query" });
+  const params = parseInput(deleteQuerySchema, scalarParams(context.url), {
+    source: "query",
+    unsupported: LISTING_ONLY_PARAMS,
+  });
   const query: LogQuery = {
     filters: parseFilters(context.url),
     orderBy: params.order_by,
