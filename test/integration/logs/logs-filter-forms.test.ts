@@ -161,6 +161,33 @@ describe("filter parameters that cannot be read", () => {
   );
 });
 
+describe("a DELETE with a body", () => {
+  it("is refused when the body says anything (filters belong in the query), and nothing is deleted", async () => {
+    const { id, logs } = await gatewayWithLogs();
+    for (const body of [
+      { filters: [{ key: "provider", operator: "eq", value: ["openai"] }] },
+      [{ key: "provider", operator: "eq", value: ["openai"] }],
+      { limit: 1 },
+    ]) {
+      const answer = await api.call("DELETE", `/gateways/${id}/logs`, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.errors[0]?.message).toContain("takes no body: give filters in the query string");
+    }
+    expect(await storedIds(id)).toEqual(idsOf(logs));
+  });
+
+  it("is read as no body when the body is an empty object", async () => {
+    const { id, logs } = await gatewayWithLogs();
+    const answer = await api.call<{ deleted: number }>(
+      "DELETE",
+      `/gateways/${id}/logs?filters[0][key]=provider&filters[0][operator]=eq&filters[0][value][0]=openai`,
+      {},
+    );
+    expect(answer.status).toBe(200);
+    expect(await storedIds(id)).toEqual(idsOf(logs.filter((event) => event.provider !== "openai")));
+  });
+});
+
 describe("DELETE without any filter", () => {
   it("deletes every log of the gateway, as Cloudflare documents, and no other gateway's", async () => {
     const target = await gatewayWithLogs();
