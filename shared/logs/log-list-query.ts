@@ -63,6 +63,11 @@ export function parseFilters(url: URL): LogFilter[] {
     const filterKey = key as LogFilter["key"];
     if ((operator === "lt" || operator === "gt") && !NUMBER_KEYS.has(filterKey) && filterKey !== "created_at")
       throw GatewayError.badRequest(`${where}.operator: ${operator} applies to numbers and created_at only`);
+    // "" is a substring of everything: such a filter (an empty search box, say) would select every log.
+    if (operator === "contains" && value.some((item) => item === ""))
+      throw GatewayError.badRequest(
+        `${where}.value: contains takes a non-empty text (an empty one matches every log)`,
+      );
     return { key: filterKey, operator, value: value.map((item) => convert(filterKey, item, where)) };
   });
 }

@@ -56,6 +56,10 @@ const REFUSED: [string, string][] = [
   ["filters[key][0]=provider", '"filters[key][0]"'],
   ["filtersProvider=openai", '"filtersProvider"'],
   ["filter[0][key]=provider&filter[0][operator]=eq&filter[0][value][0]=openai", '"filter[0][key]"'],
+  [
+    "filters[0][key]=model&filters[0][operator]=contains&filters[0][value][0]=",
+    "contains takes a non-empty text",
+  ],
   ["limit=1&limit=100000", '"limit" is given more than once'],
 ];
 

@@ -134,6 +134,10 @@ describe("parseFilters", () => {
       "filters[key]=provider&filters[value]=x&filters[key]=model&filters[operator]=eq&filters[value]=y",
       "filters.0.operator",
     ],
+    [
+      "filters[0][key]=model&filters[0][operator]=contains&filters[0][value][0]=",
+      "filters[0].value: contains takes a non-empty text (an empty one matches every log)",
+    ],
     ["filters.value=x", '"filters.value" comes before any filter\'s key'],
   ])("refuses %s", (query, message) => {
     expect(() => parseFilters(url(query))).toThrow(message);
