@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GatewayError } from "../core/gateway-error.ts";
+import { isFilterParam, MAX_FILTER_VALUES, MAX_FILTERS, rawFilters } from "./filter-query-params.ts";
 import {
   BOOLEAN_KEYS,
   FILTER_KEYS,
@@ -11,47 +12,13 @@ import {
   UNSUPPORTED_FILTER_KEYS,
 } from "./log-query.ts";
 
-/**
- * Reads Cloudflare's `filters` from a query string, in either wire form:
- * - the `cloudflare` SDK's: it serialises with qs (`allowDots`, `arrayFormat: "repeat"`), so
- *   `[{key:"provider", operator:"eq", value:["a","b"]}]` arrives as
- *   `filters.key=provider&filters.operator=eq&filters.value=a&filters.value=b`, one filter after the other;
- *   a `filters.key` starts the next filter, and values arrive as text;
- * - a JSON array in one `filters` parameter, for curl.
- */
-function rawFilters(url: URL): unknown[] {
-  const filters: Record<string, unknown>[] = [];
-  for (const [name, value] of url.searchParams) {
-    if (name === "filters") {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(value);
-      } catch {
-        throw GatewayError.badRequest(
-          'filters: must be a JSON array of {key, operator, value} (or the SDK\'s "filters.key=..." form)',
-        );
-      }
-      if (!Array.isArray(parsed)) throw GatewayError.badRequest("filters: must be an array");
-      filters.push(...(parsed as Record<string, unknown>[]));
-      continue;
-    }
-    const field = /^filters(?:\[\d+\])?\.(key|operator|value)$/.exec(name)?.[1];
-    if (!field) continue;
-    const current = filters[filters.length - 1];
-    if (field === "key" || !current) filters.push({ [field]: field === "value" ? [value] : value });
-    else if (field === "value") current.value = [...((current.value as unknown[] | undefined) ?? []), value];
-    else current[field] = value;
-  }
-  return filters;
-}
-
 const filterSchema = z.strictObject({
   key: z.string(),
   operator: z.enum(FILTER_OPERATORS),
   value: z
     .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
     .min(1)
-    .max(100),
+    .max(MAX_FILTER_VALUES),
 });
 
 /** A filter value in its key's type: text from a query string becomes a number, boolean or instant. */
@@ -76,12 +43,12 @@ function convert(key: LogFilter["key"], value: FilterValue, where: string): Filt
   return String(value);
 }
 
+/** The request's filters in any of their wire forms (filter-query-params.ts), each value in its key's type. */
 export function parseFilters(url: URL): LogFilter[] {
   const raw = rawFilters(url);
-  if (raw.length > 50) throw GatewayError.badRequest("filters: at most 50 filters");
-  return raw.map((candidate, index) => {
-    const where = `filters.${index}`;
-    const result = filterSchema.safeParse(candidate);
+  if (raw.length > MAX_FILTERS) throw GatewayError.badRequest(`filters: at most ${MAX_FILTERS} filters`);
+  return raw.map(({ label: where, fields }) => {
+    const result = filterSchema.safeParse(fields);
     if (!result.success) {
       const issue = result.error.issues[0];
       throw GatewayError.badRequest(
@@ -96,15 +63,28 @@ export function parseFilters(url: URL): LogFilter[] {
     const filterKey = key as LogFilter["key"];
     if ((operator === "lt" || operator === "gt") && !NUMBER_KEYS.has(filterKey) && filterKey !== "created_at")
       throw GatewayError.badRequest(`${where}.operator: ${operator} applies to numbers and created_at only`);
+    // "" is a substring of everything: such a filter (an empty search box, say) would select every log.
+    if (operator === "contains" && value.some((item) => item === ""))
+      throw GatewayError.badRequest(
+        `${where}.value: contains takes a non-empty text (an empty one matches every log)`,
+      );
     return { key: filterKey, operator, value: value.map((item) => convert(filterKey, item, where)) };
   });
 }
 
-/** Query parameters other than filters, for strict schemas: a parameter of the filters is not unknown. */
+/**
+ * Query parameters other than filters, for strict schemas: a parameter of the filters is not unknown (it is
+ * parseFilters' to read or refuse). One given twice is refused rather than one copy silently winning: on a
+ * DELETE, `limit=1&limit=100000` must not be read either way.
+ */
 export function scalarParams(url: URL): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
-    if (name === "filters" || name.startsWith("filters.") || name.startsWith("filters[")) continue;
+    if (isFilterParam(name)) continue;
+    if (Object.hasOwn(params, name))
+      throw GatewayError.badRequest(
+        `Query parameter ${JSON.stringify(name.slice(0, 80))} is given more than once`,
+      );
     params[name] = value;
   }
   return params;

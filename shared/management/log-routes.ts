@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GatewayError } from "../core/gateway-error.ts";
 import { deprecatedFilters, deprecatedLogParams } from "../logs/deprecated-log-params.ts";
 import { orderBySchema, parseFilters, scalarParams } from "../logs/log-list-query.ts";
 import type { LogQuery } from "../logs/log-query.ts";
@@ -6,8 +7,9 @@ import { metadataSchema } from "../schemas/log-event.ts";
 import type { BodyKind } from "../store/log-store.ts";
 import { envelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
+import { bodyTooLarge } from "./management-errors.ts";
 import { logIdParam, notFound } from "./path-params.ts";
-import { parseInput, readJsonObject } from "./request-input.ts";
+import { MAX_MANAGEMENT_BODY_BYTES, parseInput, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
 
 const direction = z.enum(["asc", "desc"]);
@@ -30,6 +32,33 @@ const deleteQuerySchema = z.strictObject({
   order_by: orderBySchema.default("created_at"),
   order_by_direction: direction.default("asc"),
 });
+
+/**
+ * Parameters that select logs on a listing but not on a DELETE (reference 6.3: a DELETE takes filters, limit
+ * and the order). The strict schema refuses them like any unknown parameter; this says what to send instead,
+ * since ignoring one would delete more than was asked.
+ */
+const LISTING_ONLY_PARAMS: ReadonlyMap<string, string> = new Map(
+  ["search", ...Object.keys(deprecatedLogParams)].map((name) => [
+    name,
+    "selects logs on a listing only: a DELETE selects them with filters (filters[0][key]=...&filters[0][operator]=...&filters[0][value][0]=...)",
+  ]),
+);
+
+/**
+ * Cloudflare's DELETE takes its selection in the query only. A client that puts filters in a JSON body would
+ * otherwise have them ignored and every log deleted, so a body that says anything is refused; an empty one,
+ * or `{}`, says nothing and is read as none.
+ */
+async function refuseDeleteBody(request: Request): Promise<void> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_MANAGEMENT_BODY_BYTES) throw bodyTooLarge(MAX_MANAGEMENT_BODY_BYTES);
+  const text = new TextDecoder().decode(bytes).trim();
+  if (text === "" || /^\{\s*\}$/.test(text)) return;
+  throw GatewayError.badRequest(
+    "DELETE .../logs takes no body: give filters in the query string (filters[0][key]=...&filters[0][operator]=...&filters[0][value][0]=...), limit, order_by and order_by_direction too",
+  );
+}
 
 /** Feedback is thumbs down / none / up; metadata is Cloudflare's flat object of at most five entries. */
 const patchSchema = z.strictObject({
@@ -79,10 +108,19 @@ export async function listLogs(context: RouteContext): Promise<Response> {
   return envelope(records, info);
 }
 
-/** DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}. */
+/**
+ * DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}.
+ * Without any filter parameter every log of the gateway is selected, as on Cloudflare; a filter parameter that
+ * cannot be read, any unknown parameter, or a body that says anything, is a 400 before anything is read or
+ * deleted.
+ */
 export async function deleteLogs(context: RouteContext): Promise<Response> {
   const gatewayId = (await requireGateway(context)).id;
-  const params = parseInput(deleteQuerySchema, scalarParams(context.url), { source: "query" });
+  await refuseDeleteBody(context.request);
+  const params = parseInput(deleteQuerySchema, scalarParams(context.url), {
+    source: "query",
+    unsupported: LISTING_ONLY_PARAMS,
+  });
   const query: LogQuery = {
     filters: parseFilters(context.url),
     orderBy: params.order_by,

@@ -15,6 +15,16 @@ export function missingScope(scope: string): GatewayError {
   });
 }
 
+/** A token asked to grant scopes its creator lacks (no token can mint one with more than it holds). */
+export function cannotGrantScopes(missing: readonly string[]): GatewayError {
+  const list = missing.length === 1 ? `the ${missing[0]} scope` : `the ${missing.join(" and ")} scopes`;
+  return new GatewayError({
+    status: 403,
+    code: AUTHENTICATION_ERROR_CODE,
+    message: `Authentication error: token lacks ${list} it asks to grant (a token can only create tokens with scopes it holds)`,
+  });
+}
+
 export function methodNotAllowed(method: string, allowed: readonly string[]): GatewayError {
   return new GatewayError({
     status: 405,

@@ -1,17 +1,30 @@
 import { z } from "zod";
 import { tokenCreateInputSchema } from "../schemas/api-token.ts";
 import { envelope, pagedEnvelope } from "./envelope.ts";
+import { cannotGrantScopes } from "./management-errors.ts";
 import { notFound, uuidParam } from "./path-params.ts";
 import { parseInput, queryObject, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
+import { scopesNotHeld } from "./token-scopes.ts";
 
 /**
  * API tokens, at `/client/v4/accounts/{account_id}/ai-gateway/tokens` (so the REST API's existing
  * `/ai-gateway/{proxy+}` resource serves them). The value is in the create response only; it is stored
- * as a hash and can never be read back.
+ * as a hash and can never be read back. A caller creates only tokens whose scopes it holds itself
+ * (token-scopes.ts); the admin token holds every scope.
  */
 export async function createToken(context: RouteContext): Promise<Response> {
   const input = parseInput(tokenCreateInputSchema, await readJsonObject(context.request));
+  // Minting is granting: an edit token that could create a run token could spend the stored keys.
+  const missing = scopesNotHeld(context.caller, input.scopes);
+  if (missing.length > 0) {
+    context.deps.logger.warn("api token creation refused", {
+      requested_scopes: input.scopes,
+      missing_scopes: missing,
+      by: context.caller.tokenId,
+    });
+    throw cannotGrantScopes(missing);
+  }
   const { token, value } = await context.deps.tokens.create(context.accountId, input);
   context.deps.logger.info("api token created", {
     token_id: token.id,

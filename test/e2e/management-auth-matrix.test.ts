@@ -248,7 +248,8 @@ const ROWS: Record<string, Row> = {
     status: 200,
   },
   "POST /tokens": {
-    request: async () => ({ path: "/tokens", body: { name: "made", scopes: ["run"] } }),
+    // The edit token below holds read and edit, not run: it may grant only those (docs/security.md).
+    request: async () => ({ path: "/tokens", body: { name: "made", scopes: ["read", "edit"] } }),
     status: 200,
   },
   "GET /tokens": { request: async () => ({ path: "/tokens" }), status: 200 },
