@@ -35,7 +35,7 @@ export class UpstreamGuard {
   private readonly isRefused: (address: string) => boolean;
 
   constructor(trustedHosts: readonly string[], options: UpstreamGuardOptions = {}) {
-    this.trusted = new Set(trustedHosts.map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.trusted = new Set(trustedHosts.map(urlHostname).filter(Boolean));
     this.ttlMs = options.ttlMs ?? 30_000;
     this.resolve = options.resolve ?? resolveAll;
     this.isRefused = options.isRefused ?? isPrivateAddress;
@@ -74,4 +74,14 @@ export class UpstreamGuard {
       return { hostname, addresses: [], failure: error instanceof Error ? error : hostNotFound(hostname) };
     }
   }
+}
+
+/** A trusted host as a URL writes it, so that `FD00:0::1` or `[fd00::1]` matches the URL host `fd00::1`. */
+function urlHostname(entry: string): string {
+  const host = entry
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase();
+  if (isIP(host) !== 6) return host;
+  return URL.canParse(`http://[${host}]`) ? new URL(`http://[${host}]`).hostname.slice(1, -1) : host;
 }

@@ -110,6 +110,12 @@ describe("UpstreamGuard", () => {
     await expect(guard.check("http://[::1]:9000/")).resolves.toBeUndefined();
   });
 
+  it("matches a trusted IPv6 address however it is written", async () => {
+    const guard = new UpstreamGuard(["FD00:0:0::1", "[fe80::0001]"]);
+    await expect(guard.check("http://[fd00::1]:8080/")).resolves.toBeUndefined();
+    await expect(guard.check("http://[FE80::1]/")).resolves.toBeUndefined();
+  });
+
   it("resolves a host once per time to live and pins every call in it to the same addresses", async () => {
     let lookups = 0;
     const guard = new UpstreamGuard([], {
