@@ -83,7 +83,10 @@ const deps: ProxyDependencies = {
     tokenUrl: env.upstreamOverrides["google-oauth"] ?? GOOGLE_TOKEN_URL,
     fetch: (input, init) => globalThis.fetch(input, init),
     now: () => systemClock.now(),
-    checkUrl: (url) => upstreamGuard.check(url),
+    // Checked, not pinned: this endpoint is the operator's setting, never a user's.
+    checkUrl: async (url) => {
+      await upstreamGuard.check(url);
+    },
   }),
   // The live version of each `dynamic/<name>` route is kept for CONFIG_CACHE_TTL_MS: a deployment (or a
   // rollback) serves every request within that time of its POST (docs/management-api.md).

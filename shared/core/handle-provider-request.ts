@@ -155,7 +155,7 @@ export async function handleProviderRequest(
       request.method,
       record.requestBody?.byteLength ?? 0,
     );
-    const { provider, url } = await resolveProviderTarget(
+    const { provider, url, pin } = await resolveProviderTarget(
       path.accountId,
       path.providerSlug,
       path.restPath,
@@ -245,6 +245,7 @@ export async function handleProviderRequest(
               headers: upstreamHeaders,
               body: attemptRecord.requestBody,
               timeoutMs,
+              pin,
             });
           },
           // Each failed attempt is its own log row (its own id, the request's request_id), queued

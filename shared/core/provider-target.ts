@@ -1,3 +1,4 @@
+import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import type { UpstreamGuard } from "../http/upstream-guard.ts";
 import { findProvider, type ProviderDefinition, providerSlugs } from "../providers/registry.ts";
 import { buildUpstreamUrl } from "../providers/upstream-url.ts";
@@ -20,6 +21,8 @@ export interface ProviderTargetDependencies {
 export interface ProviderTarget {
   provider: ProviderDefinition;
   url: string;
+  /** For a host the SSRF guard checked: the addresses the call must connect to (http-fetch.ts). */
+  pin?: ConnectionPin;
 }
 
 const CUSTOM_PREFIX = "custom-";
@@ -40,8 +43,8 @@ export async function resolveProviderTarget(
   if (registered) {
     const override = deps.upstreamOverrides[registered.slug];
     const url = buildUpstreamUrl(registered, restPath, search, override);
-    if (override) await deps.upstreamGuard.check(url);
-    return { provider: registered, url };
+    const pin = override ? await deps.upstreamGuard.check(url) : undefined;
+    return { provider: registered, url, pin };
   }
 
   if (providerSlug.startsWith(CUSTOM_PREFIX) && deps.customProviders) {
@@ -60,8 +63,7 @@ export async function resolveProviderTarget(
         credentialStyle: "bearer",
       };
       const url = buildUpstreamUrl(provider, restPath, search, undefined);
-      await deps.upstreamGuard.check(url);
-      return { provider, url };
+      return { provider, url, pin: await deps.upstreamGuard.check(url) };
     }
   }
   throw GatewayError.notFound(

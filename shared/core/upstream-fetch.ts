@@ -1,4 +1,5 @@
 import type { UpstreamFetch } from "../http/http-fetch.ts";
+import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
 
 export interface UpstreamCall {
@@ -18,7 +19,14 @@ class FirstByteTimeout extends Error {}
 export async function fetchUpstream(
   fetchImpl: UpstreamFetch,
   url: string,
-  init: { method: string; headers: Headers; body: Uint8Array<ArrayBuffer> | null; timeoutMs: number },
+  init: {
+    method: string;
+    headers: Headers;
+    body: Uint8Array<ArrayBuffer> | null;
+    timeoutMs: number;
+    /** The addresses the SSRF guard checked, when it checked the host (provider-target.ts). */
+    pin?: ConnectionPin | undefined;
+  },
 ): Promise<UpstreamCall> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new FirstByteTimeout()), init.timeoutMs);
@@ -29,6 +37,7 @@ export async function fetchUpstream(
       body: init.body,
       redirect: "manual",
       signal: controller.signal,
+      pin: init.pin,
     });
     return { response, abort: (reason) => controller.abort(reason) };
   } catch (error) {

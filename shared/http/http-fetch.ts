@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { LightHeaders } from "./light-headers.ts";
 import { NodeBodyResponse } from "./node-body-response.ts";
+import { type ConnectionPin, pinnedLookup } from "./pinned-lookup.ts";
 
 /** What the gateway asks of a provider call: the subset of fetch the core uses. */
 export interface UpstreamRequestInit {
@@ -13,6 +14,13 @@ export interface UpstreamRequestInit {
   signal: AbortSignal;
   /** Redirects are handed back, never followed (a credential must not follow one to another host). */
   redirect: "manual";
+  /** Connect only to the addresses the upstream guard checked for the host (upstream-guard.ts). */
+  pin?: ConnectionPin;
+}
+
+export interface HttpFetchOptions {
+  /** Certificates trusted besides Node's own (tests: a loopback server's); deployments use NODE_EXTRA_CA_CERTS. */
+  ca?: string;
 }
 
 export type UpstreamFetch = (url: string, init: UpstreamRequestInit) => Promise<Response>;
@@ -31,19 +39,23 @@ const IDLE_SOCKET_MS = 4_000;
  * redirects returned as they are, abort through the signal (before and after the head), errors carrying
  * the system error code (`ECONNREFUSED`, ...). A connection reused from the pool that the provider had
  * already closed is retried once on a new one, as Node's documentation advises; nothing else is retried.
+ * A call with a `pin` (an override or a custom provider, checked by the upstream guard) connects only to
+ * the addresses the guard checked, over connections of its own.
  */
-export function createHttpFetch(): UpstreamFetch {
-  const agents = {
-    "http:": new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" }),
-    "https:": new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" }),
-  };
+export function createHttpFetch(options: HttpFetchOptions = {}): UpstreamFetch {
+  const pool = { keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: "lifo" } as const;
+  const tls = options.ca ? { ca: options.ca } : {};
+  const agents = { "http:": new HttpAgent(pool), "https:": new HttpsAgent({ ...pool, ...tls }) };
+  // Pinned calls keep their own connections: a socket that an unpinned call opened to the same host
+  // (through DNS, unchecked) must never carry a pinned one.
+  const pinnedAgents = { "http:": new HttpAgent(pool), "https:": new HttpsAgent({ ...pool, ...tls }) };
   return (url, init) => {
     const target = new URL(url);
     if (target.protocol !== "http:" && target.protocol !== "https:") {
       return Promise.reject(new TypeError(`Unsupported protocol ${target.protocol}`));
     }
     const headers = headerRecord(init, target.protocol === "https:");
-    const agent = agents[target.protocol];
+    const agent = (init.pin ? pinnedAgents : agents)[target.protocol];
     return send(target, init, headers, agent, true);
   };
 }
@@ -74,6 +86,8 @@ function send(
       method: init.method,
       headers,
       agent,
+      // The pinned addresses instead of DNS; the Host header, SNI and certificate check stay the name's.
+      ...(init.pin ? { lookup: pinnedLookup(init.pin) } : {}),
     });
     let responded = false;
     let message: IncomingMessage | undefined;

@@ -1,89 +1,87 @@
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
-
-/**
- * Addresses an upstream must not resolve to unless its host is trusted: loopback, private, link-local
- * (including the instance metadata service at 169.254.169.254 and fd00:ec2::254), carrier-grade NAT,
- * multicast and reserved ranges. Without this, a custom provider or an override could turn the gateway
- * into a way to reach the network it runs in (SSRF).
- */
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv6");
-}
-
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1]) return blocked.check(mapped[1], "ipv4");
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
-  if (family === 6) return blocked.check(address, "ipv6");
-  return true;
-}
+import { type ConnectionPin, hostNotFound } from "./pinned-lookup.ts";
+import { isPrivateAddress } from "./upstream-address-policy.ts";
 
 type Resolver = (hostname: string) => Promise<string[]>;
 
 const resolveAll: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
+export interface UpstreamGuardOptions {
+  /** How long a host's checked addresses are used before the name is resolved again. */
+  ttlMs?: number;
+  /** Resolves a name to every address it has (tests: a table). */
+  resolve?: Resolver;
+  /** Which addresses are refused (upstream-address-policy.ts; tests: a stand-in for a private address). */
+  isRefused?: (address: string) => boolean;
+}
+
 /**
  * Checks the host of an operator- or user-configured upstream (an UPSTREAM_*_URL override, a custom
- * provider's base_url) before the gateway calls it. Hosts in TRUSTED_UPSTREAM_HOSTS are let through as
- * they are. Verdicts are cached for `ttlMs` per host. The check resolves the name itself, so a name that
- * is rebound to a private address between this check and the connection is a remaining gap; the cache is
- * short to keep that window small.
+ * provider's base_url) before the gateway calls it, and pins the call to what it checked. Hosts in
+ * TRUSTED_UPSTREAM_HOSTS are let through as they are (and connect as any host does). Any other name is
+ * resolved once, every address it resolves to is judged (upstream-address-policy.ts), and the addresses
+ * are returned as a pin: the call connects to them (pinned-lookup.ts, http-fetch.ts) instead of resolving
+ * the name again, so a name cannot be rebound to a private address between the check and the connection.
+ * A host's checked addresses are kept for `ttlMs`; a name that did not resolve is not kept.
  */
 export class UpstreamGuard {
   private readonly trusted: Set<string>;
-  private readonly verdicts = new Map<string, { allowed: boolean; expiresAt: number }>();
+  private readonly verdicts = new Map<string, { pin: ConnectionPin; refused: boolean; expiresAt: number }>();
+  private readonly ttlMs: number;
+  private readonly resolve: Resolver;
+  private readonly isRefused: (address: string) => boolean;
 
-  constructor(
-    trustedHosts: readonly string[],
-    private readonly ttlMs = 30_000,
-    private readonly resolve: Resolver = resolveAll,
-  ) {
-    this.trusted = new Set(trustedHosts.map((host) => host.trim().toLowerCase()).filter(Boolean));
+  constructor(trustedHosts: readonly string[], options: UpstreamGuardOptions = {}) {
+    this.trusted = new Set(trustedHosts.map(urlHostname).filter(Boolean));
+    this.ttlMs = options.ttlMs ?? 30_000;
+    this.resolve = options.resolve ?? resolveAll;
+    this.isRefused = options.isRefused ?? isPrivateAddress;
   }
 
-  async check(url: string): Promise<void> {
+  /** The pin to connect with, or undefined for a trusted host; a 403 (code 7011) when the host is refused. */
+  async check(url: string): Promise<ConnectionPin | undefined> {
     const hostname = new URL(url).hostname.replace(/^\[|\]$/g, "").toLowerCase();
-    if (this.trusted.has(hostname)) return;
+    if (this.trusted.has(hostname)) return undefined;
     const now = Date.now();
     let verdict = this.verdicts.get(hostname);
     if (!verdict || verdict.expiresAt <= now) {
-      const addresses = isIP(hostname) ? [hostname] : await this.resolve(hostname).catch(() => []);
-      // A name that does not resolve is left to fetch, which reports it as unreachable (502).
-      verdict = { allowed: !addresses.some(isPrivateAddress), expiresAt: now + this.ttlMs };
+      const pin = await this.resolvePin(hostname);
+      // A name that does not resolve is left to the call, which reports it as unreachable (502).
+      if (pin.failure) return pin;
+      verdict = { pin, refused: pin.addresses.some(this.isRefused), expiresAt: now + this.ttlMs };
       this.verdicts.set(hostname, verdict);
     }
-    if (!verdict.allowed) {
+    if (verdict.refused) {
       throw new GatewayError({
         status: 403,
         code: ERROR_CODES.untrustedUpstream,
-        message: `The upstream host "${hostname}" is a private, loopback or link-local address; add it to TRUSTED_UPSTREAM_HOSTS to allow it`,
+        message: `The upstream host "${hostname}" is or resolves to an address that is not public (private, loopback, link-local or reserved); add it to TRUSTED_UPSTREAM_HOSTS to allow it`,
       });
     }
+    return verdict.pin;
   }
+
+  private async resolvePin(hostname: string): Promise<ConnectionPin> {
+    if (isIP(hostname)) return { hostname, addresses: [hostname] };
+    try {
+      const addresses = await this.resolve(hostname);
+      if (addresses.length > 0) return { hostname, addresses };
+      return { hostname, addresses, failure: hostNotFound(hostname) };
+    } catch (error) {
+      return { hostname, addresses: [], failure: error instanceof Error ? error : hostNotFound(hostname) };
+    }
+  }
+}
+
+/** A trusted host as a URL writes it, so that `FD00:0::1` or `[fd00::1]` matches the URL host `fd00::1`. */
+function urlHostname(entry: string): string {
+  const host = entry
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase();
+  if (isIP(host) !== 6) return host;
+  return URL.canParse(`http://[${host}]`) ? new URL(`http://[${host}]`).hostname.slice(1, -1) : host;
 }

@@ -34,6 +34,7 @@ export async function sendUpstream(
       headers: upstream.headers,
       body: upstream.body,
       timeoutMs,
+      pin: upstream.pin,
     });
   // The handler's `send` retries; without one the provider is called once.
   const call = input.send ? await input.send(send) : await send(input.timeoutMs);

@@ -4,6 +4,7 @@ import type { ProxyDependencies } from "../core/handle-provider-request.ts";
 import { applyProviderCredentials } from "../core/provider-credentials.ts";
 import { resolveProviderTarget } from "../core/provider-target.ts";
 import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
+import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
@@ -16,6 +17,8 @@ export interface UnifiedUpstream {
   body: Uint8Array<ArrayBuffer>;
   /** The path after the provider slug, as the provider-native surface would have it (for the log). */
   restPath: string;
+  /** For a host the SSRF guard checked: the addresses the call must connect to (http-fetch.ts). */
+  pin?: ConnectionPin | undefined;
 }
 
 export interface UpstreamRequestInput {
@@ -67,7 +70,7 @@ export async function buildUpstreamRequest(
       : vertexAccount
         ? `v1/projects/${vertexAccount.projectId}/locations/${vertexAccount.region}/${translatedPath}`
         : translatedPath;
-  const { provider, url } = await resolveProviderTarget(
+  const { provider, url, pin } = await resolveProviderTarget(
     input.accountId,
     input.providerSlug,
     restPath,
@@ -80,7 +83,7 @@ export async function buildUpstreamRequest(
   for (const [name, value] of Object.entries(input.translated.headers ?? {})) headers.set(name, value);
   if (vertexAccount) {
     headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(vertexAccount)}`);
-    return { provider, url, headers, body, restPath };
+    return { provider, url, headers, body, restPath, pin };
   }
   presentClientKey(provider, headers, input.clientKey);
 
@@ -106,7 +109,7 @@ export async function buildUpstreamRequest(
       "aws-bedrock models need a Bedrock API key, a stored aws-bedrock key or a gateway with authentication on (to use the gateway's own AWS role)",
     );
   }
-  return { provider, url, headers, body, restPath };
+  return { provider, url, headers, body, restPath, pin };
 }
 
 function presentClientKey(provider: ProviderDefinition, headers: Headers, key: string | null): void {
