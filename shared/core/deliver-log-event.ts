@@ -21,6 +21,6 @@ export async function deliverLogEvent(
   } catch (error) {
     deps.logger.warn("request metrics failed", { log_id: event.id, reason: String(error) });
   }
-  await spend?.settle(event.cost);
+  await spend?.settleEvent(event);
   if (collect) await deps.logSink.send(event);
 }

@@ -1,5 +1,6 @@
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
+import type { LogEvent } from "../schemas/log-event.ts";
 import type { SpendLimits } from "../schemas/spend-limits.ts";
 import type { SpendHold, SpendStore } from "../store/spend-store.ts";
 import { spendUpperBound } from "./spend-bound.ts";
@@ -10,7 +11,7 @@ import { spendLimitExceededError } from "./spend-error.ts";
  * The two call sites of spend limits in the proxy (docs/spend-limits.md), one line each:
  * - before the request is sent: `await reserveSpend(...)` reserves an upper bound of its cost in every
  *   applicable budget, or throws the 429 / 2041 GatewayError when it does not fit;
- * - once its log event is built: `await reservation?.settle(event.cost)` corrects the budgets to the real
+ * - once its log event is built: `await reservation?.settleEvent(event)` corrects the budgets to the real
  *   cost (deliverLogEvent does it for every surface).
  */
 export interface SpendReservationInput {
@@ -70,6 +71,24 @@ export class SpendReservation {
     private readonly logger: Pick<StructuredLogger, "warn">,
     private readonly holds: readonly SpendHold[],
   ) {}
+
+  /**
+   * Settles to a finished request's log event: its cost. A response the provider began but that was cut
+   * (the client left, the provider failed mid-stream) before any usage was reported keeps its whole
+   * reservation instead: the provider bills the tokens it generated, which nobody could count, and
+   * settling to 0 would make leaving early a way around a budget.
+   */
+  async settleEvent(
+    event: Pick<LogEvent, "cost" | "status_code" | "client_aborted" | "error">,
+  ): Promise<void> {
+    const began = event.status_code >= 200 && event.status_code < 400;
+    const cut = event.client_aborted || event.error !== null;
+    if (event.cost === null && began && cut) {
+      this.settled = true;
+      return;
+    }
+    await this.settle(event.cost);
+  }
 
   /**
    * Replaces the reservation by the real cost (null, for a request that failed or was not priced: 0).

@@ -26,7 +26,8 @@ function chat(gatewayId: string, headers: Record<string, string> = {}) {
 }
 
 async function logOf(gatewayId: string, response: Response) {
-  await response.text();
+  // A cut stream may end the connection (the unified surfaces without an in-band error event).
+  await response.text().catch(() => "");
   const logId = response.headers.get("cf-aig-log-id") ?? "";
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -102,6 +103,7 @@ function cappedChat(
   gatewayId: string,
   maxTokens: number,
   headers: Record<string, string> = {},
+  stream = false,
 ) {
   const native = surface === "provider-native";
   return fetch(
@@ -121,6 +123,7 @@ function cappedChat(
         model: native ? "gpt-4o-mini" : "openai/gpt-4o-mini",
         max_tokens: maxTokens,
         messages: [{ role: "user", content: "Hi" }],
+        ...(stream ? { stream: true } : {}),
       }),
     },
   );
@@ -217,6 +220,21 @@ describe("spend limits", () => {
       const admitted = await cappedChat(surface, gatewayId, 20);
       expect(admitted.status).toBe(200);
       await logOf(gatewayId, admitted);
+    });
+
+    it("a stream cut before the provider reported its usage keeps its whole reservation", async () => {
+      const gatewayId = gatewayOf("cut");
+      // Room for one reservation of $0.02 at a time.
+      await budgetedGateway(gatewayId, 0.03);
+
+      // The mock's OpenAI stream reports usage in its last chunk, which a cut never reaches.
+      const cut = await cappedChat(surface, gatewayId, 20, { "x-mock-cut-after": "2" }, true);
+      expect(cut.status).toBe(200);
+      const log = await logOf(gatewayId, cut);
+      expect(log.cost).toBeNull();
+
+      // The provider billed what it generated before the cut: the $0.02 stays reserved.
+      await expectSpendRefusal(await cappedChat(surface, gatewayId, 20));
     });
   });
 });

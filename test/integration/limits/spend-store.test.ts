@@ -377,6 +377,39 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("SpendStore on %s", 
       expect(await reserveSpend(store, logger, input(gatewayId, limits, priced))).not.toBeNull();
     });
 
+    it("settles to a log event's cost, except a response cut before usage was reported, which keeps its bound", async () => {
+      const gatewayId = freshGateway();
+      const limits: SpendLimits = { enabled: true, rules: [rule({ limit: 0.15 })] };
+      const event = { cost: null, status_code: 200, client_aborted: false, error: null };
+      const spent = async () =>
+        (
+          await store.check(
+            "acct",
+            gatewayId,
+            [rule({ limit: 0 })],
+            request(),
+            Date.UTC(2026, 10, 25, 12, 0, 30),
+          )
+        ).exceeded?.spent;
+
+      // $0.10 reserved each time (10 output tokens at $0.01).
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        cost: 0.05,
+      });
+      expect(await spent()).toBe(0.05);
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        status_code: 502,
+      });
+      expect(await spent()).toBe(0.05);
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        client_aborted: true,
+      });
+      expect(await spent()).toBe(0.15);
+    });
+
     it("holds nothing when spend limits are off or no rule applies, and fails open (logging) when storage fails", async () => {
       const gatewayId = freshGateway();
       expect(
