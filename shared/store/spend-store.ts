@@ -51,6 +51,8 @@ export interface SpendHold {
   key: { pk: string; sk: string };
   /** Nano-dollars added (0: nothing was reserved, the bucket could not be reached or the bound was 0). */
   nano: number;
+  /** The item's TTL, for a settlement that finds it already deleted. */
+  expiresAt: number;
 }
 
 export type SpendReserveResult =
@@ -171,17 +173,18 @@ export class SpendStore {
   async settle(holds: readonly SpendHold[], costUsd: number | null): Promise<void> {
     const cost = costUsd !== null && Number.isFinite(costUsd) && costUsd > 0 ? toNano(costUsd) : 0;
     await Promise.all(
-      holds.map(async ({ key, nano }) => {
+      holds.map(async ({ key, nano, expiresAt }) => {
         const delta = cost - nano;
         if (delta === 0) return;
         await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
-            // The item may have expired and been deleted by TTL meanwhile; ADD then recreates it with the
-            // delta only, which TTL removes again (the window is over, so no check reads it).
-            UpdateExpression: "ADD spent_nano :delta",
-            ExpressionAttributeValues: { ":delta": delta },
+            // A request that outlived its window's item (TTL: two windows) recreates it with the delta only;
+            // the TTL set again removes it (no check reads a window that old).
+            UpdateExpression: "ADD spent_nano :delta SET #ttl = if_not_exists(#ttl, :ttl)",
+            ExpressionAttributeNames: { "#ttl": TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ":delta": delta, ":ttl": expiresAt },
           }),
         );
         this.cache.delete(cacheKeyOf(key));
@@ -199,6 +202,7 @@ export class SpendStore {
     const holds = buckets.map((bucket) => ({
       key: itemKey(accountId, gatewayId, bucket.key, bucket.index),
       nano: 0,
+      expiresAt: expiryOf(bucket, bucket.index),
     }));
     try {
       const { exceeded } = await this.checkBuckets(accountId, gatewayId, buckets, nowMs);
@@ -216,6 +220,7 @@ export class SpendStore {
     nowMs: number,
   ): Promise<BucketOutcome> {
     const key = itemKey(accountId, gatewayId, bucket.key, bucket.index);
+    const expiresAt = expiryOf(bucket, bucket.index);
     let previousWeighted = 0;
     try {
       if (bucket.technique === "sliding") {
@@ -238,16 +243,16 @@ export class SpendStore {
           ExpressionAttributeValues: {
             ":nano": nano,
             ":ceiling": ceiling,
-            ":ttl": expiryOf(bucket, bucket.index),
+            ":ttl": expiresAt,
             ":rule": bucket.ruleId,
           },
         }),
       );
       this.cache.delete(cacheKeyOf(key));
-      return { kind: "held", hold: { key, nano } };
+      return { kind: "held", hold: { key, nano, expiresAt } };
     } catch (error) {
       if (isConditionFailure(error)) return this.refusal(bucket, key, previousWeighted);
-      return { kind: "failed", hold: { key, nano: 0 }, error };
+      return { kind: "failed", hold: { key, nano: 0, expiresAt }, error };
     }
   }
 

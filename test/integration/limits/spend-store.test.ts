@@ -1,4 +1,4 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "../../../shared/core/gateway-error.ts";
 import { type SpendRequest, type SpendRule, spendBucketsFor } from "../../../shared/limits/spend-buckets.ts";
@@ -312,6 +312,25 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("SpendStore on %s", 
       expect(held.exceeded).toBeNull();
       await store.settle(held.holds, 0.5);
       expect((await reserve()).exceeded).toMatchObject({ ruleId: "r1", spent: 0.5 });
+    });
+
+    it("a settlement that finds its item expired and deleted recreates it with the TTL, so it goes again", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1, window: 60 })];
+      const held = await store.reserve(
+        "acct",
+        gatewayId,
+        bucketsOf(rules, request(), time.now()),
+        0.5,
+        time.now(),
+      );
+      const key = held.holds[0]?.key ?? { pk: "", sk: "" };
+      await dynamo.documentClient.send(new DeleteCommand({ TableName: tableName, Key: key }));
+      await store.settle(held.holds, 0.1);
+      const { Item } = await dynamo.documentClient.send(new GetCommand({ TableName: tableName, Key: key }));
+      const index = Math.floor(time.now() / 1000 / 60);
+      expect(Item).toMatchObject({ spent_nano: -400_000_000, expires_at: (index + 2) * 60 + 60 });
     });
 
     it("a reservation that is never settled stops counting when its window ends", async () => {
