@@ -94,8 +94,8 @@ export class SpendStore {
   }
 
   /**
-   * Adds a cost to each bucket's window (atomic ADD, so concurrent log-writers never lose an update).
-   * `nowMs` picks the window: pass the request's time, so a late log still counts where it happened.
+   * Adds a cost to each bucket's window (atomic ADD, so concurrent writers never lose an update): a route
+   * node's spend, once the response has completed. `nowMs` picks the window: pass the request's time.
    */
   async add(
     accountId: string,
@@ -276,7 +276,7 @@ export class SpendStore {
   }
 
   /**
-   * Checks every enabled rule that applies to the request, before the upstream call. Reads each bucket's
+   * Checks every enabled rule that applies to the request (a read, no reservation). Reads each bucket's
    * current window (and, for sliding rules, the previous one) in BatchGetItem calls, and answers the
    * first rule, in the gateway's order, whose spend has reached its limit.
    */
