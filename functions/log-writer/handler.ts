@@ -2,7 +2,6 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parseLogWriterEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
-import { gatewaySpendLimits } from "../../shared/limits/spend-enforcement.ts";
 import { gatewayRetention } from "../../shared/logs/gateway-retention.ts";
 import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/write-log-batch.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
@@ -10,7 +9,6 @@ import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
-import { SpendStore } from "../../shared/store/spend-store.ts";
 
 const env = parseLogWriterEnv();
 const logger = createLogger("ai-gateway-log-writer");
@@ -23,12 +21,6 @@ const deps: LogWriterDependencies = {
   retention: gatewayRetention(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
   logger,
   ttlDays: env.LOGS_TTL_DAYS,
-  spend: env.STATE_TABLE_NAME
-    ? {
-        store: new SpendStore(documentClient, env.STATE_TABLE_NAME),
-        limits: gatewaySpendLimits(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
-      }
-    : undefined,
 };
 
 /** Drains the log queue into the logs table, reporting partial batch failures (ReportBatchItemFailures). */

@@ -13,7 +13,7 @@ import { NULL_BODY_STATUSES, type UpstreamFetch } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
-import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
+import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
@@ -117,6 +117,7 @@ export async function handleProviderRequest(
   let gateway: Gateway | undefined;
   let upstreamStartedAt: number | null = null;
   let upstreamSpan: UpstreamSpan | null = null;
+  let spend: SpendReservation | null = null;
 
   try {
     const path = parseProviderPath(pathname);
@@ -201,23 +202,22 @@ export async function handleProviderRequest(
     const hit = cache?.hit ?? null;
     // A hit never reaches the provider, so it does not count against the rate limit (docs/rate-limiting.md).
     const limitHeaders = hit ? {} : await enforceRateLimit(path.accountId, gateway, deps);
-    if (!hit && deps.spend) {
+    if (!hit) {
       const { options, requestBody } = record;
-      await enforceSpendLimits(
-        deps.spend,
-        path.accountId,
-        path.gatewayId,
-        gateway.spend_limits,
+      spend = await reserveSpend(deps.spend, deps.logger, {
+        accountId: path.accountId,
+        gatewayId: path.gatewayId,
+        limits: gateway.spend_limits,
         // Built only when the gateway has spend rules: the model may mean parsing the whole request body.
-        () => ({
+        request: () => ({
           provider: path.providerSlug,
           model: requestModel(path.providerSlug, path.restPath, requestBody, null),
           metadata: options.metadata,
         }),
-        deps.clock.now(),
-        (error) =>
-          deps.logger.warn("spend limits unavailable; request let through", { reason: String(error) }),
-      );
+        body: requestBody,
+        headers: request.headers,
+        nowMs: deps.clock.now(),
+      });
     }
 
     upstreamSpan = hit ? null : (deps.observer?.upstreamStarted(path.providerSlug) ?? null);
@@ -277,10 +277,15 @@ export async function handleProviderRequest(
 
     if (!hasBody(upstream.response) || NULL_BODY_STATUSES.has(upstream.response.status)) {
       context.waitUntil(
-        completeRequest(deps, record, collect, upstreamSpan, {
-          ...emptyResponse(upstream.response.status, contentType),
-          upstreamHeadersAt,
-        }),
+        completeRequest(
+          deps,
+          record,
+          collect,
+          upstreamSpan,
+          { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt },
+          false,
+          spend,
+        ),
       );
       return new Response(null, { status: upstream.response.status, headers });
     }
@@ -305,6 +310,7 @@ export async function handleProviderRequest(
     );
     const finished = record;
     const span = upstreamSpan;
+    const reserved = spend;
     context.waitUntil(
       done.then((observation) => {
         const error = observation.upstreamError
@@ -336,7 +342,7 @@ export async function handleProviderRequest(
             endedAt: observation.endedAt,
           },
           hit !== null,
-          gateway?.spend_limits ?? null,
+          reserved,
         );
         return Promise.all([logged, stored]);
       }),
@@ -348,10 +354,18 @@ export async function handleProviderRequest(
       deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
     if (record && gateway) {
       context.waitUntil(
-        completeRequest(deps, record, record.options.collectLog ?? gateway.collect_logs, upstreamSpan, {
-          ...emptyResponse(error.status, "application/json"),
-          error: { code: error.code, message: error.message },
-        }),
+        completeRequest(
+          deps,
+          record,
+          record.options.collectLog ?? gateway.collect_logs,
+          upstreamSpan,
+          {
+            ...emptyResponse(error.status, "application/json"),
+            error: { code: error.code, message: error.message },
+          },
+          false,
+          spend,
+        ),
       );
     } else if (!record) {
       deps.logger.warn("request refused before a gateway was resolved", {
@@ -390,7 +404,7 @@ async function completeRequest(
   upstreamSpan: UpstreamSpan | null,
   response: ResponseRecord,
   cached = false,
-  spendLimits: Gateway["spend_limits"] | null = null,
+  spend: SpendReservation | null = null,
 ): Promise<void> {
   if (!collect && !deps.observer && !deps.spend) return;
   try {
@@ -400,7 +414,7 @@ async function completeRequest(
     );
     // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
     if (cached) Object.assign(event, { cached: true, cost: 0 });
-    await deliverLogEvent(deps, event, upstreamSpan, collect, spendLimits);
+    await deliverLogEvent(deps, event, upstreamSpan, collect, spend);
   } catch (error) {
     deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }

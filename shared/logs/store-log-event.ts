@@ -1,14 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { StructuredLogger } from "../core/structured-logger.ts";
-import { recordSpend } from "../limits/spend-enforcement.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
-import type { SpendLimits } from "../schemas/spend-limits.ts";
 import { type AnalyticsStore, bucketStart } from "../store/analytics-store.ts";
 import type { LogCounterStore } from "../store/log-counter-store.ts";
 import { expiryFor } from "../store/log-items.ts";
 import type { Granularity } from "../store/log-keys.ts";
 import type { LogStore } from "../store/log-store.ts";
-import type { SpendStore } from "../store/spend-store.ts";
 import { addFigures, type Figures, figuresOf } from "./analytics-figures.ts";
 import { enforceLogLimit, type LogRetention } from "./log-retention.ts";
 
@@ -22,12 +19,11 @@ export interface LogWriterDependencies {
   /** LOGS_TTL_DAYS: logs expire this many days after they are written; 0 keeps them. */
   ttlDays?: number;
   now?: () => number;
-  /** Spend-limit counters and each gateway's rules: a stored log's cost is added to its budgets. */
-  spend?: { store: SpendStore; limits(accountId: string, gatewayId: string): Promise<SpendLimits | null> };
 }
 
 const GRANULARITIES: readonly Granularity[] = ["hour", "day"];
-const ALL_STEPS = ["count", ...GRANULARITIES, "spend"];
+// Spend limits are not a step: the proxy settles each request's cost in its budgets (docs/spend-limits.md).
+const ALL_STEPS = ["count", ...GRANULARITIES];
 
 /** How long a delivery holds a log it is storing: the log-writer's Lambda timeout (60 s), which ends any holder. */
 const CLAIM_MS = 60_000;
@@ -47,9 +43,8 @@ export async function storeLogEvent(event: LogEvent, deps: LogWriterDependencies
  * or the error that stopped it (its message is then retried).
  *
  * Each log is inserted only if absent; its item then records (`applied`) which steps have been done:
- * "count" (the stored-log counter), "hour" / "day" (analytics buckets) and "spend" (the spend-limit budgets
- * its cost counts against). A redelivery, or a retry after a partial failure, does only the steps not yet
- * recorded; when every log the batch inserted has applied every step, one record of the batch per gateway
+ * "count" (the stored-log counter) and "hour" / "day" (analytics buckets). A redelivery, or a retry after
+ * a partial failure, does only the steps not yet recorded; when every log the batch inserted has applied every step, one record of the batch per gateway
  * stands for their own (`recordSteps`). The steps are shared across the batch: one counter ADD per gateway (one per log under
  * STOP_INSERTING, whose limit is checked log by log) and one analytics ADD per bucket item for the sum of
  * the batch's logs that fall in it; a log records a step only once the shared update that covers it
@@ -87,7 +82,6 @@ export async function storeLogEvents(
   try {
     await countStep(work, deps);
     await analyticsStep(work, deps, now);
-    await spendStep(work, deps);
   } finally {
     // Recorded even after a failure, so the retry does only what is left (and the claim is released).
     await recordSteps(work, deps, writeBatch);
@@ -269,23 +263,6 @@ async function analyticsStep(work: Work[], deps: LogWriterDependencies, now: num
         for (const item of items) item.progress.done.push(granularity);
       }),
     ),
-  );
-}
-
-/** The spend-limit budgets: per log, since each log's metadata picks its own rules. */
-async function spendStep(work: Work[], deps: LogWriterDependencies): Promise<void> {
-  await Promise.all(
-    work
-      .filter((item) => !item.error && !item.progress.applied.has("spend"))
-      .map((item) =>
-        settle(item, async () => {
-          const { account_id: accountId, gateway_id: gatewayId } = item.event;
-          if (deps.spend) {
-            await recordSpend(deps.spend.store, await deps.spend.limits(accountId, gatewayId), item.event);
-          }
-          item.progress.done.push("spend");
-        }),
-      ),
   );
 }
 

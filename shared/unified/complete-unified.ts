@@ -1,10 +1,10 @@
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "../core/build-log-event.ts";
 import { deliverLogEvent } from "../core/deliver-log-event.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { computeCost } from "../pricing/compute-cost.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
-import type { Gateway } from "../schemas/gateway.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 
 /** What a dynamic route adds to its rows: the route fields, and work on the finished event (its spend). */
@@ -25,7 +25,7 @@ export async function completeUnifiedRequest(
   collect: boolean,
   upstreamSpan: UpstreamSpan | null,
   response: ResponseRecord,
-  spendLimits: Gateway["spend_limits"] | null,
+  spend: SpendReservation | null,
   extras: RowExtras = {},
 ): Promise<void> {
   if (!collect && !deps.observer && !deps.spend) return;
@@ -46,7 +46,7 @@ export async function completeUnifiedRequest(
     } catch (error) {
       deps.logger.warn("route spend could not be recorded", { log_id: request.id, reason: String(error) });
     }
-    await deliverLogEvent(deps, event, upstreamSpan, collect, spendLimits);
+    await deliverLogEvent(deps, event, upstreamSpan, collect, spend);
   } catch (error) {
     deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }

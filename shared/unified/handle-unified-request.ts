@@ -62,7 +62,7 @@ export async function handleUnifiedRequest(
           record.options.collectLog ?? gateway.collect_logs,
           state.upstreamSpan,
           response,
-          gateway.spend_limits ?? null,
+          state.spend,
           state.rowExtras,
         )
       : Promise.resolve();

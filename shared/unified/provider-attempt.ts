@@ -3,7 +3,7 @@ import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext, ProxyDependencies } from "../core/handle-provider-request.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
-import { enforceSpendLimits } from "../limits/spend-enforcement.ts";
+import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { failedAttemptResponse } from "../resilience/attempt-log.ts";
 import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
@@ -32,6 +32,8 @@ export interface UnifiedRequestState {
   limitHeaders: Record<string, string> | null;
   rowExtras: RowExtras;
   routeHeaders: Record<string, string>;
+  /** The spend reserved for the provider call made last, settled with the request's last row. */
+  spend: SpendReservation | null;
 }
 
 export function newRequestState(): UnifiedRequestState {
@@ -43,6 +45,7 @@ export function newRequestState(): UnifiedRequestState {
     limitHeaders: null,
     rowExtras: {},
     routeHeaders: {},
+    spend: null,
   };
 }
 
@@ -102,18 +105,17 @@ export function attemptProvider(
         // A hit never reaches the provider: no rate limit, no spend check, no upstream span.
         if (cached) return {};
         state.limitHeaders ??= await enforceRateLimit(record.accountId, gateway, deps);
-        if (deps.spend) {
-          await enforceSpendLimits(
-            deps.spend,
-            record.accountId,
-            gateway.id,
-            gateway.spend_limits,
-            { provider, model: providerModel, metadata: record.options.metadata },
-            deps.clock.now(),
-            (error) =>
-              deps.logger.warn("spend limits unavailable; request let through", { reason: String(error) }),
-          );
-        }
+        // A route's earlier call that is being replaced failed, so it cost nothing: its reservation goes back.
+        await state.spend?.settle(null);
+        state.spend = await reserveSpend(deps.spend, deps.logger, {
+          accountId: record.accountId,
+          gatewayId: gateway.id,
+          limits: gateway.spend_limits,
+          request: { provider, model: providerModel, metadata: record.options.metadata },
+          body: record.requestBody,
+          headers: record.requestHeaders,
+          nowMs: deps.clock.now(),
+        });
         state.upstreamSpan = deps.observer?.upstreamStarted(provider) ?? null;
         state.upstreamStartedAt = deps.clock.monotonic();
         return state.limitHeaders;
@@ -177,7 +179,7 @@ export function logFailedRow(
       context.collect,
       span,
       response,
-      context.gateway.spend_limits ?? null,
+      null,
       { fields },
     ),
   );

@@ -1,13 +1,8 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatewayError } from "../../../shared/core/gateway-error.ts";
 import { type SpendRequest, type SpendRule, spendBucketsFor } from "../../../shared/limits/spend-buckets.ts";
-import {
-  enforceSpendLimits,
-  gatewaySpendLimits,
-  recordSpend,
-} from "../../../shared/limits/spend-enforcement.ts";
-import type { LogEvent } from "../../../shared/schemas/log-event.ts";
+import { reserveSpend } from "../../../shared/limits/spend-enforcement.ts";
 import type { SpendLimits } from "../../../shared/schemas/spend-limits.ts";
 import { SpendStore } from "../../../shared/store/spend-store.ts";
 import { type EmulatorName, type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
@@ -203,119 +198,263 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("SpendStore on %s", 
     expect((await cached.check("acct", gatewayId, rules, request(), time.now())).exceeded?.spent).toBe(2);
   });
 
-  it("gatewaySpendLimits reads a gateway's rules through a short cache", async () => {
-    let reads = 0;
-    const rules: SpendLimits = { enabled: true, rules: [rule()] };
-    const gateways = {
-      get: async (_account: string, gatewayId: string) => {
-        reads += 1;
-        if (gatewayId === "off") return { spend_limits: { enabled: false, rules: [rule()] } } as never;
-        return gatewayId === "on" ? ({ spend_limits: rules } as never) : undefined;
-      },
-    };
-    const limitsOf = gatewaySpendLimits(gateways, 30_000, () => 0);
-    expect(await limitsOf("acct", "on")).toBe(rules);
-    expect(await limitsOf("acct", "on")).toBe(rules);
-    expect(await limitsOf("acct", "off")).toBeNull();
-    expect(await limitsOf("acct", "missing")).toBeNull();
-    expect(reads).toBe(3);
+  describe("reservations", () => {
+    /** The buckets of every applicable rule, as the proxy computes them. */
+    const bucketsOf = (rules: SpendRule[], req: SpendRequest, nowMs: number) =>
+      spendBucketsFor({ enabled: true, rules }, req, nowMs);
+
+    it("100 concurrent reservations against a budget worth 5 admit exactly 5", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 0.5 })];
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          store.reserve("acct", gatewayId, bucketsOf(rules, request(), time.now()), 0.1, time.now()),
+        ),
+      );
+      expect(results.filter((result) => result.exceeded === null)).toHaveLength(5);
+      const refused = results.find((result) => result.exceeded !== null);
+      expect(refused?.exceeded).toMatchObject({ ruleId: "r1", limit: 0.5, technique: "fixed" });
+      expect(results.every((result) => result.errors.length === 0)).toBe(true);
+      expect((await store.check("acct", gatewayId, rules, request(), time.now())).exceeded?.spent).toBe(0.5);
+    });
+
+    it("settling returns the unused part, so the next reservation fits exactly where the real spend allows", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1 })];
+      const reserve = () =>
+        store.reserve("acct", gatewayId, bucketsOf(rules, request(), time.now()), 0.4, time.now());
+
+      for (let i = 0; i < 6; i += 1) {
+        const held = await reserve();
+        expect(held.exceeded).toBeNull();
+        await store.settle(held.holds, 0.1); // 0.1 spent per request: 0.6 after six
+      }
+      // 0.6 + 0.4 = 1: fits (at the limit, not past it); then 0.7 + 0.4 does not.
+      const seventh = await reserve();
+      expect(seventh.exceeded).toBeNull();
+      await store.settle(seventh.holds, 0.1);
+      expect((await reserve()).exceeded).toMatchObject({ ruleId: "r1", spent: 0.7 });
+    });
+
+    it("settling a failed request (no cost) gives the whole reservation back, and a cost above the bound is added", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1 })];
+      const held = await store.reserve(
+        "acct",
+        gatewayId,
+        bucketsOf(rules, request(), time.now()),
+        0.9,
+        time.now(),
+      );
+      await store.settle(held.holds, null);
+      const spent = async () =>
+        (await store.check("acct", gatewayId, [rule({ limit: 0 })], request(), time.now())).exceeded?.spent;
+      expect(await spent()).toBe(0);
+
+      const short = await store.reserve(
+        "acct",
+        gatewayId,
+        bucketsOf(rules, request(), time.now()),
+        0.2,
+        time.now(),
+      );
+      await store.settle(short.holds, 0.25);
+      expect(await spent()).toBe(0.25);
+    });
+
+    it("a sliding rule counts the previous window at its weight before reserving", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1, technique: "sliding" })];
+      await spend(gatewayId, rules, request(), 0.8, time.now());
+      time.advance(60_000 + 30_000); // half-way through the next window: 0.8 * 0.5 = 0.4 still counts
+      const reserve = (usd: number) =>
+        store.reserve("acct", gatewayId, bucketsOf(rules, request(), time.now()), usd, time.now());
+
+      expect((await reserve(0.7)).exceeded).toMatchObject({ ruleId: "r1", spent: 0.4 });
+      expect((await reserve(0.6)).exceeded).toBeNull();
+      expect((await reserve(0.01)).exceeded).toMatchObject({ spent: 1 });
+    });
+
+    it("when one rule refuses, the reservations already made under the others are taken back", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ id: "roomy", limit: 10 }), rule({ id: "tight", limit: 0.5 })];
+      const result = await store.reserve(
+        "acct",
+        gatewayId,
+        bucketsOf(rules, request(), time.now()),
+        0.6,
+        time.now(),
+      );
+      expect(result.exceeded?.ruleId).toBe("tight");
+      const roomy = await store.check(
+        "acct",
+        gatewayId,
+        [rule({ id: "roomy", limit: 0 })],
+        request(),
+        time.now(),
+      );
+      expect(roomy.exceeded?.spent).toBe(0);
+    });
+
+    it("a zero bound writes nothing, is admitted until the budget is used up, and still adds a cost found later", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 0.5 })];
+      const reserve = () =>
+        store.reserve("acct", gatewayId, bucketsOf(rules, request(), time.now()), 0, time.now());
+
+      const held = await reserve();
+      expect(held.exceeded).toBeNull();
+      await store.settle(held.holds, 0.5);
+      expect((await reserve()).exceeded).toMatchObject({ ruleId: "r1", spent: 0.5 });
+    });
+
+    it("a settlement that finds its item expired and deleted recreates it with the TTL, so it goes again", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1, window: 60 })];
+      const held = await store.reserve(
+        "acct",
+        gatewayId,
+        bucketsOf(rules, request(), time.now()),
+        0.5,
+        time.now(),
+      );
+      const key = held.holds[0]?.key ?? { pk: "", sk: "" };
+      await dynamo.documentClient.send(new DeleteCommand({ TableName: tableName, Key: key }));
+      await store.settle(held.holds, 0.1);
+      const { Item } = await dynamo.documentClient.send(new GetCommand({ TableName: tableName, Key: key }));
+      const index = Math.floor(time.now() / 1000 / 60);
+      expect(Item).toMatchObject({ spent_nano: -400_000_000, expires_at: (index + 2) * 60 + 60 });
+    });
+
+    it("a reservation that is never settled stops counting when its window ends", async () => {
+      const gatewayId = freshGateway();
+      const time = clock();
+      const rules = [rule({ limit: 1, window: 60 })];
+      const reserve = () =>
+        store.reserve("acct", gatewayId, bucketsOf(rules, request(), time.now()), 0.8, time.now());
+
+      expect((await reserve()).exceeded).toBeNull(); // its process dies: no settlement
+      expect((await reserve()).exceeded).not.toBeNull();
+      time.advance(60_000);
+      expect((await reserve()).exceeded).toBeNull();
+    });
   });
 
-  describe("the ready-made call sites", () => {
-    function logEvent(gatewayId: string, overrides: Partial<LogEvent> = {}): LogEvent {
-      return {
-        id: "log-1",
-        account_id: "acct",
-        gateway_id: gatewayId,
-        created_at: new Date(Date.UTC(2026, 10, 25, 12, 0, 5)).toISOString(),
-        provider: "openai",
-        model: "gpt-4o",
-        path: "/v1/acct/gw/openai/chat/completions",
-        method: "POST",
-        status_code: 200,
-        success: true,
-        cached: false,
-        duration: 10,
-        time_to_first_byte: 5,
-        cost: 0.6,
-        tokens_in: 10,
-        tokens_out: 10,
-        cache_read_tokens: null,
-        cache_write_tokens: null,
-        metadata: { user: "alice" },
-        event_id: "e",
-        request_id: "r",
-        request_content_type: "application/json",
-        response_content_type: "application/json",
-        request_size: 1,
-        response_size: 1,
-        user_agent: null,
-        client_aborted: false,
-        error: null,
-        request_body: null,
-        response_body: null,
-        ...overrides,
-      };
-    }
+  describe("reserveSpend, the proxy's call", () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message) };
+    const input = (gatewayId: string, limits: SpendLimits | null, headers: Record<string, string> = {}) => ({
+      accountId: "acct",
+      gatewayId,
+      limits,
+      request: request({ model: "gpt-4o-mini", metadata: { user: "alice" } }),
+      // 56 bytes; 10 output tokens at most.
+      body: new TextEncoder().encode(JSON.stringify({ model: "gpt-4o-mini", max_tokens: 10, messages: [] })),
+      headers: new Headers(headers),
+      nowMs: Date.UTC(2026, 10, 25, 12, 0, 30),
+    });
+    const priced = { "cf-aig-custom-cost": JSON.stringify({ per_token_in: 0, per_token_out: 0.01 }) };
 
-    it("recordSpend after each stored log, then enforceSpendLimits refuses with 429 / 2041", async () => {
+    it("reserves the bound and settles to the real cost, refusing with 429 / 2041 what does not fit", async () => {
       const gatewayId = freshGateway();
-      const spendLimits: SpendLimits = {
+      const limits: SpendLimits = {
         enabled: true,
         rules: [
-          rule({ id: "per-user", limit: 1, technique: "sliding", metadata: { user: { mode: "partition" } } }),
+          rule({
+            id: "per-user",
+            limit: 0.25,
+            technique: "sliding",
+            metadata: { user: { mode: "partition" } },
+          }),
         ],
       };
-      const now = Date.UTC(2026, 10, 25, 12, 0, 30);
-      const alice = { provider: "openai", model: "gpt-4o", metadata: { user: "alice" } };
-
-      expect(await recordSpend(store, spendLimits, logEvent(gatewayId))).toBe(true);
-      await enforceSpendLimits(store, "acct", gatewayId, spendLimits, alice, now);
-      await recordSpend(store, spendLimits, logEvent(gatewayId, { id: "log-2" }));
-      expect(
-        await recordSpend(store, spendLimits, logEvent(gatewayId, { id: "cached", cached: true, cost: 5 })),
-      ).toBe(false);
-      expect(await recordSpend(store, spendLimits, logEvent(gatewayId, { id: "unpriced", cost: null }))).toBe(
-        false,
-      );
-      expect(await recordSpend(store, null, logEvent(gatewayId, { id: "off" }))).toBe(false);
-
-      const refusal = await enforceSpendLimits(store, "acct", gatewayId, spendLimits, alice, now).catch(
+      // The bound: 10 output tokens at $0.01 = $0.10; each request really costs $0.05.
+      const first = await reserveSpend(store, logger, input(gatewayId, limits, priced));
+      const second = await reserveSpend(store, logger, input(gatewayId, limits, priced));
+      const refusal = await reserveSpend(store, logger, input(gatewayId, limits, priced)).catch(
         (e: unknown) => e,
       );
       expect(refusal).toBeInstanceOf(GatewayError);
       expect(refusal).toMatchObject({
         status: 429,
         code: 2041,
-        message: "Spend limit exceeded: rule 'per-user' (cost limit 1 per 60s, sliding) for openai gpt-4o",
+        message:
+          "Spend limit exceeded: rule 'per-user' (cost limit 0.25 per 60s, sliding) for openai gpt-4o-mini",
       });
-      await enforceSpendLimits(
-        store,
-        "acct",
-        gatewayId,
-        spendLimits,
-        { ...alice, metadata: { user: "bob" } },
-        now,
-      );
+
+      await first?.settle(0.05);
+      await first?.settle(5); // only the first settlement counts
+      await second?.settle(0.05);
+      // 0.10 spent: another $0.10 bound fits.
+      expect(await reserveSpend(store, logger, input(gatewayId, limits, priced))).not.toBeNull();
     });
 
-    it("does nothing when spend limits are off, and fails open (reporting) when storage fails", async () => {
+    it("settles to a log event's cost, except a response cut before usage was reported, which keeps its bound", async () => {
       const gatewayId = freshGateway();
-      const spendLimits: SpendLimits = { enabled: false, rules: [rule({ limit: 0 })] };
-      await enforceSpendLimits(store, "acct", gatewayId, spendLimits, request(), Date.now());
+      const limits: SpendLimits = { enabled: true, rules: [rule({ limit: 0.15 })] };
+      const event = { cost: null, status_code: 200, client_aborted: false, error: null };
+      const spent = async () =>
+        (
+          await store.check(
+            "acct",
+            gatewayId,
+            [rule({ limit: 0 })],
+            request(),
+            Date.UTC(2026, 10, 25, 12, 0, 30),
+          )
+        ).exceeded?.spent;
+
+      // $0.10 reserved each time (10 output tokens at $0.01).
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        cost: 0.05,
+      });
+      expect(await spent()).toBe(0.05);
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        status_code: 502,
+      });
+      expect(await spent()).toBe(0.05);
+      await (await reserveSpend(store, logger, input(gatewayId, limits, priced)))?.settleEvent({
+        ...event,
+        client_aborted: true,
+      });
+      expect(await spent()).toBe(0.15);
+    });
+
+    it("holds nothing when spend limits are off or no rule applies, and fails open (logging) when storage fails", async () => {
+      const gatewayId = freshGateway();
+      expect(
+        await reserveSpend(store, logger, input(gatewayId, { enabled: false, rules: [rule({ limit: 0 })] })),
+      ).toBeNull();
+      expect(await reserveSpend(store, logger, input(gatewayId, null))).toBeNull();
+      expect(
+        await reserveSpend(null, logger, input(gatewayId, { enabled: true, rules: [rule({ limit: 0 })] })),
+      ).toBeNull();
+      const otherModel = {
+        enabled: true,
+        rules: [rule({ limit: 0, model: { mode: "filter" as const, values: ["o3"] } })],
+      };
+      expect(await reserveSpend(store, logger, input(gatewayId, otherModel))).toBeNull();
 
       const broken = new SpendStore(dynamo.documentClient, "no-such-table", { cacheMs: 0 });
-      const errors: unknown[] = [];
-      await enforceSpendLimits(
+      warnings.length = 0;
+      const reservation = await reserveSpend(
         broken,
-        "acct",
-        gatewayId,
-        { enabled: true, rules: [rule({ limit: 0 })] },
-        request(),
-        Date.now(),
-        (error) => errors.push(error),
+        logger,
+        input(gatewayId, { enabled: true, rules: [rule({ limit: 1 })] }, priced),
       );
-      expect(errors).toHaveLength(1);
+      expect(reservation).not.toBeNull();
+      expect(warnings).toEqual(["spend limits unavailable; request let through"]);
+      await reservation?.settle(0.05);
+      expect(warnings).toContain("spend reservation could not be settled");
     });
   });
 });
