@@ -6,6 +6,7 @@ import {
   type ResponseCacheStore,
   replayCachedResponse,
   storeCachedResponse,
+  waitForCacheWrite,
 } from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
@@ -287,6 +288,8 @@ export async function handleProviderRequest(
     const usage = createUsageObserver(provider.usageFormat, contentType);
     // A miss records the chunks as they pass, to store them once the body has ended.
     const recorder = cache && !hit ? new CacheRecorder() : null;
+    const responseHead = { status: upstream.response.status, headers };
+    let stored: Promise<boolean> | null = null;
     const { response, done } = observeResponseBody(
       upstream.response,
       { status: upstream.response.status, headers },
@@ -300,6 +303,14 @@ export async function handleProviderRequest(
         onClientAbort: (reason) => upstream.abort(reason),
         // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
         failureTail: () => streamErrorEvent(contentType, dialect),
+        // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
+        beforeEnd:
+          cache && recorder
+            ? (observation) => {
+                stored = storeCachedResponse(cache, responseHead, recorder, observation, deps.logger);
+                return waitForCacheWrite(stored);
+              }
+            : undefined,
       },
     );
     const finished = record;
@@ -309,16 +320,6 @@ export async function handleProviderRequest(
         const error = observation.upstreamError
           ? { code: ERROR_CODES.upstreamUnavailable, message: "The provider connection failed mid-response" }
           : null;
-        const stored =
-          cache && recorder
-            ? storeCachedResponse(
-                cache,
-                { status: upstream.response.status, headers },
-                recorder,
-                observation,
-                deps.logger,
-              )
-            : null;
         const logged = completeRequest(
           deps,
           finished,

@@ -34,6 +34,12 @@ export interface ObserveOptions {
    * stream wrapped around this one, which would cost a web-stream hop per chunk on every response.
    */
   failureTail?: () => Uint8Array | null;
+  /**
+   * Awaited once the provider's body has ended whole (not cut, not abandoned), before the body ends for
+   * the client: the cache write of a miss, so that the client's last byte means "stored" (docs/caching.md).
+   * No chunk before the last waits for it. Called before `done` settles; must not reject.
+   */
+  beforeEnd?: (observation: BodyObservation) => Promise<unknown>;
 }
 
 /**
@@ -46,7 +52,10 @@ export function observeBody(
   options: ObserveOptions,
 ): { body: ReadableStream<Uint8Array>; done: Promise<BodyObservation> } {
   const reader = source.getReader();
-  const { observation, done, finish, capture } = startObservation(options);
+  const { observation, done, finish, finishWhole, capture } = startObservation(options);
+  /** Set once the provider's body has ended (whole or failed): a cancel after that is not the client leaving early. */
+  let ended = false;
+  let cancelled = false;
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -59,6 +68,7 @@ export function observeBody(
         } catch (error) {
           observation.providerWait += options.monotonic() - readStartedAt;
           observation.upstreamError = error;
+          ended = true;
           finish();
           if (!options.failureTail) {
             controller.error(error);
@@ -72,7 +82,13 @@ export function observeBody(
         const readEndedAt = options.monotonic();
         observation.providerWait += readEndedAt - readStartedAt;
         if (result.done) {
-          finish(readEndedAt);
+          ended = true;
+          const waiting = finishWhole(readEndedAt);
+          if (waiting) {
+            await waiting;
+            // The client left while the body waited for its end: the stream is closed already.
+            if (cancelled) return;
+          }
           controller.close();
           return;
         }
@@ -84,6 +100,8 @@ export function observeBody(
         options.onChunk?.(chunk);
       },
       cancel(reason) {
+        cancelled = true;
+        if (ended) return;
         observation.clientAborted = true;
         finish();
         options.onClientAbort?.(reason);
@@ -119,6 +137,16 @@ export function startObservation(options: ObserveOptions) {
     observation.endedAt = at;
     settle(observation);
   };
+  /**
+   * The provider's body ended whole: `beforeEnd` is started, then `done` settles. Returns what the body's
+   * end must wait for (never rejecting), or null when nothing is to be waited for.
+   */
+  const finishWhole = (at: number): Promise<unknown> | null => {
+    observation.endedAt = at;
+    const waiting = options.beforeEnd?.(observation).catch(() => {}) ?? null;
+    finish(at);
+    return waiting;
+  };
   const capture = (chunk: Uint8Array) => {
     if (!observation.capturedAll) return;
     const room = options.captureLimit - capturedBytes;
@@ -131,7 +159,7 @@ export function startObservation(options: ObserveOptions) {
       observation.capturedAll = false;
     }
   };
-  return { observation, done, finish, capture };
+  return { observation, done, finish, finishWhole, capture };
 }
 
 export function concatChunks(chunks: Uint8Array[]): Uint8Array {

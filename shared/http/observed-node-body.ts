@@ -12,7 +12,7 @@ export function observeNodeBody(
   source: Readable,
   options: ObserveOptions,
 ): { body: Readable; done: Promise<BodyObservation> } {
-  const { observation, done, finish, capture } = startObservation(options);
+  const { observation, done, finish, finishWhole, capture } = startObservation(options);
   let ended = false;
   // When the reader last asked for a chunk: the wait from then to the chunk is the provider's.
   let readStartedAt: number | null = null;
@@ -56,8 +56,10 @@ export function observeNodeBody(
   source.once("end", () => {
     if (ended) return;
     ended = true;
-    finish(providerWaitEndsNow());
-    body.push(null);
+    const waiting = finishWhole(providerWaitEndsNow());
+    if (!waiting) body.push(null);
+    // A body destroyed while it waited (the client left) takes no more pushes.
+    else waiting.then(() => body.destroyed || body.push(null));
   });
   const fail = (error: unknown) => {
     if (ended) return;

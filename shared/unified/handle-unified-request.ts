@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { planCache } from "../cache/cache-options.ts";
+import { waitForCacheWrite } from "../cache/response-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "../core/gateway-error.ts";
@@ -146,15 +147,23 @@ export async function handleUnifiedRequest(
     });
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
+    let stored: Promise<boolean> | undefined;
     const { body, done } = observeBody(result.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
+      // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
+      beforeEnd:
+        cache && !cache.hit
+          ? (observation) => {
+              stored = cache.storeIfWhole(observation);
+              return waitForCacheWrite(stored);
+            }
+          : undefined,
     });
     const finished = result;
     context.waitUntil(
       done.then((observation) => {
-        const stored = cache?.storeIfWhole(observation);
         const logged = complete({
           status: finished.status,
           contentType: finished.contentType,
