@@ -33,7 +33,7 @@ export interface ObserveOptions {
    * null) instead of erroring it: see shared/resilience/stream-failure.ts. Done here rather than by a
    * stream wrapped around this one, which would cost a web-stream hop per chunk on every response.
    */
-  failureTail?: () => Uint8Array | null;
+  failureTail?: (error: unknown) => Uint8Array | null;
   /**
    * Awaited once the provider's body has ended whole (not cut, not abandoned), before the body ends for
    * the client: the cache write of a miss, so that the client's last byte means "stored" (docs/caching.md).
@@ -74,7 +74,7 @@ export function observeBody(
             controller.error(error);
             return;
           }
-          const tail = options.failureTail();
+          const tail = options.failureTail(error);
           if (tail) controller.enqueue(tail);
           controller.close();
           return;

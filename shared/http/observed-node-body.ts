@@ -71,7 +71,7 @@ export function observeNodeBody(
       body.destroy(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    const tail = options.failureTail();
+    const tail = options.failureTail(error);
     if (tail) body.push(tail);
     body.push(null);
   };

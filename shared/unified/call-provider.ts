@@ -94,20 +94,24 @@ export async function callProvider(
   if (input.canonical.stream === true) {
     if (!response.body) throw upstreamBroken(target.provider, "no body");
     const created = Math.floor(deps.clock.now() / 1000);
-    const stream = translateStream(
+    const result = {
+      ...base,
+      status: 200,
+      contentType: "text/event-stream; charset=utf-8",
+      error: null as ProviderCallResult["error"],
+    };
+    const body = translateStream(
       target.provider,
       response.body,
       translator.createStreamTranslator(target.model, `chatcmpl-${input.id}`, created),
       input.format.stream(input.canonical, target.model, input.id),
       usage,
+      // A provider failing mid-stream: the caller got an error event; the log gets the failure (read at the end).
+      ({ code, message }) => {
+        result.error = { code, message };
+      },
     );
-    return {
-      ...base,
-      status: 200,
-      contentType: "text/event-stream; charset=utf-8",
-      body: stream,
-      error: null,
-    };
+    return Object.assign(result, { body });
   }
 
   const bytes = new Uint8Array(await response.arrayBuffer());
