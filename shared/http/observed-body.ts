@@ -1,3 +1,5 @@
+import type { StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
+
 /** What the gateway learned about a response body while passing it on. */
 export interface BodyObservation {
   /** Monotonic time of the first chunk, or null when none arrived. */
@@ -40,6 +42,12 @@ export interface ObserveOptions {
    * No chunk before the last waits for it. Called before `done` settles; must not reject.
    */
   beforeEnd?: (observation: BodyObservation) => Promise<unknown>;
+  /**
+   * The stream idle timeout's clock (shared/resilience/stream-idle-timeout.ts): run while the body waits
+   * for the provider's next chunk, stopped when the body ends. When it trips it cancels the provider call,
+   * and the body fails as on any mid-body failure.
+   */
+  idle?: StreamIdleWatch;
 }
 
 /**
@@ -63,6 +71,7 @@ export function observeBody(
         let result: ReadableStreamReadResult<Uint8Array>;
         // Two clock reads a chunk: the time this pull waits on the provider (gateway overhead is the rest).
         const readStartedAt = options.monotonic();
+        options.idle?.waiting();
         try {
           result = await reader.read();
         } catch (error) {
@@ -92,6 +101,7 @@ export function observeBody(
           controller.close();
           return;
         }
+        options.idle?.received();
         const chunk = result.value;
         observation.firstChunkAt ??= readEndedAt;
         observation.bytes += chunk.byteLength;
@@ -134,6 +144,7 @@ export function startObservation(options: ObserveOptions) {
     settle = resolve;
   });
   const finish = (at = options.monotonic()) => {
+    options.idle?.stop();
     observation.endedAt = at;
     settle(observation);
   };

@@ -27,6 +27,7 @@ export function observeNodeBody(
     highWaterMark: 0,
     read() {
       readStartedAt ??= options.monotonic();
+      options.idle?.waiting();
       source.resume();
     },
     destroy(error, callback) {
@@ -49,7 +50,12 @@ export function observeNodeBody(
     const at = providerWaitEndsNow();
     observation.firstChunkAt ??= at;
     observation.bytes += chunk.byteLength;
-    if (!body.push(chunk)) source.pause();
+    // Still flowing: waiting for the next chunk from now on. Paused: the client holds the body back.
+    if (body.push(chunk)) options.idle?.waiting();
+    else {
+      source.pause();
+      options.idle?.received();
+    }
     capture(chunk);
     options.onChunk?.(chunk);
   });

@@ -39,6 +39,8 @@ export interface CallProviderInput {
   useClientKey?: boolean;
   /** The response cache for this request (unified-cache.ts); absent: nothing is looked up or stored. */
   cache?: UnifiedCache | null;
+  /** The stream idle timeout (shared/resilience/stream-idle-timeout.ts); absent: the default. */
+  streamIdleTimeoutMs?: number;
 }
 
 export interface ProviderCallResult {

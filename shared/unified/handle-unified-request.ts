@@ -11,6 +11,7 @@ import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { ProviderCallResult } from "./call-provider.ts";
@@ -98,6 +99,7 @@ export async function handleUnifiedRequest(
     parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
 
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
+    const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
     const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
@@ -114,6 +116,7 @@ export async function handleUnifiedRequest(
       operation: path.operation,
       format,
       collect,
+      streamIdleTimeoutMs,
       state,
     };
 
