@@ -292,31 +292,27 @@ export async function handleProviderRequest(
     const recorder = cache && !hit ? new CacheRecorder() : null;
     const responseHead = { status: upstream.response.status, headers };
     let stored: Promise<boolean> | null = null;
-    const { response, done } = observeResponseBody(
-      upstream.response,
-      { status: upstream.response.status, headers },
-      {
-        captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
-        monotonic: deps.clock.monotonic,
-        onChunk: (chunk) => {
-          usage.push(chunk);
-          recorder?.push(chunk);
-        },
-        onClientAbort: (reason) => upstream.abort(reason),
-        // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
-        failureTail: (error) => streamErrorEvent(contentType, dialect, midStreamFailure(error)),
-        // A provider that goes quiet is cut after the stream idle timeout (docs/resilience.md); a hit has none.
-        idle: hit ? undefined : new StreamIdleWatch(streamIdleTimeoutMs, (error) => upstream.abort(error)),
-        // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
-        beforeEnd:
-          cache && recorder
-            ? (observation) => {
-                stored = storeCachedResponse(cache, responseHead, recorder, observation, deps.logger);
-                return waitForCacheWrite(stored);
-              }
-            : undefined,
+    const { response, done } = observeResponseBody(upstream.response, responseHead, {
+      captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
+      monotonic: deps.clock.monotonic,
+      onChunk: (chunk) => {
+        usage.push(chunk);
+        recorder?.push(chunk);
       },
-    );
+      onClientAbort: (reason) => upstream.abort(reason),
+      // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
+      failureTail: (error) => streamErrorEvent(contentType, dialect, midStreamFailure(error)),
+      // A provider that goes quiet is cut after the stream idle timeout (docs/resilience.md); a hit has none.
+      idle: hit ? undefined : new StreamIdleWatch(streamIdleTimeoutMs, (error) => upstream.abort(error)),
+      // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
+      beforeEnd:
+        cache && recorder
+          ? (observation) => {
+              stored = storeCachedResponse(cache, responseHead, recorder, observation, deps.logger);
+              return waitForCacheWrite(stored);
+            }
+          : undefined,
+    });
     const finished = record;
     const span = upstreamSpan;
     context.waitUntil(

@@ -3,7 +3,7 @@ import { planCache } from "../cache/cache-options.ts";
 import { waitForCacheWrite } from "../cache/response-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
-import { ERROR_CODES, GatewayError, toGatewayError } from "../core/gateway-error.ts";
+import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
 import type { ExecutionContext, ProxyDependencies } from "../core/handle-provider-request.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
@@ -11,6 +11,7 @@ import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { midStreamFailure } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
 import type { Gateway } from "../schemas/gateway.ts";
@@ -174,14 +175,7 @@ export async function handleUnifiedRequest(
           upstreamHeadersAt,
           observation,
           usage: finished.usage.finish(),
-          error:
-            finished.error ??
-            (observation.upstreamError
-              ? {
-                  code: ERROR_CODES.upstreamUnavailable,
-                  message: "The provider connection failed mid-response",
-                }
-              : null),
+          error: finished.error ?? (observation.upstreamError ? failureOf(observation.upstreamError) : null),
           endedAt: observation.endedAt,
         });
         return Promise.all([logged, stored]);
@@ -215,4 +209,10 @@ export async function handleUnifiedRequest(
     }
     return errorResponse(error, format.dialect, { ...idHeaders, ...state.routeHeaders, ...error.headers });
   }
+}
+
+/** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */
+function failureOf(error: unknown): { code: number; message: string } {
+  const { code, message } = midStreamFailure(error);
+  return { code, message };
 }
