@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GatedUpstream, startGatedUpstream } from "../support/gated-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
+let gated: GatedUpstream;
 
 const settings = {
   cache_invalidate_on_update: false,
@@ -13,7 +15,9 @@ const settings = {
 };
 
 beforeAll(async () => {
-  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
+  gated = await startGatedUpstream();
+  // groq is the gated upstream: with x-hold-plain it sends a plain answer's head and then nothing.
+  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0", UPSTREAM_GROQ_URL: gated.url });
   const created = await t.managementSend("POST", "/gateways", {
     id: "impatient",
     ...settings,
@@ -24,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t.stop();
+  await gated.close();
 });
 
 const IDLE_MESSAGE = /sent nothing for 300 ms/;
@@ -103,6 +108,26 @@ describe("the stream idle timeout", () => {
     const error = JSON.parse(lastEvent(text).replace(/^data: /, "")) as { error: Record<string, unknown> };
     expect(error.error).toMatchObject({ type: "api_error", code: 504 });
     expect(String(error.error.message)).toMatch(IDLE_MESSAGE);
+    await expectTimeoutLogged("impatient", response);
+  });
+
+  it("answers a unified non-streamed request whose provider sent its head and then nothing with a 504 in the caller's format", async () => {
+    const response = await fetch(`${t.compatUrl("impatient")}/chat/completions`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer gsk-test",
+        "content-type": "application/json",
+        "x-gate": `plain-${Date.now()}`,
+        "x-hold-plain": "true",
+      },
+      body: JSON.stringify({
+        model: "groq/llama-3.1-8b-instant",
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    expect(response.status).toBe(504);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(IDLE_MESSAGE);
     await expectTimeoutLogged("impatient", response);
   });
 

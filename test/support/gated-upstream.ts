@@ -41,15 +41,28 @@ const padding = (headers: Record<string, unknown>) => {
  * A loopback OpenAI-compatible upstream (answering any POST path) whose streamed answer sends its first
  * event and then waits until the test calls `release(key)` for the request's `x-gate` header: the test
  * can check what reached the client while the provider has not yet sent its last chunk, with no timing.
- * A request without `stream: true` is answered at once with a chat completion.
+ * A request without `stream: true` is answered at once with a chat completion, or, with
+ * `x-hold-plain: true`, gets its response head at once and its body only on `release(key)`.
  */
 export function startGatedUpstream(): Promise<GatedUpstream> {
   const calls = new Map<string, number>();
-  const held = new Map<string, { res: ServerResponse; pad: string }>();
+  /** The responses waiting for `release`, each with what sends the rest of it. */
+  const held = new Map<string, { res: ServerResponse; finish: () => void }>();
   const released = new Set<string>();
-  const finish = (res: ServerResponse, pad: string) => {
-    res.write(chunk(` second${pad}`, "stop"));
-    res.end("data: [DONE]\n\n");
+  const completion = (pad: string) =>
+    JSON.stringify({
+      id: "chatcmpl-gated",
+      object: "chat.completion",
+      created: 1,
+      model: "llama-3.1-8b-instant",
+      choices: [
+        { index: 0, message: { role: "assistant", content: `${GATED_TEXT}${pad}` }, finish_reason: "stop" },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
+  const hold = (key: string, res: ServerResponse, finish: () => void) => {
+    if (released.has(key)) finish();
+    else held.set(key, { res, finish });
   };
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -61,28 +74,20 @@ export function startGatedUpstream(): Promise<GatedUpstream> {
       const pad = padding(req.headers);
       if (body.stream !== true) {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            id: "chatcmpl-gated",
-            object: "chat.completion",
-            created: 1,
-            model: "llama-3.1-8b-instant",
-            choices: [
-              {
-                index: 0,
-                message: { role: "assistant", content: `${GATED_TEXT}${pad}` },
-                finish_reason: "stop",
-              },
-            ],
-            usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
-          }),
-        );
+        if (req.headers["x-hold-plain"] !== "true") {
+          res.end(completion(pad));
+          return;
+        }
+        res.flushHeaders();
+        hold(key, res, () => res.end(completion(pad)));
         return;
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       res.write(chunk("first"));
-      if (released.has(key)) finish(res, pad);
-      else held.set(key, { res, pad });
+      hold(key, res, () => {
+        res.write(chunk(` second${pad}`, "stop"));
+        res.end("data: [DONE]\n\n");
+      });
     });
   });
   return new Promise((resolve) =>
@@ -93,9 +98,9 @@ export function startGatedUpstream(): Promise<GatedUpstream> {
         calls,
         release(key) {
           released.add(key);
-          const stream = held.get(key);
+          const waiting = held.get(key);
           held.delete(key);
-          if (stream) finish(stream.res, stream.pad);
+          waiting?.finish();
         },
         close: () =>
           new Promise((done) => {
