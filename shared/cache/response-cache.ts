@@ -14,6 +14,11 @@ export interface ResponseCacheStore {
 
 /** Response headers that belong to one response, never to a replay of it (also cf-aig-* and RateLimit*). */
 const NOT_STORED = new Set(["set-cookie", "date"]);
+/**
+ * The longest a miss's last byte waits for its cache write (docs/caching.md). A write that takes longer
+ * (a throttled table) goes on after the response has ended, as the invocation's pending work.
+ */
+export const CACHE_WRITE_WAIT_LIMIT_MS = 5_000;
 /** The most body bytes recorded for the cache, the same 25 MB the store accepts. */
 export const MAX_RECORDED_BYTES = 25 * 1024 * 1024;
 
@@ -132,4 +137,25 @@ export async function storeCachedResponse(
     logger.warn("cache write failed", { reason: String(error) });
     return false;
   }
+}
+
+/**
+ * What the end of a miss's body waits for: its cache write, or CACHE_WRITE_WAIT_LIMIT_MS of it, whichever
+ * comes first. Never rejects (a failed write is logged by storeCachedResponse and is only a later miss).
+ */
+export function waitForCacheWrite(
+  write: Promise<unknown>,
+  limitMs: number = CACHE_WRITE_WAIT_LIMIT_MS,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+  });
+  return Promise.race([
+    write.then(
+      () => {},
+      () => {},
+    ),
+    limit,
+  ]).finally(() => clearTimeout(timer));
 }

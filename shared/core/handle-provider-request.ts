@@ -6,6 +6,7 @@ import {
   type ResponseCacheStore,
   replayCachedResponse,
   storeCachedResponse,
+  waitForCacheWrite,
 } from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
@@ -23,7 +24,8 @@ import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadl
 import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { realSleep, type Sleep } from "../resilience/sleep.ts";
-import { streamErrorEvent } from "../resilience/stream-failure.ts";
+import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
+import { resolveStreamIdleTimeout, StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
 import type { RouteReader } from "../routing/route-reader.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { SpendStore } from "../store/spend-store.ts";
@@ -148,6 +150,7 @@ export async function handleProviderRequest(
     // A malformed cf-aig-custom-cost is refused before anything goes upstream.
     parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
+    const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
     record.requestBody = await readBody(request, deps.maxRequestBodyBytes);
     // Cache headers are checked on every request; the cache is read only when caching applies.
     const cachePlan = planCache(
@@ -293,39 +296,36 @@ export async function handleProviderRequest(
     const usage = createUsageObserver(provider.usageFormat, contentType);
     // A miss records the chunks as they pass, to store them once the body has ended.
     const recorder = cache && !hit ? new CacheRecorder() : null;
-    const { response, done } = observeResponseBody(
-      upstream.response,
-      { status: upstream.response.status, headers },
-      {
-        captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
-        monotonic: deps.clock.monotonic,
-        onChunk: (chunk) => {
-          usage.push(chunk);
-          recorder?.push(chunk);
-        },
-        onClientAbort: (reason) => upstream.abort(reason),
-        // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
-        failureTail: () => streamErrorEvent(contentType, dialect),
+    const responseHead = { status: upstream.response.status, headers };
+    let stored: Promise<boolean> | null = null;
+    const { response, done } = observeResponseBody(upstream.response, responseHead, {
+      captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
+      monotonic: deps.clock.monotonic,
+      onChunk: (chunk) => {
+        usage.push(chunk);
+        recorder?.push(chunk);
       },
-    );
+      onClientAbort: (reason) => upstream.abort(reason),
+      // After the first byte nothing is retried: a provider failing mid-stream ends it with an error event.
+      failureTail: (error) => streamErrorEvent(contentType, dialect, midStreamFailure(error)),
+      // A provider that goes quiet is cut after the stream idle timeout (docs/resilience.md); a hit has none.
+      idle: hit ? undefined : new StreamIdleWatch(streamIdleTimeoutMs, (error) => upstream.abort(error)),
+      // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
+      beforeEnd:
+        cache && recorder
+          ? (observation) => {
+              stored = storeCachedResponse(cache, responseHead, recorder, observation, deps.logger);
+              return waitForCacheWrite(stored);
+            }
+          : undefined,
+    });
     const finished = record;
     const span = upstreamSpan;
     const reserved = spend;
     context.waitUntil(
       done.then((observation) => {
-        const error = observation.upstreamError
-          ? { code: ERROR_CODES.upstreamUnavailable, message: "The provider connection failed mid-response" }
-          : null;
-        const stored =
-          cache && recorder
-            ? storeCachedResponse(
-                cache,
-                { status: upstream.response.status, headers },
-                recorder,
-                observation,
-                deps.logger,
-              )
-            : null;
+        const failure = observation.upstreamError ? midStreamFailure(observation.upstreamError) : null;
+        const error = failure ? { code: failure.code, message: failure.message } : null;
         const logged = completeRequest(
           deps,
           finished,

@@ -1,3 +1,5 @@
+import type { StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
+
 /** What the gateway learned about a response body while passing it on. */
 export interface BodyObservation {
   /** Monotonic time of the first chunk, or null when none arrived. */
@@ -33,7 +35,19 @@ export interface ObserveOptions {
    * null) instead of erroring it: see shared/resilience/stream-failure.ts. Done here rather than by a
    * stream wrapped around this one, which would cost a web-stream hop per chunk on every response.
    */
-  failureTail?: () => Uint8Array | null;
+  failureTail?: (error: unknown) => Uint8Array | null;
+  /**
+   * Awaited once the provider's body has ended whole (not cut, not abandoned), before the body ends for
+   * the client: the cache write of a miss, so that the client's last byte means "stored" (docs/caching.md).
+   * No chunk before the last waits for it. Called before `done` settles; must not reject.
+   */
+  beforeEnd?: (observation: BodyObservation) => Promise<unknown>;
+  /**
+   * The stream idle timeout's clock (shared/resilience/stream-idle-timeout.ts): run while the body waits
+   * for the provider's next chunk, stopped when the body ends. When it trips it cancels the provider call,
+   * and the body fails as on any mid-body failure.
+   */
+  idle?: StreamIdleWatch;
 }
 
 /**
@@ -46,7 +60,10 @@ export function observeBody(
   options: ObserveOptions,
 ): { body: ReadableStream<Uint8Array>; done: Promise<BodyObservation> } {
   const reader = source.getReader();
-  const { observation, done, finish, capture } = startObservation(options);
+  const { observation, done, finish, finishWhole, capture } = startObservation(options);
+  /** Set once the provider's body has ended (whole or failed): a cancel after that is not the client leaving early. */
+  let ended = false;
+  let cancelled = false;
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -54,17 +71,19 @@ export function observeBody(
         let result: ReadableStreamReadResult<Uint8Array>;
         // Two clock reads a chunk: the time this pull waits on the provider (gateway overhead is the rest).
         const readStartedAt = options.monotonic();
+        options.idle?.waiting();
         try {
           result = await reader.read();
         } catch (error) {
           observation.providerWait += options.monotonic() - readStartedAt;
           observation.upstreamError = error;
+          ended = true;
           finish();
           if (!options.failureTail) {
             controller.error(error);
             return;
           }
-          const tail = options.failureTail();
+          const tail = options.failureTail(error);
           if (tail) controller.enqueue(tail);
           controller.close();
           return;
@@ -72,10 +91,17 @@ export function observeBody(
         const readEndedAt = options.monotonic();
         observation.providerWait += readEndedAt - readStartedAt;
         if (result.done) {
-          finish(readEndedAt);
+          ended = true;
+          const waiting = finishWhole(readEndedAt);
+          if (waiting) {
+            await waiting;
+            // The client left while the body waited for its end: the stream is closed already.
+            if (cancelled) return;
+          }
           controller.close();
           return;
         }
+        options.idle?.received();
         const chunk = result.value;
         observation.firstChunkAt ??= readEndedAt;
         observation.bytes += chunk.byteLength;
@@ -84,6 +110,8 @@ export function observeBody(
         options.onChunk?.(chunk);
       },
       cancel(reason) {
+        cancelled = true;
+        if (ended) return;
         observation.clientAborted = true;
         finish();
         options.onClientAbort?.(reason);
@@ -116,8 +144,19 @@ export function startObservation(options: ObserveOptions) {
     settle = resolve;
   });
   const finish = (at = options.monotonic()) => {
+    options.idle?.stop();
     observation.endedAt = at;
     settle(observation);
+  };
+  /**
+   * The provider's body ended whole: `beforeEnd` is started, then `done` settles. Returns what the body's
+   * end must wait for (never rejecting), or null when nothing is to be waited for.
+   */
+  const finishWhole = (at: number): Promise<unknown> | null => {
+    observation.endedAt = at;
+    const waiting = options.beforeEnd?.(observation).catch(() => {}) ?? null;
+    finish(at);
+    return waiting;
   };
   const capture = (chunk: Uint8Array) => {
     if (!observation.capturedAll) return;
@@ -131,7 +170,7 @@ export function startObservation(options: ObserveOptions) {
       observation.capturedAll = false;
     }
   };
-  return { observation, done, finish, capture };
+  return { observation, done, finish, finishWhole, capture };
 }
 
 export function concatChunks(chunks: Uint8Array[]): Uint8Array {

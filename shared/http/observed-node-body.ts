@@ -12,7 +12,7 @@ export function observeNodeBody(
   source: Readable,
   options: ObserveOptions,
 ): { body: Readable; done: Promise<BodyObservation> } {
-  const { observation, done, finish, capture } = startObservation(options);
+  const { observation, done, finish, finishWhole, capture } = startObservation(options);
   let ended = false;
   // When the reader last asked for a chunk: the wait from then to the chunk is the provider's.
   let readStartedAt: number | null = null;
@@ -27,6 +27,7 @@ export function observeNodeBody(
     highWaterMark: 0,
     read() {
       readStartedAt ??= options.monotonic();
+      options.idle?.waiting();
       source.resume();
     },
     destroy(error, callback) {
@@ -49,15 +50,22 @@ export function observeNodeBody(
     const at = providerWaitEndsNow();
     observation.firstChunkAt ??= at;
     observation.bytes += chunk.byteLength;
-    if (!body.push(chunk)) source.pause();
+    // Still flowing: waiting for the next chunk from now on. Paused: the client holds the body back.
+    if (body.push(chunk)) options.idle?.waiting();
+    else {
+      source.pause();
+      options.idle?.received();
+    }
     capture(chunk);
     options.onChunk?.(chunk);
   });
   source.once("end", () => {
     if (ended) return;
     ended = true;
-    finish(providerWaitEndsNow());
-    body.push(null);
+    const waiting = finishWhole(providerWaitEndsNow());
+    if (!waiting) body.push(null);
+    // A body destroyed while it waited (the client left) takes no more pushes.
+    else waiting.then(() => body.destroyed || body.push(null));
   });
   const fail = (error: unknown) => {
     if (ended) return;
@@ -69,7 +77,7 @@ export function observeNodeBody(
       body.destroy(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    const tail = options.failureTail();
+    const tail = options.failureTail(error);
     if (tail) body.push(tail);
     body.push(null);
   };

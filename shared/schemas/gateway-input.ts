@@ -47,6 +47,7 @@ const optionalSettings = {
   retry_max_attempts: z.number().int().min(1).max(5).nullable().optional(),
   retry_delay: z.number().int().min(0).max(60_000).nullable().optional(),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().optional(),
+  stream_idle_timeout_ms: z.number().int().min(1).max(900_000).nullable().optional(),
   spend_limits: spendLimitsInputSchema.nullable().optional(),
 };
 
@@ -103,6 +104,7 @@ type OptionalSettings = Pick<
   | "retry_max_attempts"
   | "retry_delay"
   | "retry_backoff"
+  | "stream_idle_timeout_ms"
   | "spend_limits"
 >;
 
@@ -160,6 +162,7 @@ export function applyGatewayInput(
     retry_max_attempts: keep(input.retry_max_attempts, current.retry_max_attempts),
     retry_delay: keep(input.retry_delay, current.retry_delay),
     retry_backoff: keep(input.retry_backoff, current.retry_backoff),
+    stream_idle_timeout_ms: keep(input.stream_idle_timeout_ms, current.stream_idle_timeout_ms),
     spend_limits:
       input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
     created_at: existing?.created_at ?? now.toISOString(),

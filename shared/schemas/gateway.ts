@@ -41,6 +41,8 @@ export const gatewaySchema = z.object({
   /** Milliseconds before the first retry (0-60000). */
   retry_delay: z.number().int().min(0).max(60_000).nullable().default(null),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().default(null),
+  /** Not in Cloudflare's API: ms a started stream may send nothing (docs/resilience.md); absent or null: 120 s. */
+  stream_idle_timeout_ms: z.number().int().min(1).max(900_000).nullable().optional(),
   spend_limits: spendLimitsSchema.default(() => ({ enabled: false, rules: [] })),
   created_at: z.string(),
   modified_at: z.string(),

@@ -39,6 +39,8 @@ export interface CallProviderInput {
   useClientKey?: boolean;
   /** The response cache for this request (unified-cache.ts); absent: nothing is looked up or stored. */
   cache?: UnifiedCache | null;
+  /** The stream idle timeout (shared/resilience/stream-idle-timeout.ts); absent: the default. */
+  streamIdleTimeoutMs?: number;
 }
 
 export interface ProviderCallResult {
@@ -94,20 +96,24 @@ export async function callProvider(
   if (input.canonical.stream === true) {
     if (!response.body) throw upstreamBroken(target.provider, "no body");
     const created = Math.floor(deps.clock.now() / 1000);
-    const stream = translateStream(
+    const result = {
+      ...base,
+      status: 200,
+      contentType: "text/event-stream; charset=utf-8",
+      error: null as ProviderCallResult["error"],
+    };
+    const body = translateStream(
       target.provider,
       response.body,
       translator.createStreamTranslator(target.model, `chatcmpl-${input.id}`, created),
       input.format.stream(input.canonical, target.model, input.id),
       usage,
+      // A provider failing mid-stream: the caller got an error event; the log gets the failure (read at the end).
+      ({ code, message }) => {
+        result.error = { code, message };
+      },
     );
-    return {
-      ...base,
-      status: 200,
-      contentType: "text/event-stream; charset=utf-8",
-      body: stream,
-      error: null,
-    };
+    return Object.assign(result, { body });
   }
 
   const bytes = new Uint8Array(await response.arrayBuffer());

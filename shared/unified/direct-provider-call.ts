@@ -80,17 +80,30 @@ export function parseJson(text: string): unknown {
 
 /**
  * The provider's body as it arrives, each chunk also shown to the usage observer: one provider read per
- * client pull, nothing held back (the stream is never buffered).
+ * client pull, nothing held back (the stream is never buffered). When the provider's connection fails
+ * mid-way and `failureTail` gives a last chunk (an error event in the caller's format), the body ends with
+ * it instead of breaking.
  */
 export function observedPassthrough(
   source: ReadableStream<Uint8Array>,
   usage: UsageObserver,
+  failureTail: (error: unknown) => Uint8Array | null = () => null,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { done, value } = await reader.read();
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          const tail = failureTail(error);
+          if (!tail) throw error;
+          controller.enqueue(tail);
+          controller.close();
+          return;
+        }
+        const { done, value } = read;
         if (done) {
           controller.close();
           return;

@@ -1,8 +1,9 @@
 import { v7 as uuidv7 } from "uuid";
 import { planCache } from "../cache/cache-options.ts";
+import { waitForCacheWrite } from "../cache/response-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
-import { ERROR_CODES, GatewayError, toGatewayError } from "../core/gateway-error.ts";
+import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
 import type { ExecutionContext, ProxyDependencies } from "../core/handle-provider-request.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
@@ -10,6 +11,8 @@ import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { midStreamFailure } from "../resilience/stream-failure.ts";
+import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { ProviderCallResult } from "./call-provider.ts";
@@ -97,6 +100,7 @@ export async function handleUnifiedRequest(
     parseCustomCost(request.headers.get(CUSTOM_COST_HEADER));
 
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
+    const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
     const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
@@ -113,6 +117,7 @@ export async function handleUnifiedRequest(
       operation: path.operation,
       format,
       collect,
+      streamIdleTimeoutMs,
       state,
     };
 
@@ -146,15 +151,23 @@ export async function handleUnifiedRequest(
     });
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
+    let stored: Promise<boolean> | undefined;
     const { body, done } = observeBody(result.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
+      // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
+      beforeEnd:
+        cache && !cache.hit
+          ? (observation) => {
+              stored = cache.storeIfWhole(observation);
+              return waitForCacheWrite(stored);
+            }
+          : undefined,
     });
     const finished = result;
     context.waitUntil(
       done.then((observation) => {
-        const stored = cache?.storeIfWhole(observation);
         const logged = complete({
           status: finished.status,
           contentType: finished.contentType,
@@ -162,14 +175,7 @@ export async function handleUnifiedRequest(
           upstreamHeadersAt,
           observation,
           usage: finished.usage.finish(),
-          error:
-            finished.error ??
-            (observation.upstreamError
-              ? {
-                  code: ERROR_CODES.upstreamUnavailable,
-                  message: "The provider connection failed mid-response",
-                }
-              : null),
+          error: finished.error ?? (observation.upstreamError ? failureOf(observation.upstreamError) : null),
           endedAt: observation.endedAt,
         });
         return Promise.all([logged, stored]);
@@ -203,4 +209,10 @@ export async function handleUnifiedRequest(
     }
     return errorResponse(error, format.dialect, { ...idHeaders, ...state.routeHeaders, ...error.headers });
   }
+}
+
+/** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */
+function failureOf(error: unknown): { code: number; message: string } {
+  const { code, message } = midStreamFailure(error);
+  return { code, message };
 }

@@ -61,6 +61,8 @@ export interface AttemptContext {
   format: CallerFormat;
   /** Whether the gateway keeps this request's logs (the header may override the gateway setting). */
   collect: boolean;
+  /** The stream idle timeout of every provider call (shared/resilience/stream-idle-timeout.ts). */
+  streamIdleTimeoutMs: number;
   state: UnifiedRequestState;
 }
 
@@ -98,6 +100,7 @@ export function attemptProvider(
       timeoutMs: call.timeoutMs,
       useClientKey: call.useClientKey,
       cache: call.cache,
+      streamIdleTimeoutMs: context.streamIdleTimeoutMs,
       beforeUpstream: async (provider, providerModel, restPath, cached) => {
         record.providerSlug = provider;
         record.restPath = restPath;

@@ -1,5 +1,6 @@
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
 import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, watchStreamIdle } from "../resilience/stream-idle-timeout.ts";
 import type { CallProviderInput } from "./call-provider.ts";
 import type { UnifiedUpstream } from "./upstream-request.ts";
 
@@ -11,13 +12,13 @@ export interface SentUpstream {
 /**
  * The provider call every unified operation makes once its upstream request is built: the cache is read
  * first (when it applies), because a hit never reaches the provider and so is not counted against rate
- * or spend limits (`beforeUpstream` is told it is a hit); a miss is sent (with the handler's retries) and
- * its body recorded for the cache.
+ * or spend limits (`beforeUpstream` is told it is a hit); a miss is sent (with the handler's retries), its
+ * body watched by the stream idle timeout and recorded for the cache.
  */
 export async function sendUpstream(
   upstream: UnifiedUpstream,
   target: { provider: string; model: string },
-  input: Pick<CallProviderInput, "beforeUpstream" | "send" | "timeoutMs" | "cache">,
+  input: Pick<CallProviderInput, "beforeUpstream" | "send" | "timeoutMs" | "cache" | "streamIdleTimeoutMs">,
   deps: ProxyDependencies,
 ): Promise<SentUpstream> {
   const hit = input.cache ? await input.cache.find(target.provider, upstream) : null;
@@ -37,6 +38,8 @@ export async function sendUpstream(
       pin: upstream.pin,
     });
   // The handler's `send` retries; without one the provider is called once.
-  const call = input.send ? await input.send(send) : await send(input.timeoutMs);
+  const sent = input.send ? await input.send(send) : await send(input.timeoutMs);
+  // A provider that goes quiet mid-body is cut after the stream idle timeout (docs/resilience.md).
+  const call = watchStreamIdle(sent, input.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS);
   return { call: input.cache ? input.cache.record(call) : call, limitHeaders };
 }

@@ -1,5 +1,6 @@
 import { toGatewayError } from "../core/gateway-error.ts";
 import type { UsageObserver } from "../providers/usage/index.ts";
+import { midStreamFailure, type StreamFailure } from "../resilience/stream-failure.ts";
 import type { StreamTranslator } from "../translation/types.ts";
 import type { CallerStream } from "./caller-format.ts";
 import { createProviderStreamDecoder } from "./provider-stream.ts";
@@ -8,7 +9,9 @@ import { createProviderStreamDecoder } from "./provider-stream.ts";
  * The provider's stream re-encoded in the caller's format, chunk by chunk: each pull reads the provider
  * until at least one caller event is ready (no read-ahead, nothing buffered beyond one unfinished event).
  * The raw provider bytes also go to the usage observer, so the log has the provider's own token figures.
- * A mid-stream provider error becomes an error event in the caller's format, then the stream ends.
+ * A mid-stream provider error (an error event the translator refuses, or the provider's connection failing:
+ * cut, or ended by the stream idle timeout) becomes an error event in the caller's format, then the stream
+ * ends; `onFailure` hears of a connection failure, for the log.
  */
 export function translateStream(
   provider: string,
@@ -16,6 +19,7 @@ export function translateStream(
   translator: StreamTranslator,
   caller: CallerStream,
   usage: UsageObserver,
+  onFailure: (failure: StreamFailure) => void = () => {},
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const encoder = new TextEncoder();
@@ -36,7 +40,18 @@ export function translateStream(
     {
       async pull(controller) {
         while (pending === "" && !failed) {
-          const { done, value } = await reader.read();
+          let read: ReadableStreamReadResult<Uint8Array>;
+          try {
+            read = await reader.read();
+          } catch (error) {
+            // The client has part of an answer: no retry now, an error event in its format instead of a cut.
+            const failure = midStreamFailure(error);
+            failed = true;
+            pending += caller.error(failure.status, "api_error", failure.message);
+            onFailure(failure);
+            break;
+          }
+          const { done, value } = read;
           if (done) {
             decoder.end();
             if (!failed) {

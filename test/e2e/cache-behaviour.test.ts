@@ -1,9 +1,11 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
+import { type GatedUpstream, readGatedStream, startGatedUpstream } from "../support/gated-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
+let gated: GatedUpstream;
 
 const settings = {
   cache_invalidate_on_update: false,
@@ -22,7 +24,9 @@ async function manage(method: string, path: string, body?: unknown) {
 
 beforeAll(async () => {
   // Gateway settings reach the proxy at once (no in-memory config cache), so an update is seen immediately.
-  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
+  gated = await startGatedUpstream();
+  // groq is the gated upstream: its streams hold their last chunk until the test releases it.
+  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0", UPSTREAM_GROQ_URL: gated.url });
   await manage("POST", "/gateways", { id: "cached", ...settings });
   await manage("POST", "/gateways", { id: "uncached", ...settings, cache_ttl: 0 });
   await manage("POST", "/gateways", { id: "invalidating", ...settings, cache_invalidate_on_update: true });
@@ -30,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
+  await gated?.close();
 });
 
 let counter = 0;
@@ -217,6 +222,50 @@ describe("response caching through the local runtime", () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await manage("PUT", "/gateways/cached", settings);
     expect((await chat("cached", body)).headers.get("cf-aig-cache-status")).toBe("HIT");
+  });
+});
+
+describe("an identical request sent the moment the first one has ended", () => {
+  // 2 MB of random text: an entry of several parts that takes the store a while to write, so a second
+  // request sent on the miss's last byte would find nothing if that byte did not wait for the write.
+  const large = { authorization: "Bearer gsk-test", "x-pad-bytes": String(2 * 1024 * 1024) };
+  const groqUrl = () => `${t.providerUrl("groq", "cached")}/chat/completions`;
+  const groqBody = (key: string, stream: boolean) => ({
+    model: "llama-3.1-8b-instant",
+    stream,
+    messages: [{ role: "user", content: key }],
+  });
+
+  it("is answered from the cache: a plain miss ends only once its entry is stored", async () => {
+    const key = `native-plain-${Date.now()}`;
+    const send = () =>
+      fetch(groqUrl(), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-gate": key, ...large },
+        body: JSON.stringify(groqBody(key, false)),
+      });
+    const miss = await send();
+    expect(miss.headers.get("cf-aig-cache-status")).toBe("MISS");
+    const missText = await miss.text();
+    const again = await send();
+    expect(again.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(await again.text()).toBe(missText);
+    expect(gated.calls.get(key)).toBe(1);
+  });
+
+  it("is answered from the cache for a stream, whose first chunk still reached the client before the provider's last", async () => {
+    const key = `native-stream-${Date.now()}`;
+    const miss = await readGatedStream(gated, groqUrl(), key, groqBody(key, true), large);
+    expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
+    // Received while the provider still held its last chunk: the stream is not buffered for the cache.
+    expect(miss.beforeRelease).toContain('"first"');
+    expect(miss.beforeRelease).not.toContain("[DONE]");
+    expect(miss.text).toContain("[DONE]");
+
+    const hit = await readGatedStream(gated, groqUrl(), key, groqBody(key, true), large);
+    expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
+    expect(hit.text).toBe(miss.text);
+    expect(gated.calls.get(key)).toBe(1);
   });
 });
 

@@ -1,9 +1,11 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOCK_TEXT, MOCK_USAGE } from "../mock-upstream/server.ts";
+import { type GatedUpstream, readGatedStream, startGatedUpstream } from "../support/gated-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
+let gated: GatedUpstream;
 let runToken = "";
 
 const settings = {
@@ -23,7 +25,9 @@ async function manage(method: string, path: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
+  gated = await startGatedUpstream();
+  // groq is the gated upstream: its streams hold their last chunk until the test releases it.
+  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0", UPSTREAM_GROQ_URL: gated.url });
   await manage("POST", "/gateways", { id: "cached", ...settings });
   await manage("POST", "/gateways", { id: "uncached", ...settings, cache_ttl: 0 });
   await manage("POST", "/gateways", {
@@ -39,11 +43,16 @@ beforeAll(async () => {
     provider_slug: "openai",
     secret: "sk-stored-openai-0123456789abcdef",
   });
+  await manage("POST", "/gateways/rest/provider_configs", {
+    provider_slug: "groq",
+    secret: "gsk-stored-groq-0123456789abcdef",
+  });
   runToken = await t.createRunToken();
 });
 
 afterAll(async () => {
   await t?.stop();
+  await gated?.close();
 });
 
 let counter = 0;
@@ -475,6 +484,59 @@ describe("one cache for both surfaces", () => {
     expect(unified.calls).toBe(0);
     expect(unified.result.headers.get("cf-aig-cache-status")).toBe("HIT");
     expect(JSON.parse(await unified.result.text()).choices[0].message.content).toBe(MOCK_TEXT);
+  });
+});
+
+describe("an identical unified request sent the moment the first one has ended", () => {
+  // 2 MB of random text: an entry of several parts that takes the store a while to write, so a second
+  // request sent on the miss's last byte would find nothing if that byte did not wait for the write.
+  const pad = { "x-pad-bytes": String(2 * 1024 * 1024) };
+  const groqBody = (key: string, stream: boolean) => ({
+    model: "groq/llama-3.1-8b-instant",
+    stream,
+    messages: [{ role: "user", content: key }],
+  });
+
+  it("is answered from the cache on compat: a plain miss ends only once its entry is stored", async () => {
+    const key = `compat-plain-${Date.now()}`;
+    const send = () => compat("cached", groqBody(key, false), { "x-gate": key, ...pad });
+    const miss = await send();
+    expect(miss.headers.get("cf-aig-cache-status")).toBe("MISS");
+    const missText = await miss.text();
+    const again = await send();
+    expect(again.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(withoutRequestIds(await again.text())).toBe(withoutRequestIds(missText));
+    expect(gated.calls.get(key)).toBe(1);
+  });
+
+  it("is answered from the cache on compat for a stream, whose first chunk still reached the client before the provider's last", async () => {
+    const key = `compat-stream-${Date.now()}`;
+    const headers = { authorization: "Bearer gsk-test", ...pad };
+    const miss = await readGatedStream(gated, compatUrl("cached"), key, groqBody(key, true), headers);
+    expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
+    expect(miss.beforeRelease).toContain('"first"');
+    expect(miss.beforeRelease).not.toContain("[DONE]");
+    expect(miss.text).toContain("[DONE]");
+
+    const hit = await readGatedStream(gated, compatUrl("cached"), key, groqBody(key, true), headers);
+    expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
+    expect(withoutRequestIds(hit.text)).toBe(withoutRequestIds(miss.text));
+    expect(gated.calls.get(key)).toBe(1);
+  });
+
+  it("is answered from the cache on /ai/v1/messages for a stream, in Anthropic's events", async () => {
+    const key = `messages-stream-${Date.now()}`;
+    const headers = { authorization: `Bearer ${runToken}`, "cf-aig-gateway-id": "rest", ...pad };
+    const body = { ...groqBody(key, true), max_tokens: 64 };
+    const miss = await readGatedStream(gated, restUrl("messages"), key, body, headers);
+    expect(miss.headers["cf-aig-cache-status"]).toBe("MISS");
+    expect(miss.beforeRelease).not.toContain("message_stop");
+    expect(miss.text).toContain("event: message_stop");
+
+    const hit = await readGatedStream(gated, restUrl("messages"), key, body, headers);
+    expect(hit.headers["cf-aig-cache-status"]).toBe("HIT");
+    expect(withoutRequestIds(hit.text)).toBe(withoutRequestIds(miss.text));
+    expect(gated.calls.get(key)).toBe(1);
   });
 });
 

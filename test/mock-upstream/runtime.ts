@@ -23,6 +23,11 @@ export interface MockControls {
   /** `x-mock-cut-after`: destroy the socket after this many content deltas. */
   cutAfter: number | undefined;
   /**
+   * `x-mock-stall-after`: send nothing more after this many content deltas (0: nothing after the headers,
+   * not even the stream's opening events), keeping the connection open until the client leaves.
+   */
+  stallAfter: number | undefined;
+  /**
    * `x-mock-fixture`: answer with a named recorded-shape fixture instead of the default text answer
    * (`tool-call`: two parallel tool calls, plain or streamed as the request asks; `mid-stream-error`: a
    * stream that fails after its first text, the provider's way - streamed requests only).
@@ -89,6 +94,7 @@ export function parseControls(headers: IncomingHttpHeaders): MockControls {
     chunks: intHeader(headers, "x-mock-chunks", 1, 1_000_000) ?? MOCK_DEFAULT_CHUNKS,
     chunkBytes: intHeader(headers, "x-mock-chunk-bytes", 0, 16 * 1024 * 1024) ?? 0,
     cutAfter: intHeader(headers, "x-mock-cut-after", 0, 1_000_000),
+    stallAfter: intHeader(headers, "x-mock-stall-after", 0, 1_000_000),
     fixture: headerValue(headers, "x-mock-fixture")?.trim().toLowerCase() || undefined,
   };
 }
@@ -201,7 +207,8 @@ function writeFrame(ctx: MockContext, frame: Frame, flush: boolean): Promise<boo
 
 /**
  * Streams a plan chunk by chunk: headers flushed at once, no content-length (chunked), one `res.write` per
- * frame, `chunkDelayMs` between consecutive frames, and the socket destroyed after `cutAfter` deltas.
+ * frame, `chunkDelayMs` between consecutive frames, the socket destroyed after `cutAfter` deltas, and
+ * nothing more sent after `stallAfter` deltas.
  */
 export async function writeStream(ctx: MockContext, plan: StreamPlan): Promise<void> {
   const { res, controls, signal } = ctx;
@@ -215,6 +222,13 @@ export async function writeStream(ctx: MockContext, plan: StreamPlan): Promise<v
   const cut = (): void => {
     ctx.req.socket.destroy();
   };
+  // Holds the connection open, sending nothing, until the client leaves or the server closes.
+  const stall = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+  if (controls.stallAfter === 0) return stall();
   for (const [i, frame] of plan.preamble.entries()) {
     if (!(await emit(frame, controls.cutAfter === 0 && i === plan.preamble.length - 1))) return;
   }
@@ -224,6 +238,7 @@ export async function writeStream(ctx: MockContext, plan: StreamPlan): Promise<v
     const cutting = ++deltas === controls.cutAfter;
     if (!(await emit(frame, cutting))) return;
     if (cutting) return cut();
+    if (deltas === controls.stallAfter) return stall();
   }
   for (const frame of plan.epilogue) if (!(await emit(frame))) return;
   res.end();

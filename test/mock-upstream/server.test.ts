@@ -347,6 +347,28 @@ describe("controls", () => {
     expect(deltas.join("")).toBe(mockText(20, 1024));
   });
 
+  it("x-mock-stall-after sends nothing more after N deltas, the connection kept open", async () => {
+    const response = await post(
+      "/v1/chat/completions",
+      { stream: true },
+      { authorization: "Bearer sk", "x-mock-stall-after": "2" },
+    );
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let received = "";
+    while (!received.includes('"content":" from"')) {
+      received += new TextDecoder().decode((await reader.read()).value);
+    }
+    // Nothing more comes: the next read is still pending when the test gives up on it.
+    const next = await Promise.race([
+      reader.read().then(() => "more"),
+      new Promise((resolve) => setTimeout(() => resolve("nothing"), 200)),
+    ]);
+    expect(next).toBe("nothing");
+    expect(received).not.toContain('"content":" the"');
+    await reader.cancel();
+  });
+
   it("x-mock-cut-after destroys the socket mid-stream", async () => {
     const response = await post(
       "/v1/chat/completions",

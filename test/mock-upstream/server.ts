@@ -22,6 +22,8 @@
  *   x-mock-chunks: N          number of content deltas (default 5)
  *   x-mock-chunk-bytes: N     pad each content delta's text to N bytes
  *   x-mock-cut-after: N       destroy the socket after N content deltas (a provider failing mid-stream)
+ *   x-mock-stall-after: N     send nothing more after N content deltas (0: nothing after the headers), the
+ *                             connection kept open (a provider stalling mid-stream)
  *   x-mock-fixture: NAME      answer with a recorded-shape fixture (`tool-call`: parallel tool calls;
  *                             `mid-stream-error`: a stream failing after its first text)
  * Order: record, hang, delay, route (404), JSON body (400), credential (401), x-mock-status, answer.

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import { midStreamFailure } from "../../resilience/stream-failure.ts";
 import type { ProviderCallResult } from "../call-provider.ts";
 import {
   callProviderDirect,
@@ -52,11 +53,22 @@ export async function callNativeOpenAIResponses(
       error: { code: ERROR_CODES.upstreamUnavailable, message },
     };
   }
-  return {
+  const result = {
     ...base,
     status: response.status,
     contentType,
-    body: response.body ? observedPassthrough(response.body, direct.usage) : textStream(""),
-    error: null,
+    error: null as ProviderCallResult["error"],
   };
+  // A stream cut mid-way ends with the Responses API's `error` event, as the bridged models' streams do.
+  const failureTail = (error: unknown) => {
+    const failure = midStreamFailure(error);
+    result.error = { code: failure.code, message: failure.message };
+    if (!contentType.toLowerCase().includes("text/event-stream")) return null;
+    const event = { type: "error", code: "server_error", message: failure.message, param: null };
+    return new TextEncoder().encode(`\n\nevent: error\ndata: ${JSON.stringify(event)}\n\n`);
+  };
+  const passed = response.body
+    ? observedPassthrough(response.body, direct.usage, failureTail)
+    : textStream("");
+  return Object.assign(result, { body: passed });
 }

@@ -201,3 +201,50 @@ describe("concatChunks", () => {
     expect(concatChunks([]).byteLength).toBe(0);
   });
 });
+
+describe("observeBody with beforeEnd (a cache write before the last byte)", () => {
+  it("passes every chunk on at once, settles done, and ends the body only once beforeEnd has settled", async () => {
+    const { stream } = countingSource([bytes("one"), bytes("two")]);
+    let release = () => {};
+    const write = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: boolean[] = [];
+    const { body, done } = observeBody(stream, {
+      captureLimit: 0,
+      monotonic: steppingClock(),
+      beforeEnd: (observation) => {
+        seen.push(observation.clientAborted || observation.upstreamError !== undefined);
+        return write;
+      },
+    });
+    const reader = body.getReader();
+    expect(text([(await reader.read()).value as Uint8Array])).toBe("one");
+    expect(text([(await reader.read()).value as Uint8Array])).toBe("two");
+    let ended = false;
+    const end = reader.read().then((result) => {
+      ended = result.done;
+    });
+    await done;
+    await settle();
+    expect([seen, ended]).toEqual([[false], false]);
+    release();
+    await end;
+    expect(ended).toBe(true);
+  });
+
+  it("is not called for a body the provider cut", async () => {
+    const { stream } = countingSource([bytes("one")], new Error("socket cut"));
+    let called = false;
+    const { body } = observeBody(stream, {
+      captureLimit: 0,
+      monotonic: steppingClock(),
+      failureTail: () => null,
+      beforeEnd: async () => {
+        called = true;
+      },
+    });
+    await readAll(body);
+    expect(called).toBe(false);
+  });
+});

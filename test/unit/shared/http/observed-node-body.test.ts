@@ -207,3 +207,50 @@ describe("observeResponseBody", () => {
     expect(text((await done).captured)).toBe("plain web body");
   });
 });
+
+describe("observeNodeBody with beforeEnd (a cache write before the last byte)", () => {
+  it("passes every chunk on, settles done, and ends the body only once beforeEnd has settled", async () => {
+    const { stream } = countingSource(["one", "two"]);
+    let release = () => {};
+    const write = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { body, done } = observeNodeBody(stream, {
+      captureLimit: 0,
+      monotonic: steppingClock(),
+      beforeEnd: () => write,
+    });
+    const received: string[] = [];
+    let ended = false;
+    body.on("data", (chunk: Buffer) => received.push(chunk.toString()));
+    body.on("end", () => {
+      ended = true;
+    });
+    await done;
+    await settle();
+    expect([received, ended]).toEqual([["one", "two"], false]);
+    release();
+    await settle();
+    expect(ended).toBe(true);
+  });
+
+  it("takes no end once its reader has left while it waited", async () => {
+    const { stream } = countingSource(["one"]);
+    let release = () => {};
+    const write = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { body, done } = observeNodeBody(stream, {
+      captureLimit: 0,
+      monotonic: steppingClock(),
+      beforeEnd: () => write,
+    });
+    body.on("data", () => {});
+    const observation = await done;
+    body.destroy();
+    release();
+    await settle();
+    expect(observation.clientAborted).toBe(false);
+    expect(body.destroyed).toBe(true);
+  });
+});

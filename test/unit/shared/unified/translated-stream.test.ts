@@ -121,3 +121,42 @@ describe("translateStream", () => {
     expect(text).not.toContain("[DONE]");
   });
 });
+
+describe("translateStream when the provider's connection fails mid-stream", () => {
+  it("ends with an error event in the caller's format and reports the failure", async () => {
+    const translator = translatorFor("anthropic");
+    if (!translator) throw new Error("no translator");
+    const encoder = new TextEncoder();
+    const pieces = [start, blockStart, delta("Hel")];
+    let pulls = 0;
+    const cut = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const piece = pieces[pulls++];
+          if (piece === undefined) controller.error(new Error("terminated"));
+          else controller.enqueue(encoder.encode(piece));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const failures: unknown[] = [];
+    const out = translateStream(
+      "anthropic",
+      cut,
+      translator.createStreamTranslator("claude", "chatcmpl-1", 1),
+      callerFormat("anthropic").stream({ model: "anthropic/claude", messages: [] }, "claude", "id"),
+      createUsageObserver("anthropic", "text/event-stream"),
+      (failure) => failures.push(failure),
+    );
+    const text = await new Response(out).text();
+    const last = text.trim().split("\n\n").at(-1) ?? "";
+    expect(last.split("\n")[0]).toBe("event: error");
+    expect(JSON.parse(last.split("\n")[1]?.slice(6) ?? "")).toEqual({
+      type: "error",
+      error: { type: "api_error", message: "The provider connection failed mid-response" },
+    });
+    expect(failures).toEqual([
+      { status: 502, code: 7009, message: "The provider connection failed mid-response" },
+    ]);
+  });
+});
