@@ -5,7 +5,6 @@ import {
   applyGatewayInput,
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
-  UNSUPPORTED_GATEWAY_FIELDS,
 } from "../schemas/gateway-input.ts";
 import { envelope, pagedEnvelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
@@ -29,9 +28,7 @@ const listQuerySchema = z.strictObject({
 const now = (context: RouteContext) => new Date(context.deps.clock?.now() ?? Date.now());
 
 export async function createGateway(context: RouteContext): Promise<Response> {
-  const input = parseInput(gatewayCreateInputSchema, await readJsonObject(context.request), {
-    unsupported: UNSUPPORTED_GATEWAY_FIELDS,
-  });
+  const input = parseInput(gatewayCreateInputSchema, await readJsonObject(context.request));
   const gateway = applyGatewayInput(input.id, input, undefined, now(context));
   return envelope(renderGateway(await context.deps.gateways.create(context.accountId, gateway)));
 }
@@ -53,9 +50,7 @@ export async function getGateway(context: RouteContext): Promise<Response> {
  */
 export async function updateGateway(context: RouteContext): Promise<Response> {
   const id = gatewayIdParam(context);
-  const input = parseInput(gatewayUpdateInputSchema, await readJsonObject(context.request), {
-    unsupported: UNSUPPORTED_GATEWAY_FIELDS,
-  });
+  const input = parseInput(gatewayUpdateInputSchema, await readJsonObject(context.request));
   if (input.id !== undefined && input.id !== id) {
     throw GatewayError.badRequest(
       `id: "${input.id}" does not match the gateway in the path; ids cannot change`,

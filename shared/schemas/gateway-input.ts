@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { GATEWAY_ID_PATTERN, type Gateway, RETRY_BACKOFFS } from "./gateway.ts";
+import { OFF_FEATURE_NAMES, type OffFeatures, offFeatureFields } from "./gateway-off-features.ts";
 import { type SpendLimits, type SpendLimitsInput, spendLimitsInputSchema } from "./spend-limits.ts";
 
 /** Reference 9: a cached response lives at most one month. */
@@ -11,24 +12,6 @@ export const MAX_RATE_LIMIT_LIMIT = 1_000_000_000;
 
 export const GATEWAY_ID_MESSAGE =
   "must be 1-64 characters from A-Z a-z 0-9 - _, starting with a letter or digit";
-
-/**
- * Fields of reference 4.2 that Cloudflare's API accepts and this gateway does not implement. They are
- * refused (never silently dropped): a client that sets `dlp` must not believe its traffic is scanned.
- */
-export const UNSUPPORTED_GATEWAY_FIELDS: ReadonlySet<string> = new Set([
-  "byok_only",
-  "dlp",
-  "guardrails",
-  "log_classification",
-  "logpush",
-  "logpush_public_key",
-  "otel",
-  "store_id",
-  "stripe",
-  "workers_ai_billing_mode",
-  "zdr",
-]);
 
 const requiredSettings = {
   cache_invalidate_on_update: z.boolean(),
@@ -48,6 +31,7 @@ const optionalSettings = {
   retry_delay: z.number().int().min(0).max(60_000).nullable().optional(),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().optional(),
   spend_limits: spendLimitsInputSchema.nullable().optional(),
+  ...offFeatureFields,
 };
 
 /**
@@ -128,6 +112,16 @@ function storedSpendLimits(input: SpendLimitsInput | null): SpendLimits {
   };
 }
 
+/** Cloudflare's off-feature fields: those sent, else those stored; a field never named stays absent. */
+function offFeatures(input: OffFeatures, existing: Gateway | undefined): OffFeatures {
+  const kept: Record<string, unknown> = {};
+  for (const name of OFF_FEATURE_NAMES) {
+    const value = input[name] === undefined ? existing?.[name] : input[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept as OffFeatures;
+}
+
 /** The sent value, or the current one when the field was left out (null is a value: it clears). */
 function keep<T>(sent: T | undefined, current: T): T {
   return sent === undefined ? current : sent;
@@ -162,6 +156,7 @@ export function applyGatewayInput(
     retry_backoff: keep(input.retry_backoff, current.retry_backoff),
     spend_limits:
       input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
+    ...offFeatures(input, existing),
     created_at: existing?.created_at ?? now.toISOString(),
     modified_at: now.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { offFeatureFields } from "./gateway-off-features.ts";
 import { spendLimitsSchema } from "./spend-limits.ts";
 
 /**
@@ -42,6 +43,8 @@ export const gatewaySchema = z.object({
   retry_delay: z.number().int().min(0).max(60_000).nullable().default(null),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().default(null),
   spend_limits: spendLimitsSchema.default(() => ({ enabled: false, rules: [] })),
+  /** Cloudflare's fields for features not built here, at the off values a client sent (gateway-off-features.ts). */
+  ...offFeatureFields,
   created_at: z.string(),
   modified_at: z.string(),
 });
