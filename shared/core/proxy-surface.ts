@@ -6,6 +6,13 @@ import { isUniversalPath } from "./universal-endpoint.ts";
 /** The proxy Lambda's surfaces, told apart by path (route-proxy-request.ts hands each to its handler). */
 export type ProxySurface = "unified" | "universal" | "provider";
 
+/** The methods each surface serves, for `Allow` (OPTIONS is the gateway's own answer on every surface). */
+export const ALLOWED_METHODS: Record<ProxySurface, string> = {
+  provider: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+  unified: "POST, OPTIONS",
+  universal: "POST, OPTIONS",
+};
+
 export function proxySurfaceOf(pathname: string): ProxySurface {
   if (isUnifiedPath(pathname)) return "unified";
   if (isUniversalPath(pathname)) return "universal";

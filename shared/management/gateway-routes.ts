@@ -12,11 +12,18 @@ import { gatewayIdParam, notFound } from "./path-params.ts";
 import { parseInput, queryObject, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
 
-/** Reference 4.2: `is_default` is read-only, true only for the gateway whose id is "default". */
+/**
+ * Reference 4.2: `is_default` is read-only, true only for the gateway whose id is "default". Our extension
+ * `cors_allowed_origins` is always shown, empty when off, so a client can find the setting.
+ */
 export function renderGateway(gateway: Gateway): Gateway & { is_default: boolean } {
   // The cache generation is internal bookkeeping (docs/caching.md), not a setting a client round-trips.
   const { cache_generation: _generation, ...rest } = gateway;
-  return { ...rest, is_default: gateway.id === DEFAULT_GATEWAY_ID };
+  return {
+    ...rest,
+    cors_allowed_origins: gateway.cors_allowed_origins ?? [],
+    is_default: gateway.id === DEFAULT_GATEWAY_ID,
+  };
 }
 
 const listQuerySchema = z.strictObject({

@@ -21,6 +21,26 @@ const requiredSettings = {
   rate_limiting_limit: z.number().int().min(0).max(MAX_RATE_LIMIT_LIMIT).nullable(),
 };
 
+/** An origin as browsers send it in `Origin` (scheme, host, port; lower case, no path), or "*" for any. */
+function isOrigin(value: string): boolean {
+  if (value === "*") return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const corsOriginsSchema = z
+  .array(
+    z
+      .string()
+      .max(256)
+      .refine(isOrigin, 'must be an origin such as "https://app.example.com" (lower case, no path), or "*"'),
+  )
+  .max(50);
+
 const optionalSettings = {
   rate_limiting_technique: z.enum(["fixed", "sliding"]).nullable().optional(),
   rate_limiting_fail_closed: z.boolean().optional(),
@@ -31,6 +51,7 @@ const optionalSettings = {
   retry_delay: z.number().int().min(0).max(60_000).nullable().optional(),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().optional(),
   spend_limits: spendLimitsInputSchema.nullable().optional(),
+  cors_allowed_origins: corsOriginsSchema.nullable().optional(),
   ...offFeatureFields,
 };
 
@@ -112,6 +133,12 @@ function storedSpendLimits(input: SpendLimitsInput | null): SpendLimits {
   };
 }
 
+/** The origins sent (null clears them), else those stored; a gateway that never had any stores none. */
+function corsOrigins(sent: string[] | null | undefined, existing: Gateway | undefined): Partial<Gateway> {
+  const origins = sent === undefined ? existing?.cors_allowed_origins : (sent ?? []);
+  return origins === undefined ? {} : { cors_allowed_origins: origins };
+}
+
 /** Cloudflare's off-feature fields: those sent, else those stored; a field never named stays absent. */
 function offFeatures(input: OffFeatures, existing: Gateway | undefined): OffFeatures {
   const kept: Record<string, unknown> = {};
@@ -156,6 +183,7 @@ export function applyGatewayInput(
     retry_backoff: keep(input.retry_backoff, current.retry_backoff),
     spend_limits:
       input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
+    ...corsOrigins(input.cors_allowed_origins, existing),
     ...offFeatures(input, existing),
     created_at: existing?.created_at ?? now.toISOString(),
     modified_at: now.toISOString(),

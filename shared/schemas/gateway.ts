@@ -43,6 +43,11 @@ export const gatewaySchema = z.object({
   retry_delay: z.number().int().min(0).max(60_000).nullable().default(null),
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().default(null),
   spend_limits: spendLimitsSchema.default(() => ({ enabled: false, rules: [] })),
+  /**
+   * Our extension (docs/management-api.md): browser origins the proxy answers CORS for. Absent or empty: none,
+   * so no browser page can read an answer (Cloudflare documents no CORS behaviour of its own).
+   */
+  cors_allowed_origins: z.array(z.string()).optional(),
   /** Cloudflare's fields for features not built here, at the off values a client sent (gateway-off-features.ts). */
   ...offFeatureFields,
   created_at: z.string(),

@@ -229,3 +229,33 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
     expect(() => create({ id: "gw", ...required, ...value })).toThrow(message);
   });
 });
+
+describe("cors_allowed_origins (our extension)", () => {
+  it("is absent on a new gateway, stored when sent, kept by a PUT that leaves it out, cleared by null", () => {
+    expect(applyGatewayInput("gw", create({ id: "gw", ...required }), undefined, now)).not.toHaveProperty(
+      "cors_allowed_origins",
+    );
+    const origins = ["https://app.example", "http://localhost:5173", "*"];
+    const gateway = applyGatewayInput(
+      "gw",
+      create({ id: "gw", ...required, cors_allowed_origins: origins }),
+      undefined,
+      now,
+    );
+    expect(gateway.cors_allowed_origins).toEqual(origins);
+
+    const kept = applyGatewayInput("gw", parseInput(gatewayUpdateInputSchema, required), gateway, now);
+    expect(kept.cors_allowed_origins).toEqual(origins);
+    const cleared = parseInput(gatewayUpdateInputSchema, { ...required, cors_allowed_origins: null });
+    expect(applyGatewayInput("gw", cleared, gateway, now).cors_allowed_origins).toEqual([]);
+  });
+
+  it.each([["app.example"], ["https://app.example/"], ["https://App.example"], ["ftp://app.example"], [""]])(
+    "refuses %j, naming the field",
+    (origin) => {
+      expect(() => create({ id: "gw", ...required, cors_allowed_origins: [origin] })).toThrow(
+        /cors_allowed_origins\.0: must be an origin/,
+      );
+    },
+  );
+});
