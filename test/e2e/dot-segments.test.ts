@@ -136,4 +136,23 @@ describe("dot segments on the proxy", () => {
     }
     expect(t.mock.requests.length).toBe(before);
   });
+
+  it("refuses a universal step whose endpoint holds a dot segment (it would name another gateway's path)", async () => {
+    const before = t.mock.requests.length;
+    const steps = [
+      {
+        provider: "openai",
+        endpoint: "../../other/openai/chat/completions",
+        headers: { authorization: "Bearer sk-x" },
+        query: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] },
+      },
+    ];
+    const auth = { "content-type": "application/json", ...t.gatewayAuth };
+
+    const answer = await sendRaw("POST", `/v1/${account()}/default`, auth, JSON.stringify(steps));
+
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ error: { message: expect.stringContaining("step 0") } });
+    expect(t.mock.requests.length).toBe(before);
+  });
 });
