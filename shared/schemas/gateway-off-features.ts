@@ -7,8 +7,8 @@ import { z } from "zod";
  * difference. A value that would turn a feature on is refused with a message naming the field and the
  * feature, never silently dropped: a client that sets `dlp.enabled` must not believe its traffic is scanned.
  * A gateway that never named a field has none stored and returns none (the SDK marks them all optional).
+ * (`subject` carries its verb: "Logpush export is", "Guardrails are".)
  */
-/** `subject` carries its verb ("Logpush export is", "Guardrails are"). */
 const notBuilt = (subject: string, off: string) => `${subject} not built in this gateway: send ${off}`;
 
 const GUARDRAIL_CATEGORIES = ["P1", ...Array.from({ length: 13 }, (_, index) => `S${index + 1}`)];

@@ -241,6 +241,34 @@ describe("OPTIONS on the proxy", () => {
   });
 });
 
+describe("OPTIONS on the unified surfaces", () => {
+  it("follows the gateway of the path on compat, and the default gateway on the REST surface", async () => {
+    await t.managementSend("PUT", "/gateways/default", {
+      ...settings,
+      authentication: true,
+      cors_allowed_origins: [APP],
+    });
+    const headers = { origin: APP, "access-control-request-method": "POST" };
+
+    const compat = await send("OPTIONS", provider("browser", "compat/chat/completions"), headers);
+    const rest = await send(
+      "OPTIONS",
+      `/client/v4/accounts/${t.gateway.accountId}/ai/v1/chat/completions`,
+      headers,
+    );
+
+    expect(compat.status).toBe(204);
+    expect(compat.headers).toMatchObject({ allow: "POST, OPTIONS", "access-control-allow-origin": APP });
+    expect(rest.status).toBe(204);
+    expect(rest.headers).toMatchObject({ allow: "POST, OPTIONS", "access-control-allow-origin": APP });
+    await t.managementSend("PUT", "/gateways/default", {
+      ...settings,
+      authentication: true,
+      cors_allowed_origins: null,
+    });
+  });
+});
+
 describe("a provider's own CORS headers", () => {
   it("never reach the client: the gateway's setting alone decides what a page may read", async () => {
     const auth = { ...t.gatewayAuth, authorization: "Bearer sk-x", "content-type": "application/json" };
