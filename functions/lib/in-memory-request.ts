@@ -11,7 +11,8 @@ import { LightHeaders } from "../../shared/http/light-headers.ts";
  * AbortController and copies the headers into a Headers of its own on every request. Here the headers are
  * the object given (a LightHeaders from eventToRequest), the signal is made only if something asks for it,
  * and the other fields are the values the platform gives a Request built from a URL, a method and headers.
- * The URL and method are checked and normalized as the platform does, with its TypeErrors.
+ * The URL and method are checked and normalized as the platform does, with its TypeErrors (but for the
+ * methods fetch forbids: see normalizedMethod).
  */
 export class InMemoryRequest implements Request {
   readonly url: string;
@@ -162,12 +163,16 @@ const NORMALIZED_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", 
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** The method as the platform's Request keeps it, or its TypeError. API Gateway's is already upper-case. */
+/**
+ * The method as the platform's Request keeps it, or its TypeError. API Gateway's is already upper-case.
+ * One difference: the platform refuses TRACE, CONNECT and TRACK, which would make the invocation fail (a 502
+ * from the front); kept (upper-case), they reach the handlers, which answer them with a 405 of their own.
+ */
 function normalizedMethod(method: string): string {
   if (NORMALIZED_METHODS.has(method) || method === "PATCH") return method;
   if (!METHOD_TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
   const upper = method.toUpperCase();
-  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  if (FORBIDDEN_METHODS.has(upper)) return upper;
   return NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 

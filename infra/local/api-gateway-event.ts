@@ -2,32 +2,35 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 
-/** The request target as the URL parser reads it: the path, and the query parameters when there are any. */
+/** The request target: its path as sent, and its query parameters when there are any. */
 export interface RequestTarget {
   path: string;
   query: URLSearchParams | null;
 }
 
-/** Origin-form paths the URL parser leaves as they are: plain characters, no dot segment, no `%` (`%2e` is a dot). */
-const PLAIN_PATH = /^\/(?!\/)[\w\-.~!$&'()*+,;=:@/]*$/;
 /** Query strings whose parameters read the same from the raw text as from the parsed URL's. */
 const PLAIN_QUERY = /^[\w\-.~!$&'()*+,;=:@/?%]*$/;
+/** The scheme and authority of an absolute-form target (`GET http://host/path`, as sent to a proxy). */
+const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 
 /**
- * `new URL(target, "http://127.0.0.1")`'s pathname and searchParams, without building a URL for the
- * usual target (a plain path, perhaps a plain query): per request on the local front that costs more than
- * the rest of the event. Anything the URL parser could rewrite (dot segments, escapes, characters it
- * encodes, `//`, an absolute-form target) still goes through it.
+ * The target's path as sent, and its query parameters as the URL parser reads them. The path is not
+ * resolved: `..`, `%2e%2e` and escapes stay as they came, so the handlers' own refusal of dot segments
+ * (shared/core/dot-segments.ts) is what runs here too, whatever API Gateway does with them on AWS. Only a
+ * fragment (never sent by HTTP clients) is dropped, and an absolute-form target keeps its path.
  */
 export function parseRequestTarget(target: string): RequestTarget {
-  const mark = target.indexOf("?");
-  const path = mark < 0 ? target : target.slice(0, mark);
-  const search = mark < 0 ? "" : target.slice(mark + 1);
-  if (PLAIN_PATH.test(path) && !path.includes("/.") && PLAIN_QUERY.test(search)) {
-    return { path, query: search === "" ? null : new URLSearchParams(search) };
-  }
-  const url = new URL(target, "http://127.0.0.1");
-  return { path: url.pathname, query: url.searchParams };
+  const hash = target.indexOf("#");
+  const sent = hash < 0 ? target : target.slice(0, hash);
+  const mark = sent.indexOf("?");
+  const beforeQuery = mark < 0 ? sent : sent.slice(0, mark);
+  const search = mark < 0 ? "" : sent.slice(mark + 1);
+  const authority = ABSOLUTE_FORM.exec(beforeQuery);
+  const path = authority ? beforeQuery.slice(authority[0].length) || "/" : beforeQuery;
+  if (search === "") return { path, query: null };
+  // The usual query needs no URL: per request on the local front, building one costs more than the event.
+  if (PLAIN_QUERY.test(search)) return { path, query: new URLSearchParams(search) };
+  return { path, query: new URL(`?${search}`, "http://127.0.0.1").searchParams };
 }
 
 /**

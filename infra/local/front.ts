@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { buildApiGatewayEvent, parseRequestTarget } from "./api-gateway-event.ts";
+import { refuseConnect } from "./connect-refusal.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
 import { lambdaContext } from "./queue-poller.ts";
@@ -48,6 +49,7 @@ export async function startFront(options: { port: number; accountId: string }): 
     invocations.add(invocation);
     void invocation.finally(() => invocations.delete(invocation));
   });
+  server.on("connect", refuseConnect);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => {

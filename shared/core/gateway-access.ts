@@ -28,6 +28,8 @@ async function isAuthenticated(
  * the account must be this deployment's, the gateway must exist (only `default` is created on first use,
  * and only by an authenticated request, as reference 4.3 says), and an authenticated gateway needs
  * `cf-aig-authorization: Bearer <token>` with the admin token or an API token with the `run` scope.
+ * A caller without a valid token gets the same 401 for an unknown account or gateway as for an authenticated
+ * gateway, so a stranger cannot tell which gateway ids exist; only an authenticated caller sees the 404.
  */
 export async function resolveGatewayAccess(
   accountId: string,
@@ -35,16 +37,12 @@ export async function resolveGatewayAccess(
   headers: Headers,
   deps: GatewayAccessDependencies,
 ): Promise<Gateway> {
+  const existing = accountId === deps.accountId ? await deps.gateways.find(accountId, gatewayId) : undefined;
+  if (existing && !existing.authentication) return existing;
+  if (!(await isAuthenticated(deps.accountId, headers, deps))) throw GatewayError.unauthorized();
+  if (existing) return existing;
   if (accountId !== deps.accountId)
     throw GatewayError.notFound(`Unknown account "${accountId.slice(0, 80)}"`);
-
-  const existing = await deps.gateways.find(accountId, gatewayId);
-  if (existing) {
-    if (existing.authentication && !(await isAuthenticated(accountId, headers, deps)))
-      throw GatewayError.unauthorized();
-    return existing;
-  }
   if (gatewayId !== DEFAULT_GATEWAY_ID) throw GatewayError.notFound(`Unknown gateway "${gatewayId}"`);
-  if (!(await isAuthenticated(accountId, headers, deps))) throw GatewayError.unauthorized();
   return deps.gateways.createDefault(accountId, gatewayId);
 }

@@ -17,6 +17,7 @@ import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-lim
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
+import { findProvider } from "../providers/registry.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
 import { failedAttemptResponse } from "../resilience/attempt-log.ts";
@@ -134,7 +135,9 @@ export async function handleProviderRequest(
       startedAt,
       method: request.method,
       path: pathname,
-      providerSlug: path.providerSlug,
+      // A slug that names no registered provider is the caller's free text: logged under no provider until
+      // it resolves (a custom provider), so nobody can create analytics buckets by name (docs/logging.md).
+      providerSlug: findProvider(path.providerSlug) ? path.providerSlug : null,
       restPath: path.restPath,
       requestHeaders: request.headers,
       requestBody: null,
@@ -166,6 +169,7 @@ export async function handleProviderRequest(
       search,
       deps,
     );
+    record.providerSlug = path.providerSlug;
     const upstreamHeaders = upstreamRequestHeaders(request.headers);
     await applyProviderCredentials(
       {

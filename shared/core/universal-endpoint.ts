@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { errorResponse } from "../http/error-response.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { findDotSegment } from "./dot-segments.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
 import {
@@ -45,6 +46,11 @@ export async function handleUniversalRequest(
     resolveRetryPolicy(request.headers, { retry_max_attempts: null, retry_delay: null, retry_backoff: null });
     steps = parseUniversalSteps(await readJson(request, deps.maxRequestBodyBytes));
     for (const [index, step] of steps.entries()) {
+      // A step's path is built into a URL, which would resolve `..` into another gateway's or provider's path.
+      if (findDotSegment(step.endpoint) !== undefined)
+        throw GatewayError.badRequest(
+          `Invalid universal request: step ${index}: endpoint has a "." or ".." segment`,
+        );
       // Unknown providers (and custom providers that do not exist) are refused before anything is sent:
       // in a step array that is bad input (400), where on a provider path it is a missing route (404).
       await resolveProviderTarget(safeDecode(accountId), step.provider, step.endpoint, "", deps).catch(

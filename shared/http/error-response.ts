@@ -18,6 +18,7 @@ const anthropicTypes: Record<number, string> = {
   401: "authentication_error",
   403: "permission_error",
   404: "not_found_error",
+  405: "invalid_request_error",
   413: "request_too_large",
   429: "rate_limit_error",
   500: "api_error",

@@ -52,13 +52,18 @@ export function upstreamRequestHeaders(clientHeaders: Headers): LightHeaders {
 /**
  * Headers to send the client for a provider response. `content-encoding` and `content-length` go too:
  * the provider call (http-fetch.ts) has already decoded the body, so both would describe bytes the client
- * never receives.
+ * never receives. So does a provider's own CORS grant (`access-control-allow-origin: *` and the like):
+ * which pages may read an answer is the gateway's setting (`cors_allowed_origins`, shared/core/cors.ts).
  */
 export function clientResponseHeaders(upstreamHeaders: Headers): LightHeaders {
   const dropped = listedInConnection(upstreamHeaders);
   return LightHeaders.filtered(
     upstreamHeaders,
     (name) =>
-      !HOP_BY_HOP.has(name) && !dropped.has(name) && name !== "content-encoding" && name !== "content-length",
+      !HOP_BY_HOP.has(name) &&
+      !dropped.has(name) &&
+      name !== "content-encoding" &&
+      name !== "content-length" &&
+      !name.startsWith("access-control-"),
   );
 }

@@ -5,7 +5,6 @@ import {
   applyGatewayInput,
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
-  UNSUPPORTED_GATEWAY_FIELDS,
 } from "../schemas/gateway-input.ts";
 import { envelope, pagedEnvelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
@@ -13,11 +12,18 @@ import { gatewayIdParam, notFound } from "./path-params.ts";
 import { parseInput, queryObject, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
 
-/** Reference 4.2: `is_default` is read-only, true only for the gateway whose id is "default". */
+/**
+ * Reference 4.2: `is_default` is read-only, true only for the gateway whose id is "default". Our extension
+ * `cors_allowed_origins` is always shown, empty when off, so a client can find the setting.
+ */
 export function renderGateway(gateway: Gateway): Gateway & { is_default: boolean } {
   // The cache generation is internal bookkeeping (docs/caching.md), not a setting a client round-trips.
   const { cache_generation: _generation, ...rest } = gateway;
-  return { ...rest, is_default: gateway.id === DEFAULT_GATEWAY_ID };
+  return {
+    ...rest,
+    cors_allowed_origins: gateway.cors_allowed_origins ?? [],
+    is_default: gateway.id === DEFAULT_GATEWAY_ID,
+  };
 }
 
 const listQuerySchema = z.strictObject({
@@ -29,9 +35,7 @@ const listQuerySchema = z.strictObject({
 const now = (context: RouteContext) => new Date(context.deps.clock?.now() ?? Date.now());
 
 export async function createGateway(context: RouteContext): Promise<Response> {
-  const input = parseInput(gatewayCreateInputSchema, await readJsonObject(context.request), {
-    unsupported: UNSUPPORTED_GATEWAY_FIELDS,
-  });
+  const input = parseInput(gatewayCreateInputSchema, await readJsonObject(context.request));
   const gateway = applyGatewayInput(input.id, input, undefined, now(context));
   return envelope(renderGateway(await context.deps.gateways.create(context.accountId, gateway)));
 }
@@ -53,9 +57,7 @@ export async function getGateway(context: RouteContext): Promise<Response> {
  */
 export async function updateGateway(context: RouteContext): Promise<Response> {
   const id = gatewayIdParam(context);
-  const input = parseInput(gatewayUpdateInputSchema, await readJsonObject(context.request), {
-    unsupported: UNSUPPORTED_GATEWAY_FIELDS,
-  });
+  const input = parseInput(gatewayUpdateInputSchema, await readJsonObject(context.request));
   if (input.id !== undefined && input.id !== id) {
     throw GatewayError.badRequest(
       `id: "${input.id}" does not match the gateway in the path; ids cannot change`,

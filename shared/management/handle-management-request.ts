@@ -1,5 +1,7 @@
 import { systemClock } from "../core/clock.ts";
+import { refuseDotSegments } from "../core/dot-segments.ts";
 import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
+import { rawPathOf } from "../http/raw-path.ts";
 import { ManagementAuthenticator } from "./authenticator.ts";
 import type { ManagementDependencies } from "./dependencies.ts";
 import { envelopeError } from "./envelope.ts";
@@ -21,8 +23,8 @@ function hasScope(caller: Caller, route: ManagementRoute): boolean {
 /**
  * The management API under `/client/v4/accounts/{account_id}/ai-gateway/`, in Cloudflare's envelope.
  * Order of checks: the caller (401) before anything about the path, so an unauthenticated client learns
- * nothing; then the route (404, 405), the scope (403), the account (404), and the handler, which
- * validates its whole input before it writes anything.
+ * nothing; then a dot segment in the path as sent (400), the route (404, 405), the scope (403), the
+ * account (404), and the handler, which validates its whole input before it writes anything.
  */
 export function createManagementHandler(
   deps: ManagementDependencies,
@@ -40,6 +42,8 @@ export function createManagementHandler(
     const url = new URL(request.url);
     try {
       const caller = await authenticator.authenticate(request.headers);
+      // The path as it came: its URL has resolved `..` already, which would name another resource.
+      refuseDotSegments(rawPathOf(request));
       const match = router.match(request.method, url.pathname);
       if (match.kind === "none")
         throw GatewayError.notFound(`No route for ${request.method} ${url.pathname.slice(0, 200)}`);

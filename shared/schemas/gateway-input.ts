@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { GATEWAY_ID_PATTERN, type Gateway, RETRY_BACKOFFS } from "./gateway.ts";
+import { OFF_FEATURE_NAMES, type OffFeatures, offFeatureFields } from "./gateway-off-features.ts";
 import { type SpendLimits, type SpendLimitsInput, spendLimitsInputSchema } from "./spend-limits.ts";
 
 /** Reference 9: a cached response lives at most one month. */
@@ -12,24 +13,6 @@ export const MAX_RATE_LIMIT_LIMIT = 1_000_000_000;
 export const GATEWAY_ID_MESSAGE =
   "must be 1-64 characters from A-Z a-z 0-9 - _, starting with a letter or digit";
 
-/**
- * Fields of reference 4.2 that Cloudflare's API accepts and this gateway does not implement. They are
- * refused (never silently dropped): a client that sets `dlp` must not believe its traffic is scanned.
- */
-export const UNSUPPORTED_GATEWAY_FIELDS: ReadonlySet<string> = new Set([
-  "byok_only",
-  "dlp",
-  "guardrails",
-  "log_classification",
-  "logpush",
-  "logpush_public_key",
-  "otel",
-  "store_id",
-  "stripe",
-  "workers_ai_billing_mode",
-  "zdr",
-]);
-
 const requiredSettings = {
   cache_invalidate_on_update: z.boolean(),
   cache_ttl: z.number().int().min(0).max(MAX_CACHE_TTL_SECONDS).nullable(),
@@ -37,6 +20,26 @@ const requiredSettings = {
   rate_limiting_interval: z.number().int().min(0).max(MAX_RATE_LIMIT_INTERVAL_SECONDS).nullable(),
   rate_limiting_limit: z.number().int().min(0).max(MAX_RATE_LIMIT_LIMIT).nullable(),
 };
+
+/** An origin as browsers send it in `Origin` (scheme, host, port; lower case, no path), or "*" for any. */
+function isOrigin(value: string): boolean {
+  if (value === "*") return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const corsOriginsSchema = z
+  .array(
+    z
+      .string()
+      .max(256)
+      .refine(isOrigin, 'must be an origin such as "https://app.example.com" (lower case, no path), or "*"'),
+  )
+  .max(50);
 
 const optionalSettings = {
   rate_limiting_technique: z.enum(["fixed", "sliding"]).nullable().optional(),
@@ -49,6 +52,8 @@ const optionalSettings = {
   retry_backoff: z.enum(RETRY_BACKOFFS).nullable().optional(),
   stream_idle_timeout_ms: z.number().int().min(1).max(900_000).nullable().optional(),
   spend_limits: spendLimitsInputSchema.nullable().optional(),
+  cors_allowed_origins: corsOriginsSchema.nullable().optional(),
+  ...offFeatureFields,
 };
 
 /**
@@ -130,6 +135,22 @@ function storedSpendLimits(input: SpendLimitsInput | null): SpendLimits {
   };
 }
 
+/** The origins sent (null clears them), else those stored; a gateway that never had any stores none. */
+function corsOrigins(sent: string[] | null | undefined, existing: Gateway | undefined): Partial<Gateway> {
+  const origins = sent === undefined ? existing?.cors_allowed_origins : (sent ?? []);
+  return origins === undefined ? {} : { cors_allowed_origins: origins };
+}
+
+/** Cloudflare's off-feature fields: those sent, else those stored; a field never named stays absent. */
+function offFeatures(input: OffFeatures, existing: Gateway | undefined): OffFeatures {
+  const kept: Record<string, unknown> = {};
+  for (const name of OFF_FEATURE_NAMES) {
+    const value = input[name] === undefined ? existing?.[name] : input[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept as OffFeatures;
+}
+
 /** The sent value, or the current one when the field was left out (null is a value: it clears). */
 function keep<T>(sent: T | undefined, current: T): T {
   return sent === undefined ? current : sent;
@@ -165,6 +186,8 @@ export function applyGatewayInput(
     stream_idle_timeout_ms: keep(input.stream_idle_timeout_ms, current.stream_idle_timeout_ms),
     spend_limits:
       input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
+    ...corsOrigins(input.cors_allowed_origins, existing),
+    ...offFeatures(input, existing),
     created_at: existing?.created_at ?? now.toISOString(),
     modified_at: now.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { offFeatureFields } from "./gateway-off-features.ts";
 import { spendLimitsSchema } from "./spend-limits.ts";
 
 /**
@@ -44,6 +45,13 @@ export const gatewaySchema = z.object({
   /** Not in Cloudflare's API: ms a started stream may send nothing (docs/resilience.md); absent or null: 120 s. */
   stream_idle_timeout_ms: z.number().int().min(1).max(900_000).nullable().optional(),
   spend_limits: spendLimitsSchema.default(() => ({ enabled: false, rules: [] })),
+  /**
+   * Our extension (docs/management-api.md): browser origins the proxy answers CORS for. Absent or empty: none,
+   * so no browser page can read an answer (Cloudflare documents no CORS behaviour of its own).
+   */
+  cors_allowed_origins: z.array(z.string()).optional(),
+  /** Cloudflare's fields for features not built here, at the off values a client sent (gateway-off-features.ts). */
+  ...offFeatureFields,
   created_at: z.string(),
   modified_at: z.string(),
 });

@@ -94,7 +94,7 @@ function cases(): Case[] {
     ["POST", "/gateways", json({ ...gateway, id: "g".repeat(65) }), 400, "id: must be 1-64 characters"],
     ["POST", "/gateways", json({ ...gateway, id: "bad id" }), 400, "id: must be 1-64 characters"],
     ["POST", "/gateways", json({ ...gateway, id: "gw", foo: 1 }), 400, 'Unknown field "foo"'],
-    ["POST", "/gateways", json({ ...gateway, id: "gw", zdr: true }), 400, 'Field "zdr" is not supported'],
+    ["POST", "/gateways", json({ ...gateway, id: "gw", zdr: true }), 400, "zdr: Zero Data Retention"],
     [
       "POST",
       "/gateways",

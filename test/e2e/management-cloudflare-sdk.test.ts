@@ -55,6 +55,59 @@ describe("the official cloudflare SDK against the management API", () => {
     expect(await client.aiGateway.get("sdk-gateway", { account_id })).toEqual(created);
   });
 
+  it("round-trips Cloudflare's fields for features not built here, at their off values (a Terraform or SDK get-edit-put)", async () => {
+    const off = {
+      logpush: false,
+      logpush_public_key: null,
+      zdr: false,
+      byok_only: false,
+      log_classification: false,
+      workers_ai_billing_mode: "postpaid" as const,
+      store_id: null,
+      stripe: null,
+      otel: [],
+      dlp: { enabled: false, action: "BLOCK" as const, profiles: [] },
+      guardrails: { prompt: {}, response: {} },
+    };
+    const created = await client.aiGateway.create({
+      account_id,
+      id: "sdk-off-features",
+      ...settings,
+      ...off,
+    });
+    expect(created).toMatchObject(off);
+
+    const {
+      id,
+      created_at: _created,
+      modified_at: _modified,
+      is_default: _default,
+      ...fields
+    } = await client.aiGateway.get("sdk-off-features", {
+      account_id,
+    });
+    const updated = await client.aiGateway.update(id, { account_id, ...fields, cache_ttl: 60 });
+    expect(updated).toMatchObject({ ...off, cache_ttl: 60 });
+    expect(await client.aiGateway.get(id, { account_id })).toEqual(updated);
+
+    await expect(
+      client.aiGateway.update(id, {
+        account_id,
+        ...fields,
+        dlp: { enabled: true, action: "BLOCK", profiles: [] },
+      }),
+    ).rejects.toMatchObject({
+      status: 400,
+      errors: [{ message: expect.stringContaining("dlp.enabled: DLP is not built") }],
+    });
+    await expect(client.aiGateway.update(id, { account_id, ...fields, logpush: true })).rejects.toMatchObject(
+      {
+        status: 400,
+        errors: [{ message: expect.stringContaining("logpush: Logpush export is not built") }],
+      },
+    );
+  });
+
   it("lists gateways page by page, following the SDK's own pagination, and searches by id", async () => {
     for (const id of ["sdk-list-a", "sdk-list-b", "sdk-list-c"]) {
       await client.aiGateway.create({ account_id, id, ...settings });

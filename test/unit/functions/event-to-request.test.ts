@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventToRequest } from "../../../functions/lib/event-to-request.ts";
 import { InMemoryRequest } from "../../../functions/lib/in-memory-request.ts";
 import { LightHeaders } from "../../../shared/http/light-headers.ts";
+import { rawPathOf } from "../../../shared/http/raw-path.ts";
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const body = Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo ✓"}]}');
@@ -24,6 +25,13 @@ function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEv
 }
 
 describe("eventToRequest", () => {
+  it("keeps the event's path as it came beside the URL, which resolves its dot segments", () => {
+    const request = eventToRequest(event({ path: "/v1/local/x/%2E%2e/default/openai/chat/completions" }));
+
+    expect(new URL(request.url).pathname).toBe("/v1/local/default/openai/chat/completions");
+    expect(rawPathOf(request)).toBe("/v1/local/x/%2E%2e/default/openai/chat/completions");
+  });
+
   it("builds the URL, method and headers of the event", () => {
     const request = eventToRequest(event());
     expect(request.url).toBe("https://gw.example/v1/local/default/openai/chat/completions?q=1+2&r=x&r=y");

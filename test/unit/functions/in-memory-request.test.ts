@@ -100,9 +100,6 @@ describe("InMemoryRequest", () => {
     "Get",
     "PROPFIND",
     "custom",
-    "connect",
-    "TRACE",
-    "track",
     "bad method",
     "",
   ])("keeps or refuses the method %j as a platform Request does", (method) => {
@@ -111,6 +108,19 @@ describe("InMemoryRequest", () => {
       construct(() => new Request(url, { method })),
     );
   });
+
+  it.each([
+    ["TRACE", "TRACE"],
+    ["connect", "CONNECT"],
+    ["track", "TRACK"],
+  ])(
+    "keeps %j (as %j), which a platform Request refuses, so the handler can answer it with a 405",
+    (method, kept) => {
+      expect(
+        new InMemoryRequest("https://gw.example/", { method, headers: new LightHeaders() }, null).method,
+      ).toBe(kept);
+    },
+  );
 
   it("clones with headers of its own", async () => {
     const request = new InMemoryRequest(

@@ -5,7 +5,6 @@ import {
   applyGatewayInput,
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
-  UNSUPPORTED_GATEWAY_FIELDS,
 } from "../../../shared/schemas/gateway-input.ts";
 
 const required = {
@@ -16,8 +15,7 @@ const required = {
   rate_limiting_limit: 0,
 };
 const now = new Date("2026-03-01T00:00:00Z");
-const create = (body: Record<string, unknown>) =>
-  parseInput(gatewayCreateInputSchema, body, { unsupported: UNSUPPORTED_GATEWAY_FIELDS });
+const create = (body: Record<string, unknown>) => parseInput(gatewayCreateInputSchema, body);
 
 describe("gateway create input", () => {
   it("needs the five fields reference 4.1 marks required, and defaults the others", () => {
@@ -70,11 +68,8 @@ describe("gateway create input", () => {
     );
   });
 
-  it("names unknown fields, and says that Cloudflare-only fields are not supported", () => {
+  it("names unknown fields", () => {
     expect(() => create({ id: "gw", ...required, foo: 1 })).toThrow('Unknown field "foo"');
-    expect(() => create({ id: "gw", ...required, dlp: { enabled: true } })).toThrow(
-      'Field "dlp" is not supported by this gateway',
-    );
   });
 
   it("accepts the read-only fields a client echoes back, and ignores them", () => {
@@ -165,4 +160,102 @@ describe("gateway update (PUT)", () => {
     const input = parseInput(gatewayUpdateInputSchema, { ...required, retry_max_attempts: null });
     expect(applyGatewayInput("default", input, existing, now).retry_max_attempts).toBeNull();
   });
+});
+
+/** What a Terraform or SDK round trip sends for Cloudflare's features this gateway does not build. */
+const OFF_VALUES = {
+  logpush: false,
+  logpush_public_key: null,
+  dlp: { enabled: false, action: "BLOCK", profiles: [] },
+  guardrails: { prompt: {}, response: {} },
+  otel: [],
+  stripe: null,
+  store_id: null,
+  zdr: false,
+  byok_only: false,
+  workers_ai_billing_mode: "postpaid",
+  log_classification: false,
+};
+
+describe("Cloudflare's fields for features this gateway does not build", () => {
+  it("are accepted at their off values, stored, and kept by a PUT that leaves them out", () => {
+    const gateway = applyGatewayInput("gw", create({ id: "gw", ...required, ...OFF_VALUES }), undefined, now);
+    expect(gateway).toMatchObject(OFF_VALUES);
+
+    const update = parseInput(gatewayUpdateInputSchema, required);
+    expect(applyGatewayInput("gw", update, gateway, now)).toMatchObject(OFF_VALUES);
+  });
+
+  it("accept the other off spellings: null objects, the multi-policy DLP shape, a public key, byok_only", () => {
+    const input = create({
+      id: "gw",
+      ...required,
+      dlp: {
+        enabled: false,
+        policies: [{ id: "p", action: "FLAG", check: ["REQUEST"], enabled: true, profiles: ["x"] }],
+      },
+      guardrails: null,
+      otel: null,
+      logpush_public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+      byok_only: true,
+    });
+    expect(applyGatewayInput("gw", input, undefined, now)).toMatchObject({
+      guardrails: null,
+      byok_only: true,
+    });
+  });
+
+  it("leave a gateway that never named them without them", () => {
+    expect(applyGatewayInput("gw", create({ id: "gw", ...required }), undefined, now)).not.toHaveProperty(
+      "logpush",
+    );
+  });
+
+  it.each([
+    [{ logpush: true }, /logpush: Logpush export is not built/],
+    [{ zdr: true }, /zdr: Zero Data Retention .* is not built/],
+    [{ dlp: { enabled: true, action: "BLOCK", profiles: [] } }, /dlp\.enabled: DLP is not built/],
+    [
+      { guardrails: { prompt: { S1: "BLOCK" }, response: {} } },
+      /guardrails\.prompt\.S1: Guardrails are not built/,
+    ],
+    [{ otel: [{ url: "https://otel.example", headers: {} }] }, /otel: OpenTelemetry export is not built/],
+    [{ stripe: { authorization: "sk", usage_events: [] } }, /stripe: Stripe usage billing is not built/],
+    [{ store_id: "store-1" }, /store_id: Secrets Store keys are not built/],
+    [{ workers_ai_billing_mode: "unified" }, /workers_ai_billing_mode: Unified Billing is not built/],
+    [{ log_classification: true }, /log_classification: Log classification is not built/],
+    [{ logpush: "no" }, /logpush: Logpush export is not built/],
+  ])("refuse %j, naming the field and what is not built", (value, message) => {
+    expect(() => create({ id: "gw", ...required, ...value })).toThrow(message);
+  });
+});
+
+describe("cors_allowed_origins (our extension)", () => {
+  it("is absent on a new gateway, stored when sent, kept by a PUT that leaves it out, cleared by null", () => {
+    expect(applyGatewayInput("gw", create({ id: "gw", ...required }), undefined, now)).not.toHaveProperty(
+      "cors_allowed_origins",
+    );
+    const origins = ["https://app.example", "http://localhost:5173", "*"];
+    const gateway = applyGatewayInput(
+      "gw",
+      create({ id: "gw", ...required, cors_allowed_origins: origins }),
+      undefined,
+      now,
+    );
+    expect(gateway.cors_allowed_origins).toEqual(origins);
+
+    const kept = applyGatewayInput("gw", parseInput(gatewayUpdateInputSchema, required), gateway, now);
+    expect(kept.cors_allowed_origins).toEqual(origins);
+    const cleared = parseInput(gatewayUpdateInputSchema, { ...required, cors_allowed_origins: null });
+    expect(applyGatewayInput("gw", cleared, gateway, now).cors_allowed_origins).toEqual([]);
+  });
+
+  it.each([["app.example"], ["https://app.example/"], ["https://App.example"], ["ftp://app.example"], [""]])(
+    "refuses %j, naming the field",
+    (origin) => {
+      expect(() => create({ id: "gw", ...required, cors_allowed_origins: [origin] })).toThrow(
+        /cors_allowed_origins\.0: must be an origin/,
+      );
+    },
+  );
 });

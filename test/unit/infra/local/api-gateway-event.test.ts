@@ -50,41 +50,46 @@ async function eventFor(
 }
 
 describe("parseRequestTarget", () => {
-  const targets = [
-    "/v1/acct/default/openai/chat/completions",
-    "/v1/acct/default/openai/chat/completions?",
-    "/v1/acct/default/openai/models?limit=2&after=abc&limit=3",
-    "/v1/a?q=a+b&r=%20x%2By&s=%E2%82%AC&flag&=empty&t=x=y",
-    "/v1/a?q='quoted'&bad=%zz&slash=/a/b?c",
-    "/v1/a/../b/./c",
-    "/v1/a/%2e%2e/b",
-    "/v1/a/.well-known/x",
-    "/v1/it's/a:b@c;d=e,f(g)*!$~+_-x.y",
-    "/v1/a/..",
-    "/v1/a/.",
-    "/v1/a%20b/c",
-    "/v1/a b",
-    "/v1/\u00e9t\u00e9",
-    "/v1/a\\b",
-    "//evil.example/v1/x",
-    "/v1/a?q=a b&r=<x>",
-    "/v1/a?q=\u00e9",
-    "/v1/a#fragment",
-    "/v1/a?q=1#fragment",
-    "http://other.host:8080/v1/x?y=1",
-    "*",
-    "/",
-    "",
+  /** Each target and the path API Gateway would put in the event: the one sent, dot segments and escapes kept. */
+  const targets: [string, string][] = [
+    ["/v1/acct/default/openai/chat/completions", "/v1/acct/default/openai/chat/completions"],
+    ["/v1/acct/default/openai/chat/completions?", "/v1/acct/default/openai/chat/completions"],
+    ["/v1/acct/default/openai/models?limit=2&after=abc&limit=3", "/v1/acct/default/openai/models"],
+    ["/v1/a?q=a+b&r=%20x%2By&s=%E2%82%AC&flag&=empty&t=x=y", "/v1/a"],
+    ["/v1/a?q='quoted'&bad=%zz&slash=/a/b?c", "/v1/a"],
+    ["/v1/a/../b/./c", "/v1/a/../b/./c"],
+    ["/v1/a/%2e%2e/b", "/v1/a/%2e%2e/b"],
+    ["/v1/a/.well-known/x", "/v1/a/.well-known/x"],
+    ["/v1/it's/a:b@c;d=e,f(g)*!$~+_-x.y", "/v1/it's/a:b@c;d=e,f(g)*!$~+_-x.y"],
+    ["/v1/a/..", "/v1/a/.."],
+    ["/v1/a/.", "/v1/a/."],
+    ["/v1/a%20b/c", "/v1/a%20b/c"],
+    ["/v1/a b", "/v1/a b"],
+    ["/v1/\u00e9t\u00e9", "/v1/\u00e9t\u00e9"],
+    ["/v1/a\\b", "/v1/a\\b"],
+    ["//evil.example/v1/x", "//evil.example/v1/x"],
+    ["/v1/a?q=a b&r=<x>", "/v1/a"],
+    ["/v1/a?q=\u00e9", "/v1/a"],
+    ["/v1/a#fragment", "/v1/a"],
+    ["/v1/a?q=1#fragment", "/v1/a"],
+    ["http://other.host:8080/v1/x?y=1", "/v1/x"],
+    ["http://other.host:8080", "/"],
+    ["*", "*"],
+    ["/", "/"],
+    ["", ""],
   ];
 
-  it.each(targets)("reads %j as the URL parser does", (target) => {
-    const url = new URL(target, "http://127.0.0.1");
+  it.each(targets)(
+    "keeps the path of %j as sent (%j) and reads its query as the URL parser does",
+    (target, path) => {
+      const url = new URL(target, "http://127.0.0.1");
 
-    const parsed = parseRequestTarget(target);
+      const parsed = parseRequestTarget(target);
 
-    expect(parsed.path).toBe(url.pathname);
-    expect([...(parsed.query ?? [])]).toEqual([...url.searchParams]);
-  });
+      expect(parsed.path).toBe(path);
+      expect([...(parsed.query ?? [])]).toEqual([...url.searchParams]);
+    },
+  );
 
   it("has no query parameters for a target without a query", () => {
     expect(parseRequestTarget("/v1/a/b").query).toBeNull();
@@ -134,11 +139,11 @@ describe("buildApiGatewayEvent", () => {
     expect(event.requestContext.identity.userAgent).toBeNull();
   });
 
-  it("puts the path the URL parser resolves in the event when the target has dot segments", async () => {
-    const event = await eventFor("/v1/acct/x/../default/openai/models", []);
+  it("puts the path in the event as sent, dot segments unresolved (the handlers refuse them)", async () => {
+    const event = await eventFor("/v1/acct/x/../default/%2E%2e/openai/models", []);
 
-    expect(event.path).toBe("/v1/acct/default/openai/models");
-    expect(event.requestContext.path).toBe("/v1/acct/default/openai/models");
+    expect(event.path).toBe("/v1/acct/x/../default/%2E%2e/openai/models");
+    expect(event.requestContext.path).toBe("/v1/acct/x/../default/%2E%2e/openai/models");
   });
 
   it("keeps query and header names that are also Object.prototype's (valueOf, __proto__) as plain names", async () => {
