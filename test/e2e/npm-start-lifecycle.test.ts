@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type MockUpstream, startMockUpstream } from "../mock-upstream/server.ts";
 
@@ -47,6 +48,26 @@ async function startCli(): Promise<{ child: ChildProcess; url: string }> {
     child.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
   });
   return { child, url };
+}
+
+/** The processes of a process group (Linux and macOS `ps`). */
+function processGroup(pgid: number): number[] {
+  const table = execFileSync("ps", ["-e", "-o", "pid=,pgid="], { encoding: "utf8" });
+  return table
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, group]) => group === pgid)
+    .map(([pid]) => pid as number);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await (await fetch(url)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function ctrlC(child: ChildProcess): Promise<number | null> {
@@ -112,4 +133,38 @@ describe("npm start", () => {
       expect(await ctrlC(first.child)).toBe(0);
     }
   }, 60_000);
+
+  it("stops every process it started when npm itself gets SIGTERM, as systemd and docker stop send it", async () => {
+    // `npm start` itself, in a process group of its own: the signal goes to npm's process alone.
+    const npm = spawn("npm", ["run", "start", "--", "--port", "0", "--memory", "--workers", "2"], {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, AIG_API_TOKEN: ADMIN_TOKEN },
+    });
+    const npmPid = npm.pid as number;
+    try {
+      const lines = createInterface({ input: npm.stdout as NonNullable<typeof npm.stdout> });
+      const url = await new Promise<string>((resolve, reject) => {
+        lines.on("line", (line) => {
+          const match = /AI gateway running at (\S+)/.exec(line);
+          if (match?.[1]) resolve(match[1]);
+        });
+        npm.once("exit", (code) => reject(new Error(`npm start exited (${code}) before it was ready`)));
+      });
+      lines.on("line", () => {});
+      const started = processGroup(npmPid);
+      // npm, the shell it runs, the gateway, its emulators, log-writer and two front processes at least.
+      expect(started.length).toBeGreaterThanOrEqual(6);
+      expect(await answers(url)).toBe(true);
+
+      process.kill(npmPid, "SIGTERM");
+      const deadline = Date.now() + 40_000;
+      while (processGroup(npmPid).length > 0 && Date.now() < deadline) await sleep(250);
+      expect(processGroup(npmPid), "processes left running").toEqual([]);
+      expect(await answers(url)).toBe(false);
+    } finally {
+      for (const pid of processGroup(npmPid)) process.kill(pid, "SIGKILL");
+    }
+  }, 90_000);
 });
