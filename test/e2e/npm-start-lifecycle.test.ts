@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -70,6 +70,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** The messages the queue journal (infra/local/queue-journal.ts) says are still queued. */
+function messagesLeftInJournal(): string[] {
+  const left = new Set<string>();
+  for (const line of readFileSync(join(dataDir, "sqs-journal.ndjson"), "utf8").split("\n")) {
+    if (!line) continue;
+    const record = JSON.parse(line) as { sent?: string; deleted?: string };
+    if (record.sent) left.add(record.sent);
+    if (record.deleted) left.delete(record.deleted);
+  }
+  return [...left];
+}
+
 function ctrlC(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once("exit", (code) => resolve(code));
@@ -94,6 +106,8 @@ describe("npm start", () => {
     await response.text();
     // At once: the log event may still be on the queue, which the shutdown must drain.
     expect(await ctrlC(first.child)).toBe(0);
+    // Drained, not just kept: the queue's journal holds no message that was not deleted after storing it.
+    expect(messagesLeftInJournal()).toEqual([]);
 
     const second = await startCli();
     try {
@@ -134,13 +148,13 @@ describe("npm start", () => {
     }
   }, 60_000);
 
-  it("stops every process it started when npm itself gets SIGTERM, as systemd and docker stop send it", async () => {
+  it("stops every process it started, logs stored first, when npm itself gets SIGTERM (systemd, docker stop)", async () => {
     // `npm start` itself, in a process group of its own: the signal goes to npm's process alone.
-    const npm = spawn("npm", ["run", "start", "--", "--port", "0", "--memory", "--workers", "2"], {
+    const npm = spawn("npm", ["run", "start", "--", "--port", "0", "--data-dir", dataDir, "--workers", "2"], {
       cwd: root,
       detached: true,
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, AIG_API_TOKEN: ADMIN_TOKEN },
+      env: { ...process.env, AIG_API_TOKEN: ADMIN_TOKEN, UPSTREAM_OPENAI_URL: `${mock.url}/v1` },
     });
     const npmPid = npm.pid as number;
     try {
@@ -156,13 +170,25 @@ describe("npm start", () => {
       const started = processGroup(npmPid);
       // npm, the shell it runs, the gateway, its emulators, log-writer and two front processes at least.
       expect(started.length).toBeGreaterThanOrEqual(6);
-      expect(await answers(url)).toBe(true);
+      const response = await fetch(`${url}/v1/local/default/openai/chat/completions`, {
+        method: "POST",
+        headers: {
+          "cf-aig-authorization": `Bearer ${ADMIN_TOKEN}`,
+          authorization: "Bearer sk-test",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
 
       process.kill(npmPid, "SIGTERM");
       const deadline = Date.now() + 40_000;
       while (processGroup(npmPid).length > 0 && Date.now() < deadline) await sleep(250);
       expect(processGroup(npmPid), "processes left running").toEqual([]);
       expect(await answers(url)).toBe(false);
+      // It stopped as at Ctrl-C: the queued log events were stored first.
+      expect(messagesLeftInJournal()).toEqual([]);
     } finally {
       for (const pid of processGroup(npmPid)) process.kill(pid, "SIGKILL");
     }
