@@ -8,7 +8,7 @@ import { type LocalGateway, startLocalGateway } from "../../infra/local/server.t
 import { type MockUpstream, startMockUpstream } from "../mock-upstream/server.ts";
 
 const ADMIN_TOKEN = "crash-admin-token-0123456789abcdef";
-const REQUESTS = 60;
+const REQUESTS = 150;
 const CONCURRENCY = 4;
 
 let mock: MockUpstream;
@@ -34,6 +34,7 @@ beforeAll(async () => {
       // The requests themselves must not depend on storage while the emulators restart: what is tested is
       // that their logs are all stored.
       CONFIG_CACHE_TTL_MS: "600000",
+      TOKEN_CACHE_TTL_MS: "600000",
     },
   });
 });
@@ -75,7 +76,10 @@ async function complete(target: LocalGateway): Promise<string> {
   return response.headers.get("cf-aig-log-id") ?? "";
 }
 
-/** REQUESTS requests, CONCURRENCY at a time; `midway` runs once a third of them are answered. */
+/**
+ * REQUESTS requests, CONCURRENCY at a time; `midway` runs once a third of them are answered, so that the
+ * other hundred come while the killed process is started again (a second or two) and after.
+ */
 async function load(target: LocalGateway, midway: () => void): Promise<string[]> {
   const logIds: string[] = [];
   let next = 0;
