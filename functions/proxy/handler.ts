@@ -104,7 +104,11 @@ const deps: ProxyDependencies = {
     new LeanSqsClient({ tracer: telemetry.tracer }),
     env.LOG_QUEUE_URL,
     logger,
-    { lingerMs: env.LOG_BATCH_LINGER_MS, onFailure: () => telemetry.metrics.logPipelineFailure() },
+    {
+      lingerMs: env.LOG_BATCH_LINGER_MS,
+      retryForMs: env.LOG_QUEUE_RETRY_MS,
+      onFailure: () => telemetry.metrics.logPipelineFailure(),
+    },
   ),
   fetch: createHttpFetch(),
   clock: systemClock,

@@ -2,12 +2,18 @@ import { type ChildProcess, fork } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
-import { childNodeArgs, nextMessage, stopChild } from "./child-control.ts";
+import { childNodeArgs, nextMessage } from "./child-control.ts";
 import { idleLauncher } from "./idle-scheduling.ts";
+import { SupervisedChild } from "./supervised-child.ts";
 
 export interface Backend {
   /** The embedded emulators' endpoints, or null when AWS_ENDPOINT_URL_* name external ones. */
   endpoints: { dynamodb: string; sqs: string } | null;
+  /**
+   * What to do once the emulators have been started again after dying (create the tables and queues,
+   * which an in-memory emulator has lost); they come back on the same endpoints.
+   */
+  whenEmulatorsRestart(provision: () => Promise<void>): void;
   /** Starts the log-writer on the log queue, with the handlers' environment. */
   startLogWriter(env: Record<string, string>, queueUrl: string): Promise<void>;
   /** Drains the log queue into the logs table, then closes the emulators; both children end. */
@@ -30,38 +36,61 @@ export function backendNiceness(env: NodeJS.ProcessEnv = process.env): number {
 /**
  * Starts what runs beside the proxy on AWS, in child processes (TypeScript through tsx, as `npm start`
  * runs): the emulators (emulators-process.ts) unless external endpoints are used, now; the log-writer
- * (log-writer-process.ts) once the parent has provisioned the tables and the queue. Their stdout and
- * stderr are this process's, so the log-writer's structured log lines appear where they did when it ran
- * in process.
+ * (log-writer-process.ts) once the parent has provisioned the tables and the queue. Either is started again
+ * if it dies (supervised-child.ts). Their stdout and stderr are this process's, so the log-writer's
+ * structured log lines appear where they did when it ran in process.
  */
 export async function startBackend(options: {
   dataDir: string | null;
   emulators: boolean;
 }): Promise<Backend> {
   const niceness = backendNiceness();
+  let endpoints: { dynamodb: string; sqs: string } | null = null;
+  let provision = async () => {};
+  // A restart listens on the ports of the first start: every process has the endpoints in its environment.
   const emulators = options.emulators
-    ? startChild("emulators-process.ts", {
-        env: { ...process.env, AIG_LOCAL_DATA_DIR: options.dataDir ?? "" },
-        niceness,
-      })
+    ? new SupervisedChild(
+        "emulators",
+        async () => {
+          const child = startChild("emulators-process.ts", {
+            env: {
+              ...process.env,
+              AIG_LOCAL_DATA_DIR: options.dataDir ?? "",
+              AIG_EMULATOR_ENDPOINTS: endpoints ? JSON.stringify(endpoints) : "",
+            },
+            niceness,
+          });
+          const ready = await nextMessage(child, "ready");
+          if (ready.type === "ready") endpoints = ready.endpoints;
+          return child;
+        },
+        () => provision(),
+      )
     : null;
-  const ready = emulators ? await nextMessage(emulators, "ready") : null;
-  let logWriter: ChildProcess | null = null;
+  await emulators?.start();
+  let logWriter: SupervisedChild | null = null;
   return {
-    endpoints: ready?.type === "ready" ? ready.endpoints : null,
+    endpoints,
+    whenEmulatorsRestart(callback) {
+      provision = callback;
+    },
     async startLogWriter(env, queueUrl) {
-      logWriter = startChild("log-writer-process.ts", {
-        args: [queueUrl],
-        env,
-        niceness,
-        idle: niceness > 0,
+      logWriter = new SupervisedChild("log-writer", async () => {
+        const child = startChild("log-writer-process.ts", {
+          args: [queueUrl],
+          env,
+          niceness,
+          idle: niceness > 0,
+        });
+        await nextMessage(child, "log-writer-started");
+        return child;
       });
-      await nextMessage(logWriter, "log-writer-started");
+      await logWriter.start();
     },
     async stop() {
       // The log-writer drains the queue while the emulators still serve it.
-      await stopChild(logWriter);
-      await stopChild(emulators);
+      await logWriter?.stop();
+      await emulators?.stop();
     },
   };
 }

@@ -71,7 +71,7 @@ Then read its log:
   curl ${gateway.url}/client/v4/accounts/${gateway.accountId}/ai-gateway/gateways/default/logs \\
     -H "Authorization: Bearer $AIG_API_TOKEN"
 
-Ctrl-C stops the gateway.`);
+Ctrl-C (or SIGTERM) stops the gateway.`);
 
 let stopping = false;
 const stop = async () => {
@@ -83,3 +83,22 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+process.on("SIGHUP", stop);
+stopWhenOrphaned(stop);
+
+/**
+ * Stops the gateway when the process that started it goes away. systemd and `docker stop` send SIGTERM to
+ * npm alone; npm passes it to the shell that runs this script, and the shell dies without passing it on,
+ * which left the gateway and its children serving. Orphaned, this process is adopted by init (or a
+ * subreaper), so its parent id changes: checked twice a second, on a timer that keeps nothing alive.
+ */
+function stopWhenOrphaned(onOrphaned: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, 500);
+  timer.unref();
+}

@@ -1,11 +1,20 @@
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueNameExists,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import dynalite from "dynalite";
 import { buildApp, interceptLocalhostDns } from "fauxqs";
 import { tableDefinition } from "../../shared/store/table-definitions.ts";
+import { type FauxqsStores, QueueJournal } from "./queue-journal.ts";
 
 export interface EmulatorEndpoints {
   dynamodb: string;
@@ -13,12 +22,22 @@ export interface EmulatorEndpoints {
   stop(): Promise<void>;
 }
 
+/** Ports to listen on (a restart takes its predecessor's), or 0 for any. */
+export interface EmulatorPorts {
+  dynamodb: number;
+  sqs: number;
+}
+
 /**
- * The storage and queue emulators `npm start` embeds, on 127.0.0.1 with ports chosen by the system:
- * dynalite (kept on disk under `dataDir`, or in memory) and fauxqs (in memory: queued log events are
- * short-lived, the stored logs are what must survive a restart).
+ * The storage and queue emulators `npm start` embeds, on 127.0.0.1: dynalite (kept on disk under `dataDir`,
+ * or in memory) and fauxqs. fauxqs keeps its queues in memory only; with a `dataDir`, a journal beside
+ * dynalite's files (queue-journal.ts) keeps the queued messages across a crash or a restart, as SQS keeps
+ * them on AWS.
  */
-export async function startEmulators(dataDir: string | null): Promise<EmulatorEndpoints> {
+export async function startEmulators(
+  dataDir: string | null,
+  ports: EmulatorPorts = { dynamodb: 0, sqs: 0 },
+): Promise<EmulatorEndpoints> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const dynamo: Server = dynalite({
     ...(dataDir ? { path: `${dataDir}/dynamodb` } : {}),
@@ -26,10 +45,17 @@ export async function startEmulators(dataDir: string | null): Promise<EmulatorEn
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve) => dynamo.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once("error", reject);
+    dynamo.listen(ports.dynamodb, "127.0.0.1", resolve);
+  });
+  const journal = dataDir ? new QueueJournal(join(dataDir, "sqs-journal.ndjson")) : null;
+  const stores = journal ? await fauxqsStores() : undefined;
   // fauxqs's own start function listens on every interface; its app is bound to loopback here instead.
-  const fauxqs = buildApp({ logger: false });
-  const sqsAddress = await fauxqs.listen({ port: 0, host: "127.0.0.1" });
+  const fauxqs = buildApp({ logger: false, ...(stores ? { stores } : {}) });
+  const sqsAddress = await fauxqs.listen({ port: ports.sqs, host: "127.0.0.1" });
+  // Before the parent hears `ready`, so nothing is sent to a queue not yet restored.
+  if (journal && stores) journal.restoreInto(stores.sqsStore, Number(new URL(sqsAddress).port));
   // Its queue URLs name hosts like sqs.us-east-1.localhost, which the SQS client calls directly: resolve
   // those to loopback within this process.
   const restoreDns = interceptLocalhostDns();
@@ -39,9 +65,29 @@ export async function startEmulators(dataDir: string | null): Promise<EmulatorEn
     sqs: sqsAddress.replace("127.0.0.1", "sqs.us-east-1.localhost"),
     async stop() {
       await fauxqs.close();
+      journal?.close();
       restoreDns();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * New instances of fauxqs's three stores, which buildApp takes to serve from. Its package exports only its
+ * entry point; the store classes sit beside it in the version pinned here (1.9), loaded by file URL.
+ */
+async function fauxqsStores(): Promise<FauxqsStores> {
+  const entry = import.meta.resolve("fauxqs");
+  const load = async (path: string, name: string) =>
+    ((await import(new URL(path, entry).href)) as Record<string, new () => unknown>)[name];
+  const SqsStore = await load("./sqs/sqsStore.js", "SqsStore");
+  const SnsStore = await load("./sns/snsStore.js", "SnsStore");
+  const S3Store = await load("./s3/s3Store.js", "S3Store");
+  if (!SqsStore || !SnsStore || !S3Store) throw new Error("fauxqs's stores were not found where expected");
+  return {
+    sqsStore: new SqsStore() as FauxqsStores["sqsStore"],
+    snsStore: new SnsStore() as FauxqsStores["snsStore"],
+    s3Store: new S3Store() as FauxqsStores["s3Store"],
   };
 }
 
@@ -74,18 +120,13 @@ export async function provisionResources(
   const dlqArn = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }),
   );
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: `${names.prefix}-logs`,
-      Attributes: {
-        VisibilityTimeout: String(names.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
-          maxReceiveCount: String(names.maxReceiveCount),
-        }),
-      },
+  const queue = await createOrUpdateQueue(sqs, `${names.prefix}-logs`, {
+    VisibilityTimeout: String(names.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
+      maxReceiveCount: String(names.maxReceiveCount),
     }),
-  );
+  });
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error("The log queues could not be created");
   return {
     configTable,
@@ -94,4 +135,23 @@ export async function provisionResources(
     logQueueUrl: queue.QueueUrl,
     deadLetterQueueUrl: dlq.QueueUrl,
   };
+}
+
+/**
+ * CreateQueue, or, for a queue that exists with other settings (kept by the queue journal from a run with
+ * other options), SetQueueAttributes: SQS refuses to create a queue again with different attributes.
+ */
+async function createOrUpdateQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ QueueUrl?: string }> {
+  try {
+    return await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  } catch (error) {
+    if (!(error instanceof QueueNameExists)) throw error;
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+    return { QueueUrl };
+  }
 }

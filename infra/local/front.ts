@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { buildApiGatewayEvent, parseRequestTarget } from "./api-gateway-event.ts";
+import { answerClientError, requestTimeoutMs } from "./client-error.ts";
 import { refuseConnect } from "./connect-refusal.ts";
 import { installLambdaGlobals } from "./lambda-globals.ts";
 import { LocalResponseStream } from "./local-response-stream.ts";
@@ -40,15 +41,29 @@ export async function startFront(options: { port: number; accountId: string }): 
 
   // Invocations still running (a proxy invocation lasts until its log event is queued, after the response).
   const invocations = new Set<Promise<void>>();
-  const server = createServer((req, res) => {
-    const invocation = serve(req, res, { proxy, api, accountId }).catch((error) => {
-      console.error("local front failed:", error);
-      if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
-      else res.destroy();
-    });
-    invocations.add(invocation);
-    void invocation.finally(() => invocations.delete(invocation));
-  });
+  const timeoutMs = requestTimeoutMs();
+  const server = createServer(
+    {
+      // A request must arrive in full (headers, then body) within the timeout, else 408 (client-error.ts).
+      requestTimeout: timeoutMs,
+      headersTimeout: timeoutMs,
+      // How often Node looks for requests past those timeouts: its 30 s default is coarser than a short one.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(timeoutMs / 4))),
+    },
+    (req, res) => {
+      const invocation = serve(req, res, { proxy, api, accountId }).catch((error) => {
+        // A request that stopped arriving has been answered (408) and closed already.
+        if (req.socket.destroyed) return;
+        console.error("local front failed:", error);
+        if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
+        else res.destroy();
+      });
+      invocations.add(invocation);
+      void invocation.finally(() => invocations.delete(invocation));
+    },
+  );
+  // Requests Node cannot parse, or that stop arriving, get API Gateway's JSON error rather than a bare status.
+  server.on("clientError", answerClientError);
   server.on("connect", refuseConnect);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

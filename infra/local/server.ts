@@ -73,10 +73,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 
   const sqs = new SQSClient({});
-  const resources = await provisionResources(new DynamoDBClient({}), sqs, {
+  const dynamodb = new DynamoDBClient({});
+  const names = {
     prefix: "ai-gateway",
     maxReceiveCount: options.maxReceiveCount ?? 5,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+  };
+  const resources = await provisionResources(dynamodb, sqs, names);
+  // Emulators started again after a crash keep what is on disk (and the queue journal), but in memory
+  // (--memory) they start empty: the tables and queues are made again, at the same names and URLs.
+  backend.whenEmulatorsRestart(async () => {
+    await provisionResources(dynamodb, sqs, names);
   });
   const accountId = options.accountId ?? process.env.ACCOUNT_ID ?? "local";
   const admin = localAdminToken(options.adminToken ?? process.env.AIG_API_TOKEN, options.dataDir);
@@ -90,6 +97,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     // A front process serves many requests at once here (on AWS each instance serves one at a time): log
     // events that finish within a few ms of each other share one SendMessageBatch.
     LOG_BATCH_LINGER_MS: process.env.LOG_BATCH_LINGER_MS ?? "5",
+    // The embedded queue is an emulator that is started again if it dies: a log event waits for it (up to
+    // a minute) rather than end up only in the console.
+    LOG_QUEUE_RETRY_MS: process.env.LOG_QUEUE_RETRY_MS ?? "60000",
     PROVIDER_KEYS_MASTER_KEY_FILE:
       process.env.PROVIDER_KEYS_MASTER_KEY_FILE ?? masterKeyFile(options.dataDir),
     ACCOUNT_ID: accountId,

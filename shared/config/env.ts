@@ -31,6 +31,8 @@ const proxyEnvSchema = z.object({
    * 0 on Lambda, where an instance serves one request at a time; the local runtime sets a few ms.
    */
   LOG_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
+  /** How long a log event's send is retried while SQS cannot take it (log-sink.ts); 0 on Lambda. */
+  LOG_QUEUE_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),

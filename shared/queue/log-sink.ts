@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { retryKind } from "../aws/aws-retry.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import type { SqsSendClient } from "./lean-sqs-client.ts";
+import { SqsError } from "./sqs-error.ts";
 
 export interface LogSink {
   /** Hands one log event on; never rejects. Resolves once the event is queued (or in the fallback log). */
@@ -26,8 +29,19 @@ export interface SqsLogSinkOptions {
    * SendMessage calls into one under load (docs/benchmarks.md).
    */
   lingerMs?: number;
+  /**
+   * How long a send that failed for a reason that may pass (SQS unreachable, throttling, 5xx, the queue not
+   * there yet) is tried again before the event goes to the fallback log line (LOG_QUEUE_RETRY_MS). 0 (the
+   * default, and the stack's setting) leaves only the client's own attempts: on AWS SQS is there, and a
+   * Lambda kept waiting is billed. The local runtime's queue is an emulator that a crash restarts in a
+   * second or two, so it waits that long rather than leave its logs in the console.
+   */
+  retryForMs?: number;
   onFailure?: () => void;
 }
+
+/** The longest wait between two of those attempts. */
+const MAX_RETRY_WAIT_MS = 1_000;
 
 interface Pending {
   body: string;
@@ -48,6 +62,7 @@ export class SqsLogSink implements LogSink {
   private batchBytes = 0;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private readonly lingerMs: number;
+  private readonly retryForMs: number;
   private readonly onFailure: () => void;
 
   constructor(
@@ -58,6 +73,7 @@ export class SqsLogSink implements LogSink {
   ) {
     const settings = typeof options === "function" ? { onFailure: options } : options;
     this.lingerMs = settings.lingerMs ?? 0;
+    this.retryForMs = settings.retryForMs ?? 0;
     this.onFailure = settings.onFailure ?? (() => {});
   }
 
@@ -96,10 +112,12 @@ export class SqsLogSink implements LogSink {
   private async sendBatch(batch: Pending[]): Promise<void> {
     if (batch.length === 1 && batch[0]) return this.sendAlone(batch[0].event, batch[0].body);
     try {
-      const { Failed } = await this.sqs.sendMessageBatch({
-        QueueUrl: this.queueUrl,
-        Entries: batch.map((pending, index) => ({ Id: String(index), MessageBody: pending.body })),
-      });
+      const { Failed } = await this.retrying(() =>
+        this.sqs.sendMessageBatch({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((pending, index) => ({ Id: String(index), MessageBody: pending.body })),
+        }),
+      );
       for (const failure of Failed) {
         const pending = batch[Number(failure.Id)];
         if (pending) this.fallBack(pending.event, pending.body, `${failure.Code}: ${failure.Message ?? ""}`);
@@ -111,9 +129,23 @@ export class SqsLogSink implements LogSink {
 
   private async sendAlone(event: LogEvent, body: string): Promise<void> {
     try {
-      await this.sqs.sendMessage({ QueueUrl: this.queueUrl, MessageBody: body });
+      await this.retrying(() => this.sqs.sendMessage({ QueueUrl: this.queueUrl, MessageBody: body }));
     } catch (error) {
       this.fallBack(event, body, error);
+    }
+  }
+
+  /** Runs `call`, again while it fails for a reason that may pass, until retryForMs has gone by. */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.retryForMs;
+    for (let failures = 1; ; failures++) {
+      try {
+        return await call();
+      } catch (error) {
+        const left = deadline - Date.now();
+        if (left <= 0 || !mayPass(error)) throw error;
+        await sleep(Math.min(MAX_RETRY_WAIT_MS, 50 * 2 ** failures, left));
+      }
     }
   }
 
@@ -130,4 +162,16 @@ export class SqsLogSink implements LogSink {
       // Counting a failure must not turn into one: the event is in the log line above.
     }
   }
+}
+
+/**
+ * Whether another attempt later may succeed: what the AWS retry rules retry (aws-retry.ts), and a queue that
+ * does not exist, which a restarted emulator creates again within moments.
+ */
+function mayPass(error: unknown): boolean {
+  if (retryKind(error)) return true;
+  return (
+    error instanceof SqsError &&
+    (error.code === "QueueDoesNotExist" || error.queryErrorCode === "AWS.SimpleQueueService.NonExistentQueue")
+  );
 }

@@ -1,4 +1,8 @@
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { buildApp } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeanSqsClient, type SqsSendClient } from "../../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../../shared/queue/log-sink.ts";
@@ -133,4 +137,48 @@ describe("SqsLogSink", () => {
     expect(logger.lines.every((line) => line.message === "log event not queued")).toBe(true);
     expect(failures).toBe(3);
   });
+
+  it("with retryForMs, keeps sending while SQS is down and its queue not yet made again, and queues the event", async () => {
+    // A queue emulator that comes back (the local runtime restarts a crashed one on its port): first
+    // nothing listens, then it listens without the queue, then the queue is made.
+    const port = await freePort();
+    const queueUrl = `http://sqs.us-east-1.localhost:${port}/000000000000/logs-late`;
+    const logger = recordingLogger();
+    let failures = 0;
+    const sink = new SqsLogSink(lean, queueUrl, logger, { retryForMs: 30_000, onFailure: () => failures++ });
+    const sent = sink.send(event);
+
+    await sleep(300);
+    const app = buildApp({ logger: false });
+    await app.listen({ port, host: "127.0.0.1" });
+    try {
+      await sleep(300);
+      const client = new SQSClient({
+        endpoint: `http://sqs.us-east-1.localhost:${port}`,
+        region: "us-east-1",
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      });
+      await client.send(new CreateQueueCommand({ QueueName: "logs-late" }));
+      await sent;
+
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
+      );
+      expect(Messages.map((message) => JSON.parse(message.Body ?? ""))).toEqual([event]);
+      expect(logger.lines).toEqual([]);
+      expect(failures).toBe(0);
+      client.destroy();
+    } finally {
+      await app.close();
+    }
+  });
 });
+
+/** A port nothing listens on (the system's pick, released at once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
