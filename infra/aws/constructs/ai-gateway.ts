@@ -85,7 +85,34 @@ export interface AiGatewayProps {
    * rules, IP sets or geo restrictions in front of the gateway. @default none
    */
   readonly webAclArn?: string;
+  /**
+   * Requests a second the API stage lets through, all routes together (API Gateway's token bucket; over it
+   * clients get API Gateway's 429). Each admitted proxy request holds one Lambda instance for its whole
+   * stream, so this rate times the usual request duration is the concurrency it can take.
+   * @default 100
+   */
+  readonly throttlingRateLimit?: number;
+  /** Requests the stage admits at once above the rate (the bucket's size). @default 200 */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * The most log-writer invocations at once: the log queue's event source mapping's MaximumConcurrency
+   * (2 to 1000), and the log-writer's reserved concurrency. A backlog of logs then drains at this pace
+   * instead of taking the account's concurrency from the proxy. @default 5
+   */
+  readonly logWriterMaxConcurrency?: number;
+  /**
+   * Reserve `logWriterMaxConcurrency` for the log-writer. Reserved concurrency caps the function (so the
+   * mapping's batches are never throttled into the dead-letter queue) and is taken from the account's pool;
+   * Lambda refuses it when the account's unreserved concurrency would fall under its minimum, as in new
+   * accounts with a quota of 10. Set false there: the mapping's cap still holds. @default true
+   */
+  readonly reserveLogWriterConcurrency?: boolean;
 }
+
+/** API Gateway's default stage throttling here: see `throttlingRateLimit`. */
+export const DEFAULT_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
+/** See `logWriterMaxConcurrency`. */
+export const DEFAULT_LOG_WRITER_CONCURRENCY = 5;
 
 /** The proxy's Powertools service name: its log lines and the `service` dimension of its metrics. */
 const PROXY_SERVICE_NAME = "ai-gateway-proxy";
@@ -228,6 +255,13 @@ export class AiGateway extends Construct {
     // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
     providerKeys.grantSeal(this.apiFunction);
 
+    const logWriterConcurrency = props.logWriterMaxConcurrency ?? DEFAULT_LOG_WRITER_CONCURRENCY;
+    // The event source mapping's MaximumConcurrency bounds (AWS::Lambda::EventSourceMapping ScalingConfig).
+    if (!Number.isInteger(logWriterConcurrency) || logWriterConcurrency < 2 || logWriterConcurrency > 1000) {
+      throw new Error(
+        `logWriterMaxConcurrency must be a whole number from 2 to 1000, got ${logWriterConcurrency}`,
+      );
+    }
     const logWriter = new GatewayFunction(this, "LogWriter", {
       ...common,
       entry: "functions/log-writer/handler.ts",
@@ -241,6 +275,10 @@ export class AiGateway extends Construct {
         STATE_TABLE_NAME: this.stateTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },
+      // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
+      // since batches the function throttles go back to the queue and count towards the dead-letter queue.
+      reservedConcurrentExecutions:
+        (props.reserveLogWriterConcurrency ?? true) ? logWriterConcurrency : undefined,
     });
     this.logWriterFunction = logWriter.function;
     this.logsTable.grantReadWriteData(this.logWriterFunction);
@@ -255,6 +293,9 @@ export class AiGateway extends Construct {
         maxBatchingWindow: LOG_BATCHING_WINDOW,
         // A failed event is retried (and dead-lettered) alone instead of replaying the whole batch.
         reportBatchItemFailures: true,
+        // A backlog (after an outage, a burst) drains at this many batches at once instead of scaling the
+        // log-writer to the account's concurrency, which the proxy's streams need.
+        maxConcurrency: logWriterConcurrency,
       }),
     );
 
@@ -266,6 +307,10 @@ export class AiGateway extends Construct {
       tracing: common.tracing,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
       webAclArn: props.webAclArn,
+      throttling: {
+        rateLimit: props.throttlingRateLimit ?? DEFAULT_THROTTLING.rateLimit,
+        burstLimit: props.throttlingBurstLimit ?? DEFAULT_THROTTLING.burstLimit,
+      },
     });
     this.restApi = restApi.restApi;
     this.webAclAssociation = restApi.webAclAssociation;
@@ -279,7 +324,11 @@ export class AiGateway extends Construct {
       logQueue: this.logQueue,
       logDeadLetterQueue: this.logDeadLetterQueue,
     };
-    this.alarms = new GatewayAlarms(this, "Alarms", { ...watched, alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new GatewayAlarms(this, "Alarms", {
+      ...watched,
+      proxyLogGroup: proxy.logGroup,
+      alarmTopicArn: props.alarmTopicArn,
+    });
     this.dashboard = new GatewayDashboard(this, "Dashboard", {
       ...watched,
       restApi: this.restApi,

@@ -32,6 +32,8 @@ export interface GatewayFunctionProps {
   metricsNamespace: string;
   environment: Record<string, string>;
   description: string;
+  /** Concurrency reserved for (and capping) this function. @default none: the account's unreserved pool */
+  reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
@@ -76,6 +78,9 @@ export class GatewayFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {

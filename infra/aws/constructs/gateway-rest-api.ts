@@ -62,6 +62,8 @@ export interface GatewayRestApiProps {
   cloudWatchRole: boolean;
   /** A WAFv2 web ACL (scope REGIONAL, same region) to associate with the stage. */
   webAclArn?: string | undefined;
+  /** The stage's throttling of every method: requests a second, and the burst above it. */
+  throttling: { rateLimit: number; burstLimit: number };
 }
 
 /**
@@ -102,6 +104,10 @@ export class GatewayRestApi extends Construct {
         // tokens included, into CloudWatch.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
+        // Without it the stage takes the account's whole quota (10,000 requests a second), and a flood of
+        // requests becomes a flood of Lambda instances; over these clients get API Gateway's 429.
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
         // No stage caching and no minimumCompressionSize: neither is available in STREAM transfer mode.
       },
     });
