@@ -12,6 +12,7 @@ import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
+import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
 import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
@@ -218,16 +219,17 @@ export class AiGateway extends Construct {
       },
     });
     this.proxyFunction = proxy.function;
-    // Read/write: the proxy creates the default gateway on first use, and reads the API tokens, stored
-    // provider keys and custom providers, which are items of the same table. It never touches the logs
-    // table: its log events go through the queue.
-    this.configTable.grantReadWriteData(this.proxyFunction);
+    // Read: gateways, API tokens, stored provider keys, custom providers and routes. Write: only the put
+    // that creates the default gateway on first use. It never touches the logs table: its log events go
+    // through the queue.
+    this.configTable.grantReadData(this.proxyFunction);
+    grantDefaultGatewayCreation(this.configTable, this.proxyFunction, accountId);
     // Read/write: cache entries, rate-limit counters, and the spend counters it checks before a call.
     this.stateTable.grantReadWriteData(this.proxyFunction);
     this.logQueue.grantSendMessages(this.proxyFunction);
     this.adminTokenSecret.grantRead(this.proxyFunction);
     // Decrypt only: the proxy uses stored provider keys, it never stores one.
-    providerKeys.grantOpen(this.proxyFunction);
+    providerKeys.grantOpen(this.proxyFunction, accountId);
     if (this.bedrockWithLambdaRole) proxy.role.addToPrincipalPolicy(bedrockInvokeStatement());
 
     const api = new GatewayFunction(this, "Api", {
@@ -253,7 +255,7 @@ export class AiGateway extends Construct {
     this.logsTable.grantReadWriteData(this.apiFunction);
     this.adminTokenSecret.grantRead(this.apiFunction);
     // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
-    providerKeys.grantSeal(this.apiFunction);
+    providerKeys.grantSeal(this.apiFunction, accountId);
 
     const logWriterConcurrency = props.logWriterMaxConcurrency ?? DEFAULT_LOG_WRITER_CONCURRENCY;
     // The event source mapping's MaximumConcurrency bounds (AWS::Lambda::EventSourceMapping ScalingConfig).
