@@ -16,7 +16,7 @@ import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
 import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
-import { GatewayRestApi } from "./gateway-rest-api.ts";
+import { API_GATEWAY_STREAM_IDLE_TIMEOUT, GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
 import { LogQueue } from "./log-queue.ts";
 import { ProviderKeysKey } from "./provider-keys-key.ts";
@@ -118,6 +118,20 @@ export const DEFAULT_LOG_WRITER_CONCURRENCY = 5;
 /** The proxy's Powertools service name: its log lines and the `service` dimension of its metrics. */
 const PROXY_SERVICE_NAME = "ai-gateway-proxy";
 
+/**
+ * Kept back from API Gateway's idle timeout of a stream: the proxy stops waiting for a provider's first byte
+ * (retries included) this long before API Gateway would cut the silent stream, counted from when API
+ * Gateway received the request, so the client gets the gateway's own 504 in its dialect and the request is
+ * logged (functions/lib/first-byte-deadline.ts). 10 s covers the proxy's 1.5 s margin for answering and
+ * queueing the log, and clock skew between API Gateway and the function.
+ */
+const FIRST_BYTE_DEADLINE = API_GATEWAY_STREAM_IDLE_TIMEOUT.minus(Duration.seconds(10));
+/**
+ * One attempt's wait for the first byte: under the deadline above, so a lone attempt times out as a provider
+ * timeout rather than as the deadline (the client sees a 504 either way).
+ */
+const UPSTREAM_TIMEOUT = FIRST_BYTE_DEADLINE.minus(Duration.seconds(5));
+
 /** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
 const LOG_WRITER_TIMEOUT = Duration.seconds(60);
 const LOG_BATCHING_WINDOW = Duration.seconds(1);
@@ -215,8 +229,14 @@ export class AiGateway extends Construct {
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
         TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
+        UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT.toMilliseconds()),
+        FIRST_BYTE_DEADLINE_MS: String(FIRST_BYTE_DEADLINE.toMilliseconds()),
         ...upstream.variables,
       },
+      // Off on the hot path: with source maps on, Node loads the bundle's map at start and maps every stack
+      // trace it builds (each Error, even one caught and answered as a 4xx). The map ships with the bundle:
+      // set NODE_OPTIONS=--enable-source-maps on the function to read a stack trace against the sources.
+      sourceMapsInStackTraces: false,
     });
     this.proxyFunction = proxy.function;
     // Read: gateways, API tokens, stored provider keys, custom providers and routes. Write: only the put

@@ -25,6 +25,13 @@ import { Construct } from "constructs";
 export const STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15);
 
 /**
+ * How long a streamed response may stay silent before API Gateway closes it: 5 minutes on REGIONAL (and
+ * private) endpoints, 30 s on edge-optimized ones (same page as above). Nothing is sent before the
+ * provider's first byte, so the proxy's first-byte deadline stays under it (AiGateway).
+ */
+export const API_GATEWAY_STREAM_IDLE_TIMEOUT = Duration.minutes(5);
+
+/**
  * One JSON line a request. Beyond the standard fields: the latencies (how much of a request's time is the
  * gateway and how much the provider), the integration status and the error message, which together tell a
  * throttled or timed-out invocation apart from an error the proxy returned.
