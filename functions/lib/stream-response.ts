@@ -12,13 +12,23 @@ function preludeOf(response: Response) {
   return { statusCode: response.status, headers, ...(cookies.length > 0 ? { cookies } : {}) };
 }
 
+/** Written first, so the prelude goes out even when no body chunk follows. Never written into. */
+const NOTHING = new Uint8Array(0);
+
 /**
  * Writes a web Response to a Lambda response stream: the prelude first, then each body chunk as soon as
  * it is read, waiting for `drain` when the stream is full (backpressure). If the client goes away the
  * stream closes early: the body is cancelled, which cancels the provider call.
+ *
+ * The runtime's HttpResponseStream sends the prelude from a hook on the first `write()`: a stream ended
+ * without one (HEAD, 204, 304, an empty provider body) would reach API Gateway without its prelude and the
+ * client would get a bare 200 (aws-lambda-nodejs-runtime-interface-client issue #97). So a zero-length
+ * chunk is written at once, which also sends the status before the provider's first chunk. Never
+ * `end(chunk)` here for the same reason: it does not go through `write()`.
  */
 export async function streamResponse(response: Response, responseStream: Writable): Promise<void> {
   const stream = awslambda.HttpResponseStream.from(responseStream, preludeOf(response));
+  stream.write(NOTHING);
   const source = takeNodeBody(response);
   if (source) return pipeNodeBody(source, stream);
   const body = response.body;

@@ -33,6 +33,7 @@ import { RouteStore } from "../../shared/store/route-store.ts";
 import { SpendStore } from "../../shared/store/spend-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
+import { firstByteTimeLeft } from "../lib/first-byte-deadline.ts";
 import { streamResponse } from "../lib/stream-response.ts";
 
 // Built once per instance (cold start): configuration, clients, and the in-memory caches.
@@ -130,16 +131,25 @@ const deps: ProxyDependencies = {
  * piped and skips its end hook when the client leaves mid-stream, and this handler must keep running
  * until the log event is queued in both cases (Lambda may freeze the instance once the handler returns).
  */
-export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>((event, responseStream, lambda) =>
+export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>((event, responseStream, lambda) => {
+  // The invocation ends when this promise does, which is after its own pending work (the log event) has
+  // settled: a handle left open by a client library (a keep-alive socket, a timer) must not keep the
+  // instance running, and billed, until the timeout.
+  lambda.callbackWaitsForEmptyEventLoop = false;
   // One subsegment for the invocation (the provider call is its child), closed once the log is queued.
-  traceInvocation(telemetry.tracer, "proxy", async () => {
+  return traceInvocation(telemetry.tracer, "proxy", async () => {
     const pending: Promise<unknown>[] = [];
     const response = await routeProxyRequest(eventToRequest(event), deps, {
       waitUntil: (work) => pending.push(work),
-      // Retries and timeouts stop short of the Lambda deadline, so the client gets a 504 and the log is kept.
-      remainingTimeMs: () => lambda.getRemainingTimeInMillis(),
+      // Retries and timeouts stop short of the Lambda deadline and of API Gateway's idle timeout, so the
+      // client gets the gateway's 504 and the log is kept.
+      remainingTimeMs: firstByteTimeLeft(
+        event,
+        () => lambda.getRemainingTimeInMillis(),
+        env.FIRST_BYTE_DEADLINE_MS,
+      ),
     });
     await streamResponse(response, responseStream);
     await Promise.allSettled(pending);
-  }),
-);
+  });
+});

@@ -14,7 +14,8 @@ import { bedrockInvokeResources } from "./constructs/bedrock-access.ts";
  *
  * Fixed rather than acknowledged: IAM4 on the functions (own roles without
  * AWSLambdaBasicExecutionRole), APIG1 (JSON access logs), APIG6 (ERROR execution logs), KMS5 (rotation),
- * SQS3/SQS4 (dead-letter queue, TLS only), DDB3 (point-in-time recovery), APIG3 when `webAclArn` is set.
+ * SQS3/SQS4 (dead-letter queue, TLS only), DDB3 (point-in-time recovery) on the config and logs tables,
+ * APIG3 when `webAclArn` is set.
  */
 export interface NagAcknowledgment {
   /** The construct the finding is acknowledged on (and under). */
@@ -77,6 +78,12 @@ const REASONS = {
     "and this account's inference profiles; the actions are only bedrock:InvokeModel and " +
     "bedrock:InvokeModelWithResponseStream. Narrow the models with Bedrock model access or an SCP, or set " +
     "allowBedrockWithLambdaRole to false to remove the statement.",
+  DDB3_STATE_TABLE:
+    "The state table holds only what expires on its own: response cache entries (the gateway's cache TTL) and " +
+    "rate-limit and spend counters (their window, at most a month). Restoring it to an earlier point would " +
+    "bring back stale cache entries and counters rather than recover anything, and continuous backups would be " +
+    "paid for data that is rebuilt by traffic. The config and logs tables, which hold records, keep " +
+    "point-in-time recovery.",
   IAM5_XRAY:
     "Active X-Ray tracing (on by default; `tracing: false` turns it off) needs xray:PutTraceSegments and " +
     "xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource '*' for " +
@@ -103,6 +110,7 @@ export function nagAcknowledgments(gateway: AiGateway): NagAcknowledgment[] {
   if (cloudWatchRole) add(cloudWatchRole, `IAM4[${API_GATEWAY_LOGS_POLICY}]`, REASONS.IAM4_API_GATEWAY_LOGS);
 
   add(gateway.adminTokenSecret, "SMG4", REASONS.SMG4);
+  add(gateway.stateTable, "DDB3", REASONS.DDB3_STATE_TABLE);
   for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction])
     add(fn, "L1", REASONS.L1);
 

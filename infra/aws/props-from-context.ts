@@ -35,6 +35,13 @@ export function propsFromContext(node: Node): AiGatewayProps {
     webAclArn: optionalString(read("webAclArn"), "webAclArn"),
     metricsNamespace: optionalMatching(read("metricsNamespace"), "metricsNamespace", METRICS_NAMESPACE),
     alarmTopicArn: optionalMatching(read("alarmTopicArn"), "alarmTopicArn", SNS_TOPIC_ARN),
+    throttlingRateLimit: optionalInteger(read("throttlingRateLimit"), "throttlingRateLimit"),
+    throttlingBurstLimit: optionalInteger(read("throttlingBurstLimit"), "throttlingBurstLimit"),
+    logWriterMaxConcurrency: optionalInteger(read("logWriterMaxConcurrency"), "logWriterMaxConcurrency"),
+    reserveLogWriterConcurrency: optionalBoolean(
+      read("reserveLogWriterConcurrency"),
+      "reserveLogWriterConcurrency",
+    ),
   };
 }
 

@@ -1,5 +1,10 @@
 import { Writable } from "node:stream";
-import { LocalResponseStream, PRELUDE_DELIMITER, type Prelude } from "./local-response-stream.ts";
+import {
+  encodePrelude,
+  LocalResponseStream,
+  PRELUDE_DELIMITER,
+  type Prelude,
+} from "./local-response-stream.ts";
 
 export { PRELUDE_DELIMITER };
 
@@ -9,6 +14,10 @@ export { PRELUDE_DELIMITER };
  * the response stream, then the handler writes the body; the local front (local-response-stream.ts)
  * reads the prelude back the way API Gateway does. On the local front's own stream the prelude is handed
  * over as an object instead: the client sees the same head, and no request pays for a JSON round trip.
+ *
+ * Also as on Lambda, the prelude goes out just before the first `write()`, not when `from` is called: a
+ * stream ended without a write (or with `end(chunk)`) sends no prelude at all, and its status and headers
+ * are lost (local-response-stream.ts says why; functions/lib/stream-response.ts writes a zero-length chunk).
  */
 const STREAMING = Symbol.for("aws.lambda.runtime.handler.streaming");
 
@@ -29,11 +38,27 @@ export function installLambdaGlobals(): void {
   target.awslambda.HttpResponseStream ??= {
     from(responseStream: Writable, prelude: Record<string, unknown>): Writable {
       if (!(responseStream instanceof Writable)) throw new TypeError("responseStream must be a Writable");
-      if (responseStream instanceof LocalResponseStream && responseStream.setPrelude(prelude as Prelude)) {
-        return responseStream;
+      if (responseStream instanceof LocalResponseStream) {
+        responseStream.holdPrelude(prelude as Prelude);
+      } else {
+        writePreludeBeforeFirstWrite(responseStream, encodePrelude(prelude as Prelude));
       }
-      responseStream.write(Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_DELIMITER]));
       return responseStream;
     },
   };
+}
+
+/**
+ * The runtime's `_onBeforeFirstWrite` hook on any other Writable (tests' recording streams): the prelude's
+ * bytes are written by the first `write()` call, before its chunk; `end(chunk)` does not call `write()`.
+ */
+function writePreludeBeforeFirstWrite(stream: Writable, prelude: Buffer): void {
+  const hadOwnWrite = Object.hasOwn(stream, "write");
+  const write = stream.write;
+  stream.write = function writeWithPrelude(this: Writable, ...args: Parameters<Writable["write"]>) {
+    if (hadOwnWrite) stream.write = write;
+    else Reflect.deleteProperty(stream, "write");
+    Reflect.apply(write, stream, [prelude]);
+    return write.apply(stream, args);
+  } as Writable["write"];
 }

@@ -29,19 +29,50 @@ export interface Prelude {
  * Nothing waits past the current turn, so a stream's chunks still reach the client as the provider
  * sends them.
  *
- * The local `awslambda.HttpResponseStream.from` (lambda-globals.ts) hands the prelude to `setPrelude` as an
+ * The local `awslambda.HttpResponseStream.from` (lambda-globals.ts) hands the prelude to `holdPrelude` as an
  * object instead of writing its bytes: the same head, without a JSON round trip per request. Bytes written
  * by anyone else are still parsed as above.
+ *
+ * As on Lambda, a held prelude is sent at the first `write()` only: the runtime's HttpResponseStream writes
+ * it from a hook on `write` (aws-lambda-nodejs-runtime-interface-client, src/stream/http-response-stream.ts),
+ * so a stream ended without a write, or ended with its only chunk (`end(chunk)` does not go through that
+ * hook), loses its status and headers there. Here it then answers a plain 200, so a handler that forgets the
+ * zero-length write of functions/lib/stream-response.ts fails its tests instead of only on AWS
+ * (the runtime's issue #97).
  */
 export class LocalResponseStream extends Writable {
   private preludeBuffer: Buffer | null = NOTHING_YET;
   private corked = false;
+  /** The prelude given to HttpResponseStream.from, waiting for the first write (copied when it was given). */
+  private heldHead: Head | null = null;
 
   constructor(private readonly res: ServerResponse) {
     super({ highWaterMark: 16 * 1024 });
     res.once("close", () => {
       if (!res.writableFinished) this.destroy();
     });
+  }
+
+  /**
+   * What `HttpResponseStream.from` does with the prelude here: kept (a copy, as the runtime's JSON is taken
+   * when it is given) until the first `write()`.
+   */
+  holdPrelude(prelude: Prelude): void {
+    this.heldHead = headOf(prelude);
+  }
+
+  // The runtime's hook is on `write` itself (not `_write`, and not the write `end(chunk)` makes).
+  override write(
+    chunk: unknown,
+    encoding?: BufferEncoding | ((error: Error | null | undefined) => void),
+    callback?: (error: Error | null | undefined) => void,
+  ): boolean {
+    const held = this.heldHead;
+    if (held) {
+      this.heldHead = null;
+      if (!this.takeHead(held)) super.write(headBytes(held));
+    }
+    return super.write(chunk, encoding as BufferEncoding, callback);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -84,7 +115,7 @@ export class LocalResponseStream extends Writable {
    * stream is corked by its writer, ended or destroyed (the caller then writes the bytes, which queue or
    * fail as any write would).
    */
-  setPrelude(prelude: Prelude): boolean {
+  private takeHead(head: Head): boolean {
     if (
       this.preludeBuffer?.byteLength !== 0 ||
       this.writableLength > 0 ||
@@ -95,16 +126,18 @@ export class LocalResponseStream extends Writable {
       return false;
     }
     this.preludeBuffer = null;
-    this.writeHead(prelude);
+    this.sendHead(head);
     return true;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     if (this.preludeBuffer) {
-      // No prelude was written: what the handler wrote is the body of a plain 200.
+      // No prelude was written (a held one included: no write came to send it, as on Lambda): what the
+      // handler wrote is the body of a plain 200.
       const body = this.preludeBuffer;
       this.preludeBuffer = null;
-      this.writeHead({ statusCode: 200 });
+      this.heldHead = null;
+      this.sendHead(headOf({ statusCode: 200 }));
       this.res.write(body);
     }
     this.res.end(() => callback());
@@ -118,18 +151,12 @@ export class LocalResponseStream extends Writable {
   }
 
   private writeHead(prelude: Prelude): void {
-    // A copy (the writer may reuse its objects) that drops undefined values, as the JSON of the bytes path does.
-    const headers: Record<string, string | string[]> = {};
-    const source = prelude.headers;
-    if (source) {
-      for (const name in source) {
-        const value = source[name];
-        if (value !== undefined && Object.hasOwn(source, name)) headers[name] = value;
-      }
-    }
-    if (prelude.cookies?.length) headers["set-cookie"] = [...prelude.cookies];
+    this.sendHead(headOf(prelude));
+  }
+
+  private sendHead(head: Head): void {
     this.corkSocketForThisTurn();
-    this.res.writeHead(prelude.statusCode ?? 200, headers);
+    this.res.writeHead(head.statusCode, head.headers);
     // Send the head with this turn's writes: a streaming client should see the status before the first
     // chunk is ready, and a plain response's body, written in the same turn, goes in the same packet.
     this.res.flushHeaders();
@@ -152,4 +179,37 @@ export class LocalResponseStream extends Writable {
     if (this.writableCorked > 0) this.uncork();
     this.res.uncork();
   }
+}
+
+/** A prelude as the response head it becomes: Set-Cookie among the headers. */
+interface Head {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+}
+
+function headOf(prelude: Prelude): Head {
+  // A copy (the writer may reuse its objects) that drops undefined values, as the JSON of the bytes path does.
+  const headers: Record<string, string | string[]> = {};
+  const source = prelude.headers;
+  if (source) {
+    for (const name in source) {
+      const value = source[name];
+      if (value !== undefined && Object.hasOwn(source, name)) headers[name] = value;
+    }
+  }
+  if (prelude.cookies?.length) headers["set-cookie"] = [...prelude.cookies];
+  return { statusCode: prelude.statusCode ?? 200, headers };
+}
+
+/** The bytes of a held head, for a stream that must keep the bytes path (its writer corked it). */
+function headBytes({ statusCode, headers }: Head): Buffer {
+  const { "set-cookie": cookies, ...rest } = headers;
+  const prelude: Prelude = { statusCode, headers: rest as Record<string, string> };
+  if (Array.isArray(cookies)) prelude.cookies = cookies;
+  return encodePrelude(prelude);
+}
+
+/** A prelude's bytes on a Lambda response stream: its JSON, then the delimiter. */
+export function encodePrelude(prelude: Prelude): Buffer {
+  return Buffer.concat([Buffer.from(JSON.stringify(prelude)), PRELUDE_DELIMITER]);
 }

@@ -36,6 +36,12 @@ const proxyEnvSchema = z.object({
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
+  /**
+   * On AWS: the longest time from API Gateway receiving a request to the provider's first byte, retries
+   * included, set by the stack below API Gateway's idle timeout of a stream (functions/lib/first-byte-deadline.ts).
+   * Unset (local runtime): only the Lambda deadline counts.
+   */
+  FIRST_BYTE_DEADLINE_MS: positiveInt.optional(),
   /** Milliseconds kept back from the Lambda deadline to answer with a 504 and queue the log (docs/resilience.md). */
   DEADLINE_MARGIN_MS: z.coerce.number().int().min(0).default(1_500),
   /** How long gateway configuration is kept in memory before it is read again. */

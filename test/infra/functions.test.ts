@@ -44,12 +44,17 @@ describe("Lambda functions", () => {
     });
   });
 
-  it.each(functions)("%s sets the Powertools and source-map environment", (_, fn, serviceName) => {
+  it.each(functions)("%s sets the Powertools environment", (_, fn, serviceName) => {
     expect(environment(fn)).toMatchObject({
       POWERTOOLS_SERVICE_NAME: serviceName,
       POWERTOOLS_LOG_LEVEL: "INFO",
-      NODE_OPTIONS: "--enable-source-maps",
     });
+  });
+
+  it("maps stack traces to the sources in the api and the log-writer, not on the proxy's hot path", () => {
+    expect(environment(apiFunction).NODE_OPTIONS).toBe("--enable-source-maps");
+    expect(environment(logWriterFunction).NODE_OPTIONS).toBe("--enable-source-maps");
+    expect(environment(proxyFunction)).not.toHaveProperty("NODE_OPTIONS");
   });
 
   it("gives the proxy 15 minutes (a streamed integration's limit) and 256 MB", () => {
@@ -70,7 +75,6 @@ describe("Lambda functions", () => {
       POWERTOOLS_LOG_LEVEL: "INFO",
       POWERTOOLS_METRICS_NAMESPACE: "AiGateway",
       POWERTOOLS_TRACE_ENABLED: "true",
-      NODE_OPTIONS: "--enable-source-maps",
       ACCOUNT_ID: { Ref: "AWS::AccountId" },
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
@@ -81,6 +85,8 @@ describe("Lambda functions", () => {
       TRUSTED_UPSTREAM_HOSTS: "llm.corp.internal,10.0.0.12",
       UPSTREAM_OPENAI_URL: "https://openai.mock.internal/v1",
       UPSTREAM_GOOGLE_AI_STUDIO_URL: "https://gemini.mock.internal",
+      UPSTREAM_TIMEOUT_MS: "285000",
+      FIRST_BYTE_DEADLINE_MS: "290000",
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALARM_THRESHOLDS } from "../../infra/aws/constructs/gateway-alarms.ts";
+import { ALARM_THRESHOLDS, UNFINISHED_STREAMS_METRIC } from "../../infra/aws/constructs/gateway-alarms.ts";
 import { DIMENSIONS, METRIC_NAMES } from "../../shared/observability/metric-names.ts";
 import { synthGateway } from "./synth-gateway.ts";
 
@@ -107,8 +107,8 @@ describe("CloudWatch alarms", () => {
     (template.toJSON().Resources as Record<string, { Properties: AlarmProperties }>)[logicalId(construct)]
       ?.Properties as AlarmProperties;
 
-  it("are six, each not breaching on missing data (no traffic is not an incident)", () => {
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+  it("are seven, each not breaching on missing data (no traffic is not an incident)", () => {
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
     for (const each of gateway.alarms.all) {
       expect(alarm(each).TreatMissingData).toBe("notBreaching");
       expect(alarm(each).AlarmDescription.length).toBeGreaterThan(40);
@@ -204,6 +204,49 @@ describe("CloudWatch alarms", () => {
       Statistic: "Sum",
       Threshold: 1,
       Dimensions: [{ Name: "service", Value: "ai-gateway-proxy" }],
+    });
+  });
+
+  it("count the proxy's unfinished response streams from its log group", () => {
+    const filters = Object.values(
+      template.findResources("AWS::Logs::MetricFilter") as Record<
+        string,
+        { Properties: { LogGroupName: unknown; FilterPattern: string; MetricTransformations: unknown[] } }
+      >,
+    ).map((filter) => filter.Properties);
+    const proxyLogGroup = { Ref: logicalId(gateway.node.findChild("Proxy").node.findChild("LogGroup")) };
+
+    expect(filters).toEqual([
+      {
+        LogGroupName: proxyLogGroup,
+        FilterPattern: '"Response stream is not finished"',
+        MetricTransformations: [
+          { MetricNamespace: "AiGateway", MetricName: UNFINISHED_STREAMS_METRIC, MetricValue: "1" },
+        ],
+      },
+    ]);
+  });
+
+  it("fire on any proxy invocation error or unfinished response stream", () => {
+    const errors = alarm(gateway.alarms.proxyInvocationErrors);
+    expect(errors).toMatchObject({ Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold" });
+    expect(errors.Metrics?.find((metric) => metric.Expression)).toMatchObject({
+      Expression: "FILL(functionErrors, 0) + FILL(unfinishedStreams, 0)",
+    });
+    const inputs = Object.fromEntries(
+      (errors.Metrics ?? [])
+        .filter((metric) => metric.MetricStat)
+        .map((metric) => [metric.Id, metric.MetricStat]),
+    );
+    expect(inputs.functionErrors).toMatchObject({
+      Stat: "Sum",
+      Period: 300,
+      Metric: { Namespace: "AWS/Lambda", MetricName: "Errors" },
+    });
+    expect(inputs.unfinishedStreams).toMatchObject({
+      Stat: "Sum",
+      Period: 300,
+      Metric: { Namespace: "AiGateway", MetricName: UNFINISHED_STREAMS_METRIC },
     });
   });
 

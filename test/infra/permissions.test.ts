@@ -1,6 +1,28 @@
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Template } from "aws-cdk-lib/assertions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { describe, expect, it } from "vitest";
+import { defaultGateway } from "../../shared/schemas/gateway.ts";
+import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { roleStatements, synthGateway } from "./synth-gateway.ts";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+
+/** The statements of a role's inline policies, whole (conditions included). */
+function conditionedStatements(template: Template, roleLogicalId: string): Record<string, unknown>[] {
+  const policies = template.findResources("AWS::IAM::Policy") as Record<
+    string,
+    {
+      Properties: {
+        Roles: Array<{ Ref: string }>;
+        PolicyDocument: { Statement: Record<string, unknown>[] };
+      };
+    }
+  >;
+  return Object.values(policies)
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleLogicalId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
 
 const DYNAMODB_WRITES = [
   "dynamodb:PutItem",
@@ -65,10 +87,51 @@ describe("IAM permissions (least privilege)", () => {
     expect(actionsOn(proxyFunction, logicalId(logsTable))).toEqual([]);
   });
 
-  it("lets the proxy read and write the config table (default gateway; tokens, provider keys, custom providers)", () => {
-    expect(actionsOn(proxyFunction, logicalId(configTable))).toEqual(
-      expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query", ...DYNAMODB_WRITES]),
+  it("lets the proxy read the config table, and write only by PutItem", () => {
+    const onConfig = actionsOn(proxyFunction, logicalId(configTable));
+    expect(onConfig).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
+    expect(onConfig.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual(["dynamodb:PutItem"]);
+    expect(onConfig).not.toContain("dynamodb:UpdateItem");
+    expect(onConfig).not.toContain("dynamodb:DeleteItem");
+  });
+
+  it("lets the proxy put only what creating the default gateway puts: a gateway item of its own account", async () => {
+    // What GatewayStore sends when the proxy creates `default` (reference 4.3), captured from its client.
+    const sent: Array<{ Item: Record<string, unknown> }> = [];
+    const client = {
+      send: async (command: { input: { Item: Record<string, unknown> } }) => {
+        sent.push(command.input);
+        return {};
+      },
+    } as unknown as DynamoDBDocumentClient;
+    await new GatewayStore(client, "config").createIfAbsent(ACCOUNT, defaultGateway("default", new Date(0)));
+    const {
+      stack: own,
+      template: ownTemplate,
+      logicalId: ownLogicalId,
+    } = synthGateway({ accountId: ACCOUNT });
+    const { proxyFunction: proxy, configTable: config } = own.gateway;
+    if (!proxy.role) throw new Error("no role");
+
+    const puts = conditionedStatements(ownTemplate, ownLogicalId(proxy.role)).filter(
+      (statement) =>
+        [statement.Action].flat().includes("dynamodb:PutItem") &&
+        JSON.stringify(statement.Resource).includes(`"${ownLogicalId(config)}"`),
     );
+
+    expect(puts).toEqual([
+      {
+        Effect: "Allow",
+        Action: "dynamodb:PutItem",
+        Resource: { "Fn::GetAtt": [ownLogicalId(config), "Arn"] },
+        Condition: {
+          "ForAllValues:StringEquals": {
+            "dynamodb:LeadingKeys": [sent[0]?.Item.pk],
+            "dynamodb:Attributes": Object.keys(sent[0]?.Item ?? {}).sort(),
+          },
+        },
+      },
+    ]);
   });
 
   it("lets the log-writer write the logs table and only read the config table", () => {

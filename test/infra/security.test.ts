@@ -93,6 +93,26 @@ describe("KMS key for stored provider keys", () => {
     expect(grants.resources).toEqual([keyArn]);
   });
 
+  it("lets the proxy and the api use the key only for this gateway's account (the encryption context's `account`)", () => {
+    // shared/store/provider-key-store.ts seals every provider key with { account, gateway, provider, alias }.
+    const {
+      stack: own,
+      template: ownTemplate,
+      logicalId: ownLogicalId,
+    } = synthGateway({ accountId: "acct-1" });
+    const kmsStatements = Object.values(ownTemplate.findResources("AWS::IAM::Policy") as PolicyResources)
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith("kms:")));
+
+    expect(kmsStatements.length).toBe(2);
+    for (const statement of kmsStatements) {
+      expect(statement).toMatchObject({
+        Resource: { "Fn::GetAtt": [ownLogicalId(own.gateway.providerKeysKey), "Arn"] },
+        Condition: { StringEquals: { "kms:EncryptionContext:account": "acct-1" } },
+      });
+    }
+  });
+
   it("gives the log-writer nothing on KMS", () => {
     expect(grantsOf(synthesized, logWriterFunction, "kms:").actions).toEqual([]);
   });

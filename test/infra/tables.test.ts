@@ -26,13 +26,24 @@ describe("DynamoDB tables", () => {
     },
   );
 
-  it.each(tables)("%s table is on-demand, with TTL on expires_at and point-in-time recovery", (_, table) => {
+  it.each(tables)("%s table is on-demand, with TTL on expires_at", (_, table) => {
     expect(properties(table)).toMatchObject({
       BillingMode: "PAY_PER_REQUEST",
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
     expect(TTL_ATTRIBUTE).toBe("expires_at");
+  });
+
+  it("keeps point-in-time recovery for the records (config, logs), not for the state table's cache and counters", () => {
+    for (const table of [stack.gateway.configTable, stack.gateway.logsTable]) {
+      expect(properties(table).PointInTimeRecoverySpecification).toEqual({
+        PointInTimeRecoveryEnabled: true,
+      });
+    }
+    // Cache entries and rate and spend counters expire on their own: a restore would bring back stale ones.
+    expect(properties(stack.gateway.stateTable).PointInTimeRecoverySpecification ?? {}).not.toMatchObject({
+      PointInTimeRecoveryEnabled: true,
+    });
   });
 
   it("retains every table when the stack is deleted, by default", () => {

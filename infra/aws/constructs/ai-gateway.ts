@@ -12,10 +12,11 @@ import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
+import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
 import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
-import { GatewayRestApi } from "./gateway-rest-api.ts";
+import { API_GATEWAY_STREAM_IDLE_TIMEOUT, GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
 import { LogQueue } from "./log-queue.ts";
 import { ProviderKeysKey } from "./provider-keys-key.ts";
@@ -85,10 +86,51 @@ export interface AiGatewayProps {
    * rules, IP sets or geo restrictions in front of the gateway. @default none
    */
   readonly webAclArn?: string;
+  /**
+   * Requests a second the API stage lets through, all routes together (API Gateway's token bucket; over it
+   * clients get API Gateway's 429). Each admitted proxy request holds one Lambda instance for its whole
+   * stream, so this rate times the usual request duration is the concurrency it can take.
+   * @default 100
+   */
+  readonly throttlingRateLimit?: number;
+  /** Requests the stage admits at once above the rate (the bucket's size). @default 200 */
+  readonly throttlingBurstLimit?: number;
+  /**
+   * The most log-writer invocations at once: the log queue's event source mapping's MaximumConcurrency
+   * (2 to 1000), and the log-writer's reserved concurrency. A backlog of logs then drains at this pace
+   * instead of taking the account's concurrency from the proxy. @default 5
+   */
+  readonly logWriterMaxConcurrency?: number;
+  /**
+   * Reserve `logWriterMaxConcurrency` for the log-writer. Reserved concurrency caps the function (so the
+   * mapping's batches are never throttled into the dead-letter queue) and is taken from the account's pool;
+   * Lambda refuses it when the account's unreserved concurrency would fall under its minimum, as in new
+   * accounts with a quota of 10. Set false there: the mapping's cap still holds. @default true
+   */
+  readonly reserveLogWriterConcurrency?: boolean;
 }
+
+/** API Gateway's default stage throttling here: see `throttlingRateLimit`. */
+export const DEFAULT_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
+/** See `logWriterMaxConcurrency`. */
+export const DEFAULT_LOG_WRITER_CONCURRENCY = 5;
 
 /** The proxy's Powertools service name: its log lines and the `service` dimension of its metrics. */
 const PROXY_SERVICE_NAME = "ai-gateway-proxy";
+
+/**
+ * Kept back from API Gateway's idle timeout of a stream: the proxy stops waiting for a provider's first byte
+ * (retries included) this long before API Gateway would cut the silent stream, counted from when API
+ * Gateway received the request, so the client gets the gateway's own 504 in its dialect and the request is
+ * logged (functions/lib/first-byte-deadline.ts). 10 s covers the proxy's 1.5 s margin for answering and
+ * queueing the log, and clock skew between API Gateway and the function.
+ */
+const FIRST_BYTE_DEADLINE = API_GATEWAY_STREAM_IDLE_TIMEOUT.minus(Duration.seconds(10));
+/**
+ * One attempt's wait for the first byte: under the deadline above, so a lone attempt times out as a provider
+ * timeout rather than as the deadline (the client sees a 504 either way).
+ */
+const UPSTREAM_TIMEOUT = FIRST_BYTE_DEADLINE.minus(Duration.seconds(5));
 
 /** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
 const LOG_WRITER_TIMEOUT = Duration.seconds(60);
@@ -187,20 +229,27 @@ export class AiGateway extends Construct {
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
         TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
+        UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT.toMilliseconds()),
+        FIRST_BYTE_DEADLINE_MS: String(FIRST_BYTE_DEADLINE.toMilliseconds()),
         ...upstream.variables,
       },
+      // Off on the hot path: with source maps on, Node loads the bundle's map at start and maps every stack
+      // trace it builds (each Error, even one caught and answered as a 4xx). The map ships with the bundle:
+      // set NODE_OPTIONS=--enable-source-maps on the function to read a stack trace against the sources.
+      sourceMapsInStackTraces: false,
     });
     this.proxyFunction = proxy.function;
-    // Read/write: the proxy creates the default gateway on first use, and reads the API tokens, stored
-    // provider keys and custom providers, which are items of the same table. It never touches the logs
-    // table: its log events go through the queue.
-    this.configTable.grantReadWriteData(this.proxyFunction);
+    // Read: gateways, API tokens, stored provider keys, custom providers and routes. Write: only the put
+    // that creates the default gateway on first use. It never touches the logs table: its log events go
+    // through the queue.
+    this.configTable.grantReadData(this.proxyFunction);
+    grantDefaultGatewayCreation(this.configTable, this.proxyFunction, accountId);
     // Read/write: cache entries, rate-limit counters, and the spend counters it checks before a call.
     this.stateTable.grantReadWriteData(this.proxyFunction);
     this.logQueue.grantSendMessages(this.proxyFunction);
     this.adminTokenSecret.grantRead(this.proxyFunction);
     // Decrypt only: the proxy uses stored provider keys, it never stores one.
-    providerKeys.grantOpen(this.proxyFunction);
+    providerKeys.grantOpen(this.proxyFunction, accountId);
     if (this.bedrockWithLambdaRole) proxy.role.addToPrincipalPolicy(bedrockInvokeStatement());
 
     const api = new GatewayFunction(this, "Api", {
@@ -226,8 +275,15 @@ export class AiGateway extends Construct {
     this.logsTable.grantReadWriteData(this.apiFunction);
     this.adminTokenSecret.grantRead(this.apiFunction);
     // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
-    providerKeys.grantSeal(this.apiFunction);
+    providerKeys.grantSeal(this.apiFunction, accountId);
 
+    const logWriterConcurrency = props.logWriterMaxConcurrency ?? DEFAULT_LOG_WRITER_CONCURRENCY;
+    // The event source mapping's MaximumConcurrency bounds (AWS::Lambda::EventSourceMapping ScalingConfig).
+    if (!Number.isInteger(logWriterConcurrency) || logWriterConcurrency < 2 || logWriterConcurrency > 1000) {
+      throw new Error(
+        `logWriterMaxConcurrency must be a whole number from 2 to 1000, got ${logWriterConcurrency}`,
+      );
+    }
     const logWriter = new GatewayFunction(this, "LogWriter", {
       ...common,
       entry: "functions/log-writer/handler.ts",
@@ -241,6 +297,10 @@ export class AiGateway extends Construct {
         STATE_TABLE_NAME: this.stateTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },
+      // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
+      // since batches the function throttles go back to the queue and count towards the dead-letter queue.
+      reservedConcurrentExecutions:
+        (props.reserveLogWriterConcurrency ?? true) ? logWriterConcurrency : undefined,
     });
     this.logWriterFunction = logWriter.function;
     this.logsTable.grantReadWriteData(this.logWriterFunction);
@@ -255,6 +315,9 @@ export class AiGateway extends Construct {
         maxBatchingWindow: LOG_BATCHING_WINDOW,
         // A failed event is retried (and dead-lettered) alone instead of replaying the whole batch.
         reportBatchItemFailures: true,
+        // A backlog (after an outage, a burst) drains at this many batches at once instead of scaling the
+        // log-writer to the account's concurrency, which the proxy's streams need.
+        maxConcurrency: logWriterConcurrency,
       }),
     );
 
@@ -266,6 +329,10 @@ export class AiGateway extends Construct {
       tracing: common.tracing,
       cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
       webAclArn: props.webAclArn,
+      throttling: {
+        rateLimit: props.throttlingRateLimit ?? DEFAULT_THROTTLING.rateLimit,
+        burstLimit: props.throttlingBurstLimit ?? DEFAULT_THROTTLING.burstLimit,
+      },
     });
     this.restApi = restApi.restApi;
     this.webAclAssociation = restApi.webAclAssociation;
@@ -279,7 +346,11 @@ export class AiGateway extends Construct {
       logQueue: this.logQueue,
       logDeadLetterQueue: this.logDeadLetterQueue,
     };
-    this.alarms = new GatewayAlarms(this, "Alarms", { ...watched, alarmTopicArn: props.alarmTopicArn });
+    this.alarms = new GatewayAlarms(this, "Alarms", {
+      ...watched,
+      proxyLogGroup: proxy.logGroup,
+      alarmTopicArn: props.alarmTopicArn,
+    });
     this.dashboard = new GatewayDashboard(this, "Dashboard", {
       ...watched,
       restApi: this.restApi,

@@ -10,6 +10,7 @@ import {
 } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import { FilterPattern, type ILogGroup, MetricFilter } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -31,7 +32,18 @@ export const ALARM_THRESHOLDS = {
   oldestQueuedLogSeconds: 300,
   /** Log events the proxy could not queue (written to its log instead) in 5 minutes. */
   logPipelineFailures: 1,
+  /** Proxy invocations that failed, or left their response stream unfinished, in 5 minutes. */
+  proxyInvocationErrors: 1,
 } as const;
+
+/**
+ * The metric the proxy's log group feeds with each "Response stream is not finished": what the Lambda
+ * runtime logs when a streaming handler returns, or fails, before ending its response stream. The client
+ * then gets a cut response, which neither the gateway's own error metrics (it never saw the failure) nor,
+ * always, Lambda's Errors metric count.
+ */
+export const UNFINISHED_STREAMS_METRIC = "ProxyUnfinishedResponseStreams";
+const UNFINISHED_STREAM_LOG_TEXT = "Response stream is not finished";
 
 const FIVE_MINUTES = Duration.minutes(5);
 
@@ -40,6 +52,8 @@ export interface GatewayAlarmsProps {
   /** The proxy's Powertools service name: the `service` dimension of its metrics. */
   proxyServiceName: string;
   proxyFunction: IFunction;
+  /** The proxy's log group, where the runtime's own error lines are counted. */
+  proxyLogGroup: ILogGroup;
   apiFunction: IFunction;
   logWriterFunction: IFunction;
   logQueue: IQueue;
@@ -61,6 +75,7 @@ export class GatewayAlarms extends Construct {
   readonly logWriterErrors: Alarm;
   readonly oldestQueuedLog: Alarm;
   readonly logPipelineFailures: Alarm;
+  readonly proxyInvocationErrors: Alarm;
   /** Every alarm above. */
   readonly all: Alarm[];
 
@@ -139,6 +154,30 @@ export class GatewayAlarms extends Construct {
       threshold: ALARM_THRESHOLDS.logPipelineFailures,
     });
 
+    const unfinishedStreams = new MetricFilter(this, "ProxyUnfinishedStreams", {
+      logGroup: props.proxyLogGroup,
+      filterPattern: FilterPattern.literal(`"${UNFINISHED_STREAM_LOG_TEXT}"`),
+      metricNamespace: props.metricsNamespace,
+      metricName: UNFINISHED_STREAMS_METRIC,
+      metricValue: "1",
+    });
+    this.proxyInvocationErrors = this.alarm("ProxyInvocationErrors", {
+      description:
+        "Proxy invocations failed outside the gateway's own error handling: the function threw, or ended " +
+        `without finishing its response stream ("${UNFINISHED_STREAM_LOG_TEXT}" in its log). Those ` +
+        "clients got a cut or empty response; the proxy's log has the error.",
+      metric: new MathExpression({
+        expression: "FILL(functionErrors, 0) + FILL(unfinishedStreams, 0)",
+        usingMetrics: {
+          functionErrors: props.proxyFunction.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+          unfinishedStreams: unfinishedStreams.metric({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+        },
+        label: "Proxy invocation errors and unfinished streams",
+        period: FIVE_MINUTES,
+      }),
+      threshold: ALARM_THRESHOLDS.proxyInvocationErrors,
+    });
+
     this.all = [
       this.proxyErrorRate,
       this.proxyThrottles,
@@ -146,6 +185,7 @@ export class GatewayAlarms extends Construct {
       this.logWriterErrors,
       this.oldestQueuedLog,
       this.logPipelineFailures,
+      this.proxyInvocationErrors,
     ];
 
     if (props.alarmTopicArn) {

@@ -32,6 +32,13 @@ export interface GatewayFunctionProps {
   metricsNamespace: string;
   environment: Record<string, string>;
   description: string;
+  /**
+   * `NODE_OPTIONS=--enable-source-maps`: stack traces in the log point at the TypeScript sources instead of
+   * the minified bundle, at a cost on start and on every stack trace. @default true
+   */
+  sourceMapsInStackTraces?: boolean;
+  /** Concurrency reserved for (and capping) this function. @default none: the account's unreserved pool */
+  reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
@@ -76,6 +83,9 @@ export class GatewayFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       logGroup: this.logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: {
@@ -85,7 +95,7 @@ export class GatewayFunction extends Construct {
         // Powertools Tracer: off unless the function is traced, so it sends nothing when no one collects it.
         POWERTOOLS_TRACE_ENABLED: String(props.tracing),
         // Stack traces that point at the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: "--enable-source-maps",
+        ...((props.sourceMapsInStackTraces ?? true) ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
         ...props.environment,
       },
       bundling: {

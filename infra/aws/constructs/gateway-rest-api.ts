@@ -25,6 +25,13 @@ import { Construct } from "constructs";
 export const STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15);
 
 /**
+ * How long a streamed response may stay silent before API Gateway closes it: 5 minutes on REGIONAL (and
+ * private) endpoints, 30 s on edge-optimized ones (same page as above). Nothing is sent before the
+ * provider's first byte, so the proxy's first-byte deadline stays under it (AiGateway).
+ */
+export const API_GATEWAY_STREAM_IDLE_TIMEOUT = Duration.minutes(5);
+
+/**
  * One JSON line a request. Beyond the standard fields: the latencies (how much of a request's time is the
  * gateway and how much the provider), the integration status and the error message, which together tell a
  * throttled or timed-out invocation apart from an error the proxy returned.
@@ -62,6 +69,8 @@ export interface GatewayRestApiProps {
   cloudWatchRole: boolean;
   /** A WAFv2 web ACL (scope REGIONAL, same region) to associate with the stage. */
   webAclArn?: string | undefined;
+  /** The stage's throttling of every method: requests a second, and the burst above it. */
+  throttling: { rateLimit: number; burstLimit: number };
 }
 
 /**
@@ -102,6 +111,10 @@ export class GatewayRestApi extends Construct {
         // tokens included, into CloudWatch.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
+        // Without it the stage takes the account's whole quota (10,000 requests a second), and a flood of
+        // requests becomes a flood of Lambda instances; over these clients get API Gateway's 429.
+        throttlingRateLimit: props.throttling.rateLimit,
+        throttlingBurstLimit: props.throttling.burstLimit,
         // No stage caching and no minimumCompressionSize: neither is available in STREAM transfer mode.
       },
     });

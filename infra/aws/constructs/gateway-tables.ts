@@ -19,13 +19,20 @@ export class GatewayTables extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayTablesProps) {
     super(scope, id);
-    this.configTable = gatewayTable(this, "ConfigTable", props.removalPolicy);
-    this.logsTable = gatewayTable(this, "LogsTable", props.removalPolicy);
-    this.stateTable = gatewayTable(this, "StateTable", props.removalPolicy);
+    this.configTable = gatewayTable(this, "ConfigTable", props.removalPolicy, true);
+    this.logsTable = gatewayTable(this, "LogsTable", props.removalPolicy, true);
+    // No point-in-time recovery: cache entries and rate and spend counters expire on their own within
+    // hours to a month, a restore would bring back stale ones, and the backups would be paid for nothing.
+    this.stateTable = gatewayTable(this, "StateTable", props.removalPolicy, false);
   }
 }
 
-function gatewayTable(scope: Construct, id: string, removalPolicy: RemovalPolicy): Table {
+function gatewayTable(
+  scope: Construct,
+  id: string,
+  removalPolicy: RemovalPolicy,
+  pointInTimeRecovery: boolean,
+): Table {
   return new Table(scope, id, {
     partitionKey: { name: "pk", type: AttributeType.STRING },
     sortKey: { name: "sk", type: AttributeType.STRING },
@@ -33,7 +40,9 @@ function gatewayTable(scope: Construct, id: string, removalPolicy: RemovalPolicy
     // beyond storage.
     billingMode: BillingMode.PAY_PER_REQUEST,
     timeToLiveAttribute: TTL_ATTRIBUTE,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...(pointInTimeRecovery
+      ? { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } }
+      : {}),
     // Tokens, stored provider keys and logs outlive a `cdk destroy` unless the caller opts out.
     removalPolicy,
   });

@@ -1,5 +1,5 @@
 import { RemovalPolicy, Stack } from "aws-cdk-lib";
-import type { Grant, IGrantable } from "aws-cdk-lib/aws-iam";
+import { Grant, type IGrantable } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 
@@ -36,13 +36,28 @@ export class ProviderKeysKey extends Construct {
     });
   }
 
-  /** Create (GenerateDataKey) and read back (Decrypt) stored provider keys: the management API. */
-  grantSeal(grantee: IGrantable): Grant {
-    return this.key.grant(grantee, ...SEAL_ACTIONS);
+  /** Create (GenerateDataKey) and read back (Decrypt) the stored provider keys of `accountId`: the management API. */
+  grantSeal(grantee: IGrantable, accountId: string): Grant {
+    return this.grantForAccount(grantee, SEAL_ACTIONS, accountId);
   }
 
-  /** Read stored provider keys (Decrypt only): the proxy. */
-  grantOpen(grantee: IGrantable): Grant {
-    return this.key.grant(grantee, ...OPEN_ACTIONS);
+  /** Read the stored provider keys of `accountId` (Decrypt only): the proxy. */
+  grantOpen(grantee: IGrantable, accountId: string): Grant {
+    return this.grantForAccount(grantee, OPEN_ACTIONS, accountId);
+  }
+
+  /**
+   * On the principal (the key policy trusts the account's IAM), and only for data keys whose encryption
+   * context names the gateway's account: shared/store/provider-key-store.ts seals every provider key with
+   * { account, gateway, provider, alias } and has since the first stored key, so every existing ciphertext
+   * still opens. A data key made for anything else under this key (no context, another account's) does not.
+   */
+  private grantForAccount(grantee: IGrantable, actions: readonly string[], accountId: string): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...actions],
+      resourceArns: [this.key.keyArn],
+      conditions: { StringEquals: { "kms:EncryptionContext:account": accountId } },
+    });
   }
 }

@@ -116,7 +116,8 @@ export class TimingSink extends Writable {
       this.preludeSeen = true;
       const end = chunk.indexOf(0);
       this.prelude = JSON.parse(chunk.subarray(0, end < 0 ? chunk.byteLength : end).toString("utf8"));
-    } else if (this.firstBodyByteAt === 0) {
+    } else if (this.firstBodyByteAt === 0 && chunk.byteLength > 0) {
+      // Not the zero-length write that sends the prelude (functions/lib/stream-response.ts).
       this.firstBodyByteAt = performance.now();
     }
     callback();

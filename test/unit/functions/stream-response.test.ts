@@ -103,3 +103,39 @@ describe("streamResponse with a Node body", () => {
     expect(source.destroyed).toBe(true);
   });
 });
+
+describe("streamResponse with an empty body", () => {
+  const preludeOf = (written: Buffer[]) => {
+    const all = Buffer.concat(written).toString();
+    return all.includes("\0") ? JSON.parse(all.split("\0")[0] ?? "") : undefined;
+  };
+
+  it.each([
+    ["no body (204)", () => new Response(null, { status: 204, headers: { "x-upstream": "yes" } })],
+    [
+      "an empty web body",
+      () => new Response(new Uint8Array(0), { status: 404, headers: { "x-upstream": "yes" } }),
+    ],
+    [
+      "an empty Node body",
+      () =>
+        new NodeBodyResponse(Readable.from([]), {
+          status: 304,
+          headers: new Headers({ "x-upstream": "yes" }),
+        }),
+    ],
+  ])(
+    "sends the status and headers of a response with %s (the runtime sends them at the first write)",
+    async (_, response) => {
+      const { stream, written } = sink();
+
+      await streamResponse(response(), stream);
+
+      expect(preludeOf(written)).toMatchObject({
+        statusCode: response().status,
+        headers: { "x-upstream": "yes" },
+      });
+      expect(stream.writableEnded).toBe(true);
+    },
+  );
+});

@@ -289,33 +289,58 @@ describe("LocalResponseStream prelude object (HttpResponseStream.from)", () => {
   });
 
   it("takes the prelude without writing its bytes on the stream", async () => {
-    let written = 0;
+    let bytesWritten = 0;
     const url = await serve((stream) => {
-      const write = stream.write.bind(stream);
-      stream.write = ((...args: Parameters<typeof write>) => {
-        written++;
-        return write(...args);
-      }) as typeof stream.write;
-      awslambda.HttpResponseStream.from(stream, prelude);
+      const internal = stream as unknown as Record<"_write" | "_writev", (...args: unknown[]) => void>;
+      const write = internal._write.bind(stream);
+      const writev = internal._writev.bind(stream);
+      internal._write = (chunk, ...rest) => {
+        bytesWritten += (chunk as Buffer).byteLength;
+        write(chunk, ...rest);
+      };
+      internal._writev = (chunks, ...rest) => {
+        for (const { chunk } of chunks as { chunk: Buffer }[]) bytesWritten += chunk.byteLength;
+        writev(chunks, ...rest);
+      };
+      awslambda.HttpResponseStream.from(stream, prelude).write(Buffer.alloc(0));
       stream.end();
     });
 
     const view = await viewOf(url);
 
     expect(view.status).toBe(207);
-    expect(written).toBe(0);
+    expect(bytesWritten).toBe(0);
   });
 
-  it("sends a prelude followed by no body as an empty response with its status and headers", async () => {
+  it("sends a prelude followed by a zero-length write and no body as an empty response with its status and headers", async () => {
     const view = await viewOf(
       await serve((stream) => {
-        awslambda.HttpResponseStream.from(stream, { statusCode: 204, headers: { "x-empty": "yes" } }).end();
+        const out = awslambda.HttpResponseStream.from(stream, {
+          statusCode: 204,
+          headers: { "x-empty": "yes" },
+        });
+        out.write(Buffer.alloc(0));
+        out.end();
       }),
     );
 
     expect(view.status).toBe(204);
     expect(view.headers["x-empty"]).toBe("yes");
     expect(view.body).toBe("");
+  });
+
+  it.each([
+    ["ended without a write", (out: NodeJS.WritableStream) => out.end()],
+    ["ended with its only chunk", (out: NodeJS.WritableStream) => out.end("gone")],
+  ])("loses the prelude's status and headers when the stream is %s, as on Lambda", async (_, finish) => {
+    const view = await viewOf(
+      await serve((stream) => {
+        finish(awslambda.HttpResponseStream.from(stream, { statusCode: 404, headers: { "x-lost": "yes" } }));
+      }),
+    );
+
+    expect(view.status).toBe(200);
+    expect(view.headers).not.toHaveProperty("x-lost");
   });
 
   it("sends the headers as they were when given, though the handler changes its objects afterwards", async () => {
@@ -326,7 +351,8 @@ describe("LocalResponseStream prelude object (HttpResponseStream.from)", () => {
         reused.headers["x-a"] = "second";
         reused.cookies.push("d=2");
         await sleep(5);
-        out.end("body");
+        out.write("body");
+        out.end();
       }),
     );
 
@@ -338,7 +364,9 @@ describe("LocalResponseStream prelude object (HttpResponseStream.from)", () => {
     const view = await viewOf(
       await serve((stream) => {
         const headers = { "x-kept": "1", "x-gone": undefined } as unknown as Record<string, string>;
-        awslambda.HttpResponseStream.from(stream, { statusCode: 200, headers }).end("ok");
+        const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200, headers });
+        out.write("ok");
+        out.end();
       }),
     );
 
