@@ -116,7 +116,8 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
     const method = req.method ?? "GET";
-    const url = new URL(req.url ?? "/", "http://mock.invalid");
+    // Prefixed with the origin: a target such as "//%A" is a path here, not a URL of another host.
+    const url = new URL(`http://mock.invalid${req.url ?? "/"}`);
     const text = await readBody(req);
     requests.push({
       method,
