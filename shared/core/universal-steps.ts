@@ -17,6 +17,16 @@ export interface UniversalStep {
   configHeaders: Record<string, string>;
 }
 
+/** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */
+export interface StepContext {
+  step: number;
+  attemptsBefore: number;
+  /** The first step's request id: every row of one universal request shares it. */
+  requestId?: string;
+  /** Written back: the attempts this step used. */
+  attemptsUsed?: number;
+}
+
 const PROVIDER_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Step `config` keys and the request header each one stands for, with its valid range. */
