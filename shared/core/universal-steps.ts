@@ -1,5 +1,6 @@
 import { RETRY_BACKOFFS } from "../schemas/gateway.ts";
 import { GatewayError } from "./gateway-error.ts";
+import { isRecord } from "./json-record.ts";
 
 /**
  * At most this many steps in one universal request. Cloudflare documents no cap; one bounds the work a
@@ -36,10 +37,6 @@ const CONFIG_KEYS = {
   retryDelay: { header: "cf-aig-retry-delay", min: 0, max: 5_000 },
 } as const;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function fail(index: number, problem: string): never {
   throw GatewayError.badRequest(`Invalid universal request: step ${index} ${problem}`);
 }
@@ -63,7 +60,7 @@ export function parseUniversalSteps(body: unknown): UniversalStep[] {
 }
 
 function parseStep(raw: unknown, index: number): UniversalStep {
-  if (!isObject(raw)) fail(index, "must be an object");
+  if (!isRecord(raw)) fail(index, "must be an object");
   const { provider, endpoint, headers, query, config } = raw;
   if (typeof provider !== "string" || provider.length === 0) fail(index, 'is missing "provider"');
   if (!PROVIDER_PATTERN.test(provider)) fail(index, `has an invalid provider "${provider.slice(0, 80)}"`);
@@ -71,7 +68,7 @@ function parseStep(raw: unknown, index: number): UniversalStep {
     fail(index, 'is missing "endpoint"');
   }
   if (query === undefined || query === null) fail(index, 'is missing "query"');
-  if (headers !== undefined && !isObject(headers)) fail(index, '"headers" must be an object');
+  if (headers !== undefined && !isRecord(headers)) fail(index, '"headers" must be an object');
   const stepHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
@@ -90,7 +87,7 @@ function parseStep(raw: unknown, index: number): UniversalStep {
 
 function parseConfig(config: unknown, index: number): Record<string, string> {
   if (config === undefined || config === null) return {};
-  if (!isObject(config)) fail(index, '"config" must be an object');
+  if (!isRecord(config)) fail(index, '"config" must be an object');
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "backoff") {
