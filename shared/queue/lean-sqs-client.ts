@@ -9,39 +9,13 @@ import { backoffMs, DEFAULT_MAX_ATTEMPTS, retryKind } from "../aws/aws-retry.ts"
 import { CredentialCache } from "../aws/credential-cache.ts";
 import { SigV4Signer } from "../aws/sigv4.ts";
 import { parseSqsError, SqsError } from "./sqs-error.ts";
-
-export interface SendMessageInput {
-  QueueUrl: string;
-  MessageBody: string;
-}
-
-export interface SendMessageOutput {
-  MessageId?: string;
-}
-
-export interface SendMessageBatchInput {
-  QueueUrl: string;
-  Entries: { Id: string; MessageBody: string }[];
-}
-
-/** One entry SQS did not take (BatchResultErrorEntry). */
-export interface BatchResultErrorEntry {
-  Id: string;
-  Code: string;
-  Message?: string;
-  SenderFault: boolean;
-}
-
-export interface SendMessageBatchOutput {
-  Successful: { Id: string; MessageId: string }[];
-  Failed: BatchResultErrorEntry[];
-}
-
-/** The two SQS calls the log sink makes; LeanSqsClient implements them. */
-export interface SqsSendClient {
-  sendMessage(input: SendMessageInput): Promise<SendMessageOutput>;
-  sendMessageBatch(input: SendMessageBatchInput): Promise<SendMessageBatchOutput>;
-}
+import type {
+  SendMessageBatchInput,
+  SendMessageBatchOutput,
+  SendMessageInput,
+  SendMessageOutput,
+  SqsSendClient,
+} from "./sqs-send-client.ts";
 
 export interface LeanSqsClientOptions {
   /** Default: the SDK's default chain (the Lambda role's credentials from the environment on AWS). */
