@@ -6,7 +6,7 @@ import { createLogger } from "../../shared/config/logger.ts";
 import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
 import { systemClock } from "../../shared/core/clock.ts";
 import { GatewayResolver } from "../../shared/core/gateway-resolver.ts";
-import type { ProxyDependencies } from "../../shared/core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../../shared/core/proxy-dependencies.ts";
 import { routeProxyRequest } from "../../shared/core/route-proxy-request.ts";
 import { RunTokenVerifier } from "../../shared/core/run-token-verifier.ts";
 import { TtlCache } from "../../shared/core/ttl-cache.ts";

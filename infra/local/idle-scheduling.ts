@@ -15,8 +15,8 @@ let launcher: Launcher | null | undefined;
  *
  * Why idle rather than a niceness: a niced process still holds a core until the scheduler decides the
  * woken proxy should preempt it, and on two cores that wait lands on requests; an idle-policy process is
- * preempted as soon as any normal process wakes (docs/benchmarks.md: the log-writer at SCHED_IDLE cut
- * our added p50 at concurrency 16 by about a fifth against niceness 10). Work that can wait, the log-writer,
+ * preempted as soon as any normal process wakes (docs/benchmarks.md measured the gain at concurrency 16
+ * against niceness 10). Work that can wait, the log-writer,
  * gets it; the emulators cannot wait (the proxy reads gateways from them), so they keep a niceness.
  */
 export function idleLauncher(): Launcher | null {

@@ -4,14 +4,15 @@
  */
 export type LambdaTarget = "proxy" | "api";
 
-interface RouteDefinition {
+export interface RouteDefinition {
   resource: string;
   pattern: RegExp;
   parameterNames: string[];
   target: LambdaTarget;
 }
 
-const ROUTES: RouteDefinition[] = [
+/** Exported for the test that holds it equal to the CDK stack's resources (test/infra/local-routes.test.ts). */
+export const ROUTES: readonly RouteDefinition[] = [
   { resource: "/v1/{proxy+}", pattern: /^\/v1\/(.+)$/, parameterNames: ["proxy"], target: "proxy" },
   {
     resource: "/client/v4/accounts/{account_id}/ai/{proxy+}",

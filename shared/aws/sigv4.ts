@@ -20,6 +20,12 @@ export interface SigV4Request {
  * compares with the SDK's signer), `x-amz-security-token` when the credentials carry a session token, and
  * `authorization` to the request's headers, in place. The caller sets `host` and the other headers it wants
  * signed; headers added after signing (X-Amzn-Trace-Id) are not signed, as in the SDK.
+ *
+ * Why a second signer beside shared/providers/aws-sigv4.ts (@smithy/signature-v4, for Bedrock): this one
+ * covers only what SQS's JSON protocol sends (no query string, path "/", a string body) and signs the log
+ * sink's sends, made for every request's log event. The Bedrock calls need the general case (query
+ * strings, paths that SigV4 escapes twice, credential providers) once per model call, where the SDK's
+ * cost is noise beside the call. Widening this one to the general case would re-implement the SDK's.
  */
 export class SigV4Signer {
   /** The signing key depends only on the secret, the day, the region and the service: one HMAC chain a day. */

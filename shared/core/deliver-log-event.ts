@@ -1,7 +1,7 @@
 import type { SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
-import type { ProxyDependencies } from "./handle-provider-request.ts";
+import type { ProxyDependencies } from "./proxy-dependencies.ts";
 
 /**
  * The last step of every request, whatever the surface: the finished event goes to the observer (metrics,

@@ -3,91 +3,44 @@ import { planCache } from "../cache/cache-options.ts";
 import {
   CacheRecorder,
   lookupCache,
-  type ResponseCacheStore,
   replayCachedResponse,
   storeCachedResponse,
   waitForCacheWrite,
 } from "../cache/response-cache.ts";
 import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
-import { NULL_BODY_STATUSES, type UpstreamFetch } from "../http/http-fetch.ts";
+import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
-import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-limit-stage.ts";
+import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
-import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
+import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { findProvider } from "../providers/registry.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
-import type { LogSink } from "../queue/log-sink.ts";
 import { failedAttemptResponse } from "../resilience/attempt-log.ts";
 import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
 import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
-import { realSleep, type Sleep } from "../resilience/sleep.ts";
+import { realSleep } from "../resilience/sleep.ts";
 import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout, StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
-import type { RouteReader } from "../routing/route-reader.ts";
 import type { Gateway } from "../schemas/gateway.ts";
-import type { SpendStore } from "../store/spend-store.ts";
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
-import type { Clock } from "./clock.ts";
 import { deliverLogEvent } from "./deliver-log-event.ts";
-import { type GatewayAccessDependencies, resolveGatewayAccess } from "./gateway-access.ts";
+import type { ExecutionContext } from "./execution-context.ts";
+import { resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
-import { applyProviderCredentials, type CredentialDependencies } from "./provider-credentials.ts";
+import { applyProviderCredentials } from "./provider-credentials.ts";
 import { providerDialect } from "./provider-dialect.ts";
-import { type ProviderTargetDependencies, resolveProviderTarget } from "./provider-target.ts";
+import { resolveProviderTarget } from "./provider-target.ts";
+import type { ProxyDependencies } from "./proxy-dependencies.ts";
 import { parseProviderPath } from "./proxy-path.ts";
 import { requestModel } from "./request-model.ts";
 import { parseRequestOptions, type RequestOptions } from "./request-options.ts";
-import type { StructuredLogger } from "./structured-logger.ts";
+import type { StepContext } from "./universal-steps.ts";
 import { fetchUpstream } from "./upstream-fetch.ts";
-
-export interface ProxyDependencies
-  extends GatewayAccessDependencies,
-    ProviderTargetDependencies,
-    CredentialDependencies,
-    RateLimitDependencies {
-  logSink: LogSink;
-  fetch: UpstreamFetch;
-  clock: Clock;
-  logger: StructuredLogger;
-  upstreamTimeoutMs: number;
-  maxRequestBodyBytes: number;
-  /** Metrics and traces (the proxy Lambda passes one; see shared/observability/). */
-  observer?: RequestObserver;
-  /** The response cache (docs/caching.md); absent: nothing is cached. */
-  responseCache?: ResponseCacheStore | null;
-  /** Spend-limit counters (docs/spend-limits.md); absent: spend limits are not enforced. */
-  spend?: SpendStore | null;
-  /** Waits between retries (docs/resilience.md); tests pass one that does not wait. */
-  sleep?: Sleep;
-  /** Kept back from the Lambda deadline to answer and log (default in shared/resilience/deadline.ts). */
-  deadlineMarginMs?: number;
-  /** Deployed dynamic routes (docs/dynamic-routes.md); absent: `model: "dynamic/..."` is refused. */
-  routes?: RouteReader;
-  /** The draw of a route's percentage split, in [0, 1) (default Math.random; tests seed one). */
-  random?: () => number;
-}
-
-/** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */
-export interface StepContext {
-  step: number;
-  attemptsBefore: number;
-  /** The first step's request id: every row of one universal request shares it. */
-  requestId?: string;
-  /** Written back: the attempts this step used. */
-  attemptsUsed?: number;
-}
-
-/** Work the adapter must let finish after the response has been sent (the log event). */
-export interface ExecutionContext {
-  waitUntil(work: Promise<unknown>): void;
-  /** Milliseconds the invocation has left (Lambda's getRemainingTimeInMillis); absent: no deadline. */
-  remainingTimeMs?: () => number;
-}
 
 const DEADLINE_MARGIN = DEFAULT_DEADLINE_MARGIN_MS;
 

@@ -5,18 +5,18 @@ import type { LoggedBody } from "../schemas/log-event.ts";
 const gzipAsync = promisify(gzip);
 
 /**
- * zlib's level for logged bodies, here and in the log-writer (shared/logs/logged-body.ts). Measured on a
- * 13 KB chat stream and a 7 KB completion: level 2 takes about half the CPU of zlib's default (26 against
- * 53 µs, and 42 against 102) for output 2-4% larger. On the proxy the gzip runs once per request with a large
- * body, after the response, and was ~7% of our CPU per stream request (docs/benchmarks.md).
+ * zlib's level for logged bodies, here and in the log-writer (shared/logs/logged-body.ts). On chat-sized
+ * bodies level 2 takes about half the CPU of zlib's default for output a few percent larger. On the proxy
+ * the gzip runs once per request with a large body, after the response, and showed in the profile of
+ * stream requests (docs/benchmarks.md).
  */
 export const LOG_BODY_GZIP_LEVEL = 2;
 const GZIP_OPTIONS = { level: LOG_BODY_GZIP_LEVEL };
 
 /**
  * Below this, a body is gzipped on the event loop: for a chat-sized body the thread-pool round trip of the
- * async gzip costs about three times the CPU of the compression itself (measured: ~66 µs against ~20 µs for
- * 1 KB), and the work runs after the response has ended anyway. Above it, compression time would hold the
+ * async gzip costs several times the CPU of the compression itself (docs/benchmarks.md), and the work runs
+ * after the response has ended anyway. Above it, compression time would hold the
  * event loop long enough to delay other requests' chunks, so it goes to the thread pool.
  */
 const SYNC_GZIP_MAX_BYTES = 64 * 1024;

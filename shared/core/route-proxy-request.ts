@@ -3,12 +3,10 @@ import { rawPathOf } from "../http/raw-path.ts";
 import { handleUnifiedRequest } from "../unified/handle-unified-request.ts";
 import { allowedOrigin, optionsResponse, withCorsHeaders } from "./cors.ts";
 import { refuseDotSegments } from "./dot-segments.ts";
+import type { ExecutionContext } from "./execution-context.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
-import {
-  type ExecutionContext,
-  handleProviderRequest,
-  type ProxyDependencies,
-} from "./handle-provider-request.ts";
+import { handleProviderRequest } from "./handle-provider-request.ts";
+import type { ProxyDependencies } from "./proxy-dependencies.ts";
 import { ALLOWED_METHODS, type ProxySurface, proxyDialectOf, proxySurfaceOf } from "./proxy-surface.ts";
 import { handleUniversalRequest } from "./universal-endpoint.ts";
 

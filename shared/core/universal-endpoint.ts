@@ -2,16 +2,14 @@ import { v7 as uuidv7 } from "uuid";
 import { errorResponse } from "../http/error-response.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { findDotSegment } from "./dot-segments.ts";
+import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
-import {
-  type ExecutionContext,
-  handleProviderRequest,
-  type ProxyDependencies,
-  type StepContext,
-} from "./handle-provider-request.ts";
+import { handleProviderRequest } from "./handle-provider-request.ts";
 import { resolveProviderTarget } from "./provider-target.ts";
+import type { ProxyDependencies } from "./proxy-dependencies.ts";
 import { parseRequestOptions } from "./request-options.ts";
+import type { StepContext } from "./universal-steps.ts";
 import { parseUniversalSteps, type UniversalStep } from "./universal-steps.ts";
 
 const UNIVERSAL_PATH = /^\/v1\/([^/]+)\/([^/]+)\/?$/;

@@ -1,5 +1,6 @@
 import { RETRY_BACKOFFS } from "../schemas/gateway.ts";
 import { GatewayError } from "./gateway-error.ts";
+import { isRecord } from "./json-record.ts";
 
 /**
  * At most this many steps in one universal request. Cloudflare documents no cap; one bounds the work a
@@ -17,6 +18,16 @@ export interface UniversalStep {
   configHeaders: Record<string, string>;
 }
 
+/** Set by the universal endpoint: which step this is, and the attempts earlier steps used. */
+export interface StepContext {
+  step: number;
+  attemptsBefore: number;
+  /** The first step's request id: every row of one universal request shares it. */
+  requestId?: string;
+  /** Written back: the attempts this step used. */
+  attemptsUsed?: number;
+}
+
 const PROVIDER_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Step `config` keys and the request header each one stands for, with its valid range. */
@@ -25,10 +36,6 @@ const CONFIG_KEYS = {
   maxAttempts: { header: "cf-aig-max-attempts", min: 1, max: 5 },
   retryDelay: { header: "cf-aig-retry-delay", min: 0, max: 5_000 },
 } as const;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function fail(index: number, problem: string): never {
   throw GatewayError.badRequest(`Invalid universal request: step ${index} ${problem}`);
@@ -53,7 +60,7 @@ export function parseUniversalSteps(body: unknown): UniversalStep[] {
 }
 
 function parseStep(raw: unknown, index: number): UniversalStep {
-  if (!isObject(raw)) fail(index, "must be an object");
+  if (!isRecord(raw)) fail(index, "must be an object");
   const { provider, endpoint, headers, query, config } = raw;
   if (typeof provider !== "string" || provider.length === 0) fail(index, 'is missing "provider"');
   if (!PROVIDER_PATTERN.test(provider)) fail(index, `has an invalid provider "${provider.slice(0, 80)}"`);
@@ -61,7 +68,7 @@ function parseStep(raw: unknown, index: number): UniversalStep {
     fail(index, 'is missing "endpoint"');
   }
   if (query === undefined || query === null) fail(index, 'is missing "query"');
-  if (headers !== undefined && !isObject(headers)) fail(index, '"headers" must be an object');
+  if (headers !== undefined && !isRecord(headers)) fail(index, '"headers" must be an object');
   const stepHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
@@ -80,7 +87,7 @@ function parseStep(raw: unknown, index: number): UniversalStep {
 
 function parseConfig(config: unknown, index: number): Record<string, string> {
   if (config === undefined || config === null) return {};
-  if (!isObject(config)) fail(index, '"config" must be an object');
+  if (!isRecord(config)) fail(index, '"config" must be an object');
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "backoff") {

@@ -32,9 +32,8 @@ const IDLE_SOCKET_MS = 4_000;
 
 /**
  * Node's built-in `fetch` (undici) as the gateway uses it, on node:http and node:https instead: the same
- * Response, web-stream body and errors, for about half the CPU per call. The benchmark measured ~350 µs
- * of CPU per fetch of a 1 KB answer on loopback against ~170 µs here (docs/benchmarks.md), and the
- * provider call is on every request's path. Kept from fetch: keep-alive connections, `accept-encoding`
+ * Response, web-stream body and errors, for about half the CPU per call (measured in docs/benchmarks.md),
+ * and the provider call is on every request's path. Kept from fetch: keep-alive connections, `accept-encoding`
  * when the caller sent none (gzip and deflate, plus br over https) and the decoding of what comes back,
  * redirects returned as they are, abort through the signal (before and after the head), errors carrying
  * the system error code (`ECONNREFUSED`, ...). A connection reused from the pool that the provider had

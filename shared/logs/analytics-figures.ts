@@ -45,7 +45,7 @@ function bucketIndex(milliseconds: number): number {
   return index === -1 ? LATENCY_BOUNDS_MS.length : index;
 }
 
-/** A field an event may carry once later issues add it (cost, attempt); absent or null reads as null. */
+/** An optional number of the event (cost, attempt), absent from older events; absent or null reads as null. */
 function optionalNumber(event: LogEvent, field: string): number | null {
   const value = (event as Record<string, unknown>)[field];
   return typeof value === "number" && Number.isFinite(value) ? value : null;

@@ -17,9 +17,9 @@ export interface GatewayTelemetry {
  *
  * Tracer: on only on Lambda (AWS_EXECUTION_ENV) and unless POWERTOOLS_TRACE_ENABLED=false; off, every call
  * is a no-op and nothing is sent or printed. When it cannot be on, the Tracer module is not even loaded: the
- * X-Ray SDK under it installs async hooks (cls-hooked) at import that track every promise, which the
- * benchmark's profiles showed as ~7% of the proxy process's CPU with tracing off (docs/benchmarks.md). It does not patch http/https/fetch globally
- * (captureHTTPsRequests: false): that would add an `X-Amzn-Trace-Id` header to the provider requests,
+ * X-Ray SDK under it installs async hooks (cls-hooked) at import that track every promise, a cost the
+ * benchmark's profiles showed with tracing off (docs/benchmarks.md). It does not patch http/https/fetch
+ * globally (captureHTTPsRequests: false): that would add an `X-Amzn-Trace-Id` header to the provider requests,
  * which the gateway passes on as the client sent them. The provider call gets its own subsegment
  * (upstream-tracer.ts); the AWS SDK clients are traced one by one with `traceAwsClient`.
  */

@@ -7,6 +7,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
  * access key pair or the Lambda's role. The signature covers the host the request really goes to (an
  * override's host when one is set), the method, the path as sent (the signer escapes it once more, as
  * SigV4 wants for every service but S3), the query, the body's hash, and the content-type.
+ * The SDK's signer, for the general case; the log sink's SQS calls use the lean one (shared/aws/sigv4.ts
+ * says why there are two).
  */
 export async function signAwsRequest(
   url: string,

@@ -9,39 +9,13 @@ import { backoffMs, DEFAULT_MAX_ATTEMPTS, retryKind } from "../aws/aws-retry.ts"
 import { CredentialCache } from "../aws/credential-cache.ts";
 import { SigV4Signer } from "../aws/sigv4.ts";
 import { parseSqsError, SqsError } from "./sqs-error.ts";
-
-export interface SendMessageInput {
-  QueueUrl: string;
-  MessageBody: string;
-}
-
-export interface SendMessageOutput {
-  MessageId?: string;
-}
-
-export interface SendMessageBatchInput {
-  QueueUrl: string;
-  Entries: { Id: string; MessageBody: string }[];
-}
-
-/** One entry SQS did not take (BatchResultErrorEntry). */
-export interface BatchResultErrorEntry {
-  Id: string;
-  Code: string;
-  Message?: string;
-  SenderFault: boolean;
-}
-
-export interface SendMessageBatchOutput {
-  Successful: { Id: string; MessageId: string }[];
-  Failed: BatchResultErrorEntry[];
-}
-
-/** The two SQS calls the log sink makes; LeanSqsClient implements them. */
-export interface SqsSendClient {
-  sendMessage(input: SendMessageInput): Promise<SendMessageOutput>;
-  sendMessageBatch(input: SendMessageBatchInput): Promise<SendMessageBatchOutput>;
-}
+import type {
+  SendMessageBatchInput,
+  SendMessageBatchOutput,
+  SendMessageInput,
+  SendMessageOutput,
+  SqsSendClient,
+} from "./sqs-send-client.ts";
 
 export interface LeanSqsClientOptions {
   /** Default: the SDK's default chain (the Lambda role's credentials from the environment on AWS). */
@@ -58,14 +32,13 @@ export interface LeanSqsClientOptions {
 
 /**
  * A client for exactly SQS's SendMessage and SendMessageBatch over the AWS JSON 1.0 protocol, for the
- * proxy's hot path (one log event per request). It exists because the SDK's SQSClient spends ~350-450 µs of
- * CPU per call on its middleware stack, schema serde, endpoint resolution and @smithy SigV4 signing, the
- * largest piece of a proxied request's own CPU in the proxy Lambda's profiles (issue 8). Against fauxqs on
- * loopback (3,000 calls after warm-up, 1.5 KB messages): SendMessage 634 µs of CPU per call with the SDK
- * (md5: false), 102 µs with this client; SendMessageBatch of 10, ~700 µs against ~185 µs (docs/logging.md).
+ * proxy's hot path (one log event per request). It exists because the SDK's SQSClient spends several times
+ * this client's CPU per call on its middleware stack, schema serde, endpoint resolution and @smithy SigV4
+ * signing, the largest piece of a proxied request's own CPU in the proxy Lambda's profiles (issue 8; the
+ * measurements are in docs/logging.md and docs/benchmarks.md).
  * It keeps what matters from the SDK: SigV4 (shared/aws/sigv4.ts), its standard retries (shared/aws/aws-retry.ts),
  * credential refresh before expiry (shared/aws/credential-cache.ts), X-Ray subsegments, keep-alive
- * connections (node:http, not fetch, which costs ~300 µs more CPU per call), and timeouts.
+ * connections (node:http, not fetch, which costs more CPU per call), and timeouts.
  *
  * MD5 digests of the bodies (MD5OfMessageBody) are not checked, as the SDK's `md5: false` did not: TLS
  * already protects the body on the wire, and hashing every body twice cost CPU for nothing.

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { retryKind } from "../aws/aws-retry.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
-import type { SqsSendClient } from "./lean-sqs-client.ts";
 import { SqsError } from "./sqs-error.ts";
+import type { SqsSendClient } from "./sqs-send-client.ts";
 
 export interface LogSink {
   /** Hands one log event on; never rejects. Resolves once the event is queued (or in the fallback log). */

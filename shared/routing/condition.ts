@@ -1,3 +1,4 @@
+import { isRecord } from "../core/json-record.ts";
 import { VALUE_PATH_PATTERN } from "./route-schema.ts";
 
 /**
@@ -36,13 +37,10 @@ const FIELD_OPERATORS = new Set([
 const LOGICAL_OPERATORS = new Set(["$and", "$or", "$not"]);
 const MAX_DEPTH = 16;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** The first problem of an expression, as "<where>: <what>", or null when it is valid. */
 export function conditionProblem(condition: unknown, where = "condition", depth = 0): string | null {
   if (depth > MAX_DEPTH) return `${where}: nested deeper than ${MAX_DEPTH} levels`;
-  if (!isPlainObject(condition)) return `${where}: must be an object`;
+  if (!isRecord(condition)) return `${where}: must be an object`;
   const entries = Object.entries(condition);
   if (entries.length === 0) return `${where}: must not be empty`;
   for (const [key, value] of entries) {
@@ -74,7 +72,7 @@ export function conditionProblem(condition: unknown, where = "condition", depth 
 function fieldProblem(value: unknown, where: string, depth: number): string | null {
   if (depth > MAX_DEPTH) return `${where}: nested deeper than ${MAX_DEPTH} levels`;
   if (!isOperatorObject(value)) {
-    if (isPlainObject(value) && Object.keys(value).some((key) => key.startsWith("$"))) {
+    if (isRecord(value) && Object.keys(value).some((key) => key.startsWith("$"))) {
       return `${where}: mixes operators and plain fields`;
     }
     return null; // implicit equality with any JSON value
@@ -111,7 +109,7 @@ function fieldProblem(value: unknown, where: string, depth: number): string | nu
 
 /** An object whose keys are all operators (`{"$gt": 3}`); `{}` and plain objects are values. */
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
-  if (!isPlainObject(value)) return false;
+  if (!isRecord(value)) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => key.startsWith("$"));
 }
@@ -155,7 +153,7 @@ export function resolvePath(path: string, context: ConditionContext): ResolvedVa
   let current: unknown = context.body;
   for (const segment of rest.split(".")) {
     if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
-    else if (isPlainObject(current) && Object.hasOwn(current, segment)) current = current[segment];
+    else if (isRecord(current) && Object.hasOwn(current, segment)) current = current[segment];
     else return { value: undefined, fromHeader: false };
   }
   return { value: current, fromHeader: false };
@@ -224,7 +222,7 @@ function deepEqual(left: unknown, right: unknown): boolean {
   if (Array.isArray(left) && Array.isArray(right)) {
     return left.length === right.length && left.every((item, index) => deepEqual(item, right[index]));
   }
-  if (isPlainObject(left) && isPlainObject(right)) {
+  if (isRecord(left) && isRecord(right)) {
     const keys = Object.keys(left);
     return (
       keys.length === Object.keys(right).length &&

@@ -1,8 +1,8 @@
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
-import { callProvider, type ProviderCallResult } from "./call-provider.ts";
-import type { OperationInput } from "./direct-provider-call.ts";
+import { callProvider } from "./call-provider.ts";
 import { callEmbeddings } from "./embeddings/call-embeddings.ts";
+import type { OperationInput, ProviderCallResult } from "./provider-call-types.ts";
 import { callResponses } from "./responses/call-responses.ts";
 import type { UnifiedOperation } from "./unified-path.ts";
 

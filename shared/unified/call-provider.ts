@@ -1,58 +1,10 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
-import type { UpstreamCall } from "../core/upstream-fetch.ts";
-import type { UsageObserver } from "../providers/usage/index.ts";
-import type { Gateway } from "../schemas/gateway.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { translatorFor } from "../translation/index.ts";
-import type { OpenAIChatRequest } from "../translation/types.ts";
-import type { CallerFormat } from "./caller-format.ts";
 import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "./direct-provider-call.ts";
 import { parseUnifiedModel } from "./model-name.ts";
+import type { CallProviderInput, ProviderCallResult } from "./provider-call-types.ts";
 import { translateStream } from "./translated-stream.ts";
-import type { UnifiedCache } from "./unified-cache.ts";
-
-export interface CallProviderInput {
-  canonical: OpenAIChatRequest;
-  format: CallerFormat;
-  accountId: string;
-  gateway: Gateway;
-  surface: "compat" | "rest";
-  headers: Headers;
-  id: string;
-  timeoutMs: number;
-  /**
-   * Runs once the provider and model are known, right before the provider is called (limits, spans);
-   * `cached`: the answer comes from the cache and the provider is not called.
-   */
-  beforeUpstream(
-    provider: string,
-    model: string,
-    restPath: string,
-    cached: boolean,
-  ): Promise<Record<string, string>>;
-  /**
-   * Sends the provider request and awaits the response head; the default sends it once. The unified
-   * handler passes one that retries (shared/resilience/retry-loop.ts) and logs each failed attempt.
-   */
-  send?: (call: (timeoutMs: number) => Promise<UpstreamCall>) => Promise<UpstreamCall>;
-  /** false: never forward the caller's own provider key (a dynamic route's model uses stored keys). */
-  useClientKey?: boolean;
-  /** The response cache for this request (unified-cache.ts); absent: nothing is looked up or stored. */
-  cache?: UnifiedCache | null;
-  /** The stream idle timeout (shared/resilience/stream-idle-timeout.ts); absent: the default. */
-  streamIdleTimeoutMs?: number;
-}
-
-export interface ProviderCallResult {
-  status: number;
-  contentType: string;
-  body: ReadableStream<Uint8Array>;
-  usage: UsageObserver;
-  headersAt: number;
-  limitHeaders: Record<string, string>;
-  error: { code: number; message: string } | null;
-  abort(reason: unknown): void;
-}
 
 /** The header that sets the Azure OpenAI api-version (docs/unified-api.md); never forwarded (cf-aig-*). */
 export const AZURE_API_VERSION_HEADER = "cf-aig-azure-api-version";

@@ -1,6 +1,6 @@
 import { buildLogEvent, type RequestRecord, type ResponseRecord } from "../core/build-log-event.ts";
 import { deliverLogEvent } from "../core/deliver-log-event.ts";
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import type { SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
 import { computeCost } from "../pricing/compute-cost.ts";

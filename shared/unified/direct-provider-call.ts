@@ -1,14 +1,11 @@
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
 import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
-import type { CallProviderInput } from "./call-provider.ts";
 import type { UnifiedModel } from "./model-name.ts";
+import type { OperationInput } from "./provider-call-types.ts";
 import { sendUpstream } from "./send-upstream.ts";
 import { buildUpstreamRequest, clientProviderKey } from "./upstream-request.ts";
-
-/** What every unified operation passes to its provider call, the chat request aside. */
-export type OperationInput = Omit<CallProviderInput, "canonical">;
 
 export interface DirectCall {
   call: UpstreamCall;

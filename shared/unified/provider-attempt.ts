@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from "uuid";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
-import type { ExecutionContext, ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { ExecutionContext } from "../core/execution-context.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
@@ -12,9 +13,9 @@ import type { RetryPolicy } from "../resilience/retry-policy.ts";
 import { realSleep } from "../resilience/sleep.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { callOperation } from "./call-operation.ts";
-import type { ProviderCallResult } from "./call-provider.ts";
 import type { CallerFormat } from "./caller-format.ts";
 import { completeUnifiedRequest, type RowExtras } from "./complete-unified.ts";
+import type { ProviderCallResult } from "./provider-call-types.ts";
 import type { UnifiedCache } from "./unified-cache.ts";
 import type { UnifiedOperation } from "./unified-path.ts";
 

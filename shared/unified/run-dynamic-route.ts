@@ -11,9 +11,9 @@ import {
 import type { ModelElement } from "../routing/route-schema.ts";
 import { type ModelOutcome, runRoute } from "../routing/run-route.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
-import type { ProviderCallResult } from "./call-provider.ts";
 import type { RowExtras } from "./complete-unified.ts";
 import { type AttemptContext, attemptProvider, logFailedRow } from "./provider-attempt.ts";
+import type { ProviderCallResult } from "./provider-call-types.ts";
 
 /** A chat request that names a dynamic route: `model: "dynamic/<name>"` (docs/dynamic-routes.md). */
 export interface DynamicRouteRequest {

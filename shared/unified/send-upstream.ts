@@ -1,7 +1,7 @@
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { fetchUpstream, type UpstreamCall } from "../core/upstream-fetch.ts";
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, watchStreamIdle } from "../resilience/stream-idle-timeout.ts";
-import type { CallProviderInput } from "./call-provider.ts";
+import type { CallProviderInput } from "./provider-call-types.ts";
 import type { UnifiedUpstream } from "./upstream-request.ts";
 
 export interface SentUpstream {

@@ -1,8 +1,8 @@
 import { bearerToken } from "../core/bearer-token.ts";
 import { GatewayError } from "../core/gateway-error.ts";
-import type { ProxyDependencies } from "../core/handle-provider-request.ts";
 import { applyProviderCredentials } from "../core/provider-credentials.ts";
 import { resolveProviderTarget } from "../core/provider-target.ts";
+import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";

@@ -1,10 +1,8 @@
 /** Small readers for untrusted parsed JSON: they return undefined instead of throwing on a wrong shape. */
+import { isRecord, type JsonRecord } from "../../core/json-record.ts";
 
-export type JsonRecord = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// Re-exported so the usage extractors keep one import; the shape test itself lives in core/json-record.ts.
+export { isRecord, type JsonRecord } from "../../core/json-record.ts";
 
 /** The named member when it is an object. */
 export function recordAt(value: unknown, key: string): JsonRecord | undefined {

@@ -1,10 +1,8 @@
 import { GatewayError } from "../../core/gateway-error.ts";
+import { isRecord, type JsonRecord } from "../../core/json-record.ts";
 
-export type JsonRecord = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// Re-exported so the translators keep one import; the shape test itself lives in core/json-record.ts.
+export { isRecord, type JsonRecord } from "../../core/json-record.ts";
 
 export function recordAt(value: JsonRecord, key: string): JsonRecord | undefined {
   const found = value[key];

@@ -1,5 +1,5 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
-import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
 import { createUsageObserver } from "../../providers/usage/index.ts";
 import {
   titanEmbeddingsRequest,
@@ -17,15 +17,9 @@ import {
 } from "../../translation/embeddings/request.ts";
 import { translatorFor } from "../../translation/index.ts";
 import type { TranslatedRequest } from "../../translation/types.ts";
-import type { ProviderCallResult } from "../call-provider.ts";
-import {
-  callProviderDirect,
-  MAX_ERROR_BYTES,
-  type OperationInput,
-  parseJson,
-  textStream,
-} from "../direct-provider-call.ts";
+import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "../direct-provider-call.ts";
 import { parseUnifiedModel } from "../model-name.ts";
+import type { OperationInput, ProviderCallResult } from "../provider-call-types.ts";
 
 interface EmbeddingsRoute {
   translated: TranslatedRequest;

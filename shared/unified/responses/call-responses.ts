@@ -1,10 +1,10 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
 import { parseResponsesRequest, responsesToChatRequest } from "../../translation/responses/request.ts";
 import { responsesIds } from "../../translation/responses/response.ts";
-import { callProvider, type ProviderCallResult } from "../call-provider.ts";
-import type { OperationInput } from "../direct-provider-call.ts";
+import { callProvider } from "../call-provider.ts";
 import { parseUnifiedModel } from "../model-name.ts";
+import type { OperationInput, ProviderCallResult } from "../provider-call-types.ts";
 import { callNativeOpenAIResponses } from "./native-openai-responses.ts";
 import { responsesCallerFormat } from "./responses-format.ts";
 

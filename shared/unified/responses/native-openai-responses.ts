@@ -1,16 +1,15 @@
 import { ERROR_CODES } from "../../core/gateway-error.ts";
-import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
 import { midStreamFailure } from "../../resilience/stream-failure.ts";
-import type { ProviderCallResult } from "../call-provider.ts";
 import {
   callProviderDirect,
   MAX_ERROR_BYTES,
-  type OperationInput,
   observedPassthrough,
   parseJson,
   textStream,
 } from "../direct-provider-call.ts";
 import type { UnifiedModel } from "../model-name.ts";
+import type { OperationInput, ProviderCallResult } from "../provider-call-types.ts";
 
 /**
  * OpenAI models on the Responses surface go to OpenAI's own `/v1/responses`: the body as sent, with only the

@@ -1,0 +1,70 @@
+import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "./conflict-error.ts";
+import { bodyPartition, logPartition } from "./log-keys.ts";
+import type { LogTable } from "./log-table.ts";
+
+/** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
+const DELETE_CONCURRENCY = 25;
+
+/**
+ * Deletes of logs: the oldest ones when a gateway is over its limit (shared/logs/log-retention.ts), and
+ * by id for the management API's delete by filter and the log-writer's drop of a log past the gateway's limit.
+ */
+export class LogDeletes {
+  constructor(private readonly table: LogTable) {}
+
+  /** The ids of the gateway's oldest logs: a query in ascending sort-key order, Limit = count. */
+  async oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": logPartition(accountId, gatewayId) },
+          ProjectionExpression: "sk",
+          ScanIndexForward: true,
+          Limit: count - ids.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) ids.push(String(item.sk));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && ids.length < count);
+    return ids;
+  }
+
+  /** Deletes logs and their bodies; returns how many logs this call removed (for the stored-log counter). */
+  async deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let index = 0; index < ids.length; index += DELETE_CONCURRENCY) {
+      const chunk = ids.slice(index, index + DELETE_CONCURRENCY);
+      const results = await Promise.all(chunk.map((id) => this.deleteOne(accountId, gatewayId, id)));
+      deleted += results.filter(Boolean).length;
+    }
+    return deleted;
+  }
+
+  private async deleteOne(accountId: string, gatewayId: string, id: string): Promise<boolean> {
+    await this.table.client.send(
+      new DeleteCommand({
+        TableName: this.table.tableName,
+        Key: { pk: bodyPartition(accountId, gatewayId), sk: id },
+      }),
+    );
+    try {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          ConditionExpression: "attribute_exists(sk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { compressedLogBody } from "../logs/logged-body.ts";
+import type { LogEvent } from "../schemas/log-event.ts";
+import { isConditionFailure } from "./conflict-error.ts";
+import { batchPartition, bodyPartition, logPartition } from "./log-keys.ts";
+import type { LogTable } from "./log-table.ts";
+
+/** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_RETRIES = 4;
+
+/** SQS keeps a message at most 14 days: a batch's record only has to outlive every redelivery. */
+const BATCH_RECORD_SECONDS = 14 * 86_400;
+
+/** The item holding a log's gzip-compressed bodies, or null when it kept none. */
+function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> | null {
+  const { request_body, response_body } = event;
+  if (!request_body && !response_body) return null;
+  return {
+    pk: bodyPartition(event.account_id, event.gateway_id),
+    sk: event.id,
+    request_body: request_body ? compressedLogBody(request_body) : undefined,
+    response_body: response_body ? compressedLogBody(response_body) : undefined,
+    expires_at: expiresAt,
+  };
+}
+
+/**
+ * The log-writer's writes (shared/logs/store-log-event.ts): bodies and log items inserted once however
+ * often SQS delivers, a claim per delivery, and the record of the steps applied per log or per batch.
+ */
+export class LogIngest {
+  constructor(private readonly table: LogTable) {}
+
+  /**
+   * Stores a log unless it is stored already (SQS delivers at least once): true when this call
+   * inserted it. The bodies are written first and unconditionally, so a retry completes a half write.
+   */
+  async insert(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
+    const bodies = bodyItem(event, expiresAt);
+    if (bodies)
+      await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: bodies }));
+    return this.insertLogItem(event, expiresAt, claimUntil);
+  }
+
+  /**
+   * Writes the body items of many logs with BatchWriteItem, 25 to a call, unconditionally as `insert`
+   * does: the log-writer stores a batch's bodies first, then inserts each log item with `insertLogItem`.
+   * Items DynamoDB leaves unprocessed (throttling) are sent again a few times; what is still left fails.
+   */
+  async putBodies(events: LogEvent[], expiresAt?: number): Promise<void> {
+    const items: Record<string, unknown>[] = [];
+    for (const event of events) {
+      const item = bodyItem(event, expiresAt);
+      if (item) items.push(item);
+    }
+    const chunks: Record<string, unknown>[][] = [];
+    for (let index = 0; index < items.length; index += BATCH_WRITE_LIMIT)
+      chunks.push(items.slice(index, index + BATCH_WRITE_LIMIT));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; requests.length > 0; attempt += 1) {
+          if (attempt > 0) {
+            if (attempt > BATCH_WRITE_RETRIES)
+              throw new Error(`${requests.length} log bodies left unprocessed`);
+            await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+          }
+          const { UnprocessedItems } = await this.table.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.table.tableName]: requests } }),
+          );
+          requests = (UnprocessedItems?.[this.table.tableName] ?? []) as typeof requests;
+        }
+      }),
+    );
+  }
+
+  /**
+   * The log item alone (its bodies already written): true when this call inserted it. `writeBatch` names
+   * the log-writer batch inserting it, whose record (`markBatchApplied`) may stand for the log's own.
+   */
+  async insertLogItem(
+    event: LogEvent,
+    expiresAt?: number,
+    claimUntil?: number,
+    writeBatch?: string,
+  ): Promise<boolean> {
+    const { request_body, response_body, account_id, ...fields } = event;
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: {
+            pk: logPartition(account_id, event.gateway_id),
+            sk: event.id,
+            ...fields,
+            request_head_complete: request_body ? request_body.complete : null,
+            response_head_complete: response_body ? response_body.complete : null,
+            expires_at: expiresAt,
+            claimed_until: claimUntil,
+            write_batch: writeBatch,
+          },
+          ConditionExpression: "attribute_not_exists(sk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Kept for callers that only store: a log delivered twice is stored once. */
+  async put(event: LogEvent, expiresAt?: number): Promise<void> {
+    await this.insert(event, expiresAt);
+  }
+
+  /**
+   * The log-writer's steps already applied for this log (see store-log-event.ts): those its item records,
+   * and those the record of the batch that inserted it records, if that batch finished. Undefined: no log.
+   */
+  async appliedSteps(accountId: string, gatewayId: string, id: string): Promise<Set<string> | undefined> {
+    const { Item } = await this.table.client.send(
+      new GetCommand({
+        TableName: this.table.tableName,
+        Key: { pk: logPartition(accountId, gatewayId), sk: id },
+        ProjectionExpression: "applied, sk, write_batch",
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const applied = new Set((Item.applied as Set<string> | undefined) ?? []);
+    if (typeof Item.write_batch === "string") {
+      const batch = await this.table.client.send(
+        new GetCommand({
+          TableName: this.table.tableName,
+          Key: { pk: batchPartition(accountId, gatewayId), sk: Item.write_batch },
+          ConsistentRead: true,
+        }),
+      );
+      for (const step of (batch.Item?.applied as Set<string> | undefined) ?? []) applied.add(step);
+    }
+    return applied;
+  }
+
+  /**
+   * Records `steps` as applied for every log of this gateway that the batch `writeBatch` inserted: one
+   * write instead of one per log. Kept as long as SQS may deliver a message again (14 days at most).
+   */
+  async markBatchApplied(
+    accountId: string,
+    gatewayId: string,
+    writeBatch: string,
+    steps: string[],
+  ): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.tableName,
+        Item: {
+          pk: batchPartition(accountId, gatewayId),
+          sk: writeBatch,
+          applied: new Set(steps),
+          expires_at: Math.floor(this.table.now() / 1000) + BATCH_RECORD_SECONDS,
+        },
+      }),
+    );
+  }
+
+  /**
+   * Takes over a stored log whose steps are unfinished, unless another delivery holds it (its claim has
+   * not run out): SQS may hand the same message to two invocations at once. True when this call holds it.
+   */
+  async claim(
+    accountId: string,
+    gatewayId: string,
+    id: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          UpdateExpression: "SET claimed_until = :until",
+          ConditionExpression:
+            "attribute_exists(sk) AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
+          ExpressionAttributeValues: { ":until": untilMs, ":now": nowMs },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records steps as applied and releases this delivery's claim, so a retry can go on at once; a log
+   * deleted meanwhile is left deleted.
+   */
+  async markApplied(accountId: string, gatewayId: string, id: string, steps: string[]): Promise<void> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          UpdateExpression:
+            steps.length > 0 ? "REMOVE claimed_until ADD applied :steps" : "REMOVE claimed_until",
+          ConditionExpression: "attribute_exists(sk)",
+          ...(steps.length > 0 ? { ExpressionAttributeValues: { ":steps": new Set(steps) } } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}
