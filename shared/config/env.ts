@@ -76,8 +76,6 @@ const logWriterEnvSchema = z.object({
   LOGS_TTL_DAYS: z.coerce.number().min(0).max(3650).default(0),
   /** How long a gateway's retention setting is cached by the log-writer. */
   GATEWAY_SETTINGS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
-  /** The state table, where each logged request's cost is added to its spend-limit budgets. */
-  STATE_TABLE_NAME: z.string().min(1).optional(),
 });
 
 export type ProxyEnv = z.infer<typeof proxyEnvSchema> & { upstreamOverrides: Record<string, string> };

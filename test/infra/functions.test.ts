@@ -108,12 +108,12 @@ describe("Lambda functions", () => {
     expect(variables).toMatchObject({
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
-      STATE_TABLE_NAME: { Ref: logicalId(stateTable) },
-      LOGS_TTL_DAYS: "0",
+            LOGS_TTL_DAYS: "0",
     });
     expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
     expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
     expect(variables).not.toHaveProperty("PROVIDER_KEYS_KMS_KEY_ID");
+    expect(variables).not.toHaveProperty("STATE_TABLE_NAME");
   });
 
   it.each(functions)("%s logs to its own log group, kept one month by default", (_, fn) => {

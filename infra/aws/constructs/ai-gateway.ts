@@ -294,7 +294,6 @@ export class AiGateway extends Construct {
       environment: {
         LOGS_TABLE_NAME: this.logsTable.tableName,
         CONFIG_TABLE_NAME: this.configTable.tableName,
-        STATE_TABLE_NAME: this.stateTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },
       // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
@@ -304,8 +303,6 @@ export class AiGateway extends Construct {
     });
     this.logWriterFunction = logWriter.function;
     this.logsTable.grantReadWriteData(this.logWriterFunction);
-    // Read/write: it adds each logged request's cost to the spend-limit counters.
-    this.stateTable.grantReadWriteData(this.logWriterFunction);
     // Read: per-gateway settings decide what is kept (collect logs, retention).
     this.configTable.grantReadData(this.logWriterFunction);
     this.logWriterFunction.addEventSource(

@@ -1,8 +1,8 @@
 /**
  * A fresh process that does what a new Lambda instance does with our proxy: import the bundle (module
  * init: environment parsing, SDK clients) and serve one request through a response stream. Bundled by
- * the harness with esbuild and run with plain `node --enable-source-maps` (as the stack's NODE_OPTIONS
- * says), so no TypeScript loader is in the timing. Prints one JSON line of timings (ms).
+ * the harness with esbuild and run with plain `node` (the stack's proxy runs without
+ * `--enable-source-maps`), so no TypeScript loader is in the timing. Prints one JSON line of timings (ms).
  *   node cold-start.mjs <bundle.mjs> <event.json>
  */
 import { readFileSync } from "node:fs";

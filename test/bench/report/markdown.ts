@@ -261,7 +261,7 @@ Ours, worst growth: ${f(Math.max(...ours.map((b) => b.growthMiB)), 1)} MiB.
 The proxy bundled as infra/aws/constructs/gateway-function.ts does (esbuild ${machine.versions.esbuild}, ESM, minified, node22, source map
 without sources): **${run.bundle.bytes} bytes** (${f(run.bundle.bytes / 2 ** 20)} MiB; ${run.bundle.gzipBytes} bytes gzipped; map ${run.bundle.mapBytes} bytes).
 
-Cold start: a fresh \`node --enable-source-maps\` process (the stack's NODE_OPTIONS) runs test/bench/children/cold-start.ts
+Cold start: a fresh \`node\` process (the stack's proxy runs without \`--enable-source-maps\`) runs test/bench/children/cold-start.ts
 (bundled to plain JavaScript, no TypeScript loader), defines the Lambda streaming globals, imports the bundle with its
 environment pointing at the running emulators and the mock, and invokes the handler once with an API Gateway event
 (plain workload) on a Writable response stream. **import** = \`await import(bundle)\` (parse, compile, module top level:

@@ -38,7 +38,7 @@ export async function measureColdStarts(options: {
     const started = performance.now();
     const output = await runNodeForJson(
       [
-        "--enable-source-maps",
+        // No --enable-source-maps: the stack leaves it off for the proxy (infra/aws/constructs/gateway-function.ts).
         "--import",
         options.preload,
         options.childFile,
