@@ -108,7 +108,7 @@ describe("Lambda functions", () => {
     expect(variables).toMatchObject({
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
-            LOGS_TTL_DAYS: "0",
+      LOGS_TTL_DAYS: "0",
     });
     expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
     expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
