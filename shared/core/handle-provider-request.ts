@@ -17,7 +17,7 @@ import { enforceRateLimit, type RateLimitDependencies } from "../limits/rate-lim
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { RequestObserver, UpstreamSpan } from "../observability/request-observer.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
-import { findProvider } from "../providers/registry.ts";
+import { findProvider, providerDialect } from "../providers/registry.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
 import type { LogSink } from "../queue/log-sink.ts";
 import { failedAttemptResponse } from "../resilience/attempt-log.ts";
@@ -37,7 +37,6 @@ import { type GatewayAccessDependencies, resolveGatewayAccess } from "./gateway-
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
 import { applyProviderCredentials, type CredentialDependencies } from "./provider-credentials.ts";
-import { providerDialect } from "./provider-dialect.ts";
 import { type ProviderTargetDependencies, resolveProviderTarget } from "./provider-target.ts";
 import { parseProviderPath } from "./proxy-path.ts";
 import { requestModel } from "./request-model.ts";

@@ -1,9 +1,9 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
 import type { ProxyDependencies } from "../core/handle-provider-request.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
+import { translatorFor } from "../providers/registry.ts";
 import type { UsageObserver } from "../providers/usage/index.ts";
 import type { Gateway } from "../schemas/gateway.ts";
-import { translatorFor } from "../translation/index.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
 import type { CallerFormat } from "./caller-format.ts";
 import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "./direct-provider-call.ts";

@@ -1,4 +1,5 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
+import type { EmbeddingsRoute } from "../../providers/provider-definition.ts";
 import { isRecord } from "../common/json-values.ts";
 import type { TranslatedRequest } from "../types.ts";
 import {
@@ -64,4 +65,13 @@ export function titanEmbeddingsResponse(
   const tokens =
     isRecord(body) && typeof body.inputTextTokenCount === "number" ? body.inputTextTokenCount : 0;
   return embeddingList([embedding as number[]], request, model, tokens);
+}
+
+/** The embeddings adapter of aws-bedrock's registry row; Titan's token count is read from the translated list. */
+export function titanEmbeddings(request: EmbeddingsRequest, model: string): EmbeddingsRoute {
+  return {
+    translated: titanEmbeddingsRequest(request, model),
+    toList: (body) => titanEmbeddingsResponse(body, request, model),
+    usageFromList: true,
+  };
 }

@@ -1,4 +1,5 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
+import type { EmbeddingsRoute } from "../../providers/provider-definition.ts";
 import { isRecord } from "../common/json-values.ts";
 import type { TranslatedRequest } from "../types.ts";
 import {
@@ -56,4 +57,13 @@ function malformed(what: string): GatewayError {
     message: `google-ai-studio returned ${what}`,
     expose: true,
   });
+}
+
+/** The embeddings adapter of google-ai-studio's registry row. */
+export function geminiEmbeddings(request: EmbeddingsRequest, model: string): EmbeddingsRoute {
+  return {
+    translated: geminiEmbeddingsRequest(request, model),
+    toList: (body) => geminiEmbeddingsResponse(body, request, model),
+    usageFromList: false,
+  };
 }

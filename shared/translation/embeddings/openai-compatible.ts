@@ -1,55 +1,55 @@
 import { GatewayError } from "../../core/gateway-error.ts";
+import type { EmbeddingsRoute } from "../../providers/provider-definition.ts";
 import type { TranslatedRequest } from "../types.ts";
 import { type EmbeddingsRequest, embeddingTexts } from "./request.ts";
 
 /**
  * Providers with an OpenAI-shaped `/embeddings` endpoint, called natively; their answer is already an
- * OpenAI list and is passed through. Other OpenAI-compatible providers (groq, deepseek, grok, perplexity-ai,
- * cerebras) publish no embeddings endpoint and are refused.
+ * OpenAI list and is passed through. Each is the embeddings adapter of its registry row; other
+ * OpenAI-compatible providers (groq, deepseek, grok, perplexity-ai, cerebras) publish no embeddings endpoint
+ * and have none.
  */
-export function openAICompatibleEmbeddingsRequest(
-  request: EmbeddingsRequest,
-  provider: string,
-  model: string,
-): TranslatedRequest | undefined {
-  switch (provider) {
-    // https://platform.openai.com/docs/api-reference/embeddings/create: the body as sent.
-    case "openai":
-      return { path: "embeddings", body: { ...request, model } };
-    // https://openrouter.ai/docs/api_reference/embeddings: OpenAI's shape.
-    case "openrouter":
-      return {
-        path: "embeddings",
-        body: {
-          model,
-          input: embeddingTexts(
-            request,
-            provider,
-            new Set(["model", "input", "encoding_format", "dimensions", "user"]),
-          ),
-          ...pick(request, ["encoding_format", "dimensions", "user"]),
-        },
-      };
-    // https://docs.mistral.ai/api/endpoint/embeddings: `dimensions` is `output_dimension`.
-    case "mistral": {
-      const input = embeddingTexts(
+function passedThrough(translated: TranslatedRequest): EmbeddingsRoute {
+  return { translated, toList: null, usageFromList: false };
+}
+
+/** https://platform.openai.com/docs/api-reference/embeddings/create: the body as sent. */
+export function openAIEmbeddings(request: EmbeddingsRequest, model: string): EmbeddingsRoute {
+  return passedThrough({ path: "embeddings", body: { ...request, model } });
+}
+
+/** https://openrouter.ai/docs/api_reference/embeddings: OpenAI's shape. */
+export function openRouterEmbeddings(request: EmbeddingsRequest, model: string): EmbeddingsRoute {
+  return passedThrough({
+    path: "embeddings",
+    body: {
+      model,
+      input: embeddingTexts(
         request,
-        provider,
-        new Set(["model", "input", "encoding_format", "dimensions"]),
-      );
-      return {
-        path: "v1/embeddings",
-        body: {
-          model,
-          input,
-          ...pick(request, ["encoding_format"]),
-          ...(request.dimensions === undefined ? {} : { output_dimension: request.dimensions }),
-        },
-      };
-    }
-    default:
-      return undefined;
-  }
+        "openrouter",
+        new Set(["model", "input", "encoding_format", "dimensions", "user"]),
+      ),
+      ...pick(request, ["encoding_format", "dimensions", "user"]),
+    },
+  });
+}
+
+/** https://docs.mistral.ai/api/endpoint/embeddings: `dimensions` is `output_dimension`. */
+export function mistralEmbeddings(request: EmbeddingsRequest, model: string): EmbeddingsRoute {
+  const input = embeddingTexts(
+    request,
+    "mistral",
+    new Set(["model", "input", "encoding_format", "dimensions"]),
+  );
+  return passedThrough({
+    path: "v1/embeddings",
+    body: {
+      model,
+      input,
+      ...pick(request, ["encoding_format"]),
+      ...(request.dimensions === undefined ? {} : { output_dimension: request.dimensions }),
+    },
+  });
 }
 
 function pick(request: EmbeddingsRequest, keys: (keyof EmbeddingsRequest)[]): Record<string, unknown> {

@@ -2,7 +2,16 @@ import { GatewayError } from "../../core/gateway-error.ts";
 import { isRecord, recordAt, stringAt } from "../common/json-values.ts";
 import type { OpenAIChatChunk, OpenAIChatCompletion, OpenAIChatRequest } from "../openai/chat-schema.ts";
 import type { ProviderTranslator, ResponseContext, StreamTranslator } from "../types.ts";
-import { OPENAI_COMPATIBLE_PROVIDERS, type OpenAICompatibleOptions } from "./provider-options.ts";
+
+/** One OpenAI-compatible provider's quirks (its registry row, shared/providers/openai-compatible/family.ts). */
+export interface OpenAICompatibleOptions {
+  provider: string;
+  /** Path under the provider base URL; `{model}` is replaced by the encoded model id. */
+  path: string;
+  /** The model is named in the path and not in the body (Azure, shared/translation/azure-openai/). */
+  modelInPath?: boolean;
+  refusedParameters: readonly string[];
+}
 
 /**
  * The OpenAI-compatible family: the canonical format IS the wire format, so translation is identity plus
@@ -77,9 +86,4 @@ export function createOpenAICompatibleTranslator(options: OpenAICompatibleOption
       };
     },
   };
-}
-
-export function openAICompatibleTranslator(provider: string): ProviderTranslator | undefined {
-  const options = OPENAI_COMPATIBLE_PROVIDERS[provider];
-  return options === undefined ? undefined : createOpenAICompatibleTranslator(options);
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { translatorFor } from "../../../../shared/providers/registry.ts";
 import {
   AZURE_DEFAULT_API_VERSION,
   azureOpenAITranslator,
 } from "../../../../shared/translation/azure-openai/index.ts";
 import { parseAzureModel } from "../../../../shared/translation/azure-openai/model-name.ts";
-import { translatorFor } from "../../../../shared/translation/index.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 
 const request = parseChatRequest({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
+import { translatorFor } from "../../../../shared/providers/registry.ts";
 import { cohereFinishReason } from "../../../../shared/translation/cohere/finish-reason.ts";
 import { cohereTranslator } from "../../../../shared/translation/cohere/index.ts";
-import { translatorFor } from "../../../../shared/translation/index.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import { describeFixtures } from "./fixture-cases.ts";
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { translatorFor } from "../../../../shared/translation/index.ts";
+import { translatorFor } from "../../../../shared/providers/registry.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { openAICompatibleTranslator } from "../../../../shared/translation/openai-compatible/index.ts";
 import { describeFixtures } from "./fixture-cases.ts";
 
-const groq = openAICompatibleTranslator("groq");
+const groq = translatorFor("groq");
 if (groq === undefined) throw new Error("groq is configured");
 describeFixtures("openai-compatible", groq);
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findProvider } from "../../../../../shared/providers/registry.ts";
 import {
   titanEmbeddingsRequest,
   titanEmbeddingsResponse,
@@ -7,11 +8,15 @@ import {
   geminiEmbeddingsRequest,
   geminiEmbeddingsResponse,
 } from "../../../../../shared/translation/embeddings/gemini.ts";
-import { openAICompatibleEmbeddingsRequest } from "../../../../../shared/translation/embeddings/openai-compatible.ts";
 import {
+  type EmbeddingsRequest,
   encodeEmbedding,
   parseEmbeddingsRequest,
 } from "../../../../../shared/translation/embeddings/request.ts";
+
+/** The request an OpenAI-compatible provider's embeddings adapter (its registry row) sends; undefined: none. */
+const openAICompatibleEmbeddingsRequest = (request: EmbeddingsRequest, provider: string, model: string) =>
+  findProvider(provider)?.embeddings?.(request, model).translated;
 
 const parse = (body: Record<string, unknown>) => parseEmbeddingsRequest({ model: "p/m", ...body });
 

@@ -1,0 +1,18 @@
+import { azureOpenAITranslator } from "../../translation/azure-openai/index.ts";
+import type { ProviderDefinition } from "../provider-definition.ts";
+import { extractOpenAIUsage } from "../usage/openai.ts";
+import { azureOpenAIHost } from "./upstream-host.ts";
+
+/**
+ * Azure OpenAI: OpenAI's wire format on a host per resource, keyed by `api-key`; the unified model is
+ * `azure-openai/{resource}/{deployment}`, and the caller may choose the api-version.
+ */
+export const azureOpenAIProvider: ProviderDefinition = {
+  slug: "azure-openai",
+  baseUrl: "https://{resource}.openai.azure.com",
+  upstreamHost: azureOpenAIHost,
+  credentialStyle: "api-key",
+  usageFormat: "openai",
+  usageExtractor: extractOpenAIUsage,
+  translator: (options) => azureOpenAITranslator(options.apiVersion ?? null),
+};

@@ -1,0 +1,21 @@
+import { geminiEmbeddings } from "../../translation/embeddings/gemini.ts";
+import { geminiTranslator } from "../../translation/gemini/index.ts";
+import type { ProviderDefinition } from "../provider-definition.ts";
+import { extractGeminiUsage } from "../usage/gemini.ts";
+import { withOpenAIChatFallback } from "../usage/openai-chat-fallback.ts";
+
+/** Gemini's usage reader, shared with Vertex AI, which serves the same response shape. */
+export const geminiUsageExtractor = withOpenAIChatFallback(extractGeminiUsage);
+
+export const googleAIStudioProvider: ProviderDefinition = {
+  slug: "google-ai-studio",
+  baseUrl: "https://generativelanguage.googleapis.com",
+  credentialStyle: "x-goog-api-key",
+  usageFormat: "gemini",
+  usageExtractor: geminiUsageExtractor,
+  errorDialect: "google",
+  translator: () => geminiTranslator,
+  // Cloudflare's REST surface writes `author/model`: `google/gemini-...`.
+  modelAliases: ["google"],
+  embeddings: geminiEmbeddings,
+};
