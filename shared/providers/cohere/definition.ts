@@ -1,7 +1,7 @@
-import { cohereTranslator } from "../../translation/cohere/index.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
-import { extractCohereUsage } from "../usage/cohere.ts";
 import { withOpenAIChatFallback } from "../usage/openai-chat-fallback.ts";
+import { cohereTranslator } from "./translator.ts";
+import { extractCohereUsage } from "./usage.ts";
 
 export const cohereProvider: ProviderDefinition = {
   slug: "cohere",

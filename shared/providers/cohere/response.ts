@@ -1,11 +1,11 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { buildCompletion } from "../common/completion.ts";
-import { arrayAt, isRecord, recordAt, stringAt } from "../common/json-values.ts";
-import type { OpenAIChatCompletion, OpenAIToolCall } from "../openai/chat-schema.ts";
-import type { ResponseContext } from "../types.ts";
+import { buildCompletion } from "../../translation/common/completion.ts";
+import { arrayAt, isRecord, recordAt, stringAt } from "../../translation/common/json-values.ts";
+import type { OpenAIChatCompletion, OpenAIToolCall } from "../../translation/openai/chat-schema.ts";
+import type { ResponseContext } from "../../translation/types.ts";
 import { cohereFailure } from "./errors.ts";
 import { cohereFinishReason, isCohereFailure } from "./finish-reason.ts";
-import { cohereUsage } from "./usage.ts";
+import { cohereUsage } from "./response-usage.ts";
 
 /**
  * Cohere v2 chat response (https://docs.cohere.com/reference/chat) -> OpenAI chat completion.

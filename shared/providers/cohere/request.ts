@@ -1,14 +1,18 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { contentText, isSystemLike, refuseContentPart } from "../common/content.ts";
-import { checkToolChoice, checkToolResults, refuseSerialToolCalls } from "../common/tools.ts";
+import { contentText, isSystemLike, refuseContentPart } from "../../translation/common/content.ts";
+import { checkToolChoice, checkToolResults, refuseSerialToolCalls } from "../../translation/common/tools.ts";
 import {
   COMMON_PARAMETERS,
   maxOutputTokens,
   refuseUnsupportedParameters,
   stopSequences,
-} from "../common/unsupported-parameters.ts";
-import type { OpenAIChatMessage, OpenAIChatRequest, OpenAIContentPart } from "../openai/chat-schema.ts";
-import type { TranslatedRequest } from "../types.ts";
+} from "../../translation/common/unsupported-parameters.ts";
+import type {
+  OpenAIChatMessage,
+  OpenAIChatRequest,
+  OpenAIContentPart,
+} from "../../translation/openai/chat-schema.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
 
 /**
  * OpenAI Chat Completions -> Cohere Chat v2 (`POST /v2/chat`, https://docs.cohere.com/reference/chat).

@@ -1,4 +1,4 @@
-import type { OpenAIFinishReason } from "../openai/chat-schema.ts";
+import type { OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
 
 /**
  * Cohere v2 `finish_reason` -> OpenAI `finish_reason`, for the reasons that end a generation normally.

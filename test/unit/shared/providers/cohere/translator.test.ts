@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GatewayError } from "../../../../shared/core/gateway-error.ts";
-import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { cohereFinishReason } from "../../../../shared/translation/cohere/finish-reason.ts";
-import { cohereTranslator } from "../../../../shared/translation/cohere/index.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { describeFixtures } from "./fixture-cases.ts";
+import { GatewayError } from "../../../../../shared/core/gateway-error.ts";
+import { cohereFinishReason } from "../../../../../shared/providers/cohere/finish-reason.ts";
+import { cohereTranslator } from "../../../../../shared/providers/cohere/translator.ts";
+import { translatorFor } from "../../../../../shared/providers/registry.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import { describeFixtures } from "../../translation/fixture-cases.ts";
 
 describeFixtures("cohere", cohereTranslator);
 

@@ -1,13 +1,13 @@
-import { countAt, type JsonRecord, recordAt } from "../common/json-values.ts";
-import { toOpenAIUsage } from "../common/usage.ts";
-import type { OpenAIUsage } from "../openai/chat-schema.ts";
+import { countAt, type JsonRecord, recordAt } from "../../translation/common/json-values.ts";
+import { toOpenAIUsage } from "../../translation/common/usage.ts";
+import type { OpenAIUsage } from "../../translation/openai/chat-schema.ts";
 
 /**
  * Cohere v2 `usage` (https://docs.cohere.com/reference/chat): `billed_units` {input_tokens, output_tokens}
  * is what Cohere charges; `tokens` counts everything the model read and wrote, Cohere's prompt template and
  * tool instructions included; `cached_tokens` counts prompt tokens served from cache, on the `tokens` basis.
  *
- * Billed units are canonical (as in the log's reader, shared/providers/usage/cohere.ts): prices are per
+ * Billed units are canonical (as in the log's reader, usage.ts here): prices are per
  * billed token. `tokens` is the fallback when no billed units are reported. `cached_tokens` is on another
  * basis than billed units (it can exceed billed input), so it is reported only with the `tokens` fallback.
  */

@@ -1,4 +1,4 @@
-import type { ProviderTranslator } from "../types.ts";
+import type { ProviderTranslator } from "../../translation/types.ts";
 import { cohereErrorFromProvider } from "./errors.ts";
 import { toCohereRequest } from "./request.ts";
 import { fromCohereResponse } from "./response.ts";

@@ -1,6 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { isRecord, stringAt } from "../common/json-values.ts";
-import type { ProviderErrorTranslation } from "../types.ts";
+import { isRecord, stringAt } from "../../translation/common/json-values.ts";
+import type { ProviderErrorTranslation } from "../../translation/types.ts";
 
 /**
  * Cohere error bodies are `{ "message": "..." }` (optionally with an `id`); the meaning is in the HTTP

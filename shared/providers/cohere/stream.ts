@@ -1,10 +1,16 @@
-import { createChunkWriter } from "../common/chunk-writer.ts";
-import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "../common/json-values.ts";
-import type { OpenAIChatChunk } from "../openai/chat-schema.ts";
-import type { StreamTranslator } from "../types.ts";
+import { createChunkWriter } from "../../translation/common/chunk-writer.ts";
+import {
+  countAt,
+  isRecord,
+  type JsonRecord,
+  recordAt,
+  stringAt,
+} from "../../translation/common/json-values.ts";
+import type { OpenAIChatChunk } from "../../translation/openai/chat-schema.ts";
+import type { StreamTranslator } from "../../translation/types.ts";
 import { cohereFailure } from "./errors.ts";
 import { cohereFinishReason, isCohereFailure } from "./finish-reason.ts";
-import { cohereUsage } from "./usage.ts";
+import { cohereUsage } from "./response-usage.ts";
 
 /**
  * Cohere v2 stream events (https://docs.cohere.com/docs/streaming, https://docs.cohere.com/docs/tool-use-streaming)

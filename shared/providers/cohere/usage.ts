@@ -1,6 +1,6 @@
-import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "./json-values.ts";
-import { extractOpenAIChatUsage } from "./openai.ts";
-import type { UsagePatch } from "./types.ts";
+import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "../usage/json-values.ts";
+import { extractOpenAIChatUsage } from "../usage/openai.ts";
+import type { UsagePatch } from "../usage/types.ts";
 
 /**
  * Cohere:
@@ -15,7 +15,7 @@ import type { UsagePatch } from "./types.ts";
  * `cached_tokens` as "the number of prompt tokens that hit the inference cache", on the `tokens` basis
  * (recorded answers show 992 cached tokens beside 119 billed input tokens): it is part of the input
  * (cacheRead, not added) only when the input is read from `tokens`; beside billed units it is left out
- * (shared/translation/cohere/usage.ts does the same for the unified API). Embed responses bill no output: output is 0 when
+ * (response-usage.ts here does the same for the unified API). Embed responses bill no output: output is 0 when
  * input is reported without an output figure.
  */
 export function extractCohereUsage(value: unknown): UsagePatch | null {
