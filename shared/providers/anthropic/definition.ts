@@ -1,7 +1,7 @@
-import { anthropicTranslator } from "../../translation/anthropic/index.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
-import { extractAnthropicUsage } from "../usage/anthropic.ts";
 import { withOpenAIChatFallback } from "../usage/openai-chat-fallback.ts";
+import { anthropicTranslator } from "./translator.ts";
+import { extractAnthropicUsage } from "./usage.ts";
 
 export const anthropicProvider: ProviderDefinition = {
   slug: "anthropic",

@@ -1,4 +1,4 @@
-import { extractAnthropicUsage, looksAnthropic } from "./anthropic.ts";
+import { extractAnthropicUsage, looksAnthropic } from "../anthropic/usage.ts";
 import { countAt, isRecord, type JsonRecord, recordAt } from "./json-values.ts";
 import { extractOpenAIChatUsage } from "./openai.ts";
 import type { UsagePatch } from "./types.ts";

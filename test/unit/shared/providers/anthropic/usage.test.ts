@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractAnthropicUsage } from "../../../../shared/providers/usage/anthropic.ts";
-import type { TokenUsage } from "../../../../shared/providers/usage/types.ts";
+import { extractAnthropicUsage } from "../../../../../shared/providers/anthropic/usage.ts";
+import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
 import {
   expectSameAcrossSplits,
   JSON_TYPE,
@@ -9,7 +9,7 @@ import {
   sseEvent,
   typedSseEvents,
   usage,
-} from "./helpers.ts";
+} from "../../../providers/usage/helpers.ts";
 
 const MODEL = "claude-sonnet-4-5-20250929";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { anthropicFinishReason } from "../../../../shared/translation/anthropic/finish-reason.ts";
-import { anthropicTranslator } from "../../../../shared/translation/anthropic/index.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { describeFixtures } from "./fixture-cases.ts";
+import { anthropicFinishReason } from "../../../../../shared/providers/anthropic/finish-reason.ts";
+import { anthropicTranslator } from "../../../../../shared/providers/anthropic/translator.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import { describeFixtures } from "../../translation/fixture-cases.ts";
 
 describeFixtures("anthropic", anthropicTranslator);
 

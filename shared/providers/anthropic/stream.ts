@@ -1,8 +1,8 @@
-import { createChunkWriter } from "../common/chunk-writer.ts";
-import { countAt, isRecord, recordAt, stringAt } from "../common/json-values.ts";
-import { toOpenAIUsage } from "../common/usage.ts";
-import type { OpenAIChatChunk, OpenAIFinishReason } from "../openai/chat-schema.ts";
-import type { StreamTranslator } from "../types.ts";
+import { createChunkWriter } from "../../translation/common/chunk-writer.ts";
+import { countAt, isRecord, recordAt, stringAt } from "../../translation/common/json-values.ts";
+import { toOpenAIUsage } from "../../translation/common/usage.ts";
+import type { OpenAIChatChunk, OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
+import type { StreamTranslator } from "../../translation/types.ts";
 import { anthropicProviderError } from "./errors.ts";
 import { anthropicFinishReason } from "./finish-reason.ts";
 

@@ -7,17 +7,21 @@ import {
   mergeAdjacentTurns,
   parseDataUrl,
   refuseContentPart,
-} from "../common/content.ts";
-import { parseToolArguments } from "../common/json-values.ts";
-import { checkToolChoice, checkToolResults } from "../common/tools.ts";
+} from "../../translation/common/content.ts";
+import { parseToolArguments } from "../../translation/common/json-values.ts";
+import { checkToolChoice, checkToolResults } from "../../translation/common/tools.ts";
 import {
   COMMON_PARAMETERS,
   maxOutputTokens,
   refuseUnsupportedParameters,
   stopSequences,
-} from "../common/unsupported-parameters.ts";
-import type { OpenAIChatMessage, OpenAIChatRequest, OpenAIContentPart } from "../openai/chat-schema.ts";
-import type { TranslatedRequest } from "../types.ts";
+} from "../../translation/common/unsupported-parameters.ts";
+import type {
+  OpenAIChatMessage,
+  OpenAIChatRequest,
+  OpenAIContentPart,
+} from "../../translation/openai/chat-schema.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
 
 /**
  * OpenAI Chat Completions -> Anthropic Messages (https://docs.anthropic.com/en/api/messages).

@@ -1,4 +1,4 @@
-import type { ProviderTranslator } from "../types.ts";
+import type { ProviderTranslator } from "../../translation/types.ts";
 import { anthropicErrorFromProvider } from "./errors.ts";
 import { toAnthropicRequest } from "./request.ts";
 import { fromAnthropicResponse } from "./response.ts";
