@@ -1,8 +1,8 @@
-import { geminiEmbeddings } from "../../translation/embeddings/gemini.ts";
-import { geminiTranslator } from "../../translation/gemini/index.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
-import { extractGeminiUsage } from "../usage/gemini.ts";
 import { withOpenAIChatFallback } from "../usage/openai-chat-fallback.ts";
+import { geminiEmbeddings } from "./embeddings.ts";
+import { geminiTranslator } from "./translator.ts";
+import { extractGeminiUsage } from "./usage.ts";
 
 /** Gemini's usage reader, shared with Vertex AI, which serves the same response shape. */
 export const geminiUsageExtractor = withOpenAIChatFallback(extractGeminiUsage);

@@ -1,6 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { geminiTranslator } from "../gemini/index.ts";
-import { toGeminiRequest } from "../gemini/request.ts";
+import { toGeminiRequest } from "../../providers/google-ai-studio/request.ts";
+import { geminiTranslator } from "../../providers/google-ai-studio/translator.ts";
 import type { ProviderTranslator, TranslatedRequest } from "../types.ts";
 
 const PROVIDER = "google-vertex-ai";

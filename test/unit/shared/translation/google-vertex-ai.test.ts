@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
+import { geminiTranslator } from "../../../../shared/providers/google-ai-studio/translator.ts";
 import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { geminiTranslator } from "../../../../shared/translation/gemini/index.ts";
 import { vertexGeminiTranslator } from "../../../../shared/translation/google-vertex-ai/index.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import type { OpenAIChatRequest } from "../../../../shared/translation/types.ts";

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
+import {
+  geminiEmbeddingsRequest,
+  geminiEmbeddingsResponse,
+} from "../../../../../shared/providers/google-ai-studio/embeddings.ts";
 import { findProvider } from "../../../../../shared/providers/registry.ts";
 import {
   titanEmbeddingsRequest,
   titanEmbeddingsResponse,
 } from "../../../../../shared/translation/embeddings/bedrock-titan.ts";
-import {
-  geminiEmbeddingsRequest,
-  geminiEmbeddingsResponse,
-} from "../../../../../shared/translation/embeddings/gemini.ts";
 import {
   type EmbeddingsRequest,
   encodeEmbedding,

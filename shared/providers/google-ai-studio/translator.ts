@@ -1,4 +1,4 @@
-import type { ProviderTranslator } from "../types.ts";
+import type { ProviderTranslator } from "../../translation/types.ts";
 import { geminiErrorFromProvider } from "./errors.ts";
 import { toGeminiRequest } from "./request.ts";
 import { fromGeminiResponse } from "./response.ts";

@@ -1,7 +1,7 @@
-import { createChunkWriter } from "../common/chunk-writer.ts";
-import { isRecord, type JsonRecord, recordAt } from "../common/json-values.ts";
-import type { OpenAIChatChunk, OpenAIFinishReason } from "../openai/chat-schema.ts";
-import type { StreamTranslator } from "../types.ts";
+import { createChunkWriter } from "../../translation/common/chunk-writer.ts";
+import { isRecord, type JsonRecord, recordAt } from "../../translation/common/json-values.ts";
+import type { OpenAIChatChunk, OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
+import type { StreamTranslator } from "../../translation/types.ts";
 import { geminiProviderError } from "./errors.ts";
 import { geminiFinishReason } from "./finish-reason.ts";
 import { geminiUsage, readCandidate } from "./response.ts";

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { extractGeminiUsage } from "../../../../shared/providers/usage/gemini.ts";
-import type { TokenUsage } from "../../../../shared/providers/usage/types.ts";
-import { expectSameAcrossSplits, JSON_TYPE, observeBody, SSE, sseEvent, usage } from "./helpers.ts";
+import { extractGeminiUsage } from "../../../../../shared/providers/google-ai-studio/usage.ts";
+import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
+import {
+  expectSameAcrossSplits,
+  JSON_TYPE,
+  observeBody,
+  SSE,
+  sseEvent,
+  usage,
+} from "../../../providers/usage/helpers.ts";
 
 const MODEL = "gemini-2.5-flash";
 

@@ -1,5 +1,5 @@
-import { countAt, isRecord, recordAt, stringAt } from "./json-values.ts";
-import type { UsagePatch } from "./types.ts";
+import { countAt, isRecord, recordAt, stringAt } from "../usage/json-values.ts";
+import type { UsagePatch } from "../usage/types.ts";
 
 /**
  * Gemini API and Vertex AI `generateContent` / `streamGenerateContent`: `usageMetadata` with

@@ -1,4 +1,4 @@
-import type { OpenAIFinishReason } from "../openai/chat-schema.ts";
+import type { OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
 
 /**
  * Gemini `Candidate.finishReason` -> OpenAI `finish_reason`. Gemini says STOP also when it calls

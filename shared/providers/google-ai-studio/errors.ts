@@ -1,6 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { isRecord, recordAt, stringAt } from "../common/json-values.ts";
-import type { ProviderErrorTranslation } from "../types.ts";
+import { isRecord, recordAt, stringAt } from "../../translation/common/json-values.ts";
+import type { ProviderErrorTranslation } from "../../translation/types.ts";
 
 /**
  * Gemini errors follow Google's `{ error: { code, message, status } }`

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { geminiFinishReason } from "../../../../shared/translation/gemini/finish-reason.ts";
-import { geminiTranslator } from "../../../../shared/translation/gemini/index.ts";
-import { toGeminiSchema } from "../../../../shared/translation/gemini/tool-schema.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { describeFixtures } from "./fixture-cases.ts";
+import { geminiFinishReason } from "../../../../../shared/providers/google-ai-studio/finish-reason.ts";
+import { toGeminiSchema } from "../../../../../shared/providers/google-ai-studio/tool-schema.ts";
+import { geminiTranslator } from "../../../../../shared/providers/google-ai-studio/translator.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import { describeFixtures } from "../../translation/fixture-cases.ts";
 
 describeFixtures("gemini", geminiTranslator);
 

@@ -1,5 +1,5 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { isRecord, type JsonRecord } from "../common/json-values.ts";
+import { isRecord, type JsonRecord } from "../../translation/common/json-values.ts";
 
 /**
  * JSON Schema -> the OpenAPI 3.0 subset Gemini accepts in `parameters` and `responseSchema`

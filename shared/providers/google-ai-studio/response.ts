@@ -1,5 +1,5 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { buildCompletion } from "../common/completion.ts";
+import { buildCompletion } from "../../translation/common/completion.ts";
 import {
   arrayAt,
   countAt,
@@ -8,15 +8,15 @@ import {
   recordAt,
   stringAt,
   stringifyToolInput,
-} from "../common/json-values.ts";
-import { toOpenAIUsage } from "../common/usage.ts";
+} from "../../translation/common/json-values.ts";
+import { toOpenAIUsage } from "../../translation/common/usage.ts";
 import type {
   OpenAIChatCompletion,
   OpenAIFinishReason,
   OpenAIToolCall,
   OpenAIUsage,
-} from "../openai/chat-schema.ts";
-import type { ResponseContext } from "../types.ts";
+} from "../../translation/openai/chat-schema.ts";
+import type { ResponseContext } from "../../translation/types.ts";
 import { geminiFinishReason } from "./finish-reason.ts";
 
 /** GenerateContentResponse (https://ai.google.dev/api/generate-content#generatecontentresponse). */
