@@ -1,9 +1,9 @@
-import { bedrockConverseTranslator } from "../../translation/bedrock-converse/index.ts";
-import { titanEmbeddings } from "../../translation/embeddings/bedrock-titan.ts";
-import { createBedrockEventDecoder } from "../../unified/bedrock-event-stream.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
-import { extractBedrockUsage } from "../usage/bedrock.ts";
+import { titanEmbeddings } from "./embeddings.ts";
+import { createBedrockEventDecoder } from "./event-stream.ts";
+import { bedrockConverseTranslator } from "./translator.ts";
 import { awsBedrockHost } from "./upstream-host.ts";
+import { extractBedrockUsage } from "./usage.ts";
 
 /** Bedrock: host from the path's service and region, SigV4, Converse on the unified API, Titan embeddings. */
 export const awsBedrockProvider: ProviderDefinition = {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
+  titanEmbeddingsRequest,
+  titanEmbeddingsResponse,
+} from "../../../../../shared/providers/aws-bedrock/embeddings.ts";
+import {
   geminiEmbeddingsRequest,
   geminiEmbeddingsResponse,
 } from "../../../../../shared/providers/google-ai-studio/embeddings.ts";
 import { findProvider } from "../../../../../shared/providers/registry.ts";
-import {
-  titanEmbeddingsRequest,
-  titanEmbeddingsResponse,
-} from "../../../../../shared/translation/embeddings/bedrock-titan.ts";
 import {
   type EmbeddingsRequest,
   encodeEmbedding,

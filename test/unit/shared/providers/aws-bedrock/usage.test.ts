@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { extractBedrockUsage } from "../../../../shared/providers/usage/bedrock.ts";
-import { createEventStreamDecoder } from "../../../../shared/providers/usage/body-decoders.ts";
-import { createUsageObserver } from "../../../../shared/providers/usage/index.ts";
-import type { TokenUsage } from "../../../../shared/providers/usage/types.ts";
+import { extractBedrockUsage } from "../../../../../shared/providers/aws-bedrock/usage.ts";
+import { createEventStreamDecoder } from "../../../../../shared/providers/usage/body-decoders.ts";
+import { createUsageObserver } from "../../../../../shared/providers/usage/index.ts";
+import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
 import {
   chunkFrame,
   concatBytes,
@@ -13,7 +13,7 @@ import {
   observe,
   splitEvery,
   usage,
-} from "./helpers.ts";
+} from "../../../providers/usage/helpers.ts";
 
 /**
  * As AWS reports it: inputTokens EXCLUDES the cache (totalTokens = 4 + 832 + 1490 + 0 = 2326), so

@@ -1,8 +1,8 @@
 import { extractAnthropicUsage, looksAnthropic } from "../anthropic/usage.ts";
-import { countAt, isRecord, type JsonRecord, recordAt } from "./json-values.ts";
-import { extractOpenAIChatUsage } from "./openai.ts";
-import type { UsagePatch } from "./types.ts";
-import { hasCounts } from "./usage-accumulator.ts";
+import { countAt, isRecord, type JsonRecord, recordAt } from "../usage/json-values.ts";
+import { extractOpenAIChatUsage } from "../usage/openai.ts";
+import type { UsagePatch } from "../usage/types.ts";
+import { hasCounts } from "../usage/usage-accumulator.ts";
 
 const INVOCATION_METRICS = "amazon-bedrock-invocationMetrics";
 

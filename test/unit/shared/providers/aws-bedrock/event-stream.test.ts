@@ -1,7 +1,7 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { describe, expect, it } from "vitest";
-import { createBedrockEventDecoder } from "../../../../shared/unified/bedrock-event-stream.ts";
+import { createBedrockEventDecoder } from "../../../../../shared/providers/aws-bedrock/event-stream.ts";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 

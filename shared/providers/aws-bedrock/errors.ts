@@ -1,6 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { isRecord, stringAt } from "../common/json-values.ts";
-import type { ProviderErrorTranslation } from "../types.ts";
+import { isRecord, stringAt } from "../../translation/common/json-values.ts";
+import type { ProviderErrorTranslation } from "../../translation/types.ts";
 
 /**
  * Bedrock runtime errors: a JSON body `{ "message": "..." }` (some services spell it `Message`), the

@@ -6,22 +6,26 @@ import {
   mergeAdjacentTurns,
   refuseContentPart,
   requireDataUrl,
-} from "../common/content.ts";
-import { parseToolArguments } from "../common/json-values.ts";
+} from "../../translation/common/content.ts";
+import { parseToolArguments } from "../../translation/common/json-values.ts";
 import {
   checkToolChoice,
   checkToolResults,
   historyHasTools,
   refuseSerialToolCalls,
-} from "../common/tools.ts";
+} from "../../translation/common/tools.ts";
 import {
   COMMON_PARAMETERS,
   maxOutputTokens,
   refuseUnsupportedParameters,
   stopSequences,
-} from "../common/unsupported-parameters.ts";
-import type { OpenAIChatMessage, OpenAIChatRequest, OpenAIContentPart } from "../openai/chat-schema.ts";
-import type { TranslatedRequest } from "../types.ts";
+} from "../../translation/common/unsupported-parameters.ts";
+import type {
+  OpenAIChatMessage,
+  OpenAIChatRequest,
+  OpenAIContentPart,
+} from "../../translation/openai/chat-schema.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
 
 /**
  * OpenAI Chat Completions -> Bedrock Converse / ConverseStream

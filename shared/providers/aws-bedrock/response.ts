@@ -1,5 +1,5 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { buildCompletion } from "../common/completion.ts";
+import { buildCompletion } from "../../translation/common/completion.ts";
 import {
   arrayAt,
   countAt,
@@ -8,10 +8,14 @@ import {
   recordAt,
   stringAt,
   stringifyToolInput,
-} from "../common/json-values.ts";
-import { toOpenAIUsage } from "../common/usage.ts";
-import type { OpenAIChatCompletion, OpenAIToolCall, OpenAIUsage } from "../openai/chat-schema.ts";
-import type { ResponseContext } from "../types.ts";
+} from "../../translation/common/json-values.ts";
+import { toOpenAIUsage } from "../../translation/common/usage.ts";
+import type {
+  OpenAIChatCompletion,
+  OpenAIToolCall,
+  OpenAIUsage,
+} from "../../translation/openai/chat-schema.ts";
+import type { ResponseContext } from "../../translation/types.ts";
 import { bedrockFinishReason } from "./finish-reason.ts";
 
 /** Converse response (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html). */

@@ -1,4 +1,4 @@
-import type { OpenAIFinishReason } from "../openai/chat-schema.ts";
+import type { OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
 
 /**
  * Bedrock Converse `stopReason` -> OpenAI `finish_reason`.

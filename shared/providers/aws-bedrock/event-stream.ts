@@ -1,6 +1,6 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import type { BodyDecoder } from "../providers/usage/body-decoders.ts";
+import type { BodyDecoder } from "../usage/body-decoders.ts";
 
 /** The largest ConverseStream frame accepted; a larger one means the stream is not what it claims. */
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;

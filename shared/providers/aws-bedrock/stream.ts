@@ -1,7 +1,13 @@
-import { createChunkWriter } from "../common/chunk-writer.ts";
-import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "../common/json-values.ts";
-import type { OpenAIChatChunk, OpenAIFinishReason } from "../openai/chat-schema.ts";
-import type { StreamTranslator } from "../types.ts";
+import { createChunkWriter } from "../../translation/common/chunk-writer.ts";
+import {
+  countAt,
+  isRecord,
+  type JsonRecord,
+  recordAt,
+  stringAt,
+} from "../../translation/common/json-values.ts";
+import type { OpenAIChatChunk, OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
+import type { StreamTranslator } from "../../translation/types.ts";
 import { bedrockStreamException } from "./errors.ts";
 import { bedrockFinishReason } from "./finish-reason.ts";
 import { bedrockUsage } from "./response.ts";

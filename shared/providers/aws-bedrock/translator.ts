@@ -1,4 +1,4 @@
-import type { ProviderTranslator } from "../types.ts";
+import type { ProviderTranslator } from "../../translation/types.ts";
 import { bedrockErrorFromProvider } from "./errors.ts";
 import { toBedrockConverseRequest } from "./request.ts";
 import { fromBedrockConverseResponse } from "./response.ts";

@@ -1,13 +1,13 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
-import type { EmbeddingsRoute } from "../../providers/provider-definition.ts";
-import { isRecord } from "../common/json-values.ts";
-import type { TranslatedRequest } from "../types.ts";
+import { isRecord } from "../../translation/common/json-values.ts";
 import {
   type EmbeddingsRequest,
   embeddingList,
   embeddingTexts,
   type OpenAIEmbeddingList,
-} from "./request.ts";
+} from "../../translation/embeddings/request.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
+import type { EmbeddingsRoute } from "../provider-definition.ts";
 
 /**
  * Amazon Titan Text Embeddings on Bedrock, through InvokeModel

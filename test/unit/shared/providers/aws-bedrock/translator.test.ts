@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bedrockFinishReason } from "../../../../shared/translation/bedrock-converse/finish-reason.ts";
-import { bedrockConverseTranslator } from "../../../../shared/translation/bedrock-converse/index.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { describeFixtures } from "./fixture-cases.ts";
+import { bedrockFinishReason } from "../../../../../shared/providers/aws-bedrock/finish-reason.ts";
+import { bedrockConverseTranslator } from "../../../../../shared/providers/aws-bedrock/translator.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import { describeFixtures } from "../../translation/fixture-cases.ts";
 
 describeFixtures("bedrock-converse", bedrockConverseTranslator);
 
