@@ -1,6 +1,6 @@
-import { vertexGeminiTranslator } from "../../translation/google-vertex-ai/index.ts";
 import { geminiUsageExtractor } from "../google-ai-studio/definition.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
+import { vertexGeminiTranslator } from "./translator.ts";
 import { googleVertexAIHost } from "./upstream-host.ts";
 
 /** Gemini on Vertex AI: the host comes from the path's location; the unified API takes `google/{model}`. */

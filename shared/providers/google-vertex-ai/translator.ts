@@ -1,7 +1,7 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { toGeminiRequest } from "../../providers/google-ai-studio/request.ts";
-import { geminiTranslator } from "../../providers/google-ai-studio/translator.ts";
-import type { ProviderTranslator, TranslatedRequest } from "../types.ts";
+import type { ProviderTranslator, TranslatedRequest } from "../../translation/types.ts";
+import { toGeminiRequest } from "../google-ai-studio/request.ts";
+import { geminiTranslator } from "../google-ai-studio/translator.ts";
 
 const PROVIDER = "google-vertex-ai";
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { GatewayError } from "../../../../shared/core/gateway-error.ts";
-import { geminiTranslator } from "../../../../shared/providers/google-ai-studio/translator.ts";
-import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { vertexGeminiTranslator } from "../../../../shared/translation/google-vertex-ai/index.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import type { OpenAIChatRequest } from "../../../../shared/translation/types.ts";
-import { parseUnifiedModel } from "../../../../shared/unified/model-name.ts";
+import { GatewayError } from "../../../../../shared/core/gateway-error.ts";
+import { geminiTranslator } from "../../../../../shared/providers/google-ai-studio/translator.ts";
+import { vertexGeminiTranslator } from "../../../../../shared/providers/google-vertex-ai/translator.ts";
+import { translatorFor } from "../../../../../shared/providers/registry.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import type { OpenAIChatRequest } from "../../../../../shared/translation/types.ts";
+import { parseUnifiedModel } from "../../../../../shared/unified/model-name.ts";
 
 const request: OpenAIChatRequest = {
   model: "google-vertex-ai/google/gemini-2.5-flash",
