@@ -1,6 +1,6 @@
-import { azureOpenAITranslator } from "../../translation/azure-openai/index.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
 import { extractOpenAIUsage } from "../usage/openai.ts";
+import { azureOpenAITranslator } from "./translator.ts";
 import { azureOpenAIHost } from "./upstream-host.ts";
 
 /**

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { translatorFor } from "../../../../shared/providers/registry.ts";
+import { parseAzureModel } from "../../../../../shared/providers/azure-openai/model-name.ts";
 import {
   AZURE_DEFAULT_API_VERSION,
   azureOpenAITranslator,
-} from "../../../../shared/translation/azure-openai/index.ts";
-import { parseAzureModel } from "../../../../shared/translation/azure-openai/model-name.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
+} from "../../../../../shared/providers/azure-openai/translator.ts";
+import { translatorFor } from "../../../../../shared/providers/registry.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
 
 const request = parseChatRequest({
   messages: [{ role: "user", content: "Hi" }],
