@@ -1,9 +1,4 @@
 import type { ErrorDialect } from "../http/error-response.ts";
-import {
-  mistralEmbeddings,
-  openAIEmbeddings,
-  openRouterEmbeddings,
-} from "../translation/embeddings/openai-compatible.ts";
 import type { ProviderTranslator } from "../translation/types.ts";
 import { anthropicProvider } from "./anthropic/definition.ts";
 import { awsBedrockProvider } from "./aws-bedrock/definition.ts";
@@ -11,6 +6,7 @@ import { azureOpenAIProvider } from "./azure-openai/definition.ts";
 import { cohereProvider } from "./cohere/definition.ts";
 import { googleAIStudioProvider } from "./google-ai-studio/definition.ts";
 import { googleVertexAIProvider } from "./google-vertex-ai/definition.ts";
+import { mistralEmbeddings, openAIEmbeddings, openRouterEmbeddings } from "./openai-compatible/embeddings.ts";
 import { openAICompatibleProvider } from "./openai-compatible/family.ts";
 import type { ProviderDefinition, TranslatorOptions, UsageFormat } from "./provider-definition.ts";
 import type { UsageExtractor } from "./usage/types.ts";

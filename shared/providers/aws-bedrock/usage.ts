@@ -1,6 +1,6 @@
 import { extractAnthropicUsage, looksAnthropic } from "../anthropic/usage.ts";
+import { extractOpenAIChatUsage } from "../openai-compatible/usage.ts";
 import { countAt, isRecord, type JsonRecord, recordAt } from "../usage/json-values.ts";
-import { extractOpenAIChatUsage } from "../usage/openai.ts";
 import type { UsagePatch } from "../usage/types.ts";
 import { hasCounts } from "../usage/usage-accumulator.ts";
 

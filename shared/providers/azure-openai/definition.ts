@@ -1,5 +1,5 @@
+import { extractOpenAIUsage } from "../openai-compatible/usage.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
-import { extractOpenAIUsage } from "../usage/openai.ts";
 import { azureOpenAITranslator } from "./translator.ts";
 import { azureOpenAIHost } from "./upstream-host.ts";
 

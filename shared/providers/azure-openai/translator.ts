@@ -1,6 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { createOpenAICompatibleTranslator } from "../../translation/openai-compatible/index.ts";
 import type { ProviderTranslator } from "../../translation/types.ts";
+import { createOpenAICompatibleTranslator } from "../openai-compatible/translator.ts";
 import { parseAzureModel } from "./model-name.ts";
 
 /**

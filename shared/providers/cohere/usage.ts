@@ -1,5 +1,5 @@
+import { extractOpenAIChatUsage } from "../openai-compatible/usage.ts";
 import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "../usage/json-values.ts";
-import { extractOpenAIChatUsage } from "../usage/openai.ts";
 import type { UsagePatch } from "../usage/types.ts";
 
 /**

@@ -1,6 +1,6 @@
-import { createOpenAICompatibleTranslator } from "../../translation/openai-compatible/index.ts";
 import type { EmbeddingsAdapter, ProviderDefinition } from "../provider-definition.ts";
-import { extractOpenAIUsage } from "../usage/openai.ts";
+import { createOpenAICompatibleTranslator } from "./translator.ts";
+import { extractOpenAIUsage } from "./usage.ts";
 
 /**
  * One OpenAI-compatible provider: the canonical format is its wire format, so a row says only where it

@@ -1,4 +1,4 @@
-import { extractOpenAIChatUsage } from "./openai.ts";
+import { extractOpenAIChatUsage } from "../openai-compatible/usage.ts";
 import type { UsageExtractor } from "./types.ts";
 import { hasCounts } from "./usage-accumulator.ts";
 

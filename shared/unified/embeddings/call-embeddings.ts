@@ -1,8 +1,8 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/handle-provider-request.ts";
+import { refuseEmbeddingsProvider } from "../../providers/openai-compatible/embeddings.ts";
 import { findProvider, translatorFor } from "../../providers/registry.ts";
 import { createUsageObserver } from "../../providers/usage/index.ts";
-import { refuseEmbeddingsProvider } from "../../translation/embeddings/openai-compatible.ts";
 import { parseEmbeddingsRequest } from "../../translation/embeddings/request.ts";
 import type { ProviderCallResult } from "../call-provider.ts";
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { extractOpenAIUsage } from "../../../../shared/providers/openai-compatible/usage.ts";
 import type { ProviderDefinition } from "../../../../shared/providers/provider-definition.ts";
 import { providerDefinitions } from "../../../../shared/providers/registry.ts";
-import { extractOpenAIUsage } from "../../../../shared/providers/usage/openai.ts";
 
 /**
  * What each kind of registry row needs (docs/providers.md, "Adding a provider"), as a list of problems:

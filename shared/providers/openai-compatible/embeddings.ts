@@ -1,7 +1,7 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import type { EmbeddingsRoute } from "../../providers/provider-definition.ts";
-import type { TranslatedRequest } from "../types.ts";
-import { type EmbeddingsRequest, embeddingTexts } from "./request.ts";
+import { type EmbeddingsRequest, embeddingTexts } from "../../translation/embeddings/request.ts";
+import type { TranslatedRequest } from "../../translation/types.ts";
+import type { EmbeddingsRoute } from "../provider-definition.ts";
 
 /**
  * Providers with an OpenAI-shaped `/embeddings` endpoint, called natively; their answer is already an

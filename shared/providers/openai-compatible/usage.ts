@@ -1,5 +1,5 @@
-import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "./json-values.ts";
-import type { UsagePatch } from "./types.ts";
+import { countAt, isRecord, type JsonRecord, recordAt, stringAt } from "../usage/json-values.ts";
+import type { UsagePatch } from "../usage/types.ts";
 
 /**
  * OpenAI and the OpenAI-compatible family. One function reads every OpenAI shape:

@@ -1,14 +1,18 @@
 import { GatewayError } from "../../core/gateway-error.ts";
-import { isRecord, recordAt, stringAt } from "../common/json-values.ts";
-import type { OpenAIChatChunk, OpenAIChatCompletion, OpenAIChatRequest } from "../openai/chat-schema.ts";
-import type { ProviderTranslator, ResponseContext, StreamTranslator } from "../types.ts";
+import { isRecord, recordAt, stringAt } from "../../translation/common/json-values.ts";
+import type {
+  OpenAIChatChunk,
+  OpenAIChatCompletion,
+  OpenAIChatRequest,
+} from "../../translation/openai/chat-schema.ts";
+import type { ProviderTranslator, ResponseContext, StreamTranslator } from "../../translation/types.ts";
 
 /** One OpenAI-compatible provider's quirks (its registry row, shared/providers/openai-compatible/family.ts). */
 export interface OpenAICompatibleOptions {
   provider: string;
   /** Path under the provider base URL; `{model}` is replaced by the encoded model id. */
   path: string;
-  /** The model is named in the path and not in the body (Azure, shared/translation/azure-openai/). */
+  /** The model is named in the path and not in the body (Azure, shared/providers/azure-openai/). */
   modelInPath?: boolean;
   refusedParameters: readonly string[];
 }

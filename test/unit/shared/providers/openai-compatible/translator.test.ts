@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
-import { describeFixtures } from "./fixture-cases.ts";
+import { translatorFor } from "../../../../../shared/providers/registry.ts";
+import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
+import { describeFixtures } from "../../translation/fixture-cases.ts";
 
 const groq = translatorFor("groq");
 if (groq === undefined) throw new Error("groq is configured");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractOpenAIUsage } from "../../../../shared/providers/usage/openai.ts";
-import type { TokenUsage } from "../../../../shared/providers/usage/types.ts";
+import { extractOpenAIUsage } from "../../../../../shared/providers/openai-compatible/usage.ts";
+import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
 import {
   expectSameAcrossSplits,
   JSON_TYPE,
@@ -9,7 +9,7 @@ import {
   sseEvent,
   typedSseEvents,
   usage,
-} from "./helpers.ts";
+} from "../../../providers/usage/helpers.ts";
 
 const MODEL = "gpt-4o-2024-08-06";
 
