@@ -69,6 +69,12 @@ export interface ProviderDefinition {
   baseUrl: string;
   /** Templated hosts only; without it the request goes to `baseUrl` + the rest of the path. */
   upstreamHost?: UpstreamHostRule;
+  /**
+   * The model a provider-native path names, for the log when the body names none (Gemini
+   * `models/{model}:generateContent`, Bedrock `model/{id}/converse`, Azure's deployment). `segments`: the
+   * path after the slug, split at `/` and percent-decoded.
+   */
+  modelInPath?: (segments: string[]) => string | null;
   /** A leading path segment clients may add that the base URL already carries (OpenRouter documents both forms). */
   redundantPathPrefix?: string;
   credentialStyle: CredentialStyle;

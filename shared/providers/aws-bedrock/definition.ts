@@ -1,3 +1,4 @@
+import { segmentAfter } from "../model-in-path.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
 import { titanEmbeddings } from "./embeddings.ts";
 import { createBedrockEventDecoder } from "./event-stream.ts";
@@ -11,6 +12,7 @@ export const awsBedrockProvider: ProviderDefinition = {
   baseUrl: "https://{service}.{region}.amazonaws.com",
   upstreamHost: awsBedrockHost,
   credentialStyle: "sigv4",
+  modelInPath: (segments) => segmentAfter(segments, "model"),
   usageFormat: "bedrock",
   usageExtractor: extractBedrockUsage,
   translator: () => bedrockConverseTranslator,

@@ -12,6 +12,8 @@ export const azureOpenAIProvider: ProviderDefinition = {
   baseUrl: "https://{resource}.openai.azure.com",
   upstreamHost: azureOpenAIHost,
   credentialStyle: "api-key",
+  // {resource}/{deployment}/...: the deployment names the model.
+  modelInPath: (segments) => segments[1] || null,
   usageFormat: "openai",
   usageExtractor: extractOpenAIUsage,
   translator: (options) => azureOpenAITranslator(options.apiVersion ?? null),

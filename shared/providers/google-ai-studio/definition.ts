@@ -1,3 +1,4 @@
+import { geminiModelInPath } from "../model-in-path.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
 import { withOpenAIChatFallback } from "../usage/openai-chat-fallback.ts";
 import { geminiEmbeddings } from "./embeddings.ts";
@@ -11,6 +12,7 @@ export const googleAIStudioProvider: ProviderDefinition = {
   slug: "google-ai-studio",
   baseUrl: "https://generativelanguage.googleapis.com",
   credentialStyle: "x-goog-api-key",
+  modelInPath: geminiModelInPath,
   usageFormat: "gemini",
   usageExtractor: geminiUsageExtractor,
   errorDialect: "google",

@@ -1,4 +1,5 @@
 import { geminiUsageExtractor } from "../google-ai-studio/definition.ts";
+import { geminiModelInPath } from "../model-in-path.ts";
 import type { ProviderDefinition } from "../provider-definition.ts";
 import { vertexGeminiTranslator } from "./translator.ts";
 import { googleVertexAIHost } from "./upstream-host.ts";
@@ -9,6 +10,7 @@ export const googleVertexAIProvider: ProviderDefinition = {
   baseUrl: "https://{region}-aiplatform.googleapis.com",
   upstreamHost: googleVertexAIHost,
   credentialStyle: "google-service-account",
+  modelInPath: geminiModelInPath,
   usageFormat: "gemini",
   usageExtractor: geminiUsageExtractor,
   errorDialect: "google",
