@@ -88,6 +88,11 @@ export interface ProviderDefinition {
    * unified API (`{slug}/{model}`); one without is provider-native only.
    */
   translator?: (options: TranslatorOptions) => ProviderTranslator;
+  /**
+   * The provider serves OpenAI's Responses API itself at `responses` under its base URL: the unified
+   * `/responses` passes the request on instead of bridging it through the translator (OpenAI).
+   */
+  nativeResponses?: boolean;
   /** Other names a unified model may use for this provider (Cloudflare's `google/...`, `xai/...`). */
   modelAliases?: readonly string[];
   /** Splits the provider's stream into the events its translator takes; default: SSE `data` as JSON. */

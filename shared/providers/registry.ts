@@ -32,6 +32,7 @@ const providers: ProviderDefinition[] = [
     baseUrl: "https://api.openai.com/v1",
     chatPath: "chat/completions",
     embeddings: openAIEmbeddings,
+    nativeResponses: true,
   }),
   anthropicProvider,
   googleAIStudioProvider,

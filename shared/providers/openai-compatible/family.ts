@@ -20,6 +20,7 @@ export interface OpenAICompatibleRow {
   redundantPathPrefix?: string;
   modelAliases?: readonly string[];
   embeddings?: EmbeddingsAdapter;
+  nativeResponses?: boolean;
 }
 
 /** The registry row of an OpenAI-compatible provider: Bearer key, OpenAI usage, the family's translator. */

@@ -8,7 +8,8 @@ import { providerDefinitions } from "../../../../shared/providers/registry.ts";
  * - every row: a usage extractor exactly when its usage format is not "none", the same extractor as every
  *   other row of that format, and a host rule exactly when its base URL is a template;
  * - a row on the unified API (one with a translator): a translator for its own slug and usage to log;
- * - the unified-only parts (model aliases, embeddings, a stream decoder) only beside a translator;
+ * - the unified-only parts (model aliases, embeddings, a stream decoder, native Responses) only beside a
+ *   translator;
  * - aliases that name no other provider.
  */
 function registryProblems(rows: readonly ProviderDefinition[]): string[] {
@@ -45,6 +46,7 @@ function registryProblems(rows: readonly ProviderDefinition[]): string[] {
       if (row.modelAliases !== undefined) problems.push(`${row.slug}: model aliases without a translator`);
       if (row.embeddings !== undefined) problems.push(`${row.slug}: embeddings without a translator`);
       if (row.streamDecoder !== undefined) problems.push(`${row.slug}: stream decoder without a translator`);
+      if (row.nativeResponses === true) problems.push(`${row.slug}: native Responses without a translator`);
     } else {
       const translated = row.translator({}).provider;
       if (translated !== row.slug) problems.push(`${row.slug}: its translator is ${translated}'s`);
@@ -80,6 +82,7 @@ describe("provider registry completeness", () => {
       { embeddings: () => ({}) as never },
       /embeddings without a translator/,
     ],
+    ["native Responses without a translator", { nativeResponses: true }, /Responses without a translator/],
     ["an alias that is another provider's slug", { modelAliases: ["openai"] }, /already names openai/],
     [
       "a translator that is another provider's",
