@@ -9,7 +9,7 @@ import {
   sseEvent,
   typedSseEvents,
   usage,
-} from "../../../providers/usage/helpers.ts";
+} from "../usage/helpers.ts";
 
 const MODEL = "claude-sonnet-4-5-20250929";
 

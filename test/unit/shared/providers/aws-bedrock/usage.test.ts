@@ -13,7 +13,7 @@ import {
   observe,
   splitEvery,
   usage,
-} from "../../../providers/usage/helpers.ts";
+} from "../usage/helpers.ts";
 
 /**
  * As AWS reports it: inputTokens EXCLUDES the cache (totalTokens = 4 + 832 + 1490 + 0 = 2326), so

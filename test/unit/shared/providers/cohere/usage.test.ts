@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractCohereUsage } from "../../../../../shared/providers/cohere/usage.ts";
 import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
-import {
-  expectSameAcrossSplits,
-  JSON_TYPE,
-  SSE,
-  typedSseEvents,
-  usage,
-} from "../../../providers/usage/helpers.ts";
+import { expectSameAcrossSplits, JSON_TYPE, SSE, typedSseEvents, usage } from "../usage/helpers.ts";
 
 /** Billed units are what Cohere charges; `tokens` (template included) is only a fallback. */
 const V1_META = {

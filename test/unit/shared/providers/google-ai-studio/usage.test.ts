@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractGeminiUsage } from "../../../../../shared/providers/google-ai-studio/usage.ts";
 import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
-import {
-  expectSameAcrossSplits,
-  JSON_TYPE,
-  observeBody,
-  SSE,
-  sseEvent,
-  usage,
-} from "../../../providers/usage/helpers.ts";
+import { expectSameAcrossSplits, JSON_TYPE, observeBody, SSE, sseEvent, usage } from "../usage/helpers.ts";
 
 const MODEL = "gemini-2.5-flash";
 

@@ -9,7 +9,7 @@ import {
   sseEvent,
   typedSseEvents,
   usage,
-} from "../../../providers/usage/helpers.ts";
+} from "../usage/helpers.ts";
 
 const MODEL = "gpt-4o-2024-08-06";
 

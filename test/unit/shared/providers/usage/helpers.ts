@@ -1,9 +1,9 @@
 import { EventStreamCodec, type MessageHeaders } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { expect } from "vitest";
-import type { UsageFormat } from "../../../../shared/providers/registry.ts";
-import { createUsageObserver } from "../../../../shared/providers/usage/index.ts";
-import type { TokenUsage } from "../../../../shared/providers/usage/types.ts";
+import type { UsageFormat } from "../../../../../shared/providers/registry.ts";
+import { createUsageObserver } from "../../../../../shared/providers/usage/index.ts";
+import type { TokenUsage } from "../../../../../shared/providers/usage/types.ts";
 
 export const SSE = "text/event-stream";
 export const JSON_TYPE = "application/json";

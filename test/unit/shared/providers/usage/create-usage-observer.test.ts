@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { UsageFormat } from "../../../../shared/providers/registry.ts";
+import type { UsageFormat } from "../../../../../shared/providers/registry.ts";
 import {
   createNdjsonDecoder,
   createSseDecoder,
   MAX_JSON_BODY_BYTES,
-} from "../../../../shared/providers/usage/body-decoders.ts";
-import { createUsageObserver } from "../../../../shared/providers/usage/index.ts";
+} from "../../../../../shared/providers/usage/body-decoders.ts";
+import { createUsageObserver } from "../../../../../shared/providers/usage/index.ts";
 import {
   bytesOf,
   EVENTSTREAM,
