@@ -6,8 +6,8 @@ import { parseAzureModel } from "./model-name.ts";
 /**
  * Azure OpenAI: the OpenAI wire format at `https://{resource}.openai.azure.com/openai/deployments/
  * {deployment}/chat/completions?api-version=...`, keyed by the `api-key` header. The translated path is
- * the provider-native rest path `{resource}/{deployment}/chat/completions`, which the registry's
- * azure-openai host style turns into that URL (and the log records as the provider-native path would).
+ * the provider-native rest path `{resource}/{deployment}/chat/completions`, which Azure's upstream host
+ * rule (upstream-host.ts) turns into that URL (and the log records as the provider-native path would).
  * The body is the OpenAI request without `model`: the deployment in the path names the model.
  */
 export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
