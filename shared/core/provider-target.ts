@@ -57,7 +57,6 @@ export async function resolveProviderTarget(
       const provider: ProviderDefinition = {
         slug: providerSlug,
         baseUrl: custom.base_url.replace(/\/+$/, ""),
-        hostStyle: "fixed",
         // Custom providers are mostly OpenAI-compatible; the usage reader also understands other shapes.
         usageFormat: "openai",
         credentialStyle: "bearer",

@@ -1,6 +1,6 @@
 import type { ErrorDialect } from "../http/error-response.ts";
+import { providerDialect } from "../providers/registry.ts";
 import { isUnifiedPath, unifiedFormatOf } from "../unified/unified-path.ts";
-import { providerDialect } from "./provider-dialect.ts";
 import { isUniversalPath } from "./universal-endpoint.ts";
 
 /** The proxy Lambda's surfaces, told apart by path (route-proxy-request.ts hands each to its handler). */

@@ -1,7 +1,10 @@
+import { findProvider } from "../providers/registry.ts";
+
 /**
  * The model a provider-native request names, worked out after the response (never on the hot path):
  * the JSON body's `model`, else the model in the path (Gemini `models/{model}:generateContent`, Bedrock
- * `model/{modelId}/converse`, Azure's deployment), else what the response reported.
+ * `model/{modelId}/converse`, Azure's deployment: the registry row's `modelInPath`), else what the response
+ * reported.
  */
 export function requestModel(
   providerSlug: string,
@@ -24,6 +27,8 @@ function modelFromBody(body: Uint8Array | null): string | null {
 }
 
 function modelFromPath(providerSlug: string, restPath: string): string | null {
+  const modelInPath = findProvider(providerSlug)?.modelInPath;
+  if (modelInPath === undefined) return null;
   const segments = restPath.split("/").map((segment) => {
     try {
       return decodeURIComponent(segment);
@@ -31,19 +36,5 @@ function modelFromPath(providerSlug: string, restPath: string): string | null {
       return segment;
     }
   });
-  const after = (marker: string) => {
-    const index = segments.indexOf(marker);
-    return index >= 0 ? (segments[index + 1] ?? null) : null;
-  };
-  switch (providerSlug) {
-    case "google-ai-studio":
-    case "google-vertex-ai":
-      return after("models")?.split(":")[0] || null;
-    case "aws-bedrock":
-      return after("model");
-    case "azure-openai":
-      return segments[1] || null;
-    default:
-      return null;
-  }
+  return modelInPath(segments);
 }

@@ -1,164 +1,109 @@
+import type { ErrorDialect } from "../http/error-response.ts";
+import type { ProviderTranslator } from "../translation/types.ts";
+import { anthropicProvider } from "./anthropic/definition.ts";
+import { awsBedrockProvider } from "./aws-bedrock/definition.ts";
+import { azureOpenAIProvider } from "./azure-openai/definition.ts";
+import { cohereProvider } from "./cohere/definition.ts";
+import { googleAIStudioProvider } from "./google-ai-studio/definition.ts";
+import { googleVertexAIProvider } from "./google-vertex-ai/definition.ts";
+import { mistralEmbeddings, openAIEmbeddings, openRouterEmbeddings } from "./openai-compatible/embeddings.ts";
+import { openAICompatibleProvider } from "./openai-compatible/family.ts";
+import type { ProviderDefinition, TranslatorOptions, UsageFormat } from "./provider-definition.ts";
+import type { UsageExtractor } from "./usage/types.ts";
+
+export type {
+  CredentialStyle,
+  ProviderDefinition,
+  TranslatorOptions,
+  UsageFormat,
+} from "./provider-definition.ts";
+
 /**
- * THE list of providers the provider-native surface `/v1/{account}/{gateway}/{provider}/...` serves,
- * with the upstream each one maps to (reference section 2). Adding a provider is one entry here.
- *
- * `usageFormat` names the response shape the log reads token usage from:
- * - openai: `usage.prompt_tokens` / `completion_tokens` (also the OpenAI-compatible family)
- * - anthropic: `usage.input_tokens` / `output_tokens` (+ cache tokens), `message_start` / `message_delta` events
- * - gemini: `usageMetadata.promptTokenCount` / `candidatesTokenCount`
- * - bedrock: Converse `usage.inputTokens` / `outputTokens`, ConverseStream `metadata` event
- * - cohere: `meta.billed_units` (v1) or `usage.billed_units` (v2)
+ * THE list of providers, and the only place in the gateway that tells one provider from another: each row
+ * carries everything the gateway does differently for that provider (shared/providers/provider-definition.ts).
+ * The provider-native surface `/v1/{account}/{gateway}/{provider}/...` serves every row (reference section 2);
+ * the unified API serves the rows with a translator. A native provider is one folder under
+ * shared/providers/{slug}/ and one line here; an OpenAI-compatible provider is one `openAICompatibleProvider`
+ * row (docs/providers.md). The order is the order of the "Supported providers" lists in error messages.
  */
-export type UsageFormat = "openai" | "anthropic" | "gemini" | "bedrock" | "cohere" | "none";
-
-/** How the path after the provider slug selects the upstream host. */
-export type HostStyle =
-  | "fixed" // base URL + rest of the path
-  | "azure-openai" // {resource}/{deployment}/... -> https://{resource}.openai.azure.com/openai/deployments/{deployment}/...
-  | "aws-bedrock" // {service}/{region}/... -> https://{service}.{region}.amazonaws.com/...
-  | "google-vertex-ai"; // v1/projects/{p}/locations/{region}/... -> https://{region}-aiplatform.googleapis.com/v1/...
-
-/**
- * How a stored provider key (BYOK) is presented to the provider: as a header, by signing the request
- * with AWS SigV4 (Bedrock), or as an OAuth access token minted from a service account (Vertex AI,
- * shared/providers/google-service-account.ts).
- */
-export type CredentialStyle =
-  | "bearer"
-  | "x-api-key"
-  | "x-goog-api-key"
-  | "api-key"
-  | "sigv4"
-  | "google-service-account";
-
-export interface ProviderDefinition {
-  slug: string;
-  /** The upstream base that replaces `/v1/{account}/{gateway}/{slug}`; for templated hosts, a documentation value. */
-  baseUrl: string;
-  hostStyle: HostStyle;
-  usageFormat: UsageFormat;
-  credentialStyle: CredentialStyle;
-  /** A leading path segment clients may add that the base URL already carries (OpenRouter documents both forms). */
-  redundantPathPrefix?: string;
-}
-
 const providers: ProviderDefinition[] = [
-  {
+  openAICompatibleProvider({
     slug: "openai",
     baseUrl: "https://api.openai.com/v1",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
-    slug: "anthropic",
-    baseUrl: "https://api.anthropic.com",
-    hostStyle: "fixed",
-    credentialStyle: "x-api-key",
-    usageFormat: "anthropic",
-  },
-  {
-    slug: "google-ai-studio",
-    baseUrl: "https://generativelanguage.googleapis.com",
-    hostStyle: "fixed",
-    credentialStyle: "x-goog-api-key",
-    usageFormat: "gemini",
-  },
-  {
-    slug: "google-vertex-ai",
-    baseUrl: "https://{region}-aiplatform.googleapis.com",
-    hostStyle: "google-vertex-ai",
-    credentialStyle: "google-service-account",
-    usageFormat: "gemini",
-  },
-  {
-    slug: "aws-bedrock",
-    baseUrl: "https://{service}.{region}.amazonaws.com",
-    hostStyle: "aws-bedrock",
-    credentialStyle: "sigv4",
-    usageFormat: "bedrock",
-  },
-  {
-    slug: "azure-openai",
-    baseUrl: "https://{resource}.openai.azure.com",
-    hostStyle: "azure-openai",
-    credentialStyle: "api-key",
-    usageFormat: "openai",
-  },
-  {
+    chatPath: "chat/completions",
+    embeddings: openAIEmbeddings,
+    nativeResponses: true,
+  }),
+  anthropicProvider,
+  googleAIStudioProvider,
+  googleVertexAIProvider,
+  awsBedrockProvider,
+  azureOpenAIProvider,
+  // https://console.groq.com/docs/openai#currently-unsupported-openai-features
+  openAICompatibleProvider({
     slug: "groq",
     baseUrl: "https://api.groq.com/openai/v1",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
+    chatPath: "chat/completions",
+    refusedParameters: ["logprobs", "logit_bias", "top_logprobs", "n"],
+  }),
+  openAICompatibleProvider({
     slug: "mistral",
     baseUrl: "https://api.mistral.ai",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
-    slug: "cohere",
-    baseUrl: "https://api.cohere.ai",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "cohere",
-  },
-  {
+    chatPath: "v1/chat/completions",
+    refusedParameters: ["logit_bias", "top_logprobs"],
+    embeddings: mistralEmbeddings,
+  }),
+  cohereProvider,
+  openAICompatibleProvider({
     slug: "deepseek",
     baseUrl: "https://api.deepseek.com",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
+    chatPath: "chat/completions",
+  }),
+  openAICompatibleProvider({
     slug: "grok",
     baseUrl: "https://api.x.ai",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
+    chatPath: "v1/chat/completions",
+    modelAliases: ["xai"],
+  }),
+  openAICompatibleProvider({
     slug: "perplexity-ai",
     baseUrl: "https://api.perplexity.ai",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
-  {
+    chatPath: "chat/completions",
+    refusedParameters: ["n", "logit_bias"],
+    // Cloudflare's compat list writes `perplexity/...`.
+    modelAliases: ["perplexity"],
+  }),
+  openAICompatibleProvider({
     slug: "openrouter",
     baseUrl: "https://openrouter.ai/api/v1",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
+    chatPath: "chat/completions",
     redundantPathPrefix: "v1",
-  },
-  {
+    embeddings: openRouterEmbeddings,
+  }),
+  openAICompatibleProvider({
     slug: "huggingface",
     baseUrl: "https://api-inference.huggingface.co/models",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
+    chatPath: null,
+  }),
+  // Replicate: provider-native only, and its predictions carry no token usage.
   {
     slug: "replicate",
     baseUrl: "https://api.replicate.com/v1",
-    hostStyle: "fixed",
     credentialStyle: "bearer",
     usageFormat: "none",
   },
-  {
+  openAICompatibleProvider({
     slug: "cerebras",
     baseUrl: "https://api.cerebras.ai/v1",
-    hostStyle: "fixed",
-    credentialStyle: "bearer",
-    usageFormat: "openai",
-  },
+    chatPath: "chat/completions",
+    refusedParameters: ["logit_bias", "n"],
+  }),
 ];
 
 const bySlug = new Map(providers.map((provider) => [provider.slug, provider]));
+const byAlias = new Map(
+  providers.flatMap((provider) => (provider.modelAliases ?? []).map((alias) => [alias, provider] as const)),
+);
 
 export function findProvider(slug: string): ProviderDefinition | undefined {
   return bySlug.get(slug);
@@ -166,4 +111,40 @@ export function findProvider(slug: string): ProviderDefinition | undefined {
 
 export function providerSlugs(): string[] {
   return providers.map((provider) => provider.slug);
+}
+
+/** Every row, in order (for the completeness test and the docs). */
+export function providerDefinitions(): readonly ProviderDefinition[] {
+  return providers;
+}
+
+/** The provider a unified model prefix names: its slug or one of its aliases. */
+export function findProviderByModelPrefix(prefix: string): ProviderDefinition | undefined {
+  return bySlug.get(prefix) ?? byAlias.get(prefix);
+}
+
+/** Providers the unified API translates to: the rows with a translator. */
+export function unifiedProviderSlugs(): string[] {
+  return providers.filter((provider) => provider.translator !== undefined).map((provider) => provider.slug);
+}
+
+/** The provider's translator, or undefined when it has none (not on the unified API, or not registered). */
+export function translatorFor(slug: string, options: TranslatorOptions = {}): ProviderTranslator | undefined {
+  return findProvider(slug)?.translator?.(options);
+}
+
+/** Errors on a provider-native route are written the way that provider's own client library reads them. */
+export function providerDialect(slug: string | undefined): ErrorDialect {
+  return (slug === undefined ? undefined : findProvider(slug)?.errorDialect) ?? "openai";
+}
+
+const usageExtractors = new Map(
+  providers.flatMap((provider) =>
+    provider.usageExtractor === undefined ? [] : [[provider.usageFormat, provider.usageExtractor] as const],
+  ),
+);
+
+/** The usage reader of a response shape, taken from the rows that read it; undefined for "none". */
+export function usageExtractorFor(format: UsageFormat): UsageExtractor | undefined {
+  return usageExtractors.get(format);
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
-import { translatorFor } from "../translation/index.ts";
+import { translatorFor } from "../providers/registry.ts";
 import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "./direct-provider-call.ts";
 import { parseUnifiedModel } from "./model-name.ts";
 import type { CallProviderInput, ProviderCallResult } from "./provider-call-types.ts";

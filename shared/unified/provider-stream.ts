@@ -1,16 +1,17 @@
+import { findProvider } from "../providers/registry.ts";
 import { type BodyDecoder, createSseDecoder } from "../providers/usage/body-decoders.ts";
-import { createBedrockEventDecoder } from "./bedrock-event-stream.ts";
 
 /**
- * Decodes a provider's stream into the events its translator takes: parsed SSE `data` JSON for the SSE
- * providers, `{ type, payload }` for Bedrock's binary event stream (payload as JSON text). Only the
- * unfinished event or frame is buffered.
+ * Decodes a provider's stream into the events its translator takes: the registry row's own decoder when
+ * it has one (Bedrock's binary event stream gives `{ type, payload }`), else parsed SSE `data` JSON. Only
+ * the unfinished event or frame is buffered.
  */
 export function createProviderStreamDecoder(
   provider: string,
   onEvent: (event: unknown) => void,
 ): BodyDecoder {
-  if (provider === "aws-bedrock") return createBedrockEventDecoder(onEvent);
+  const own = findProvider(provider)?.streamDecoder;
+  if (own !== undefined) return own(onEvent);
   return createSseDecoder((data) => {
     let event: unknown;
     try {

@@ -1,6 +1,5 @@
-import type { UsageFormat } from "../registry.ts";
-import { extractAnthropicUsage } from "./anthropic.ts";
-import { extractBedrockUsage } from "./bedrock.ts";
+import type { UsageFormat } from "../provider-definition.ts";
+import { usageExtractorFor } from "../registry.ts";
 import {
   type BodyDecoder,
   createBufferedBody,
@@ -8,32 +7,9 @@ import {
   createNdjsonDecoder,
   createSseDecoder,
 } from "./body-decoders.ts";
-import { extractCohereUsage } from "./cohere.ts";
-import { extractGeminiUsage } from "./gemini.ts";
 import { isRecord } from "./json-values.ts";
-import { extractOpenAIChatUsage, extractOpenAIUsage } from "./openai.ts";
-import type { TokenUsage, UsageExtractor, UsageObserver } from "./types.ts";
-import { emptyUsage, hasCounts, UsageAccumulator } from "./usage-accumulator.ts";
-
-/**
- * Native shape first; then the Chat Completions shape, which Anthropic, Gemini and Cohere also serve
- * from their OpenAI-compatible endpoints.
- */
-function withOpenAIChatFallback(native: UsageExtractor): UsageExtractor {
-  return (value) => {
-    const patch = native(value);
-    if (patch !== null && hasCounts(patch)) return patch;
-    return extractOpenAIChatUsage(value) ?? patch;
-  };
-}
-
-const EXTRACTORS: Record<Exclude<UsageFormat, "none">, UsageExtractor> = {
-  openai: extractOpenAIUsage,
-  anthropic: withOpenAIChatFallback(extractAnthropicUsage),
-  gemini: withOpenAIChatFallback(extractGeminiUsage),
-  bedrock: extractBedrockUsage,
-  cohere: withOpenAIChatFallback(extractCohereUsage),
-};
+import type { TokenUsage, UsageObserver } from "./types.ts";
+import { emptyUsage, UsageAccumulator } from "./usage-accumulator.ts";
 
 type BodyKind = "sse" | "eventstream" | "ndjson" | "json";
 
@@ -101,8 +77,9 @@ const NONE_OBSERVER: UsageObserver = { push: () => {}, finish: emptyUsage };
  * count (a lower bound, usually 1). Gemini: the counts of the last chunk received.
  */
 export function createUsageObserver(format: UsageFormat, contentType: string | null): UsageObserver {
-  if (format === "none") return NONE_OBSERVER;
-  const extract = EXTRACTORS[format];
+  // The extractor of the provider rows that read this format (shared/providers/registry.ts).
+  const extract = usageExtractorFor(format);
+  if (extract === undefined) return NONE_OBSERVER;
   const accumulator = new UsageAccumulator();
   let eventsSeen = 0;
 

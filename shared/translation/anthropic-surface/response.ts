@@ -1,4 +1,4 @@
-import { anthropicStopReason } from "../anthropic/finish-reason.ts";
+import { anthropicStopReason } from "../../providers/anthropic/finish-reason.ts";
 import { isRecord } from "../common/json-values.ts";
 import type { OpenAIChatCompletion, OpenAIUsage } from "../openai/chat-schema.ts";
 

@@ -1,4 +1,4 @@
-import { anthropicStopReason } from "../anthropic/finish-reason.ts";
+import { anthropicStopReason } from "../../providers/anthropic/finish-reason.ts";
 import type { OpenAIChatChunk, OpenAIUsage } from "../openai/chat-schema.ts";
 import { anthropicUsageFromOpenAI } from "./response.ts";
 

@@ -1,60 +1,18 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
+import { refuseEmbeddingsProvider } from "../../providers/openai-compatible/embeddings.ts";
+import { findProvider, translatorFor } from "../../providers/registry.ts";
 import { createUsageObserver } from "../../providers/usage/index.ts";
-import {
-  titanEmbeddingsRequest,
-  titanEmbeddingsResponse,
-} from "../../translation/embeddings/bedrock-titan.ts";
-import { geminiEmbeddingsRequest, geminiEmbeddingsResponse } from "../../translation/embeddings/gemini.ts";
-import {
-  openAICompatibleEmbeddingsRequest,
-  refuseEmbeddingsProvider,
-} from "../../translation/embeddings/openai-compatible.ts";
-import {
-  type EmbeddingsRequest,
-  type OpenAIEmbeddingList,
-  parseEmbeddingsRequest,
-} from "../../translation/embeddings/request.ts";
-import { translatorFor } from "../../translation/index.ts";
-import type { TranslatedRequest } from "../../translation/types.ts";
+import { parseEmbeddingsRequest } from "../../translation/embeddings/request.ts";
 import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "../direct-provider-call.ts";
 import { parseUnifiedModel } from "../model-name.ts";
 import type { OperationInput, ProviderCallResult } from "../provider-call-types.ts";
 
-interface EmbeddingsRoute {
-  translated: TranslatedRequest;
-  /** Null: the provider answers OpenAI's list already, passed on as it came. */
-  toList: ((body: unknown) => OpenAIEmbeddingList) | null;
-  /** The log reads usage from the translated list (Titan's `inputTextTokenCount` has no reader of its own). */
-  usageFromList: boolean;
-}
-
-function routeFor(request: EmbeddingsRequest, provider: string, model: string): EmbeddingsRoute {
-  switch (provider) {
-    case "google-ai-studio":
-      return {
-        translated: geminiEmbeddingsRequest(request, model),
-        toList: (body) => geminiEmbeddingsResponse(body, request, model),
-        usageFromList: false,
-      };
-    case "aws-bedrock":
-      return {
-        translated: titanEmbeddingsRequest(request, model),
-        toList: (body) => titanEmbeddingsResponse(body, request, model),
-        usageFromList: true,
-      };
-    default: {
-      const translated = openAICompatibleEmbeddingsRequest(request, provider, model);
-      if (translated === undefined) throw refuseEmbeddingsProvider(provider);
-      return { translated, toList: null, usageFromList: false };
-    }
-  }
-}
-
 /**
- * `POST .../ai/v1/embeddings` and `.../compat/embeddings` in OpenAI's format: OpenAI, Mistral and
- * OpenRouter natively at their `/embeddings`; Google AI Studio through `batchEmbedContents` and Amazon Titan
- * through InvokeModel, both answered as OpenAI's list. Provider errors come back in OpenAI's error shape.
+ * `POST .../ai/v1/embeddings` and `.../compat/embeddings` in OpenAI's format, through the `embeddings`
+ * adapter of the model's registry row: OpenAI, Mistral and OpenRouter natively at their `/embeddings`;
+ * Google AI Studio through `batchEmbedContents` and Amazon Titan through InvokeModel, both answered as
+ * OpenAI's list. Provider errors come back in OpenAI's error shape.
  */
 export async function callEmbeddings(
   body: unknown,
@@ -63,7 +21,9 @@ export async function callEmbeddings(
 ): Promise<ProviderCallResult> {
   const request = parseEmbeddingsRequest(body);
   const target = parseUnifiedModel(request.model);
-  const route = routeFor(request, target.provider, target.model);
+  const embeddings = findProvider(target.provider)?.embeddings;
+  if (embeddings === undefined) throw refuseEmbeddingsProvider(target.provider);
+  const route = embeddings(request, target.model);
   const direct = await callProviderDirect(target, route.translated, input, deps);
   const { response } = direct.call;
   const base = { headersAt: direct.headersAt, limitHeaders: direct.limitHeaders, abort: direct.call.abort };

@@ -1,5 +1,6 @@
 import { GatewayError } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
+import { findProvider } from "../../providers/registry.ts";
 import { parseResponsesRequest, responsesToChatRequest } from "../../translation/responses/request.ts";
 import { responsesIds } from "../../translation/responses/response.ts";
 import { callProvider } from "../call-provider.ts";
@@ -9,9 +10,9 @@ import { callNativeOpenAIResponses } from "./native-openai-responses.ts";
 import { responsesCallerFormat } from "./responses-format.ts";
 
 /**
- * `POST .../ai/v1/responses` and `.../compat/responses`: OpenAI models natively, every other provider
- * through the bridge (Responses -> canonical chat -> the provider's translator -> a Responses object or
- * the Responses event stream).
+ * `POST .../ai/v1/responses` and `.../compat/responses`: OpenAI models natively (the registry row's
+ * `nativeResponses`), every other provider through the bridge (Responses -> canonical chat -> the
+ * provider's translator -> a Responses object or the Responses event stream).
  */
 export async function callResponses(
   body: unknown,
@@ -24,7 +25,8 @@ export async function callResponses(
   if (typeof record.model !== "string" || record.model === "")
     throw GatewayError.badRequest('The request names no model: use "{provider}/{model}"');
   const target = parseUnifiedModel(record.model);
-  if (target.provider === "openai") return callNativeOpenAIResponses(record, target, input, deps);
+  if (findProvider(target.provider)?.nativeResponses === true)
+    return callNativeOpenAIResponses(record, target, input, deps);
 
   const request = parseResponsesRequest(record);
   const canonical = responsesToChatRequest(request, target.provider);

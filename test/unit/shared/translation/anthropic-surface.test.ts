@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anthropicTranslator } from "../../../../shared/translation/anthropic/index.ts";
+import { anthropicTranslator } from "../../../../shared/providers/anthropic/translator.ts";
 import { anthropicSurfaceToChatRequest } from "../../../../shared/translation/anthropic-surface/request.ts";
 import { chatCompletionToAnthropicMessage } from "../../../../shared/translation/anthropic-surface/response.ts";
 import { createAnthropicSurfaceStream } from "../../../../shared/translation/anthropic-surface/stream.ts";

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { translatorFor } from "../../../../shared/providers/registry.ts";
 import { parseDataUrl } from "../../../../shared/translation/common/content.ts";
 import { toOpenAIUsage } from "../../../../shared/translation/common/usage.ts";
-import {
-  clientAskedForUsage,
-  isUsageChunk,
-  parseChatRequest,
-  translatorFor,
-} from "../../../../shared/translation/index.ts";
+import { clientAskedForUsage, isUsageChunk, parseChatRequest } from "../../../../shared/translation/index.ts";
 
 describe.each(["anthropic", "aws-bedrock", "google-ai-studio"])("%s malformed conversations", (provider) => {
   const translator = translatorFor(provider);

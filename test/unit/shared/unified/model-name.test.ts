@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
-import { findProvider } from "../../../../shared/providers/registry.ts";
+import { findProvider, translatorFor } from "../../../../shared/providers/registry.ts";
 import { buildUpstreamUrl } from "../../../../shared/providers/upstream-url.ts";
-import { translatorFor } from "../../../../shared/translation/index.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import { parseUnifiedModel } from "../../../../shared/unified/model-name.ts";
 

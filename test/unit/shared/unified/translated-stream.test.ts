@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { translatorFor } from "../../../../shared/providers/registry.ts";
 import { createUsageObserver } from "../../../../shared/providers/usage/index.ts";
-import { translatorFor } from "../../../../shared/translation/index.ts";
 import { callerFormat } from "../../../../shared/unified/caller-format.ts";
 import { translateStream } from "../../../../shared/unified/translated-stream.ts";
 

@@ -2,16 +2,21 @@ import { describe, expect, it } from "vitest";
 import {
   titanEmbeddingsRequest,
   titanEmbeddingsResponse,
-} from "../../../../../shared/translation/embeddings/bedrock-titan.ts";
+} from "../../../../../shared/providers/aws-bedrock/embeddings.ts";
 import {
   geminiEmbeddingsRequest,
   geminiEmbeddingsResponse,
-} from "../../../../../shared/translation/embeddings/gemini.ts";
-import { openAICompatibleEmbeddingsRequest } from "../../../../../shared/translation/embeddings/openai-compatible.ts";
+} from "../../../../../shared/providers/google-ai-studio/embeddings.ts";
+import { findProvider } from "../../../../../shared/providers/registry.ts";
 import {
+  type EmbeddingsRequest,
   encodeEmbedding,
   parseEmbeddingsRequest,
 } from "../../../../../shared/translation/embeddings/request.ts";
+
+/** The request an OpenAI-compatible provider's embeddings adapter (its registry row) sends; undefined: none. */
+const openAICompatibleEmbeddingsRequest = (request: EmbeddingsRequest, provider: string, model: string) =>
+  findProvider(provider)?.embeddings?.(request, model).translated;
 
 const parse = (body: Record<string, unknown>) => parseEmbeddingsRequest({ model: "p/m", ...body });
 
