@@ -35,6 +35,8 @@ export interface Prelude {
  */
 export class LocalResponseStream extends Writable {
   private preludeBuffer: Buffer | null = NOTHING_YET;
+  /** The headers of the response head once written, for the access log (cf-aig-cache-status). */
+  sentHeaders: Readonly<Record<string, string | string[]>> | null = null;
   private corked = false;
 
   constructor(private readonly res: ServerResponse) {
@@ -128,6 +130,7 @@ export class LocalResponseStream extends Writable {
       }
     }
     if (prelude.cookies?.length) headers["set-cookie"] = [...prelude.cookies];
+    this.sentHeaders = headers;
     this.corkSocketForThisTurn();
     this.res.writeHead(prelude.statusCode ?? 200, headers);
     // Send the head with this turn's writes: a streaming client should see the status before the first
