@@ -19,10 +19,13 @@ try {
   front = await startFront({
     port: Number(process.env.AIG_FRONT_PORT ?? 0),
     accountId: process.env.ACCOUNT_ID ?? "local",
-    // The parent prints the access log; a record goes there once its response is over.
+    // The parent prints the access log; a record goes there once its response is over. Not once the
+    // parent has gone: sending then emits an error that would end this process while it drains.
     onAccess:
       process.env.AIG_FRONT_ACCESS_LOG === "1"
-        ? (record) => tellParent({ type: "access", record })
+        ? (record) => {
+            if (process.connected) tellParent({ type: "access", record });
+          }
         : undefined,
   });
   tellParent({ type: "front-started", url: front.url });

@@ -125,7 +125,8 @@ async function serve(
   res.once("close", finished);
   const outcome = await invoke(req, res, handlers, true);
   const target = parseRequestTarget(req.url ?? "/");
-  onAccess(
+  reportAccess(
+    onAccess,
     accessRecord(
       {
         arrivedAt,
@@ -186,6 +187,15 @@ async function invoke(
   res.writeHead(result.statusCode, (result.headers ?? {}) as Record<string, string>);
   res.end(Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"));
   return { target: "api", headers: result.headers ?? null, events: [] };
+}
+
+/** The access log is for a person watching: a failure to print it must not touch the request. */
+function reportAccess(onAccess: (record: AccessRecord) => void, record: AccessRecord): void {
+  try {
+    onAccess(record);
+  } catch (error) {
+    console.error("access log failed:", error);
+  }
 }
 
 function headerText(value: unknown): string | null {
