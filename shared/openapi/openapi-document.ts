@@ -285,7 +285,18 @@ export function buildOpenApiDocument(): JsonObject {
         "retries, the budget node of dynamic routes, analytics. The provider-native surface " +
         "(/v1/{account_id}/{gateway_id}/{provider}/...) passes each provider's own API through and is not described here.",
     },
-    servers: [{ url: "http://127.0.0.1:8787", description: "npm start" }],
+    servers: [
+      { url: "http://127.0.0.1:8787", description: "npm start" },
+      {
+        url: "https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+        description: "A deployment (the stack's BaseUrl output)",
+        variables: {
+          api_id: { default: "api-id" },
+          region: { default: "us-east-1" },
+          stage: { default: "prod" },
+        },
+      },
+    ],
     tags: [
       ...new Set(Object.values(MANAGEMENT_OPERATIONS).map((spec) => spec.tag)),
       "Unified API",
