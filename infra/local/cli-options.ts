@@ -26,8 +26,7 @@ export const CLI_OPTIONS = {
   "data-dir": {
     config: { type: "string", default: ".data" },
     value: "DIR",
-    description:
-      "Where the tables, the queue journal, the admin token and the master key live (default: .data).",
+    description: "Where tables, queue journal, admin token and master key live (default: .data).",
   },
   workers: {
     config: { type: "string" },
@@ -37,8 +36,7 @@ export const CLI_OPTIONS = {
   "log-format": {
     config: { type: "string" },
     value: "FORMAT",
-    description:
-      "Access log lines as `pretty` (coloured, the default on a terminal) or `json` (one object a line).",
+    description: "Access log as `pretty` lines (default on a terminal) or `json` lines (default otherwise).",
   },
   quiet: {
     config: { type: "boolean", default: false },

@@ -49,7 +49,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   installLambdaGlobals();
   const proxy = (await import("../../functions/proxy/handler.ts")).handler as unknown as StreamingHandler;
   const api = (await import("../../functions/api/handler.ts")).handler as unknown as BufferedHandler;
-  const { accountId } = options;
+  const { accountId, onAccess } = options;
 
   // Invocations still running (a proxy invocation lasts until its log event is queued, after the response).
   const invocations = new Set<Promise<void>>();
@@ -63,15 +63,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(timeoutMs / 4))),
     },
     (req, res) => {
-      const invocation = serve(req, res, { proxy, api, accountId, onAccess: options.onAccess }).catch(
-        (error) => {
-          // A request that stopped arriving has been answered (408) and closed already.
-          if (req.socket.destroyed) return;
-          console.error("local front failed:", error);
-          if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
-          else res.destroy();
-        },
-      );
+      const invocation = serve(req, res, { proxy, api, accountId, onAccess }).catch((error) => {
+        // A request that stopped arriving has been answered (408) and closed already.
+        if (req.socket.destroyed) return;
+        console.error("local front failed:", error);
+        if (!res.headersSent) sendJson(res, 502, { message: "Internal server error" });
+        else res.destroy();
+      });
       invocations.add(invocation);
       void invocation.finally(() => invocations.delete(invocation));
     },
