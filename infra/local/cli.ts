@@ -1,20 +1,23 @@
-import { parseArgs } from "node:util";
+import { accessLogLine } from "./access-log.ts";
+import { startBanner } from "./banner.ts";
+import { helpText, parseCliArgs } from "./cli-options.ts";
 import { defaultFrontWorkers } from "./front-pool.ts";
 import { startLocalGateway } from "./server.ts";
 
 /**
  * `npm start`: the gateway on http://127.0.0.1:8787 with embedded DynamoDB (dynalite, kept under .data/)
- * and SQS (fauxqs). `--memory` keeps nothing; `--port N` or PORT picks the port; `--workers N` or
- * AIG_WORKERS the number of front processes (one per core by default, up to 4).
+ * and SQS (fauxqs). The options are in cli-options.ts (`npm start -- --help` prints them).
  */
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    memory: { type: "boolean", default: false },
-    "data-dir": { type: "string", default: ".data" },
-    workers: { type: "string" },
-  },
-});
+const parsed = parseCliArgs(process.argv.slice(2));
+if (parsed.kind === "help") {
+  console.log(helpText());
+  process.exit(0);
+}
+if (parsed.kind === "usage-error") {
+  console.error(parsed.message);
+  process.exit(2);
+}
+const values = parsed.settings;
 
 // The AWS SDK warns at every start that its 2027 releases need Node 22 (this machine runs Node 20, the
 // Lambda runtime Node 22): not news a user of `npm start` can act on.
@@ -34,10 +37,15 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
   process.exit(2);
 }
 
+// JSON lines when the output is not a terminal (a pipe, a file, a log collector), unless told otherwise.
+const logFormat = values.logFormat ?? (process.stdout.isTTY ? "pretty" : "json");
+const color = logFormat === "pretty" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+
 const gateway = await startLocalGateway({
   port,
-  dataDir: values.memory ? null : (values["data-dir"] ?? ".data"),
+  dataDir: values.memory ? null : values.dataDir,
   workers,
+  onAccess: values.quiet ? undefined : (record) => console.log(accessLogLine(record, logFormat, color)),
 }).catch((error: unknown) => {
   const text = error instanceof Error ? error.message : String(error);
   console.error(
@@ -47,31 +55,15 @@ const gateway = await startLocalGateway({
   );
   process.exit(1);
 });
-const base = `${gateway.url}/v1/${gateway.accountId}/default`;
-// The token is a secret: shown once when it is generated, otherwise only where to find it.
-const tokenLine =
-  gateway.adminTokenSource === "generated"
-    ? `export AIG_API_TOKEN=${gateway.adminToken}   (generated now${gateway.adminTokenFile ? `, kept in ${gateway.adminTokenFile}` : ""})`
-    : gateway.adminTokenSource === "file"
-      ? `export AIG_API_TOKEN=$(cat ${gateway.adminTokenFile})`
-      : "from AIG_API_TOKEN";
-console.log(`AI gateway running at ${gateway.url}
-  account id:   ${gateway.accountId}
-  admin token:  ${tokenLine}
-  storage:      ${values.memory ? "in memory (--memory)" : `${values["data-dir"]}/`}
-  processes:    ${workers} serving requests (--workers)
-
-Try a first request (your own OpenAI key, sent on to OpenAI unchanged):
-  curl ${base}/openai/chat/completions \\
-    -H "cf-aig-authorization: Bearer $AIG_API_TOKEN" \\
-    -H "Authorization: Bearer $OPENAI_API_KEY" -H "content-type: application/json" \\
-    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'
-
-Then read its log:
-  curl ${gateway.url}/client/v4/accounts/${gateway.accountId}/ai-gateway/gateways/default/logs \\
-    -H "Authorization: Bearer $AIG_API_TOKEN"
-
-Ctrl-C (or SIGTERM) stops the gateway.`);
+console.log(
+  startBanner({
+    gateway,
+    storage: values.memory ? "in memory (--memory)" : `${values.dataDir}/`,
+    workers,
+    accessLog: values.quiet ? null : logFormat,
+    env: process.env,
+  }),
+);
 
 let stopping = false;
 const stop = async () => {

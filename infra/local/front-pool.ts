@@ -2,7 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { childNodeArgs, nextMessage, stopChild } from "./child-control.ts";
-import type { Front } from "./front.ts";
+import type { ChildMessage } from "./child-messages.ts";
+import type { Front, FrontOptions } from "./front.ts";
 
 /** More front processes than this by default would mostly hold memory on a developer's machine. */
 const MAX_DEFAULT_WORKERS = 4;
@@ -22,7 +23,11 @@ export function defaultFrontWorkers(): number {
  * set for the handlers. A process that dies after it started is replaced, as Lambda replaces a failed
  * instance; one that fails at start fails the pool.
  */
-export async function startFrontPool(options: { workers: number; port: number }): Promise<Front> {
+export async function startFrontPool(options: {
+  workers: number;
+  port: number;
+  onAccess?: FrontOptions["onAccess"];
+}): Promise<Front> {
   cluster.setupPrimary({
     exec: fileURLToPath(new URL("./front-worker.ts", import.meta.url)),
     execArgv: childNodeArgs(),
@@ -33,8 +38,17 @@ export async function startFrontPool(options: { workers: number; port: number })
   const starting = new Set<Promise<unknown>>();
   let stopping = false;
   const start = async (): Promise<string> => {
-    const worker = cluster.fork({ AIG_FRONT_PORT: String(options.port) });
+    const worker = cluster.fork({
+      AIG_FRONT_PORT: String(options.port),
+      AIG_FRONT_ACCESS_LOG: options.onAccess ? "1" : "0",
+    });
     workers.add(worker);
+    const { onAccess } = options;
+    if (onAccess) {
+      worker.process.on("message", (message: ChildMessage) => {
+        if (message.type === "access") onAccess(message.record);
+      });
+    }
     const ready = nextMessage(worker.process, "front-started");
     starting.add(ready);
     const started = await ready.finally(() => starting.delete(ready));

@@ -42,6 +42,8 @@ export interface Prelude {
  */
 export class LocalResponseStream extends Writable {
   private preludeBuffer: Buffer | null = NOTHING_YET;
+  /** The headers of the response head once written, for the access log (cf-aig-cache-status). */
+  sentHeaders: Readonly<Record<string, string | string[]>> | null = null;
   private corked = false;
   /** The prelude given to HttpResponseStream.from, waiting for the first write (copied when it was given). */
   private heldHead: Head | null = null;
@@ -155,6 +157,7 @@ export class LocalResponseStream extends Writable {
   }
 
   private sendHead(head: Head): void {
+    this.sentHeaders = head.headers;
     this.corkSocketForThisTurn();
     this.res.writeHead(head.statusCode, head.headers);
     // Send the head with this turn's writes: a streaming client should see the status before the first

@@ -26,6 +26,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     parameterNames: ["account_id", "proxy"],
     target: "api",
   },
+  // The OpenAPI document (GET only on AWS: the stack declares no other method there).
+  {
+    resource: "/client/v4/openapi.json",
+    pattern: /^\/client\/v4\/openapi\.json$/,
+    parameterNames: [],
+    target: "api",
+  },
 ];
 
 export interface MatchedRoute {

@@ -7,7 +7,7 @@ import { interceptLocalhostDns } from "fauxqs";
 import { localAdminToken } from "./admin-token.ts";
 import { startBackend } from "./backend.ts";
 import { provisionResources } from "./emulators.ts";
-import { startFront } from "./front.ts";
+import { type FrontOptions, startFront } from "./front.ts";
 import { startFrontPool } from "./front-pool.ts";
 
 export interface LocalGatewayOptions {
@@ -27,6 +27,8 @@ export interface LocalGatewayOptions {
    * of child processes sharing the port (front-pool.ts), as `npm start` does.
    */
   workers?: number;
+  /** Told about every finished request, in whichever front process served it: `npm start`'s access log. */
+  onAccess?: FrontOptions["onAccess"];
 }
 
 export interface LocalGateway {
@@ -116,8 +118,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const port = options.port ?? 8787;
   const workers = options.workers ?? 1;
   const front = await (workers > 1
-    ? startFrontPool({ workers, port })
-    : startFront({ port, accountId })
+    ? startFrontPool({ workers, port, onAccess: options.onAccess })
+    : startFront({ port, accountId, onAccess: options.onAccess })
   ).catch(async (error: unknown) => {
     await backend.stop();
     restoreDns();

@@ -16,7 +16,7 @@ const instant = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time, such as 2026-11-25T00:00:00Z" })
   .transform((value) => Date.parse(value));
 
-const analyticsQuerySchema = z
+export const analyticsQuerySchema = z
   .strictObject({
     start: instant,
     end: instant,

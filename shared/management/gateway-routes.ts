@@ -26,7 +26,7 @@ export function renderGateway(gateway: Gateway): Gateway & { is_default: boolean
   };
 }
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
   search: z.string().max(64).optional(),

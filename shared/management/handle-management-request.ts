@@ -2,10 +2,12 @@ import { systemClock } from "../core/clock.ts";
 import { refuseDotSegments } from "../core/dot-segments.ts";
 import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
 import { rawPathOf } from "../http/raw-path.ts";
+import { OPENAPI_PATH } from "../openapi/openapi-path.ts";
 import { ManagementAuthenticator } from "./authenticator.ts";
 import type { ManagementDependencies } from "./dependencies.ts";
 import { envelopeError } from "./envelope.ts";
 import { methodNotAllowed, missingScope } from "./management-errors.ts";
+import { serveOpenApiDocument } from "./openapi-route.ts";
 import type { Caller, ManagementRoute } from "./route-types.ts";
 import { ManagementRouter } from "./router.ts";
 import { MANAGEMENT_ROUTES } from "./routes.ts";
@@ -40,6 +42,8 @@ export function createManagementHandler(
 
   return async (request) => {
     const url = new URL(request.url);
+    // Public documentation, the one path here that needs no token (openapi-route.ts).
+    if (url.pathname === OPENAPI_PATH) return serveOpenApiDocument(request);
     try {
       const caller = await authenticator.authenticate(request.headers);
       // The path as it came: its URL has resolved `..` already, which would name another resource.

@@ -16,7 +16,7 @@ const direction = z.enum(["asc", "desc"]);
 const booleanText = z.enum(["true", "false"]).transform((value) => value === "true");
 
 /** Reference 6.3's listing parameters; `direction` is the SDK's older name of `order_by_direction`. */
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
   search: z.string().min(1).max(256).optional(),
@@ -27,7 +27,7 @@ const listQuerySchema = z.strictObject({
   ...deprecatedLogParams,
 });
 
-const deleteQuerySchema = z.strictObject({
+export const deleteQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
   order_by: orderBySchema.default("created_at"),
   order_by_direction: direction.default("asc"),
@@ -61,7 +61,7 @@ async function refuseDeleteBody(request: Request): Promise<void> {
 }
 
 /** Feedback is thumbs down / none / up; metadata is Cloudflare's flat object of at most five entries. */
-const patchSchema = z.strictObject({
+export const patchSchema = z.strictObject({
   feedback: z
     .union([z.literal(-1), z.literal(0), z.literal(1)])
     .nullable()

@@ -9,7 +9,7 @@ import { notFound, uuidParam } from "./path-params.ts";
 import { parseInput, queryObject, readJsonObject } from "./request-input.ts";
 import type { RouteContext } from "./route-types.ts";
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
 });

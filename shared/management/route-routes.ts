@@ -19,7 +19,7 @@ import type { RouteContext } from "./route-types.ts";
  * docs/management-api.md describes each response, and where the SDK's shapes differ from the envelope.
  */
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
 });

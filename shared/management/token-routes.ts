@@ -34,7 +34,7 @@ export async function createToken(context: RouteContext): Promise<Response> {
   return envelope({ ...token, value });
 }
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   per_page: z.coerce.number().int().min(1).max(50).default(20),
 });

@@ -43,11 +43,12 @@ describe("REST API", () => {
     });
   });
 
-  it("serves exactly the three greedy routes, for any method", () => {
+  it("serves exactly the three greedy routes, for any method, and the OpenAPI document", () => {
     expect(methods.map((method) => `${method.HttpMethod} ${pathOf(method.ResourceId.Ref)}`).sort()).toEqual([
       "ANY /client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
       "ANY /client/v4/accounts/{account_id}/ai/{proxy+}",
       "ANY /v1/{proxy+}",
+      "GET /client/v4/openapi.json",
     ]);
   });
 
@@ -66,14 +67,17 @@ describe("REST API", () => {
     },
   );
 
-  it("sends the management API to the api function, buffered", () => {
-    const method = methodAt("/client/v4/accounts/{account_id}/ai-gateway/{proxy+}");
-    expect(targets(method, apiFunction)).toBe(true);
-    expect(method.Integration.Type).toBe("AWS_PROXY");
-    expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
-    expect(method.Integration).not.toHaveProperty("TimeoutInMillis");
-    expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
-  });
+  it.each(["/client/v4/accounts/{account_id}/ai-gateway/{proxy+}", "/client/v4/openapi.json"])(
+    "sends %s to the api function, buffered",
+    (path) => {
+      const method = methodAt(path);
+      expect(targets(method, apiFunction)).toBe(true);
+      expect(method.Integration.Type).toBe("AWS_PROXY");
+      expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
+      expect(method.Integration).not.toHaveProperty("TimeoutInMillis");
+      expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
+    },
+  );
 
   it("deploys a `prod` stage with JSON access logs kept one month, traced by X-Ray", () => {
     template.resourceCountIs("AWS::ApiGateway::Stage", 1);

@@ -151,11 +151,10 @@ export class GatewayRestApi extends Construct {
     // Provider-native and OpenAI-compatible surface: /v1/{account_id}/{gateway_id}/{provider}/...
     addGreedyProxy(root.addResource("v1"), streamingProxy);
 
-    const account = root
-      .addResource("client")
-      .addResource("v4")
-      .addResource("accounts")
-      .addResource("{account_id}");
+    const v4 = root.addResource("client").addResource("v4");
+    // The OpenAPI document of the management and unified APIs (docs/openapi.json): public, like the docs.
+    v4.addResource("openapi.json").addMethod("GET", managementApi);
+    const account = v4.addResource("accounts").addResource("{account_id}");
     // Cloudflare's inference surface: /client/v4/accounts/{account_id}/ai/run/...
     addGreedyProxy(account.addResource("ai"), streamingProxy);
     // Cloudflare's management API: /client/v4/accounts/{account_id}/ai-gateway/gateways/...
