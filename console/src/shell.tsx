@@ -1,0 +1,52 @@
+import { useSession } from "./context.ts";
+import { AnalyticsPage } from "./pages/analytics.tsx";
+import { GatewayPage } from "./pages/gateway.tsx";
+import { GatewaysPage } from "./pages/gateways.tsx";
+import { LogsPage } from "./pages/logs.tsx";
+import { TokensPage } from "./pages/tokens.tsx";
+import { href, type Route, useRoute } from "./router.ts";
+
+/** The signed-in frame: navigation, the read-only notice, sign-out, and the current page. */
+export function Shell({ signOut }: { signOut: () => void }) {
+  const route = useRoute();
+  const { canEdit, client } = useSession();
+  return (
+    <div class="shell">
+      <header>
+        <strong class="brand">AI Gateway</strong>
+        <nav aria-label="Main">
+          <a href={href({ page: "gateways" })} aria-current={route.page === "gateways" ? "page" : undefined}>
+            Gateways
+          </a>
+          <a href={href({ page: "tokens" })} aria-current={route.page === "tokens" ? "page" : undefined}>
+            API tokens
+          </a>
+        </nav>
+        <span class="account">account {client.accountId}</span>
+        {canEdit ? null : <span class="badge">read-only</span>}
+        <button type="button" class="secondary" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Page route={route} />
+      </main>
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  const id = route.gatewayId ?? "";
+  switch (route.page) {
+    case "gateway":
+      return <GatewayPage key={id} gatewayId={id} />;
+    case "logs":
+      return <LogsPage key={id} gatewayId={id} />;
+    case "analytics":
+      return <AnalyticsPage key={id} gatewayId={id} />;
+    case "tokens":
+      return <TokensPage />;
+    default:
+      return <GatewaysPage />;
+  }
+}
