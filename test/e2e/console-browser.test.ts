@@ -75,11 +75,21 @@ async function signIn(target: Page, token: string): Promise<void> {
   await target.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** Signs in and waits until the console is shown (the token is then in sessionStorage). */
+async function signedIn(target: Page, token: string): Promise<void> {
+  await signIn(target, token);
+  await target.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
 /** Light and dark screenshots of the page as it is, when CONSOLE_SCREENSHOTS=1. */
 async function screenshot(target: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   for (const colorScheme of ["light", "dark"] as const) {
     await target.emulateMedia({ colorScheme });
+    // Two frames: the charts redraw their canvas in the new scheme's colours.
+    await target.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
     await target.screenshot({ path: `${SCREENSHOT_DIRECTORY}${name}-${colorScheme}.png`, fullPage: true });
   }
   await target.emulateMedia({ colorScheme: null });
@@ -138,7 +148,7 @@ describe("the web console in a browser", () => {
 
   it("signs in with the admin token and creates a gateway that the API then has", async () => {
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.getByRole("heading", { name: "Gateways" }).waitFor();
     // The token stays out of the URL and the DOM.
     expect(page.url()).not.toContain(TEST_ADMIN_TOKEN);
@@ -167,7 +177,7 @@ describe("the web console in a browser", () => {
       rate_limiting_limit: 0,
     });
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.goto(`${t.gateway.url}/#/gateways/console-made`);
     await page.getByLabel("Cache TTL (seconds)").fill("600");
     await page.getByRole("button", { name: "Save settings" }).click();
@@ -185,7 +195,7 @@ describe("the web console in a browser", () => {
 
   it("shows traffic's log as it arrives, its bodies, and feedback the API then returns", async () => {
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.goto(`${t.gateway.url}/#/gateways/default/logs`);
     // The empty state shows the first request to send.
     await page.getByText("Send a first request through the gateway").waitFor();
@@ -207,7 +217,7 @@ describe("the web console in a browser", () => {
     );
     expect(await detail.textContent()).toContain(logId);
 
-    await detail.getByRole("button", { name: "👍 Good" }).click();
+    await detail.getByRole("button", { name: "Thumbs up" }).click();
     await detail.locator('button[aria-pressed="true"]').waitFor();
     expect((await t.management(`/gateways/default/logs/${logId}`)).body.result).toMatchObject({
       feedback: 1,
@@ -217,7 +227,7 @@ describe("the web console in a browser", () => {
 
   it("counts the logs a filter selects before deleting them", async () => {
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.goto(`${t.gateway.url}/#/gateways/default/logs`);
     await page.locator("table.logs tbody tr").first().waitFor();
     await page.getByText("Filters", { exact: true }).click();
@@ -232,7 +242,7 @@ describe("the web console in a browser", () => {
   it("draws the analytics as charts", async () => {
     await waitForAnalytics("default");
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.goto(`${t.gateway.url}/#/gateways/default/analytics`);
     await page.locator(".chart canvas, .error, .empty").first().waitFor();
     expect(await page.locator("main").textContent()).not.toMatch(/No traffic|answered/);
@@ -256,7 +266,7 @@ describe("the web console in a browser", () => {
     const created = await t.managementSend("POST", "/tokens", { name: "viewer", scopes: ["read"] });
     const readToken = (created.body.result as { value: string }).value;
     page = await openConsole();
-    await signIn(page, readToken);
+    await signedIn(page, readToken);
     await page.getByText("read-only").waitFor();
     await page.getByRole("heading", { name: "Gateways" }).waitFor();
     expect(await page.getByRole("button", { name: "Create gateway" }).count()).toBe(0);
@@ -274,7 +284,7 @@ describe("the web console in a browser", () => {
 
   it("lists API tokens, creates one shown once, and signs out", async () => {
     page = await openConsole();
-    await signIn(page, TEST_ADMIN_TOKEN);
+    await signedIn(page, TEST_ADMIN_TOKEN);
     await page.getByRole("link", { name: "API tokens" }).click();
     await page.getByLabel("Name").fill("from-console");
     await page.getByLabel("read").check();

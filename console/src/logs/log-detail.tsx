@@ -118,8 +118,8 @@ function Feedback(props: {
   return (
     <fieldset class="feedback">
       <legend>Feedback</legend>
-      {thumb(1, "👍 Good")}
-      {thumb(-1, "👎 Bad")}
+      {thumb(1, "Thumbs up")}
+      {thumb(-1, "Thumbs down")}
       <label for="score">Score (0-100)</label>
       <input
         id="score"

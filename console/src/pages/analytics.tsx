@@ -21,14 +21,20 @@ export function AnalyticsPage({ gatewayId }: { gatewayId: string }) {
   const query = useMemo(() => {
     const end = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
     const start = new Date(end.getTime() - range.hours * 3_600_000);
-    return { start: start.toISOString(), end: end.toISOString(), granularity: range.granularity };
+    return {
+      start: start.toISOString(),
+      end: end.toISOString(),
+      granularity: range.granularity,
+      seconds: [start.getTime() / 1000, end.getTime() / 1000] as [number, number],
+    };
   }, [range]);
+  const { seconds, ...apiQuery } = query;
   const loaded = useLoad(
     () =>
       Promise.all([
-        client.get<AnalyticsResult>(path, query),
-        client.get<AnalyticsResult>(path, { ...query, group_by: "provider" }),
-        client.get<AnalyticsResult>(path, { ...query, group_by: "model" }),
+        client.get<AnalyticsResult>(path, apiQuery),
+        client.get<AnalyticsResult>(path, { ...apiQuery, group_by: "provider" }),
+        client.get<AnalyticsResult>(path, { ...apiQuery, group_by: "model" }),
       ]),
     [client, path, query],
   );
@@ -105,6 +111,7 @@ export function AnalyticsPage({ gatewayId }: { gatewayId: string }) {
             title={chart.title}
             times={chart.times}
             series={chart.series}
+            range={seconds}
             unit={"unit" in chart ? chart.unit : undefined}
           />
         ))}

@@ -95,7 +95,7 @@ export function LogsPage({ gatewayId }: { gatewayId: string }) {
                 </td>
                 <td>{formatCost(log.cost)}</td>
                 <td>{log.duration} ms</td>
-                <td>{log.feedback === 1 ? "👍" : log.feedback === -1 ? "👎" : ""}</td>
+                <td>{log.feedback === 1 ? "up" : log.feedback === -1 ? "down" : ""}</td>
               </tr>
             ))}
           </tbody>
