@@ -7,14 +7,17 @@ import { useEffect, useState } from "preact/hooks";
 export interface Route {
   page: "gateways" | "gateway" | "logs" | "analytics" | "tokens" | "keys" | "playground";
   gatewayId?: string;
+  /** The logs page opens with this log's detail. */
+  logId?: string;
 }
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  const [first, id, section] = parts;
+  const [first, id, section, logId] = parts;
   if (first === "tokens") return { page: "tokens" };
   if (first === "playground") return { page: "playground" };
   if (first === "gateways" && id) {
+    if (section === "logs" && logId) return { page: "logs", gatewayId: id, logId };
     if (section === "logs" || section === "analytics" || section === "keys") {
       return { page: section, gatewayId: id };
     }
@@ -27,7 +30,9 @@ export function href(route: Route): string {
   if (route.page === "tokens" || route.page === "playground") return `#/${route.page}`;
   if (!route.gatewayId) return "#/gateways";
   const id = encodeURIComponent(route.gatewayId);
-  return route.page === "gateway" ? `#/gateways/${id}` : `#/gateways/${id}/${route.page}`;
+  if (route.page === "gateway") return `#/gateways/${id}`;
+  const log = route.page === "logs" && route.logId ? `/${encodeURIComponent(route.logId)}` : "";
+  return `#/gateways/${id}/${route.page}${log}`;
 }
 
 export function useRoute(): Route {

@@ -3,6 +3,8 @@ import { AnalyticsPage } from "./pages/analytics.tsx";
 import { GatewayPage } from "./pages/gateway.tsx";
 import { GatewaysPage } from "./pages/gateways.tsx";
 import { LogsPage } from "./pages/logs.tsx";
+import { PlaygroundPage } from "./pages/playground.tsx";
+import { ProviderKeysPage } from "./pages/provider-keys.tsx";
 import { TokensPage } from "./pages/tokens.tsx";
 import { href, type Route, useRoute } from "./router.ts";
 
@@ -20,6 +22,12 @@ export function Shell({ signOut }: { signOut: () => void }) {
           </a>
           <a href={href({ page: "tokens" })} aria-current={route.page === "tokens" ? "page" : undefined}>
             API tokens
+          </a>
+          <a
+            href={href({ page: "playground" })}
+            aria-current={route.page === "playground" ? "page" : undefined}
+          >
+            Playground
           </a>
         </nav>
         <span class="account">account {client.accountId}</span>
@@ -41,11 +49,15 @@ function Page({ route }: { route: Route }) {
     case "gateway":
       return <GatewayPage key={id} gatewayId={id} />;
     case "logs":
-      return <LogsPage key={id} gatewayId={id} />;
+      return <LogsPage key={`${id}/${route.logId ?? ""}`} gatewayId={id} initialLogId={route.logId} />;
     case "analytics":
       return <AnalyticsPage key={id} gatewayId={id} />;
+    case "keys":
+      return <ProviderKeysPage key={id} gatewayId={id} />;
     case "tokens":
       return <TokensPage />;
+    case "playground":
+      return <PlaygroundPage />;
     default:
       return <GatewaysPage />;
   }

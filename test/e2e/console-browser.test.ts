@@ -262,6 +262,46 @@ describe("the web console in a browser", () => {
     await screenshot(page, "analytics");
   });
 
+  it("adds a provider key, shows only its preview, and deletes it", async () => {
+    page = await openConsole();
+    await signedIn(page, TEST_ADMIN_TOKEN);
+    await page.goto(`${t.gateway.url}/#/gateways/default/keys`);
+    await page.getByLabel("Provider", { exact: true }).fill("groq");
+    await page.getByLabel("Secret").fill("gsk-console-secret-0123456789");
+    await page.getByRole("button", { name: "Add key" }).click();
+    await page.getByRole("rowheader", { name: "groq" }).waitFor();
+    expect(await page.content()).not.toContain("gsk-console-secret-0123456789");
+    const listed = (await t.management("/gateways/default/provider_configs")).body.result as {
+      provider_slug: string;
+      secret_preview: string;
+    }[];
+    expect(listed).toEqual([
+      expect.objectContaining({ provider_slug: "groq", secret_preview: "gsk-...6789" }),
+    ]);
+    await screenshot(page, "provider-keys");
+
+    await page.getByRole("button", { name: "Delete groq default" }).click();
+    await page.getByText("No stored keys on this gateway.").waitFor();
+    expect((await t.management("/gateways/default/provider_configs")).body.result).toEqual([]);
+  });
+
+  it("streams a chat answer in the playground and opens its log", async () => {
+    page = await openConsole();
+    await signedIn(page, TEST_ADMIN_TOKEN);
+    await page.getByRole("link", { name: "Playground" }).click();
+    await page.getByLabel("Gateway", { exact: true }).selectOption("default");
+    await page.getByLabel("Provider key (empty: the gateway's stored key)").fill("sk-test");
+    await page.getByLabel("Message").fill("Stream me something");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText("Hello from the mock!").waitFor();
+    await page.getByRole("link", { name: "Open its log" }).click();
+    const detail = page.getByRole("region", { name: "Log detail" });
+    await detail.getByText("Reassembled text").waitFor();
+    expect(await detail.locator("pre.reassembled").textContent()).toBe("Hello from the mock!");
+    expect(await detail.textContent()).toContain("Stream me something");
+    await screenshot(page, "playground-log");
+  });
+
   it("gives a read token a read-only console", async () => {
     const created = await t.managementSend("POST", "/tokens", { name: "viewer", scopes: ["read"] });
     const readToken = (created.body.result as { value: string }).value;

@@ -3,6 +3,7 @@ import { href, type Route } from "../router.ts";
 const TABS: { page: Route["page"]; label: string }[] = [
   { page: "logs", label: "Logs" },
   { page: "analytics", label: "Analytics" },
+  { page: "keys", label: "Provider keys" },
   { page: "gateway", label: "Settings" },
 ];
 

@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { FilterForm } from "./log-filters.ts";
 
 type TextKey = Exclude<keyof FilterForm, "success" | "cached" | "feedback">;
@@ -51,20 +52,23 @@ const CHOICES: { key: "success" | "cached" | "feedback"; label: string; options:
   },
 ];
 
-/** Every filter of the logs API, as a form; applied on submit. */
+/**
+ * Every filter of the logs API, as a form; applied on submit. The inputs edit a draft, so the list
+ * refreshing underneath never resets what is being typed; the caller keys the panel by the applied form.
+ */
 export function FilterPanel(props: {
   form: FilterForm;
   apply: (form: FilterForm) => void;
   clear: () => void;
 }) {
+  const [draft, setDraft] = useState(props.form);
+  const edit = (key: keyof FilterForm) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement | HTMLSelectElement).value;
+    setDraft((current) => ({ ...current, [key]: value }));
+  };
   const submit = (event: Event) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    const next = { ...props.form };
-    for (const key of Object.keys(next) as (keyof FilterForm)[]) {
-      (next as Record<string, string>)[key] = String(data.get(key) ?? "");
-    }
-    props.apply(next);
+    props.apply(draft);
   };
   return (
     <details class="filters">
@@ -79,14 +83,20 @@ export function FilterPanel(props: {
               // Preact types each input type's attributes apart; these three share the ones used here.
               type={(field.type ?? "text") as "text"}
               step={field.type === "number" ? "any" : undefined}
-              value={props.form[field.key]}
+              value={draft[field.key]}
+              onInput={edit(field.key)}
             />
           </div>
         ))}
         {CHOICES.map((choice) => (
           <div class="field" key={choice.key}>
             <label for={`filter-${choice.key}`}>{choice.label}</label>
-            <select id={`filter-${choice.key}`} name={choice.key} value={props.form[choice.key]}>
+            <select
+              id={`filter-${choice.key}`}
+              name={choice.key}
+              value={draft[choice.key]}
+              onChange={edit(choice.key)}
+            >
               {choice.options.map(([value, label]) => (
                 <option key={value} value={value}>
                   {label}

@@ -15,12 +15,18 @@ const REFRESH_MS = 3_000;
 const PER_PAGE = 25;
 
 /** A gateway's logs: filters, a live list, a detail view and delete-by-filter. */
-export function LogsPage({ gatewayId }: { gatewayId: string }) {
+export function LogsPage({
+  gatewayId,
+  initialLogId,
+}: {
+  gatewayId: string;
+  initialLogId?: string | undefined;
+}) {
   const { client, canEdit } = useSession();
   const [form, setForm] = useState<FilterForm>(EMPTY_FILTERS);
   const [page, setPage] = useState(1);
   const [live, setLive] = useState(true);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(initialLogId ?? null);
   const path = `/gateways/${encodeURIComponent(gatewayId)}/logs`;
   const list = useLoad(
     () =>
@@ -51,7 +57,12 @@ export function LogsPage({ gatewayId }: { gatewayId: string }) {
     <section>
       <GatewayTabs gatewayId={gatewayId} current="logs" />
       <div class="toolbar">
-        <FilterPanel form={form} apply={apply} clear={() => apply(EMPTY_FILTERS)} />
+        <FilterPanel
+          key={JSON.stringify(form)}
+          form={form}
+          apply={apply}
+          clear={() => apply(EMPTY_FILTERS)}
+        />
         <label class="live">
           <input type="checkbox" checked={live} onChange={() => setLive(!live)} /> Live
         </label>
