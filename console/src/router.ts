@@ -5,7 +5,16 @@ import { useEffect, useState } from "preact/hooks";
  * root, so every console URL works under any stage prefix and nothing but `/` needs a route.
  */
 export interface Route {
-  page: "gateways" | "gateway" | "logs" | "analytics" | "tokens" | "keys" | "playground";
+  page:
+    | "gateways"
+    | "gateway"
+    | "logs"
+    | "analytics"
+    | "keys"
+    | "routes"
+    | "tokens"
+    | "providers"
+    | "playground";
   gatewayId?: string;
   /** The logs page opens with this log's detail. */
   logId?: string;
@@ -16,9 +25,10 @@ export function parseRoute(hash: string): Route {
   const [first, id, section, logId] = parts;
   if (first === "tokens") return { page: "tokens" };
   if (first === "playground") return { page: "playground" };
+  if (first === "providers") return { page: "providers" };
   if (first === "gateways" && id) {
     if (section === "logs" && logId) return { page: "logs", gatewayId: id, logId };
-    if (section === "logs" || section === "analytics" || section === "keys") {
+    if (section === "logs" || section === "analytics" || section === "keys" || section === "routes") {
       return { page: section, gatewayId: id };
     }
     return { page: "gateway", gatewayId: id };
@@ -27,7 +37,9 @@ export function parseRoute(hash: string): Route {
 }
 
 export function href(route: Route): string {
-  if (route.page === "tokens" || route.page === "playground") return `#/${route.page}`;
+  if (route.page === "tokens" || route.page === "playground" || route.page === "providers") {
+    return `#/${route.page}`;
+  }
   if (!route.gatewayId) return "#/gateways";
   const id = encodeURIComponent(route.gatewayId);
   if (route.page === "gateway") return `#/gateways/${id}`;

@@ -1,10 +1,12 @@
 import { useSession } from "./context.ts";
 import { AnalyticsPage } from "./pages/analytics.tsx";
+import { CustomProvidersPage } from "./pages/custom-providers.tsx";
 import { GatewayPage } from "./pages/gateway.tsx";
 import { GatewaysPage } from "./pages/gateways.tsx";
 import { LogsPage } from "./pages/logs.tsx";
 import { PlaygroundPage } from "./pages/playground.tsx";
 import { ProviderKeysPage } from "./pages/provider-keys.tsx";
+import { RoutesPage } from "./pages/routes.tsx";
 import { TokensPage } from "./pages/tokens.tsx";
 import { href, type Route, useRoute } from "./router.ts";
 
@@ -22,6 +24,12 @@ export function Shell({ signOut }: { signOut: () => void }) {
           </a>
           <a href={href({ page: "tokens" })} aria-current={route.page === "tokens" ? "page" : undefined}>
             API tokens
+          </a>
+          <a
+            href={href({ page: "providers" })}
+            aria-current={route.page === "providers" ? "page" : undefined}
+          >
+            Custom providers
           </a>
           <a
             href={href({ page: "playground" })}
@@ -52,12 +60,16 @@ function Page({ route }: { route: Route }) {
       return <LogsPage key={`${id}/${route.logId ?? ""}`} gatewayId={id} initialLogId={route.logId} />;
     case "analytics":
       return <AnalyticsPage key={id} gatewayId={id} />;
+    case "routes":
+      return <RoutesPage key={id} gatewayId={id} />;
     case "keys":
       return <ProviderKeysPage key={id} gatewayId={id} />;
     case "tokens":
       return <TokensPage />;
     case "playground":
       return <PlaygroundPage />;
+    case "providers":
+      return <CustomProvidersPage />;
     default:
       return <GatewaysPage />;
   }

@@ -302,6 +302,54 @@ describe("the web console in a browser", () => {
     await screenshot(page, "playground-log");
   });
 
+  it("creates a custom provider checked with the API's schema, then deletes it", async () => {
+    page = await openConsole();
+    await signedIn(page, TEST_ADMIN_TOKEN);
+    await page.getByRole("link", { name: "Custom providers" }).click();
+    await page.getByLabel("Name").fill("Acme AI");
+    await page.getByLabel("Slug").fill("Not Valid");
+    await page.getByLabel("Base URL (https)").fill("https://api.acme.example/v1");
+    await page.getByRole("button", { name: "Create provider" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("slug:");
+    await page.getByLabel("Slug").fill("acme");
+    await page.getByRole("button", { name: "Create provider" }).click();
+    await page.getByRole("rowheader", { name: "Acme AI" }).waitFor();
+    const listed = (await t.management("/custom-providers")).body.result as { slug: string }[];
+    expect(listed.map((provider) => provider.slug)).toEqual(["acme"]);
+    await screenshot(page, "custom-providers");
+    await page.getByRole("button", { name: "Delete Acme AI" }).click();
+    await page.getByText("No custom providers.").waitFor();
+  });
+
+  it("creates a dynamic route, draws it, saves a version, deploys it and rolls back", async () => {
+    page = await openConsole();
+    await signedIn(page, TEST_ADMIN_TOKEN);
+    await page.goto(`${t.gateway.url}/#/gateways/default/routes`);
+    await page.getByText("New route").click();
+    await page.getByLabel("Name").fill("support");
+    await page.getByRole("button", { name: "Create route" }).click();
+    const detail = page.getByRole("region", { name: "Route detail" });
+    await detail.locator("svg.route-graph").waitFor();
+    expect(await detail.locator("svg.route-graph rect").count()).toBe(3);
+
+    const elements = page.getByLabel("Elements of a new version (JSON; not live until deployed)");
+    const edited = (await elements.inputValue()).replace('"gpt-4o-mini"', '"gpt-4o"');
+    await elements.fill(edited);
+    await detail.getByRole("button", { name: "Save version" }).click();
+    await detail.getByRole("button", { name: "Deploy this version" }).waitFor();
+    await detail.getByRole("button", { name: "Deploy this version" }).click();
+    await detail.getByText("model: gpt-4o", { exact: true }).waitFor();
+    const routes = (await t.management("/gateways/default/routes")).body.result as {
+      elements: { properties?: { model?: string } }[];
+    }[];
+    expect(routes[0]?.elements[1]?.properties?.model).toBe("gpt-4o");
+    await screenshot(page, "routes");
+
+    // Rollback: deploy the first version again.
+    await detail.getByRole("button", { name: "Deploy this version" }).click();
+    await detail.getByText("model: gpt-4o-mini", { exact: true }).waitFor();
+  });
+
   it("gives a read token a read-only console", async () => {
     const created = await t.managementSend("POST", "/tokens", { name: "viewer", scopes: ["read"] });
     const readToken = (created.body.result as { value: string }).value;

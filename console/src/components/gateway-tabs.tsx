@@ -4,6 +4,7 @@ const TABS: { page: Route["page"]; label: string }[] = [
   { page: "logs", label: "Logs" },
   { page: "analytics", label: "Analytics" },
   { page: "keys", label: "Provider keys" },
+  { page: "routes", label: "Routes" },
   { page: "gateway", label: "Settings" },
 ];
 
