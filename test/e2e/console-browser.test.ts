@@ -223,6 +223,11 @@ describe("the web console in a browser", () => {
       feedback: 1,
     });
     await screenshot(page, "logs");
+    if (SCREENSHOTS) {
+      // A phone's width: the table keeps its first columns and the detail stacks.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, "logs-narrow");
+    }
   });
 
   it("counts the logs a filter selects before deleting them", async () => {
@@ -240,6 +245,14 @@ describe("the web console in a browser", () => {
   });
 
   it("draws the analytics as charts", async () => {
+    // A second model, so the split by model has two lines.
+    const other = await fetch(`${t.providerUrl("openai", "default")}/chat/completions`, {
+      method: "POST",
+      headers: { ...t.gatewayAuth, authorization: "Bearer sk-test", "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "Another" }] }),
+    });
+    await other.text();
+    await t.waitForLog(other.headers.get("cf-aig-log-id") ?? "");
     await waitForAnalytics("default");
     page = await openConsole();
     await signedIn(page, TEST_ADMIN_TOKEN);

@@ -52,7 +52,7 @@ export function RoutesPage({ gatewayId }: { gatewayId: string }) {
       {canEdit ? (
         <details>
           <summary>New route</summary>
-          <form onSubmit={create} aria-label="Create route">
+          <form class="stack" onSubmit={create} aria-label="Create route">
             <label for="route-name">Name</label>
             <input id="route-name" name="name" required maxLength={64} />
             <label for="route-new-elements">Elements (JSON, see docs/dynamic-routes.md)</label>

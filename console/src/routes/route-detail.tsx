@@ -100,7 +100,7 @@ export function RouteDetail({ path, changed }: { path: string; changed: () => Pr
             ))}
           </ol>
           {canEdit ? (
-            <form onSubmit={saveVersion} aria-label="New version">
+            <form class="stack" onSubmit={saveVersion} aria-label="New version">
               <label for="route-elements">Elements of a new version (JSON; not live until deployed)</label>
               <textarea
                 id="route-elements"

@@ -35,7 +35,11 @@ export function RouteGraph({ elements }: { elements: RouteElement[] }) {
           <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
         </marker>
       </defs>
-      {edges.map((edge) => {
+      {edges.map((edge, index) => {
+        // Outputs that lead to the same element share a line: their names are stacked above it.
+        const shared = edges
+          .slice(0, index)
+          .filter((other) => other.from === edge.from && other.to === edge.to).length;
         const from = position.get(edge.from);
         const to = position.get(edge.to);
         if (!from || !to) return null;
@@ -46,7 +50,12 @@ export function RouteGraph({ elements }: { elements: RouteElement[] }) {
         return (
           <g key={`${edge.from}-${edge.label}`}>
             <line x1={x1} y1={y1} x2={x2} y2={y2} class="edge" marker-end="url(#arrow)" />
-            <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 - 4} class="edge-label" text-anchor="middle">
+            <text
+              x={(x1 + x2) / 2}
+              y={(y1 + y2) / 2 - 4 - shared * 13}
+              class="edge-label"
+              text-anchor="middle"
+            >
               {edge.label}
             </text>
           </g>
