@@ -5,7 +5,11 @@ import { parseApiEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
 import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
 import { consoleAssetsLoader } from "../../shared/console/console-assets.ts";
-import { createConsoleHandler, isConsolePath } from "../../shared/console/serve-console.ts";
+import {
+  createConsoleHandler,
+  isConsolePath,
+  trailingSlashRedirect,
+} from "../../shared/console/serve-console.ts";
 import { systemClock } from "../../shared/core/clock.ts";
 import {
   createManagementHandler,
@@ -54,6 +58,10 @@ const handleConsoleRequest = createConsoleHandler({
 
 /** The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console. */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
+  if (event.path === "/") {
+    const redirect = trailingSlashRedirect(event.requestContext?.path);
+    if (redirect) return responseToResult(redirect);
+  }
   const request = eventToRequest(event);
   const handle = isConsolePath(event.path) ? handleConsoleRequest : handleManagementRequest;
   return responseToResult(await handle(request));

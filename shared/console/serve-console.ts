@@ -22,6 +22,20 @@ export const CONSOLE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "referrer-policy": "no-referrer",
 };
 
+/**
+ * The page's URLs are relative to its own directory, so it must be opened at `/prod/`, not `/prod`: at
+ * `/prod` the browser would look for `/console/...` outside the stage. API Gateway hands both to the root
+ * resource (event.path "/"); only requestContext.path, the path as requested, tells them apart. Returns
+ * the redirect for the slash-less form, or undefined.
+ */
+export function trailingSlashRedirect(requestedPath: string | undefined): Response | undefined {
+  if (!requestedPath || requestedPath.endsWith("/")) return undefined;
+  return new Response(null, {
+    status: 301,
+    headers: { ...CONSOLE_SECURITY_HEADERS, location: `${requestedPath}/`, "cache-control": "no-cache" },
+  });
+}
+
 /** Hashed file names change with their content: a browser may keep them for a year. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 

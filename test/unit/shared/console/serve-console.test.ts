@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ConsoleAssets } from "../../../../shared/console/console-assets.ts";
-import { createConsoleHandler, isConsolePath } from "../../../../shared/console/serve-console.ts";
+import {
+  createConsoleHandler,
+  isConsolePath,
+  trailingSlashRedirect,
+} from "../../../../shared/console/serve-console.ts";
 
 const assets: ConsoleAssets = {
   index: '<meta name="gateway-account" content="{{account}}"><script src="console/app-ABC.js"></script>',
@@ -68,5 +72,19 @@ describe("the console handler", () => {
     const response = await get("/console/app-ABC.js", "HEAD");
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("");
+  });
+});
+
+describe("trailingSlashRedirect", () => {
+  it("sends /prod to /prod/, where the page's relative URLs resolve inside the stage", () => {
+    const redirect = trailingSlashRedirect("/prod");
+    expect(redirect?.status).toBe(301);
+    expect(redirect?.headers.get("location")).toBe("/prod/");
+  });
+
+  it("leaves a path that already ends with a slash, or no path, alone", () => {
+    expect(trailingSlashRedirect("/prod/")).toBeUndefined();
+    expect(trailingSlashRedirect("/")).toBeUndefined();
+    expect(trailingSlashRedirect(undefined)).toBeUndefined();
   });
 });
