@@ -138,6 +138,13 @@ export function GatewayPage({ gatewayId }: { gatewayId: string }) {
               onChange={set("rate_limiting_technique") as (value: string | null) => void}
               disabled={disabled}
             />
+            <CheckboxField
+              id="rate_limiting_fail_closed"
+              label="Refuse requests (503) when the rate-limit counters cannot be reached"
+              checked={settings.rate_limiting_fail_closed === true}
+              onChange={set("rate_limiting_fail_closed")}
+              disabled={disabled}
+            />
           </Fieldset>
           <Fieldset legend="Retries">
             <NumberField
