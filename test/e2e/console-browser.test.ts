@@ -397,6 +397,10 @@ describe("the web console in a browser", () => {
     await page.getByRole("rowheader", { name: "from-console" }).waitFor();
     await screenshot(page, "tokens");
 
+    // A reload keeps the tab signed in (the token is in sessionStorage), on the same page.
+    await page.reload();
+    await page.getByRole("heading", { name: "API tokens" }).waitFor();
+
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("API token").waitFor();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
