@@ -1,3 +1,5 @@
+import type { ComponentChildren } from "preact";
+import { useErrorBoundary } from "preact/hooks";
 import { useSession } from "./context.ts";
 import { AnalyticsPage } from "./pages/analytics.tsx";
 import { CustomProvidersPage } from "./pages/custom-providers.tsx";
@@ -45,10 +47,28 @@ export function Shell({ signOut }: { signOut: () => void }) {
         </button>
       </header>
       <main>
-        <Page route={route} />
+        <PageBoundary key={href(route)}>
+          <Page route={route} />
+        </PageBoundary>
       </main>
     </div>
   );
+}
+
+/** A page that fails to render says so in words (and the rest of the console keeps working). */
+function PageBoundary({ children }: { children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary();
+  if (error) {
+    return (
+      <div role="alert" class="error">
+        <p>This page failed: {error instanceof Error ? error.message : String(error)}</p>
+        <button type="button" class="secondary" onClick={reset}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  return <>{children}</>;
 }
 
 function Page({ route }: { route: Route }) {

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ErrorMessage } from "../components/error-message.tsx";
 import { useSession } from "../context.ts";
 import { useLoad } from "../use-api.ts";
@@ -22,6 +22,9 @@ export function LogDetail({
   const response = useLoad(() => client.get<unknown>(`${path}/response`), [client, path]);
   const [error, setError] = useState<unknown>(null);
   const record = log.value?.result;
+  // Keyboard and screen reader users land on the detail they opened.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   const patch = async (body: { feedback?: number | null; score?: number | null }) => {
     try {
@@ -36,7 +39,9 @@ export function LogDetail({
   return (
     <section class="log-detail" aria-label="Log detail">
       <div class="detail-head">
-        <h2>Log {logId}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          Log {logId}
+        </h2>
         <button type="button" class="secondary" onClick={close}>
           Close
         </button>
