@@ -4,6 +4,12 @@ import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseApiEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
 import { secretBoxFromEnv } from "../../shared/config/secret-box-from-env.ts";
+import { consoleAssetsLoader } from "../../shared/console/console-assets.ts";
+import {
+  createConsoleHandler,
+  isConsolePath,
+  trailingSlashRedirect,
+} from "../../shared/console/serve-console.ts";
 import { systemClock } from "../../shared/core/clock.ts";
 import {
   createManagementHandler,
@@ -44,8 +50,19 @@ const deps: ManagementDependencies = {
   clock: systemClock,
 };
 const handleManagementRequest = createManagementHandler(deps);
+// The web console (console/): its page at `/` and its files under `/console/`, built once per instance.
+const handleConsoleRequest = createConsoleHandler({
+  accountId: env.ACCOUNT_ID,
+  assets: consoleAssetsLoader(),
+});
 
-/** The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`. */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) =>
-  responseToResult(await handleManagementRequest(eventToRequest(event))),
-);
+/** The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console. */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
+  if (event.path === "/") {
+    const redirect = trailingSlashRedirect(event.requestContext?.path);
+    if (redirect) return responseToResult(redirect);
+  }
+  const request = eventToRequest(event);
+  const handle = isConsolePath(event.path) ? handleConsoleRequest : handleManagementRequest;
+  return responseToResult(await handle(request));
+});

@@ -13,6 +13,9 @@ export interface RouteDefinition {
 
 /** Exported for the test that holds it equal to the CDK stack's resources (test/infra/local-routes.test.ts). */
 export const ROUTES: readonly RouteDefinition[] = [
+  // The web console: its page at the root and its files under /console/ (both served by the api Lambda).
+  { resource: "/", pattern: /^\/$/, parameterNames: [], target: "api" },
+  { resource: "/console/{proxy+}", pattern: /^\/console\/(.+)$/, parameterNames: ["proxy"], target: "api" },
   { resource: "/v1/{proxy+}", pattern: /^\/v1\/(.+)$/, parameterNames: ["proxy"], target: "proxy" },
   {
     resource: "/client/v4/accounts/{account_id}/ai/{proxy+}",

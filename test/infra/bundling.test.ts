@@ -24,7 +24,9 @@ describe("real synth with bundling", () => {
     return join(outdir, `asset.${code.s3Key.replace(/\.zip$/, "")}`);
   };
 
-  it("bundles the three handlers into ESM, the proxy under 1.5 MB", { timeout: 120_000 }, () => {
+  it("bundles the three handlers into ESM, the proxy under 1.5 MB, the console beside the api handler", {
+    timeout: 120_000,
+  }, () => {
     const app = new App({ outdir, context: cdkJsonContext() });
     const stack = new GatewayStack(app, "AiGateway");
     app.synth();
@@ -41,6 +43,17 @@ describe("real synth with bundling", () => {
       );
       expect(existsSync(`${bundle}.map`)).toBe(true);
     }
+
+    // The web console the api function serves (shared/console/console-assets.ts reads it from there).
+    const manifest = join(assetDirectory(stack, apiFunction), "console", "manifest.json");
+    expect(existsSync(manifest), manifest).toBe(true);
+    const consoleAssets = JSON.parse(readFileSync(manifest, "utf8")) as { index: string; files: object };
+    expect(consoleAssets.index).toContain('<script type="module" src="console/app-');
+    expect(Object.keys(consoleAssets.files).length).toBe(2);
+    // The console's esbuild stays out of the Lambda bundle (it is loaded only from the sources).
+    expect(readFileSync(join(assetDirectory(stack, apiFunction), "index.mjs"), "utf8")).not.toContain(
+      "esbuild",
+    );
 
     const proxyBundle = join(assetDirectory(stack, proxyFunction), "index.mjs");
     const size = statSync(proxyBundle).size;

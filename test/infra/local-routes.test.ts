@@ -37,7 +37,8 @@ describe("the local front's route table (infra/local/routes.ts)", () => {
     template.findResources("AWS::ApiGateway::Method") as Record<string, { Properties: MethodProperties }>,
   ).map(({ Properties: method }) => ({
     method: method.HttpMethod,
-    resource: pathOf(method.ResourceId.Ref),
+    // The root's methods hang on the API's root resource id (no Ref, no PathPart).
+    resource: method.ResourceId.Ref ? pathOf(method.ResourceId.Ref) : "/",
     target: targetOf(method),
   }));
 

@@ -4,7 +4,8 @@ import { synthGateway } from "./synth-gateway.ts";
 
 interface MethodProperties {
   HttpMethod: string;
-  ResourceId: { Ref: string };
+  /** A Ref to a resource, or (the root) a GetAtt of the API's RootResourceId. */
+  ResourceId: { Ref?: string };
   Integration: Record<string, unknown> & { Uri: unknown };
 }
 
@@ -26,10 +27,11 @@ describe("REST API", () => {
   const methods = Object.values(
     template.findResources("AWS::ApiGateway::Method") as Record<string, { Properties: MethodProperties }>,
   ).map((method) => method.Properties);
+  const methodPath = (method: MethodProperties): string =>
+    method.ResourceId.Ref ? pathOf(method.ResourceId.Ref) : "/";
   const methodAt = (path: string): MethodProperties => {
-    const method = methods.find((candidate) => pathOf(candidate.ResourceId.Ref) === path);
-    if (!method)
-      throw new Error(`no method at ${path}; have ${methods.map((m) => pathOf(m.ResourceId.Ref))}`);
+    const method = methods.find((candidate) => methodPath(candidate) === path);
+    if (!method) throw new Error(`no method at ${path}; have ${methods.map(methodPath)}`);
     return method;
   };
   const targets = (method: MethodProperties, fn: typeof proxyFunction): boolean =>
@@ -43,13 +45,22 @@ describe("REST API", () => {
     });
   });
 
-  it("serves exactly the three greedy routes, for any method, and the OpenAPI document", () => {
-    expect(methods.map((method) => `${method.HttpMethod} ${pathOf(method.ResourceId.Ref)}`).sort()).toEqual([
+  it("serves exactly the three greedy API routes, the OpenAPI document and the console's two", () => {
+    expect(methods.map((method) => `${method.HttpMethod} ${methodPath(method)}`).sort()).toEqual([
+      "ANY /",
       "ANY /client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
       "ANY /client/v4/accounts/{account_id}/ai/{proxy+}",
+      "ANY /client/v4/openapi.json",
+      "ANY /console/{proxy+}",
       "ANY /v1/{proxy+}",
-      "GET /client/v4/openapi.json",
     ]);
+  });
+
+  it.each(["/", "/console/{proxy+}"])("sends the console's %s to the api function, buffered", (path) => {
+    const method = methodAt(path);
+    expect(targets(method, apiFunction)).toBe(true);
+    expect(method.Integration.Type).toBe("AWS_PROXY");
+    expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
   });
 
   it.each(["/v1/{proxy+}", "/client/v4/accounts/{account_id}/ai/{proxy+}"])(

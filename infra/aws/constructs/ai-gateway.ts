@@ -260,6 +260,8 @@ export class AiGateway extends Construct {
       // A buffered API Gateway integration gives up at 29 s; running longer would be wasted work.
       timeout: Duration.seconds(29),
       memorySize: props.apiMemorySize ?? 512,
+      // The web console it serves, built by console/build.ts into the bundle (shared/console/console-assets.ts).
+      afterBundling: (outputDir) => [`node --import tsx console/build.ts "${outputDir}/console"`],
       environment: {
         ACCOUNT_ID: accountId,
         CONFIG_TABLE_NAME: this.configTable.tableName,

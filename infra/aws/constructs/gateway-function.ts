@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { type Duration, RemovalPolicy } from "aws-cdk-lib";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 
@@ -39,6 +39,8 @@ export interface GatewayFunctionProps {
   sourceMapsInStackTraces?: boolean;
   /** Concurrency reserved for (and capping) this function. @default none: the account's unreserved pool */
   reservedConcurrentExecutions?: number | undefined;
+  /** Shell commands run in the repository root after esbuild, to add files to the bundle (outputDir). */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -112,7 +114,16 @@ export class GatewayFunction extends Construct {
         // versions the tests ran against, and a tree-shaken bundle loads faster than the runtime's full SDK.
         bundleAwsSDK: true,
         tsconfig: `${REPOSITORY_ROOT}tsconfig.json`,
+        ...(props.afterBundling ? { commandHooks: afterBundlingHooks(props.afterBundling) } : {}),
       },
     });
   }
+}
+
+function afterBundlingHooks(afterBundling: (outputDir: string) => string[]): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => afterBundling(outputDir),
+  };
 }

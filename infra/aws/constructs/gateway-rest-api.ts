@@ -153,12 +153,16 @@ export class GatewayRestApi extends Construct {
 
     const v4 = root.addResource("client").addResource("v4");
     // The OpenAPI document of the management and unified APIs (docs/openapi.json): public, like the docs.
-    v4.addResource("openapi.json").addMethod("GET", managementApi);
+    // ANY, as everywhere else: the api function answers other methods 405 with Allow, as the local front does.
+    v4.addResource("openapi.json").addMethod("ANY", managementApi);
     const account = v4.addResource("accounts").addResource("{account_id}");
     // Cloudflare's inference surface: /client/v4/accounts/{account_id}/ai/run/...
     addGreedyProxy(account.addResource("ai"), streamingProxy);
     // Cloudflare's management API: /client/v4/accounts/{account_id}/ai-gateway/gateways/...
     addGreedyProxy(account.addResource("ai-gateway"), managementApi);
+    // The web console, served by the api Lambda: its page at the root, its hashed files under /console/.
+    root.addMethod("ANY", managementApi);
+    addGreedyProxy(root.addResource("console"), managementApi);
   }
 }
 
