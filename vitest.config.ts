@@ -11,6 +11,12 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     // The AWS SDK warns in every process that its 2027 releases need Node 22; nothing to act on in a test.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // Every local runtime a test starts runs its log-writer at niceness 0, not at the idle policy that
+      // `npm start` uses: with two test files and their gateways on 2 cores, a core is rarely idle, and
+      // an idle-policy log-writer could wait longer than a test waits for its logs.
+      AIG_BACKEND_NICE: "0",
+    },
   },
 });
