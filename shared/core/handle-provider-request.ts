@@ -15,6 +15,7 @@ import { observeResponseBody } from "../http/observed-node-body.ts";
 import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
+import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { findProvider } from "../providers/registry.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
@@ -26,8 +27,7 @@ import { realSleep } from "../resilience/sleep.ts";
 import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout, StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
 import type { Gateway } from "../schemas/gateway.ts";
-import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
-import { deliverLogEvent } from "./deliver-log-event.ts";
+import type { RequestRecord, ResponseRecord } from "./build-log-event.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
 import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
@@ -212,9 +212,8 @@ export async function handleProviderRequest(
           // without holding up the next attempt.
           onFailedAttempt: async (failure) => {
             context.waitUntil(
-              completeRequest(
-                deps,
-                {
+              completeRequest(deps, {
+                request: {
                   ...attemptRecord,
                   id: uuidv7(),
                   requestId: attemptRecord.requestId ?? attemptRecord.id,
@@ -222,9 +221,9 @@ export async function handleProviderRequest(
                   attempt: firstAttempt + failure.attempt - 1,
                 },
                 collect,
-                null,
-                failedAttemptResponse(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
-              ),
+                upstreamSpan: null,
+                response: failedAttemptResponse(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
+              }),
             );
           },
         });
@@ -237,15 +236,13 @@ export async function handleProviderRequest(
 
     if (!hasBody(upstream.response) || NULL_BODY_STATUSES.has(upstream.response.status)) {
       context.waitUntil(
-        completeRequest(
-          deps,
-          record,
+        completeRequest(deps, {
+          request: record,
           collect,
           upstreamSpan,
-          { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt },
-          false,
+          response: { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt },
           spend,
-        ),
+        }),
       );
       return new Response(null, { status: upstream.response.status, headers });
     }
@@ -283,12 +280,11 @@ export async function handleProviderRequest(
       done.then((observation) => {
         const failure = observation.upstreamError ? midStreamFailure(observation.upstreamError) : null;
         const error = failure ? { code: failure.code, message: failure.message } : null;
-        const logged = completeRequest(
-          deps,
-          finished,
+        const logged = completeRequest(deps, {
+          request: finished,
           collect,
-          span,
-          {
+          upstreamSpan: span,
+          response: {
             status: upstream.response.status,
             contentType,
             upstreamStartedAt,
@@ -298,9 +294,10 @@ export async function handleProviderRequest(
             error,
             endedAt: observation.endedAt,
           },
-          hit !== null,
-          reserved,
-        );
+          spend: reserved,
+          // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
+          extras: hit ? { fields: CACHE_HIT_FIELDS } : {},
+        });
         return Promise.all([logged, stored]);
       }),
     );
@@ -311,18 +308,16 @@ export async function handleProviderRequest(
       deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
     if (record && gateway) {
       context.waitUntil(
-        completeRequest(
-          deps,
-          record,
-          record.options.collectLog ?? gateway.collect_logs,
+        completeRequest(deps, {
+          request: record,
+          collect: record.options.collectLog ?? gateway.collect_logs,
           upstreamSpan,
-          {
+          response: {
             ...emptyResponse(error.status, "application/json"),
             error: { code: error.code, message: error.message },
           },
-          false,
           spend,
-        ),
+        }),
       );
     } else if (!record) {
       deps.logger.warn("request refused before a gateway was resolved", {
@@ -346,34 +341,6 @@ export async function handleProviderRequest(
       error: null,
       endedAt: deps.clock.monotonic(),
     };
-  }
-}
-
-/**
- * After the response: one log event, queued when the gateway keeps logs, and handed to the observer
- * (metrics, the upstream span) in every case. Without logs the event is built without bodies, only for
- * the observer.
- */
-async function completeRequest(
-  deps: ProxyDependencies,
-  request: RequestRecord,
-  collect: boolean,
-  upstreamSpan: UpstreamSpan | null,
-  response: ResponseRecord,
-  cached = false,
-  spend: SpendReservation | null = null,
-): Promise<void> {
-  if (!collect && !deps.observer && !deps.spend) return;
-  try {
-    const event = await buildLogEvent(
-      collect ? request : { ...request, options: { ...request.options, collectLogPayload: false } },
-      response,
-    );
-    // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
-    if (cached) Object.assign(event, { cached: true, cost: 0 });
-    await deliverLogEvent(deps, event, upstreamSpan, collect, spend);
-  } catch (error) {
-    deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }
 }
 

@@ -10,6 +10,7 @@ import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
 import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
+import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
@@ -17,7 +18,6 @@ import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { callerFormat } from "./caller-format.ts";
-import { completeUnifiedRequest } from "./complete-unified.ts";
 import { type AttemptContext, attemptProvider, newRequestState } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import { readJsonBody } from "./read-json-body.ts";
@@ -59,16 +59,15 @@ export async function handleUnifiedRequest(
 
   const complete = (response: ResponseRecord) =>
     record && gateway
-      ? completeUnifiedRequest(
-          deps,
-          record,
-          state.model,
-          record.options.collectLog ?? gateway.collect_logs,
-          state.upstreamSpan,
+      ? completeRequest(deps, {
+          request: record,
+          namedModel: state.model,
+          collect: record.options.collectLog ?? gateway.collect_logs,
+          upstreamSpan: state.upstreamSpan,
           response,
-          state.spend,
-          state.rowExtras,
-        )
+          spend: state.spend,
+          extras: state.rowExtras,
+        })
       : Promise.resolve();
 
   try {
@@ -138,7 +137,7 @@ export async function handleUnifiedRequest(
         undefined,
       );
       // A hit: its tokens are the ones it saved, and the provider was not paid for it.
-      if (cache?.hit) state.rowExtras.fields = { cached: true, cost: 0 };
+      if (cache?.hit) state.rowExtras.fields = { ...CACHE_HIT_FIELDS };
     } else {
       result = await runDynamicRoute({ attempts, routeName, canonical, body: json, retryPolicy, timeoutMs });
     }

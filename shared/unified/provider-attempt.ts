@@ -6,6 +6,7 @@ import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
 import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
+import { completeRequest, type RowExtras } from "../pipeline/complete-request.ts";
 import { failedAttemptResponse } from "../resilience/attempt-log.ts";
 import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
 import { callWithRetries } from "../resilience/retry-loop.ts";
@@ -14,7 +15,6 @@ import { realSleep } from "../resilience/sleep.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { callOperation } from "./call-operation.ts";
 import type { CallerFormat } from "./caller-format.ts";
-import { completeUnifiedRequest, type RowExtras } from "./complete-unified.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import type { UnifiedCache } from "./unified-cache.ts";
 import type { UnifiedOperation } from "./unified-path.ts";
@@ -170,21 +170,19 @@ export function logFailedRow(
 ): void {
   const { record } = context;
   context.execution.waitUntil(
-    completeUnifiedRequest(
-      context.deps,
-      {
+    completeRequest(context.deps, {
+      request: {
         ...record,
         id: uuidv7(),
         requestId: record.id,
         startedAt: response.upstreamStartedAt ?? record.startedAt,
         attempt,
       },
-      context.state.model,
-      context.collect,
-      span,
+      namedModel: context.state.model,
+      collect: context.collect,
+      upstreamSpan: span,
       response,
-      null,
-      { fields },
-    ),
+      extras: { fields },
+    }),
   );
 }
