@@ -11,14 +11,14 @@ import { parseRequestOptions, type RequestOptions } from "../core/request-option
 import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
+import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
-import type { Gateway } from "../schemas/gateway.ts";
 import { callerFormat } from "./caller-format.ts";
-import { type AttemptContext, attemptProvider, newRequestState } from "./provider-attempt.ts";
+import { type AttemptContext, attemptProvider } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
@@ -52,17 +52,15 @@ export async function handleUnifiedRequest(
   const pathname = new URL(request.url).pathname;
   const idHeaders = { "cf-aig-log-id": id, "cf-aig-request-id": id, "cf-aig-event-id": id };
   let format = callerFormat(unifiedFormatOf(pathname));
-  let record: RequestRecord | undefined;
-  let gateway: Gateway | undefined;
-  /** What the provider calls learn (model, span, attempts, a route's fields and headers), for the last row. */
+  /** What the stages learn (row, gateway, model, span, attempts, a route's fields and headers), for the last row. */
   const state = newRequestState();
 
   const complete = (response: ResponseRecord) =>
-    record && gateway
+    state.record && state.gateway
       ? completeRequest(deps, {
-          request: record,
+          request: state.record,
           namedModel: state.model,
-          collect: record.options.collectLog ?? gateway.collect_logs,
+          collect: state.record.options.collectLog ?? state.gateway.collect_logs,
           upstreamSpan: state.upstreamSpan,
           response,
           spend: state.spend,
@@ -73,11 +71,12 @@ export async function handleUnifiedRequest(
   try {
     const path = parseUnifiedPath(pathname, request.headers);
     format = callerFormat(path.format);
-    gateway =
+    const gateway =
       path.surface === "compat"
         ? await resolveGatewayAccess(path.accountId, path.gatewayId, request.headers, deps)
         : await resolveRestGatewayAccess(path.accountId, path.gatewayId, request.headers, deps);
-    record = {
+    state.gateway = gateway;
+    const record: RequestRecord = {
       id,
       eventId: id,
       accountId: path.accountId,
@@ -92,6 +91,7 @@ export async function handleUnifiedRequest(
       requestBody: null,
       options: NO_OPTIONS,
     };
+    state.record = record;
     record.options = parseRequestOptions(request.headers);
     record.eventId = record.options.eventId ?? id;
     idHeaders["cf-aig-event-id"] = record.eventId;
@@ -186,7 +186,7 @@ export async function handleUnifiedRequest(
     const error = toGatewayError(caught);
     if (error.status >= 500)
       deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    if (record && gateway) {
+    if (state.record && state.gateway) {
       context.waitUntil(
         complete({
           status: error.status,
