@@ -12,6 +12,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
+import { NO_CHECKS, runRequestChecks, transformResponse } from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { enterLimits } from "../pipeline/limits-stage.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
@@ -114,6 +115,9 @@ export async function handleProviderRequest(
       deps,
     );
     record.providerSlug = path.providerSlug;
+    // The checks slot: guardrails and DLP refuse a request here, before it costs a key, a limit or a call.
+    const checks = deps.checks ?? NO_CHECKS;
+    await runRequestChecks(checks, { record, gateway });
     const upstreamHeaders = upstreamRequestHeaders(request.headers);
     await applyProviderCredentials(
       {
@@ -221,7 +225,8 @@ export async function handleProviderRequest(
     const recorder = cache && !hit ? new CacheRecorder() : null;
     const responseHead = { status: upstream.response.status, headers };
     let stored: Promise<boolean> | null = null;
-    const { response, done } = observeResponseBody(upstream.response, responseHead, {
+    const answered = transformResponse(checks, upstream.response, record);
+    const { response, done } = observeResponseBody(answered, responseHead, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onChunk: (chunk) => {

@@ -10,6 +10,7 @@ import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
 import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
+import { NO_CHECKS, runRequestChecks, transformResponseBody } from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
@@ -106,6 +107,9 @@ export async function handleUnifiedRequest(
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
     // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
     const cachePlan = planCache(gateway, request.headers, request.method, bytes?.byteLength ?? 0);
+    // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
+    const checks = deps.checks ?? NO_CHECKS;
+    await runRequestChecks(checks, { record, gateway });
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
     const attempts: AttemptContext = {
@@ -152,7 +156,12 @@ export async function handleUnifiedRequest(
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
     let stored: Promise<boolean> | undefined;
-    const { body, done } = observeBody(result.body, {
+    const answered = transformResponseBody(checks, result.body, {
+      status: result.status,
+      contentType: result.contentType,
+      record,
+    });
+    const { body, done } = observeBody(answered, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
