@@ -7,7 +7,7 @@ import {
   storeCachedResponse,
   waitForCacheWrite,
 } from "../cache/response-cache.ts";
-import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
+import type { ErrorDialect } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
@@ -15,6 +15,7 @@ import { observeResponseBody } from "../http/observed-node-body.ts";
 import { NO_CHECKS, runRequestChecks, transformResponse } from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { enterLimits } from "../pipeline/limits-stage.ts";
+import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { callUpstream, logFailedAttempt } from "../pipeline/upstream-stage.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
@@ -26,7 +27,7 @@ import { resolveStreamIdleTimeout, StreamIdleWatch } from "../resilience/stream-
 import type { RequestRecord, ResponseRecord } from "./build-log-event.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
-import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
+import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
 import { applyProviderCredentials } from "./provider-credentials.ts";
 import { providerDialect } from "./provider-dialect.ts";
@@ -274,32 +275,13 @@ export async function handleProviderRequest(
     );
     return response;
   } catch (caught) {
-    const error = toGatewayError(caught);
-    if (error.status >= 500)
-      deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    const { record, gateway } = state;
-    if (record && gateway) {
-      context.waitUntil(
-        completeRequest(deps, {
-          request: record,
-          collect: record.options.collectLog ?? gateway.collect_logs,
-          upstreamSpan: state.upstreamSpan,
-          response: {
-            ...emptyResponse(error.status, "application/json"),
-            error: { code: error.code, message: error.message },
-          },
-          spend: state.spend,
-        }),
-      );
-    } else if (!record) {
-      deps.logger.warn("request refused before a gateway was resolved", {
-        log_id: id,
-        path: pathname.slice(0, 300),
-        status: error.status,
-        error: error.publicMessage,
-      });
-    }
-    return errorResponse(error, dialect, { ...idHeaders, ...error.headers });
+    return refuseRequest(deps, context, state, caught, {
+      id,
+      pathname,
+      dialect,
+      idHeaders,
+      namesModel: false,
+    });
   }
 
   function emptyResponse(status: number, contentType: string | null): ResponseRecord {

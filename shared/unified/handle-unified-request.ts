@@ -4,14 +4,14 @@ import { waitForCacheWrite } from "../cache/response-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
-import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
+import { GatewayError } from "../core/gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
-import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
 import { NO_CHECKS, runRequestChecks, transformResponseBody } from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
+import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
@@ -192,31 +192,13 @@ export async function handleUnifiedRequest(
     );
     return new Response(body, { status: result.status, headers });
   } catch (caught) {
-    const error = toGatewayError(caught);
-    if (error.status >= 500)
-      deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    if (state.record && state.gateway) {
-      context.waitUntil(
-        complete({
-          status: error.status,
-          contentType: "application/json",
-          upstreamStartedAt: state.upstreamStartedAt,
-          upstreamHeadersAt: null,
-          observation: null,
-          usage: null,
-          error: { code: error.code, message: error.message },
-          endedAt: deps.clock.monotonic(),
-        }),
-      );
-    } else {
-      deps.logger.warn("request refused before a gateway was resolved", {
-        log_id: id,
-        path: pathname.slice(0, 300),
-        status: error.status,
-        error: error.publicMessage,
-      });
-    }
-    return errorResponse(error, format.dialect, { ...idHeaders, ...state.routeHeaders, ...error.headers });
+    return refuseRequest(deps, context, state, caught, {
+      id,
+      pathname,
+      dialect: format.dialect,
+      idHeaders,
+      namesModel: true,
+    });
   }
 }
 
