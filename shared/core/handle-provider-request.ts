@@ -7,30 +7,27 @@ import {
   storeCachedResponse,
   waitForCacheWrite,
 } from "../cache/response-cache.ts";
-import { type ErrorDialect, errorResponse } from "../http/error-response.ts";
+import type { ErrorDialect } from "../http/error-response.ts";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
-import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
-import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
-import type { UpstreamSpan } from "../observability/request-observer.ts";
+import { NO_CHECKS, runRequestChecks, transformResponse } from "../pipeline/checks-stage.ts";
+import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
+import { enterLimits } from "../pipeline/limits-stage.ts";
+import { refuseRequest } from "../pipeline/refuse-request.ts";
+import { newRequestState } from "../pipeline/request-state.ts";
+import { callUpstream, logFailedAttempt } from "../pipeline/upstream-stage.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { findProvider, providerDialect } from "../providers/registry.ts";
 import { createUsageObserver } from "../providers/usage/index.ts";
-import { failedAttemptResponse } from "../resilience/attempt-log.ts";
-import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
-import { callWithRetries } from "../resilience/retry-loop.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
-import { realSleep } from "../resilience/sleep.ts";
 import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout, StreamIdleWatch } from "../resilience/stream-idle-timeout.ts";
-import type { Gateway } from "../schemas/gateway.ts";
-import { buildLogEvent, type RequestRecord, type ResponseRecord } from "./build-log-event.ts";
-import { deliverLogEvent } from "./deliver-log-event.ts";
+import type { RequestRecord, ResponseRecord } from "./build-log-event.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
-import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
+import { ERROR_CODES, GatewayError } from "./gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "./log-bodies.ts";
 import { applyProviderCredentials } from "./provider-credentials.ts";
 import { resolveProviderTarget } from "./provider-target.ts";
@@ -40,8 +37,6 @@ import { requestModel } from "./request-model.ts";
 import { parseRequestOptions, type RequestOptions } from "./request-options.ts";
 import type { StepContext } from "./universal-steps.ts";
 import { fetchUpstream } from "./upstream-fetch.ts";
-
-const DEADLINE_MARGIN = DEFAULT_DEADLINE_MARGIN_MS;
 
 const NO_OPTIONS: RequestOptions = {
   eventId: null,
@@ -68,17 +63,14 @@ export async function handleProviderRequest(
   const { pathname, search } = new URL(request.url);
   const idHeaders = { "cf-aig-log-id": id, "cf-aig-request-id": id, "cf-aig-event-id": id };
   let dialect: ErrorDialect = "openai";
-  let record: RequestRecord | undefined;
-  let gateway: Gateway | undefined;
-  let upstreamStartedAt: number | null = null;
-  let upstreamSpan: UpstreamSpan | null = null;
-  let spend: SpendReservation | null = null;
+  const state = newRequestState();
 
   try {
     const path = parseProviderPath(pathname);
     dialect = providerDialect(path.providerSlug);
-    gateway = await resolveGatewayAccess(path.accountId, path.gatewayId, request.headers, deps);
-    record = {
+    const gateway = await resolveGatewayAccess(path.accountId, path.gatewayId, request.headers, deps);
+    state.gateway = gateway;
+    const record: RequestRecord = {
       id,
       eventId: id,
       accountId: path.accountId,
@@ -98,6 +90,7 @@ export async function handleProviderRequest(
       attempt: (stepContext?.attemptsBefore ?? 0) + 1,
       ...(stepContext?.requestId ? { requestId: stepContext.requestId } : {}),
     };
+    state.record = record;
     record.options = parseRequestOptions(request.headers);
     record.eventId = record.options.eventId ?? id;
     idHeaders["cf-aig-event-id"] = record.eventId;
@@ -122,6 +115,9 @@ export async function handleProviderRequest(
       deps,
     );
     record.providerSlug = path.providerSlug;
+    // The checks slot: guardrails and DLP refuse a request here, before it costs a key, a limit or a call.
+    const checks = deps.checks ?? NO_CHECKS;
+    await runRequestChecks(checks, { record, gateway });
     const upstreamHeaders = upstreamRequestHeaders(request.headers);
     await applyProviderCredentials(
       {
@@ -159,74 +155,51 @@ export async function handleProviderRequest(
           )
         : null;
     const hit = cache?.hit ?? null;
+    const { options, requestBody } = record;
     // A hit never reaches the provider, so it does not count against the rate limit (docs/rate-limiting.md).
-    const limitHeaders = hit ? {} : await enforceRateLimit(path.accountId, gateway, deps);
-    if (!hit) {
-      const { options, requestBody } = record;
-      spend = await reserveSpend(deps.spend, deps.logger, {
-        accountId: path.accountId,
-        gatewayId: path.gatewayId,
-        limits: gateway.spend_limits,
-        // Built only when the gateway has spend rules: the model may mean parsing the whole request body.
-        request: () => ({
-          provider: path.providerSlug,
-          model: requestModel(path.providerSlug, path.restPath, requestBody, null),
-          metadata: options.metadata,
-        }),
-        body: requestBody,
-        headers: request.headers,
-        nowMs: deps.clock.now(),
-      });
-    }
+    const limitHeaders = hit
+      ? {}
+      : await enterLimits(
+          deps,
+          state,
+          { record, gateway },
+          {
+            provider: path.providerSlug,
+            // Built only when the gateway has spend rules: the model may mean parsing the whole request body.
+            spendRequest: () => ({
+              provider: path.providerSlug,
+              model: requestModel(path.providerSlug, path.restPath, requestBody, null),
+              metadata: options.metadata,
+            }),
+          },
+        );
 
-    upstreamSpan = hit ? null : (deps.observer?.upstreamStarted(path.providerSlug) ?? null);
-    upstreamStartedAt = hit ? null : deps.clock.monotonic();
     const collect = record.options.collectLog ?? gateway.collect_logs;
-    const attemptRecord = record;
-    // Counted as calls are made, so a request whose last attempt throws still logs its attempt number.
-    const firstAttempt = record.attempt ?? 1;
-    let attemptsMade = 0;
-    const { call: upstream } = hit
-      ? { call: { response: replayCachedResponse(hit), abort: () => {} } }
-      : await callWithRetries({
-          policy: retryPolicy,
-          timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs,
-          budget: () => remainingBudget(context.remainingTimeMs, deps.deadlineMarginMs ?? DEADLINE_MARGIN),
-          sleep: deps.sleep ?? realSleep,
-          now: deps.clock.now,
-          monotonic: deps.clock.monotonic,
-          call: (timeoutMs) => {
-            attemptsMade += 1;
-            attemptRecord.attempt = firstAttempt + attemptsMade - 1;
-            if (stepContext) stepContext.attemptsUsed = attemptsMade;
+    const upstreamContext = {
+      deps,
+      execution: context,
+      state,
+      record,
+      collect,
+      attemptsBefore: stepContext?.attemptsBefore ?? 0,
+    };
+    const upstream = hit
+      ? { response: replayCachedResponse(hit), abort: () => {} }
+      : await callUpstream(
+          upstreamContext,
+          { policy: retryPolicy, timeoutMs: record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs },
+          (timeoutMs) => {
+            if (stepContext) stepContext.attemptsUsed = state.attemptsMade;
             return fetchUpstream(deps.fetch, url, {
               method: request.method,
               headers: upstreamHeaders,
-              body: attemptRecord.requestBody,
+              body: record.requestBody,
               timeoutMs,
               pin,
             });
           },
-          // Each failed attempt is its own log row (its own id, the request's request_id), queued
-          // without holding up the next attempt.
-          onFailedAttempt: async (failure) => {
-            context.waitUntil(
-              completeRequest(
-                deps,
-                {
-                  ...attemptRecord,
-                  id: uuidv7(),
-                  requestId: attemptRecord.requestId ?? attemptRecord.id,
-                  startedAt: failure.startedAt,
-                  attempt: firstAttempt + failure.attempt - 1,
-                },
-                collect,
-                null,
-                failedAttemptResponse(failure, collect ? LOG_BODY_CAPTURE_LIMIT : 0),
-              ),
-            );
-          },
-        });
+          (attempt, response) => logFailedAttempt(upstreamContext, attempt, response),
+        );
     const upstreamHeadersAt = deps.clock.monotonic();
     const headers = clientResponseHeaders(upstream.response.headers);
     for (const [name, value] of Object.entries(idHeaders)) headers.set(name, value);
@@ -236,15 +209,13 @@ export async function handleProviderRequest(
 
     if (!hasBody(upstream.response) || NULL_BODY_STATUSES.has(upstream.response.status)) {
       context.waitUntil(
-        completeRequest(
-          deps,
-          record,
+        completeRequest(deps, {
+          request: record,
           collect,
-          upstreamSpan,
-          { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt },
-          false,
-          spend,
-        ),
+          upstreamSpan: state.upstreamSpan,
+          response: { ...emptyResponse(upstream.response.status, contentType), upstreamHeadersAt },
+          spend: state.spend,
+        }),
       );
       return new Response(null, { status: upstream.response.status, headers });
     }
@@ -254,7 +225,8 @@ export async function handleProviderRequest(
     const recorder = cache && !hit ? new CacheRecorder() : null;
     const responseHead = { status: upstream.response.status, headers };
     let stored: Promise<boolean> | null = null;
-    const { response, done } = observeResponseBody(upstream.response, responseHead, {
+    const answered = transformResponse(checks, upstream.response, record);
+    const { response, done } = observeResponseBody(answered, responseHead, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onChunk: (chunk) => {
@@ -275,104 +247,53 @@ export async function handleProviderRequest(
             }
           : undefined,
     });
-    const finished = record;
-    const span = upstreamSpan;
-    const reserved = spend;
     context.waitUntil(
       done.then((observation) => {
         const failure = observation.upstreamError ? midStreamFailure(observation.upstreamError) : null;
         const error = failure ? { code: failure.code, message: failure.message } : null;
-        const logged = completeRequest(
-          deps,
-          finished,
+        const logged = completeRequest(deps, {
+          request: record,
           collect,
-          span,
-          {
+          upstreamSpan: state.upstreamSpan,
+          response: {
             status: upstream.response.status,
             contentType,
-            upstreamStartedAt,
+            upstreamStartedAt: state.upstreamStartedAt,
             upstreamHeadersAt,
             observation,
             usage: usage.finish(),
             error,
             endedAt: observation.endedAt,
           },
-          hit !== null,
-          reserved,
-        );
+          spend: state.spend,
+          // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
+          extras: hit ? { fields: CACHE_HIT_FIELDS } : {},
+        });
         return Promise.all([logged, stored]);
       }),
     );
     return response;
   } catch (caught) {
-    const error = toGatewayError(caught);
-    if (error.status >= 500)
-      deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    if (record && gateway) {
-      context.waitUntil(
-        completeRequest(
-          deps,
-          record,
-          record.options.collectLog ?? gateway.collect_logs,
-          upstreamSpan,
-          {
-            ...emptyResponse(error.status, "application/json"),
-            error: { code: error.code, message: error.message },
-          },
-          false,
-          spend,
-        ),
-      );
-    } else if (!record) {
-      deps.logger.warn("request refused before a gateway was resolved", {
-        log_id: id,
-        path: pathname.slice(0, 300),
-        status: error.status,
-        error: error.publicMessage,
-      });
-    }
-    return errorResponse(error, dialect, { ...idHeaders, ...error.headers });
+    return refuseRequest(deps, context, state, caught, {
+      id,
+      pathname,
+      dialect,
+      idHeaders,
+      namesModel: false,
+    });
   }
 
   function emptyResponse(status: number, contentType: string | null): ResponseRecord {
     return {
       status,
       contentType,
-      upstreamStartedAt,
+      upstreamStartedAt: state.upstreamStartedAt,
       upstreamHeadersAt: null,
       observation: null,
       usage: null,
       error: null,
       endedAt: deps.clock.monotonic(),
     };
-  }
-}
-
-/**
- * After the response: one log event, queued when the gateway keeps logs, and handed to the observer
- * (metrics, the upstream span) in every case. Without logs the event is built without bodies, only for
- * the observer.
- */
-async function completeRequest(
-  deps: ProxyDependencies,
-  request: RequestRecord,
-  collect: boolean,
-  upstreamSpan: UpstreamSpan | null,
-  response: ResponseRecord,
-  cached = false,
-  spend: SpendReservation | null = null,
-): Promise<void> {
-  if (!collect && !deps.observer && !deps.spend) return;
-  try {
-    const event = await buildLogEvent(
-      collect ? request : { ...request, options: { ...request.options, collectLogPayload: false } },
-      response,
-    );
-    // A cache hit: its tokens are the ones it saved, and the provider was not paid for it.
-    if (cached) Object.assign(event, { cached: true, cost: 0 });
-    await deliverLogEvent(deps, event, upstreamSpan, collect, spend);
-  } catch (error) {
-    deps.logger.error("log event could not be built", { log_id: request.id, reason: String(error) });
   }
 }
 

@@ -2,6 +2,7 @@ import type { ResponseCacheStore } from "../cache/response-cache.ts";
 import type { UpstreamFetch } from "../http/http-fetch.ts";
 import type { RateLimitDependencies } from "../limits/rate-limit-stage.ts";
 import type { RequestObserver } from "../observability/request-observer.ts";
+import type { PipelineChecks } from "../pipeline/checks-stage.ts";
 import type { LogSink } from "../queue/log-sink.ts";
 import type { Sleep } from "../resilience/sleep.ts";
 import type { RouteReader } from "../routing/route-reader.ts";
@@ -41,4 +42,6 @@ export interface ProxyDependencies
   routes?: RouteReader;
   /** The draw of a route's percentage split, in [0, 1) (default Math.random; tests seed one). */
   random?: () => number;
+  /** Request checks and response transforms (shared/pipeline/checks-stage.ts); absent: none. */
+  checks?: PipelineChecks;
 }

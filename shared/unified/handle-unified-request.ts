@@ -4,21 +4,22 @@ import { waitForCacheWrite } from "../cache/response-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
-import { GatewayError, toGatewayError } from "../core/gateway-error.ts";
+import { GatewayError } from "../core/gateway-error.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
-import { errorResponse } from "../http/error-response.ts";
 import { observeBody } from "../http/observed-body.ts";
+import { NO_CHECKS, runRequestChecks, transformResponseBody } from "../pipeline/checks-stage.ts";
+import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
+import { refuseRequest } from "../pipeline/refuse-request.ts";
+import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
-import type { Gateway } from "../schemas/gateway.ts";
 import { callerFormat } from "./caller-format.ts";
-import { completeUnifiedRequest } from "./complete-unified.ts";
-import { type AttemptContext, attemptProvider, newRequestState } from "./provider-attempt.ts";
+import { type AttemptContext, attemptProvider } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
@@ -52,33 +53,31 @@ export async function handleUnifiedRequest(
   const pathname = new URL(request.url).pathname;
   const idHeaders = { "cf-aig-log-id": id, "cf-aig-request-id": id, "cf-aig-event-id": id };
   let format = callerFormat(unifiedFormatOf(pathname));
-  let record: RequestRecord | undefined;
-  let gateway: Gateway | undefined;
-  /** What the provider calls learn (model, span, attempts, a route's fields and headers), for the last row. */
+  /** What the stages learn (row, gateway, model, span, attempts, a route's fields and headers), for the last row. */
   const state = newRequestState();
 
   const complete = (response: ResponseRecord) =>
-    record && gateway
-      ? completeUnifiedRequest(
-          deps,
-          record,
-          state.model,
-          record.options.collectLog ?? gateway.collect_logs,
-          state.upstreamSpan,
+    state.record && state.gateway
+      ? completeRequest(deps, {
+          request: state.record,
+          namedModel: state.model,
+          collect: state.record.options.collectLog ?? state.gateway.collect_logs,
+          upstreamSpan: state.upstreamSpan,
           response,
-          state.spend,
-          state.rowExtras,
-        )
+          spend: state.spend,
+          extras: state.rowExtras,
+        })
       : Promise.resolve();
 
   try {
     const path = parseUnifiedPath(pathname, request.headers);
     format = callerFormat(path.format);
-    gateway =
+    const gateway =
       path.surface === "compat"
         ? await resolveGatewayAccess(path.accountId, path.gatewayId, request.headers, deps)
         : await resolveRestGatewayAccess(path.accountId, path.gatewayId, request.headers, deps);
-    record = {
+    state.gateway = gateway;
+    const record: RequestRecord = {
       id,
       eventId: id,
       accountId: path.accountId,
@@ -93,6 +92,7 @@ export async function handleUnifiedRequest(
       requestBody: null,
       options: NO_OPTIONS,
     };
+    state.record = record;
     record.options = parseRequestOptions(request.headers);
     record.eventId = record.options.eventId ?? id;
     idHeaders["cf-aig-event-id"] = record.eventId;
@@ -107,6 +107,9 @@ export async function handleUnifiedRequest(
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
     // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
     const cachePlan = planCache(gateway, request.headers, request.method, bytes?.byteLength ?? 0);
+    // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
+    const checks = deps.checks ?? NO_CHECKS;
+    await runRequestChecks(checks, { record, gateway });
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
     const attempts: AttemptContext = {
@@ -138,7 +141,7 @@ export async function handleUnifiedRequest(
         undefined,
       );
       // A hit: its tokens are the ones it saved, and the provider was not paid for it.
-      if (cache?.hit) state.rowExtras.fields = { cached: true, cost: 0 };
+      if (cache?.hit) state.rowExtras.fields = { ...CACHE_HIT_FIELDS };
     } else {
       result = await runDynamicRoute({ attempts, routeName, canonical, body: json, retryPolicy, timeoutMs });
     }
@@ -153,7 +156,12 @@ export async function handleUnifiedRequest(
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
     let stored: Promise<boolean> | undefined;
-    const { body, done } = observeBody(result.body, {
+    const answered = transformResponseBody(checks, result.body, {
+      status: result.status,
+      contentType: result.contentType,
+      record,
+    });
+    const { body, done } = observeBody(answered, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
@@ -184,31 +192,13 @@ export async function handleUnifiedRequest(
     );
     return new Response(body, { status: result.status, headers });
   } catch (caught) {
-    const error = toGatewayError(caught);
-    if (error.status >= 500)
-      deps.logger.error("request failed", { log_id: id, path: pathname, error: error.message });
-    if (record && gateway) {
-      context.waitUntil(
-        complete({
-          status: error.status,
-          contentType: "application/json",
-          upstreamStartedAt: state.upstreamStartedAt,
-          upstreamHeadersAt: null,
-          observation: null,
-          usage: null,
-          error: { code: error.code, message: error.message },
-          endedAt: deps.clock.monotonic(),
-        }),
-      );
-    } else {
-      deps.logger.warn("request refused before a gateway was resolved", {
-        log_id: id,
-        path: pathname.slice(0, 300),
-        status: error.status,
-        error: error.publicMessage,
-      });
-    }
-    return errorResponse(error, format.dialect, { ...idHeaders, ...state.routeHeaders, ...error.headers });
+    return refuseRequest(deps, context, state, caught, {
+      id,
+      pathname,
+      dialect: format.dialect,
+      idHeaders,
+      namesModel: true,
+    });
   }
 }
 

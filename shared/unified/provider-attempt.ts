@@ -1,54 +1,18 @@
-import { v7 as uuidv7 } from "uuid";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
-import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
-import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
-import { reserveSpend, type SpendReservation } from "../limits/spend-enforcement.ts";
 import type { UpstreamSpan } from "../observability/request-observer.ts";
-import { failedAttemptResponse } from "../resilience/attempt-log.ts";
-import { DEFAULT_DEADLINE_MARGIN_MS, remainingBudget } from "../resilience/deadline.ts";
-import { callWithRetries } from "../resilience/retry-loop.ts";
+import type { RowExtras } from "../pipeline/complete-request.ts";
+import { enterLimits } from "../pipeline/limits-stage.ts";
+import type { RequestState } from "../pipeline/request-state.ts";
+import { callUpstream, logFailedAttempt } from "../pipeline/upstream-stage.ts";
 import type { RetryPolicy } from "../resilience/retry-policy.ts";
-import { realSleep } from "../resilience/sleep.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import { callOperation } from "./call-operation.ts";
 import type { CallerFormat } from "./caller-format.ts";
-import { completeUnifiedRequest, type RowExtras } from "./complete-unified.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import type { UnifiedCache } from "./unified-cache.ts";
 import type { UnifiedOperation } from "./unified-path.ts";
-
-/**
- * What a unified request learns while its provider calls run, and its last row and response read: the
- * provider and model called last, that call's upstream span, how many attempts were made, the gateway's
- * rate-limit headers, and what a dynamic route adds (row fields, `cf-aig-provider`/`cf-aig-model`).
- */
-export interface UnifiedRequestState {
-  model: string | null;
-  upstreamSpan: UpstreamSpan | null;
-  upstreamStartedAt: number | null;
-  attemptsMade: number;
-  /** Counted once per request: set by the first call that reaches a provider, or by a route up front. */
-  limitHeaders: Record<string, string> | null;
-  rowExtras: RowExtras;
-  routeHeaders: Record<string, string>;
-  /** The spend reserved for the provider call made last, settled with the request's last row. */
-  spend: SpendReservation | null;
-}
-
-export function newRequestState(): UnifiedRequestState {
-  return {
-    model: null,
-    upstreamSpan: null,
-    upstreamStartedAt: null,
-    attemptsMade: 0,
-    limitHeaders: null,
-    rowExtras: {},
-    routeHeaders: {},
-    spend: null,
-  };
-}
 
 /** What every provider call of one unified request shares, fixed once the gateway and body are known. */
 export interface AttemptContext {
@@ -64,7 +28,7 @@ export interface AttemptContext {
   collect: boolean;
   /** The stream idle timeout of every provider call (shared/resilience/stream-idle-timeout.ts). */
   streamIdleTimeoutMs: number;
-  state: UnifiedRequestState;
+  state: RequestState;
 }
 
 /** One provider call: the body in the operation's shape, and how it is tried. */
@@ -108,50 +72,20 @@ export function attemptProvider(
         state.model = providerModel;
         // A hit never reaches the provider: no rate limit, no spend check, no upstream span.
         if (cached) return {};
-        state.limitHeaders ??= await enforceRateLimit(record.accountId, gateway, deps);
-        // A route's earlier call that is being replaced failed, so it cost nothing: its reservation goes back.
-        await state.spend?.settle(null);
-        state.spend = await reserveSpend(deps.spend, deps.logger, {
-          accountId: record.accountId,
-          gatewayId: gateway.id,
-          limits: gateway.spend_limits,
-          request: { provider, model: providerModel, metadata: record.options.metadata },
-          body: record.requestBody,
-          headers: record.requestHeaders,
-          nowMs: deps.clock.now(),
-        });
-        state.upstreamSpan = deps.observer?.upstreamStarted(provider) ?? null;
-        state.upstreamStartedAt = deps.clock.monotonic();
-        return state.limitHeaders;
-      },
-      send: async (send) => {
-        const before = state.attemptsMade;
-        const { call: answered } = await callWithRetries({
-          policy: call.policy,
-          timeoutMs: call.timeoutMs,
-          budget: () =>
-            remainingBudget(
-              context.execution.remainingTimeMs,
-              deps.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS,
-            ),
-          sleep: deps.sleep ?? realSleep,
-          now: deps.clock.now,
-          monotonic: deps.clock.monotonic,
-          call: (attemptTimeoutMs) => {
-            state.attemptsMade += 1;
-            record.attempt = state.attemptsMade;
-            return send(attemptTimeoutMs);
+        return enterLimits(
+          deps,
+          state,
+          { record, gateway },
+          {
+            provider,
+            spendRequest: { provider, model: providerModel, metadata: record.options.metadata },
           },
-          onFailedAttempt: async (failure) =>
-            logFailedRow(
-              context,
-              before + failure.attempt,
-              rowFields,
-              failedAttemptResponse(failure, context.collect ? LOG_BODY_CAPTURE_LIMIT : 0),
-            ),
-        });
-        return answered;
+        );
       },
+      send: (send) =>
+        callUpstream({ ...context, attemptsBefore: 0 }, call, send, (attempt, response) =>
+          logFailedRow(context, attempt, rowFields, response),
+        ),
     },
     deps,
   );
@@ -168,23 +102,9 @@ export function logFailedRow(
   response: ResponseRecord,
   span: UpstreamSpan | null = null,
 ): void {
-  const { record } = context;
-  context.execution.waitUntil(
-    completeUnifiedRequest(
-      context.deps,
-      {
-        ...record,
-        id: uuidv7(),
-        requestId: record.id,
-        startedAt: response.upstreamStartedAt ?? record.startedAt,
-        attempt,
-      },
-      context.state.model,
-      context.collect,
-      span,
-      response,
-      null,
-      { fields },
-    ),
-  );
+  logFailedAttempt(context, attempt, response, {
+    namedModel: context.state.model,
+    upstreamSpan: span,
+    extras: { fields },
+  });
 }

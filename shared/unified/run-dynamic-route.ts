@@ -1,5 +1,6 @@
 import { ERROR_CODES, GatewayError, toGatewayError } from "../core/gateway-error.ts";
 import { enforceRateLimit } from "../limits/rate-limit-stage.ts";
+import type { RowExtras } from "../pipeline/complete-request.ts";
 import type { RetryPolicy } from "../resilience/retry-policy.ts";
 import { loadDynamicRoute } from "../routing/dynamic-model.ts";
 import {
@@ -11,7 +12,6 @@ import {
 import type { ModelElement } from "../routing/route-schema.ts";
 import { type ModelOutcome, runRoute } from "../routing/run-route.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
-import type { RowExtras } from "./complete-unified.ts";
 import { type AttemptContext, attemptProvider, logFailedRow } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 
