@@ -59,6 +59,8 @@ const apiEnvSchema = z.object({
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
   LOGS_TABLE_NAME: z.string().min(1),
+  /** The bucket holding log bodies (S3 objects); unset, bodies stay in the logs table as before. */
+  LOG_BODIES_BUCKET: z.string().min(1).optional(),
   ...adminToken,
   /** How long an API token found by value is trusted: the longest a revoked token keeps working here. */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
@@ -70,6 +72,8 @@ const apiEnvSchema = z.object({
 
 const logWriterEnvSchema = z.object({
   LOGS_TABLE_NAME: z.string().min(1),
+  /** The bucket holding log bodies (S3 objects); unset, bodies stay in the logs table as before. */
+  LOG_BODIES_BUCKET: z.string().min(1).optional(),
   /** Where each gateway's `log_management` (retention) is read from. */
   CONFIG_TABLE_NAME: z.string().min(1),
   /** Days a log is kept before DynamoDB's TTL removes it (`expires_at`); 0 keeps logs until deleted. */

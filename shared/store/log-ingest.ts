@@ -2,7 +2,8 @@ import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-s
 import { compressedLogBody } from "../logs/logged-body.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
-import { batchPartition, bodyPartition, logPartition } from "./log-keys.ts";
+import { type LogBodyObject, type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
+import { BODIES_IN_S3, batchPartition, bodyPartition, logPartition } from "./log-keys.ts";
 import type { LogTable } from "./log-table.ts";
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
@@ -25,30 +26,52 @@ function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> 
   };
 }
 
+/** The objects holding a log's gzip-compressed bodies in S3 (none when it kept none). */
+function bodyObjects(event: LogEvent): LogBodyObject[] {
+  const objects: LogBodyObject[] = [];
+  for (const kind of ["request", "response"] as const) {
+    const body = kind === "request" ? event.request_body : event.response_body;
+    if (body)
+      objects.push({
+        key: logBodyKey(event.account_id, event.gateway_id, event.id, kind),
+        gzip: compressedLogBody(body),
+      });
+  }
+  return objects;
+}
+
 /**
  * The log-writer's writes (shared/logs/store-log-event.ts): bodies and log items inserted once however
  * often SQS delivers, a claim per delivery, and the record of the steps applied per log or per batch.
  */
 export class LogIngest {
-  constructor(private readonly table: LogTable) {}
+  /**
+   * With `bodies`, a log's bodies are objects in S3 (log-body-objects.ts) and its item says so; without,
+   * they are items of the logs table, as before bodies moved to S3 (a store built without a bucket).
+   */
+  constructor(
+    private readonly table: LogTable,
+    private readonly bodies?: LogBodyObjects,
+  ) {}
 
   /**
    * Stores a log unless it is stored already (SQS delivers at least once): true when this call
    * inserted it. The bodies are written first and unconditionally, so a retry completes a half write.
    */
   async insert(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
-    const bodies = bodyItem(event, expiresAt);
-    if (bodies)
-      await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: bodies }));
+    await this.putBodies([event], expiresAt);
     return this.insertLogItem(event, expiresAt, claimUntil);
   }
 
   /**
-   * Writes the body items of many logs with BatchWriteItem, 25 to a call, unconditionally as `insert`
-   * does: the log-writer stores a batch's bodies first, then inserts each log item with `insertLogItem`.
-   * Items DynamoDB leaves unprocessed (throttling) are sent again a few times; what is still left fails.
+   * Writes the bodies of many logs, unconditionally as `insert` does: the log-writer stores a batch's
+   * bodies first, then inserts each log item with `insertLogItem`. In S3, one PutObject per body; in the
+   * table, BatchWriteItem, 25 items to a call, sending again a few times what DynamoDB leaves unprocessed
+   * (throttling); what is still left fails.
    */
   async putBodies(events: LogEvent[], expiresAt?: number): Promise<void> {
+    // In S3 an object expires by the bucket's lifecycle rule (the stack's logsTtlDays), not per object.
+    if (this.bodies) return this.bodies.putAll(events.flatMap(bodyObjects));
     const items: Record<string, unknown>[] = [];
     for (const event of events) {
       const item = bodyItem(event, expiresAt);
@@ -94,6 +117,8 @@ export class LogIngest {
             pk: logPartition(account_id, event.gateway_id),
             sk: event.id,
             ...fields,
+            // Where the bodies are: the reader derives their keys from the log's identity (logBodyKey).
+            body_store: this.bodies && (request_body || response_body) ? BODIES_IN_S3 : undefined,
             request_head_complete: request_body ? request_body.complete : null,
             response_head_complete: response_body ? response_body.complete : null,
             expires_at: expiresAt,

@@ -9,6 +9,12 @@ export const logPartition = (accountId: string, gatewayId: string) => `${account
 /** Bodies are items of their own, so a listing neither reads nor pays for them. */
 export const bodyPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#bodies`;
 
+/**
+ * The value of a log item's `body_store` when its bodies are S3 objects (log-body-objects.ts). Items
+ * without it keep theirs in the body partition above, or, the oldest, inline.
+ */
+export const BODIES_IN_S3 = "s3";
+
 /** One item: how many logs the gateway stores, and how many were dropped at its limit. */
 export const counterKey = (accountId: string, gatewayId: string) => ({
   pk: `${accountId}#${gatewayId}#counters`,
