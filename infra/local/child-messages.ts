@@ -5,7 +5,7 @@
 export type ParentMessage = { type: "stop" };
 
 export type ChildMessage =
-  | { type: "ready"; endpoints: { dynamodb: string; sqs: string } }
+  | { type: "ready"; endpoints: { dynamodb: string; sqs: string; s3: string } }
   | { type: "log-writer-started" }
   | { type: "front-started"; url: string }
   | { type: "failed"; message: string };

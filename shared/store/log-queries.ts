@@ -75,10 +75,16 @@ export class LogQueries {
           ExpressionAttributeNames: { "#body": attribute },
         }),
       );
-    const log = await read(logPartition(accountId, gatewayId), "#body, sk, expires_at, body_store");
+    const log = await read(
+      logPartition(accountId, gatewayId),
+      `#body, sk, expires_at, body_store, ${kind}_head_complete`,
+    );
     if (!log.Item || isExpired(log.Item, this.table.now())) return undefined;
     let compressed: Uint8Array | undefined;
     if (log.Item.body_store === BODIES_IN_S3) {
+      // A body the log did not keep has no object: no GetObject, which S3 would refuse with 403 rather
+      // than 404 to a role without s3:ListBucket (the api's, on purpose).
+      if (typeof log.Item[`${kind}_head_complete`] !== "boolean") return null;
       if (!this.bodies) throw new Error("This log's bodies are in S3, but no bucket is configured");
       compressed = await this.bodies.get(logBodyKey(accountId, gatewayId, id, kind));
     } else {

@@ -118,6 +118,15 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     expect(await store.getBody("acct", "bare", event.id, "request")).toBeNull();
   });
 
+  it("answers null for the body a log did not keep, beside the one it kept", async () => {
+    const request = Buffer.from('{"only":"request"}');
+    const packed = await packLogBodies(request, null, true);
+    const event = logEvent({ gateway_id: "one-body", request_body: packed.request });
+    await store.put(event);
+    expect(await store.getBody("acct", "one-body", event.id, "request")).toBe(request.toString());
+    expect(await store.getBody("acct", "one-body", event.id, "response")).toBeNull();
+  });
+
   it("deletes a log's body objects with the log", async () => {
     const kept = await withBodies("deleting");
     const deleted = await withBodies("deleting");
