@@ -15,6 +15,13 @@ export const bodyPartition = (accountId: string, gatewayId: string) => `${accoun
  */
 export const BODIES_IN_S3 = "s3";
 
+/**
+ * The gzip bytes (request and response together) from which a log's bodies go to S3 rather than the
+ * body partition: about where two PutObjects ($10 per million logs) cost less than the table's write
+ * units and storage for the same bytes (docs/cost.md). LOG_BODIES_S3_MIN_BYTES sets it for the log-writer.
+ */
+export const DEFAULT_LOG_BODIES_S3_MIN_BYTES = 16_384;
+
 /** One item: how many logs the gateway stores, and how many were dropped at its limit. */
 export const counterKey = (accountId: string, gatewayId: string) => ({
   pk: `${accountId}#${gatewayId}#counters`,

@@ -13,7 +13,7 @@ export type { LogPage, LogUpdate } from "./log-queries.ts";
 /**
  * Logs in the logs table, one item per request: pk "{account}#{gateway}", sk the UUIDv7 log id, so the
  * partition is in time order and a time range is a sort-key range. Bodies are gzip-compressed objects in
- * S3 when a bucket is given (`bodies`; log-body-objects.ts), otherwise items of their own in
+ * S3 when a bucket is given (`bodies`; log-body-objects.ts) and they are large enough, otherwise items of their own in
  * "{account}#{gateway}#bodies"; either way only the body endpoints read them, so a listing never pays
  * for them, and logs stored in either layout (or the oldest, inline) stay readable and deletable. Listing, filtering and deleting by filter read the gateway's partition within the time range
  * the filters give (all of it without one) and never scan the table.
@@ -30,9 +30,11 @@ export class LogStore {
     tableName: string,
     now: () => number = Date.now,
     bodies?: LogBodyObjects,
+    /** The gzip bytes from which a log's bodies go to S3 (log-ingest.ts); the default when unset. */
+    bodiesS3MinBytes?: number,
   ) {
     const table = { client, tableName, now };
-    this.ingest = new LogIngest(table, bodies);
+    this.ingest = new LogIngest(table, bodies, bodiesS3MinBytes);
     this.queries = new LogQueries(table, bodies);
     this.deletes = new LogDeletes(table, bodies);
   }

@@ -12,6 +12,7 @@ import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
+import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../../../shared/store/log-keys.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
 import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
@@ -309,6 +310,8 @@ export class AiGateway extends Construct {
       environment: {
         LOGS_TABLE_NAME: this.logsTable.tableName,
         LOG_BODIES_BUCKET: this.logBodiesBucket.bucketName,
+        // Bodies gzipping to less stay in the logs table, where they cost less (docs/cost.md).
+        LOG_BODIES_S3_MIN_BYTES: String(DEFAULT_LOG_BODIES_S3_MIN_BYTES),
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },

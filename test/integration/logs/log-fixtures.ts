@@ -56,11 +56,12 @@ export function writerDependencies(
     ttlDays?: number;
     now?: () => number;
     bodies?: LogBodyObjects;
+    bodiesS3MinBytes?: number;
   } = {},
 ): LogWriterDependencies & { logger: ReturnType<typeof recordingLogger> } {
   const now = options.now ?? Date.now;
   return {
-    logs: new LogStore(client, tableName, now, options.bodies),
+    logs: new LogStore(client, tableName, now, options.bodies, options.bodiesS3MinBytes),
     counters: new LogCounterStore(client, tableName, now),
     analytics: new AnalyticsStore(client, tableName),
     retention: async (_account, gatewayId) => options.retention?.[gatewayId] ?? null,

@@ -31,6 +31,8 @@ describe("the log-writer with bodies in S3 (dynalite, fauxqs's S3)", () => {
     writerDependencies(dynamo.documentClient, table, {
       retention,
       bodies: new LogBodyObjects(s3.client, BUCKET),
+      // Every log's bodies in S3, however small (the default keeps these chat-sized ones in the table).
+      bodiesS3MinBytes: 0,
     });
 
   async function withBodies(gatewayId: string, count: number): Promise<LogEvent[]> {
@@ -90,5 +92,20 @@ describe("the log-writer with bodies in S3 (dynalite, fauxqs's S3)", () => {
     for (const event of events) expect(await writeLogBatch([message(event)], deps)).toEqual([]);
     expect(await deps.counters.read("acct", "stop")).toEqual({ stored: 2, dropped: 2 });
     expect(await gatewayKeys("stop")).toEqual(keysOf("stop", events.slice(0, 2)));
+  });
+
+  it("keeps chat-sized bodies in the table under the default threshold, and serves them back", async () => {
+    const deps = writerDependencies(dynamo.documentClient, table, {
+      bodies: new LogBodyObjects(s3.client, BUCKET),
+    });
+    const events = await withBodies("small", 2);
+    expect(
+      await writeLogBatch(
+        events.map((event) => message(event)),
+        deps,
+      ),
+    ).toEqual([]);
+    expect(await gatewayKeys("small")).toEqual([]);
+    expect(await deps.logs.getBody("acct", "small", events[1]?.id ?? "", "response")).toBe('{"answer":1}');
   });
 });

@@ -4,6 +4,7 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packLogBodies } from "../../../shared/core/log-bodies.ts";
+import type { LogQuery } from "../../../shared/logs/log-query.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { LogBodyObjects, logBodyKey } from "../../../shared/store/log-body-objects.ts";
 import { bodyPartition, logPartition } from "../../../shared/store/log-keys.ts";
@@ -48,6 +49,21 @@ function logEvent(overrides: Partial<LogEvent> = {}): LogEvent {
   };
 }
 
+/** A log whose bodies gzip to a few hundred bytes, far below the default threshold: a chat exchange. */
+async function withSmallBodies(gatewayId: string) {
+  const request = Buffer.from(JSON.stringify({ model: "m", messages: [{ role: "user", content: "Hi" }] }));
+  const response = Buffer.from(JSON.stringify({ choices: [{ message: { content: "Hello!" } }] }));
+  const packed = await packLogBodies(request, response, true);
+  const event = logEvent({
+    gateway_id: gatewayId,
+    request_body: packed.request,
+    response_body: packed.response,
+  });
+  return { event, request, response };
+}
+
+const everything: LogQuery = { filters: [], orderBy: "created_at", direction: "asc" };
+
 /** A chat request (small: sent raw, gzipped by the log-writer) and a large response (gzipped by the proxy). */
 async function withBodies(gatewayId = "gw") {
   const request = Buffer.from(JSON.stringify({ model: "m", messages: [{ role: "user", content: "héllo" }] }));
@@ -65,7 +81,10 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
   let dynamo: RunningDynamo;
   let s3: RunningS3;
   let table: string;
+  /** Every log's bodies in S3 (threshold 0). */
   let store: LogStore;
+  /** The log-writer's default: bodies in S3 only when they gzip to 16 KB or more together. */
+  let byThreshold: LogStore;
   /** The layout before bodies moved to S3: the same table, bodies as items of their own. */
   let tableOnly: LogStore;
 
@@ -73,7 +92,9 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     [dynamo, s3] = await Promise.all([startDynamo(emulator), startS3()]);
     table = await dynamo.createTable("logs");
     await s3.createBucket(BUCKET);
-    store = new LogStore(dynamo.documentClient, table, Date.now, new LogBodyObjects(s3.client, BUCKET));
+    const bodies = new LogBodyObjects(s3.client, BUCKET);
+    store = new LogStore(dynamo.documentClient, table, Date.now, bodies, 0);
+    byThreshold = new LogStore(dynamo.documentClient, table, Date.now, bodies);
     tableOnly = new LogStore(dynamo.documentClient, table);
   });
 
@@ -109,6 +130,62 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     for (const { event } of batch) expect(await store.insertLogItem(event)).toBe(true);
     for (const { event, response } of batch)
       expect(await store.getBody("acct", "batch", event.id, "response")).toBe(response.toString("utf8"));
+  });
+
+  it("keeps a small log's bodies as a table item under the default threshold, and reads them back", async () => {
+    const { event, request, response } = await withSmallBodies("small");
+    await byThreshold.putBodies([event]);
+    expect(await byThreshold.insertLogItem(event)).toBe(true);
+    expect((await s3.keys(BUCKET)).filter((key) => key.includes("/small/"))).toEqual([]);
+    const { Item: bodyItem } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "small"), sk: event.id } }),
+    );
+    expect(bodyItem).toHaveProperty("request_body");
+    const { Item: logItem } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: table, Key: { pk: logPartition("acct", "small"), sk: event.id } }),
+    );
+    expect(logItem).not.toHaveProperty("body_store");
+    expect(await byThreshold.getBody("acct", "small", event.id, "request")).toBe(request.toString());
+    expect(await byThreshold.getBody("acct", "small", event.id, "response")).toBe(response.toString());
+  });
+
+  it("puts a large log's bodies in S3 under the default threshold, and reads them back", async () => {
+    const { event, request, response } = await withBodies("large");
+    await byThreshold.put(event);
+    expect((await s3.keys(BUCKET)).filter((key) => key.includes("/large/")).sort()).toEqual([
+      logBodyKey("acct", "large", event.id, "request"),
+      logBodyKey("acct", "large", event.id, "response"),
+    ]);
+    const { Item: bodyItem } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "large"), sk: event.id } }),
+    );
+    expect(bodyItem).toBeUndefined();
+    expect(await byThreshold.getBody("acct", "large", event.id, "request")).toBe(request.toString());
+    expect(await byThreshold.getBody("acct", "large", event.id, "response")).toBe(response.toString());
+  });
+
+  it("sends even a small log's bodies to S3 with threshold 0", async () => {
+    const { event, request } = await withSmallBodies("zero");
+    await store.put(event);
+    expect((await s3.keys(BUCKET)).filter((key) => key.includes("/zero/"))).toHaveLength(2);
+    expect(await store.getBody("acct", "zero", event.id, "request")).toBe(request.toString());
+  });
+
+  it("deletes by filter a mix of logs with bodies in the table and in S3, both kinds", async () => {
+    const small = await withSmallBodies("mixed");
+    const large = await withBodies("mixed");
+    await byThreshold.putBodies([small.event, large.event]);
+    for (const { event } of [small, large]) expect(await byThreshold.insertLogItem(event)).toBe(true);
+    expect((await s3.keys(BUCKET)).filter((key) => key.includes("/mixed/"))).toHaveLength(2);
+
+    const ids = await byThreshold.selectIds("acct", "mixed", everything, 100);
+    expect(ids.sort()).toEqual([small.event.id, large.event.id].sort());
+    expect(await byThreshold.deleteLogs("acct", "mixed", ids)).toBe(2);
+    expect((await s3.keys(BUCKET)).filter((key) => key.includes("/mixed/"))).toEqual([]);
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "mixed"), sk: small.event.id } }),
+    );
+    expect(Item).toBeUndefined();
   });
 
   it("writes no object for a log without bodies, and answers null for its bodies", async () => {
