@@ -19,6 +19,7 @@ import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
+import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
@@ -36,7 +37,7 @@ const secretBox = secretBoxFromEnv(env);
 const deps: ManagementDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
-  logs: new LogStore(documentClient, env.LOGS_TABLE_NAME),
+  logs: new LogStore(documentClient, env.LOGS_TABLE_NAME, Date.now, logBodyObjects(env.LOG_BODIES_BUCKET)),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
   analyticsMaxHours: env.ANALYTICS_MAX_HOURS,

@@ -7,6 +7,7 @@ import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/wri
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
+import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 
@@ -15,7 +16,13 @@ const logger = createLogger("ai-gateway-log-writer");
 const documentClient = createDocumentClient();
 const gateways = new GatewayStore(documentClient, env.CONFIG_TABLE_NAME);
 const deps: LogWriterDependencies = {
-  logs: new LogStore(documentClient, env.LOGS_TABLE_NAME),
+  logs: new LogStore(
+    documentClient,
+    env.LOGS_TABLE_NAME,
+    Date.now,
+    logBodyObjects(env.LOG_BODIES_BUCKET),
+    env.LOG_BODIES_S3_MIN_BYTES,
+  ),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
   retention: gatewayRetention(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),

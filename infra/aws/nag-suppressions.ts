@@ -1,4 +1,5 @@
-import { Validations } from "aws-cdk-lib";
+import { Stack, Validations } from "aws-cdk-lib";
+import type { CfnBucket } from "aws-cdk-lib/aws-s3";
 import type { IConstruct } from "constructs";
 import type { AiGateway } from "./constructs/ai-gateway.ts";
 import { bedrockInvokeResources } from "./constructs/bedrock-access.ts";
@@ -14,7 +15,8 @@ import { bedrockInvokeResources } from "./constructs/bedrock-access.ts";
  *
  * Fixed rather than acknowledged: IAM4 on the functions (own roles without
  * AWSLambdaBasicExecutionRole), APIG1 (JSON access logs), APIG6 (ERROR execution logs), KMS5 (rotation),
- * SQS3/SQS4 (dead-letter queue, TLS only), DDB3 (point-in-time recovery) on the config and logs tables,
+ * SQS3/SQS4 (dead-letter queue, TLS only), S2/S10 on the log bodies bucket (public access blocked, TLS
+ * only), DDB3 (point-in-time recovery) on the config and logs tables,
  * APIG3 when `webAclArn` is set.
  */
 export interface NagAcknowledgment {
@@ -89,6 +91,18 @@ const REASONS = {
     "xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource '*' for " +
     "them. The statement exists only when tracing is on, and test/infra/nag.test.ts checks that no other " +
     "action is granted on Resource '*'.",
+  IAM5_LOG_BODIES:
+    "A log's bodies are objects named by the log (bodies/{account}/{gateway}/{log id}/{request|response}.gz), " +
+    "so the log-writer (PutObject, DeleteObject) and the api (GetObject, DeleteObject) are granted the objects " +
+    "under bodies/ in the stack's own log bodies bucket: the narrowest resource that covers every log. No " +
+    "bucket-level action, no listing, and the proxy has no access to the bucket at all.",
+  S1_LOG_BODIES:
+    "The log bodies bucket is written and read only by the stack's own functions, each through its role: the " +
+    "log-writer puts and deletes, the api gets and deletes (no listing, no public access, TLS only). Every " +
+    "read a person makes goes through the management API, whose requests API Gateway's access log already " +
+    "records with the caller's token check. Server access logs would add a second bucket, its own " +
+    "lifecycle, and one log line per body written (every logged request): turn on CloudTrail S3 data events " +
+    "for the bucket where an audit trail of object access is required.",
 } as const;
 
 const API_GATEWAY_LOGS_POLICY =
@@ -111,6 +125,11 @@ export function nagAcknowledgments(gateway: AiGateway): NagAcknowledgment[] {
 
   add(gateway.adminTokenSecret, "SMG4", REASONS.SMG4);
   add(gateway.stateTable, "DDB3", REASONS.DDB3_STATE_TABLE);
+  add(gateway.logBodiesBucket, "S1", REASONS.S1_LOG_BODIES);
+  const bucket = gateway.logBodiesBucket.node.defaultChild as CfnBucket;
+  const bodies = `Resource::<${Stack.of(bucket).resolve(bucket.logicalId)}.Arn>/bodies/*`;
+  for (const fn of [gateway.apiFunction, gateway.logWriterFunction])
+    add(roleOf(fn), `IAM5[${bodies}]`, REASONS.IAM5_LOG_BODIES);
   for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction])
     add(fn, "L1", REASONS.L1);
 

@@ -8,7 +8,7 @@ import { SupervisedChild } from "./supervised-child.ts";
 
 export interface Backend {
   /** The embedded emulators' endpoints, or null when AWS_ENDPOINT_URL_* name external ones. */
-  endpoints: { dynamodb: string; sqs: string } | null;
+  endpoints: { dynamodb: string; sqs: string; s3: string } | null;
   /**
    * What to do once the emulators have been started again after dying (create the tables and queues,
    * which an in-memory emulator has lost); they come back on the same endpoints.
@@ -45,7 +45,7 @@ export async function startBackend(options: {
   emulators: boolean;
 }): Promise<Backend> {
   const niceness = backendNiceness();
-  let endpoints: { dynamodb: string; sqs: string } | null = null;
+  let endpoints: { dynamodb: string; sqs: string; s3: string } | null = null;
   let provision = async () => {};
   // A restart listens on the ports of the first start: every process has the endpoints in its environment.
   const emulators = options.emulators

@@ -7,7 +7,7 @@ import type { AccessRecord } from "./access-record.ts";
 export type ParentMessage = { type: "stop" };
 
 export type ChildMessage =
-  | { type: "ready"; endpoints: { dynamodb: string; sqs: string } }
+  | { type: "ready"; endpoints: { dynamodb: string; sqs: string; s3: string } }
   | { type: "log-writer-started" }
   | { type: "front-started"; url: string }
   /** A front process's finished request, for the access log the parent prints. */

@@ -26,7 +26,7 @@ export const CLI_OPTIONS = {
   "data-dir": {
     config: { type: "string", default: ".data" },
     value: "DIR",
-    description: "Where tables, queue journal, admin token and master key live (default: .data).",
+    description: "Where tables, queue journal, log bodies, admin token and master key live (default: .data).",
   },
   workers: {
     config: { type: "string" },

@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from "@aws-sdk/client-dynamodb";
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -14,11 +15,14 @@ import {
 import dynalite from "dynalite";
 import { buildApp, interceptLocalhostDns } from "fauxqs";
 import { tableDefinition } from "../../shared/store/table-definitions.ts";
+import { BucketFiles } from "./bucket-files.ts";
 import { type FauxqsStores, QueueJournal } from "./queue-journal.ts";
 
 export interface EmulatorEndpoints {
   dynamodb: string;
   sqs: string;
+  /** fauxqs's S3, on the same port as its SQS (path-style: the bucket is the path's first segment). */
+  s3: string;
   stop(): Promise<void>;
 }
 
@@ -30,9 +34,10 @@ export interface EmulatorPorts {
 
 /**
  * The storage and queue emulators `npm start` embeds, on 127.0.0.1: dynalite (kept on disk under `dataDir`,
- * or in memory) and fauxqs. fauxqs keeps its queues in memory only; with a `dataDir`, a journal beside
- * dynalite's files (queue-journal.ts) keeps the queued messages across a crash or a restart, as SQS keeps
- * them on AWS.
+ * or in memory) and fauxqs (SQS, and S3 for log bodies). fauxqs keeps its queues and objects in memory
+ * only; with a `dataDir`, a journal beside dynalite's files (queue-journal.ts) keeps the queued messages
+ * across a crash or a restart, as SQS keeps them on AWS, and files under `s3/` (bucket-files.ts) the
+ * buckets' objects.
  */
 export async function startEmulators(
   dataDir: string | null,
@@ -50,7 +55,9 @@ export async function startEmulators(
     dynamo.listen(ports.dynamodb, "127.0.0.1", resolve);
   });
   const journal = dataDir ? new QueueJournal(join(dataDir, "sqs-journal.ndjson")) : null;
+  const bucketFiles = dataDir ? new BucketFiles(join(dataDir, "s3")) : null;
   const stores = journal ? await fauxqsStores() : undefined;
+  if (bucketFiles && stores) bucketFiles.restoreInto(stores.s3Store);
   // fauxqs's own start function listens on every interface; its app is bound to loopback here instead.
   const fauxqs = buildApp({ logger: false, ...(stores ? { stores } : {}) });
   const sqsAddress = await fauxqs.listen({ port: ports.sqs, host: "127.0.0.1" });
@@ -63,6 +70,7 @@ export async function startEmulators(
     dynamodb: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
     // The same host the queue URLs name, so the SQS client's endpoint and queue URLs agree.
     sqs: sqsAddress.replace("127.0.0.1", "sqs.us-east-1.localhost"),
+    s3: sqsAddress,
     async stop() {
       await fauxqs.close();
       journal?.close();
@@ -98,12 +106,18 @@ export interface ProvisionedResources {
   stateTable: string;
   logQueueUrl: string;
   deadLetterQueueUrl: string;
+  /** Log request and response bodies (LOG_BODIES_BUCKET). */
+  logBodiesBucket: string;
 }
 
-/** Creates the tables and queues if they are missing (idempotent, so a restart or a shared emulator is fine). */
+/**
+ * Creates the tables, queues and bucket if they are missing (idempotent, so a restart or a shared emulator
+ * is fine).
+ */
 export async function provisionResources(
   dynamodb: DynamoDBClient,
   sqs: SQSClient,
+  s3: S3Client,
   names: { prefix: string; maxReceiveCount: number; visibilityTimeoutSeconds: number },
 ): Promise<ProvisionedResources> {
   const configTable = `${names.prefix}-config`;
@@ -128,12 +142,19 @@ export async function provisionResources(
     }),
   });
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error("The log queues could not be created");
+  const logBodiesBucket = `${names.prefix}-log-bodies`;
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: logBodiesBucket }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+  }
   return {
     configTable,
     logsTable,
     stateTable,
     logQueueUrl: queue.QueueUrl,
     deadLetterQueueUrl: dlq.QueueUrl,
+    logBodiesBucket,
   };
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { interceptLocalhostDns } from "fauxqs";
+import { createS3Client } from "../../shared/store/s3-client.ts";
 import { localAdminToken } from "./admin-token.ts";
 import { startBackend } from "./backend.ts";
 import { provisionResources } from "./emulators.ts";
@@ -48,25 +49,31 @@ export interface LocalGateway {
  * The gateway on one machine: the same three Lambda handlers as on AWS. What the proxy and api Lambdas run,
  * behind an HTTP front that builds API Gateway's events (front.ts), runs in this process, or with `workers`
  * in a pool of child processes (front-pool.ts); other child processes (backend.ts) run what lives beside
- * them on AWS: DynamoDB and SQS from embedded emulators (or AWS_ENDPOINT_URL_DYNAMODB /
- * AWS_ENDPOINT_URL_SQS when set) and the log-writer fed by a queue poller.
+ * them on AWS: DynamoDB, SQS and S3 from embedded emulators (or AWS_ENDPOINT_URL_DYNAMODB /
+ * AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL_S3 when set) and the log-writer fed by a queue poller.
  * Handlers read their configuration from the environment at import, so one process runs one local gateway.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  const external = { dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, sqs: process.env.AWS_ENDPOINT_URL_SQS };
+  const external = {
+    dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+    sqs: process.env.AWS_ENDPOINT_URL_SQS,
+    s3: process.env.AWS_ENDPOINT_URL_S3,
+  };
   const backend = await startBackend({
     dataDir: options.dataDir,
-    emulators: !external.dynamodb || !external.sqs,
+    emulators: !external.dynamodb || !external.sqs || !external.s3,
   });
   const endpoints = {
     dynamodb: external.dynamodb ?? backend.endpoints?.dynamodb,
     sqs: external.sqs ?? backend.endpoints?.sqs,
+    s3: external.s3 ?? backend.endpoints?.s3,
   };
   // fauxqs's queue URLs name hosts like sqs.us-east-1.localhost, which the SQS client calls directly:
   // resolve those to loopback within this process too.
   const restoreDns = interceptLocalhostDns();
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   process.env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
+  process.env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   process.env.AWS_REGION ??= "us-east-1";
   if (backend.endpoints && !process.env.AWS_ACCESS_KEY_ID) {
     // The emulators accept any credentials; the SDK insists on having some.
@@ -76,16 +83,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   const sqs = new SQSClient({});
   const dynamodb = new DynamoDBClient({});
+  const s3 = createS3Client();
   const names = {
     prefix: "ai-gateway",
     maxReceiveCount: options.maxReceiveCount ?? 5,
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
   };
-  const resources = await provisionResources(dynamodb, sqs, names);
+  const resources = await provisionResources(dynamodb, sqs, s3, names);
   // Emulators started again after a crash keep what is on disk (and the queue journal), but in memory
   // (--memory) they start empty: the tables and queues are made again, at the same names and URLs.
   backend.whenEmulatorsRestart(async () => {
-    await provisionResources(dynamodb, sqs, names);
+    await provisionResources(dynamodb, sqs, s3, names);
   });
   const accountId = options.accountId ?? process.env.ACCOUNT_ID ?? "local";
   const admin = localAdminToken(options.adminToken ?? process.env.AIG_API_TOKEN, options.dataDir);
@@ -110,6 +118,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     LOGS_TABLE_NAME: resources.logsTable,
     STATE_TABLE_NAME: resources.stateTable,
     LOG_QUEUE_URL: resources.logQueueUrl,
+    LOG_BODIES_BUCKET: resources.logBodiesBucket,
     ...options.env,
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../store/log-keys.ts";
 
 /**
  * Settings read from the environment once, at cold start, per function. A missing or malformed setting
@@ -59,6 +60,8 @@ const apiEnvSchema = z.object({
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
   LOGS_TABLE_NAME: z.string().min(1),
+  /** The bucket holding log bodies (S3 objects); unset, bodies stay in the logs table as before. */
+  LOG_BODIES_BUCKET: z.string().min(1).optional(),
   ...adminToken,
   /** How long an API token found by value is trusted: the longest a revoked token keeps working here. */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
@@ -70,6 +73,13 @@ const apiEnvSchema = z.object({
 
 const logWriterEnvSchema = z.object({
   LOGS_TABLE_NAME: z.string().min(1),
+  /** The bucket holding log bodies (S3 objects); unset, bodies stay in the logs table as before. */
+  LOG_BODIES_BUCKET: z.string().min(1).optional(),
+  /**
+   * With a bucket: the gzip bytes (request and response together) from which a log's bodies go to S3;
+   * smaller ones stay in the logs table, where they cost less (docs/cost.md). 0 sends every log's to S3.
+   */
+  LOG_BODIES_S3_MIN_BYTES: z.coerce.number().int().min(0).default(DEFAULT_LOG_BODIES_S3_MIN_BYTES),
   /** Where each gateway's `log_management` (retention) is read from. */
   CONFIG_TABLE_NAME: z.string().min(1),
   /** Days a log is kept before DynamoDB's TTL removes it (`expires_at`); 0 keeps logs until deleted. */

@@ -66,7 +66,8 @@ export async function storeLogEvents(
   const writeBatch = randomUUID();
   const failures: (unknown | undefined)[] = events.map(() => undefined);
   try {
-    // One BatchWriteItem for the bodies of up to 25 logs, written first as `LogStore.insert` does.
+    // The bodies first (S3 objects, or one BatchWriteItem per 25 logs in the table layout), as
+    // `LogStore.insert` does.
     await deps.logs.putBodies(events, expiresAt);
   } catch (error) {
     return events.map(() => error);

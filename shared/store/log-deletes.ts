@@ -1,5 +1,6 @@
 import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conflict-error.ts";
+import { type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
 import { bodyPartition, logPartition } from "./log-keys.ts";
 import type { LogTable } from "./log-table.ts";
 
@@ -11,7 +12,10 @@ const DELETE_CONCURRENCY = 25;
  * by id for the management API's delete by filter and the log-writer's drop of a log past the gateway's limit.
  */
 export class LogDeletes {
-  constructor(private readonly table: LogTable) {}
+  constructor(
+    private readonly table: LogTable,
+    private readonly bodies?: LogBodyObjects,
+  ) {}
 
   /** The ids of the gateway's oldest logs: a query in ascending sort-key order, Limit = count. */
   async oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
@@ -35,11 +39,22 @@ export class LogDeletes {
     return ids;
   }
 
-  /** Deletes logs and their bodies; returns how many logs this call removed (for the stored-log counter). */
+  /**
+   * Deletes logs and their bodies, wherever they are kept (S3 objects, body items, inline), bodies first:
+   * a log whose delete fails halfway is still listed and can be deleted again. Returns how many logs this
+   * call removed (for the stored-log counter).
+   */
   async deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
     let deleted = 0;
     for (let index = 0; index < ids.length; index += DELETE_CONCURRENCY) {
       const chunk = ids.slice(index, index + DELETE_CONCURRENCY);
+      // Keys come from the log's identity: no read to find them, and a log without bodies costs nothing.
+      await this.bodies?.deleteAll(
+        chunk.flatMap((id) => [
+          logBodyKey(accountId, gatewayId, id, "request"),
+          logBodyKey(accountId, gatewayId, id, "response"),
+        ]),
+      );
       const results = await Promise.all(chunk.map((id) => this.deleteOne(accountId, gatewayId, id)));
       deleted += results.filter(Boolean).length;
     }

@@ -2,7 +2,14 @@ import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-s
 import { compressedLogBody } from "../logs/logged-body.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
-import { batchPartition, bodyPartition, logPartition } from "./log-keys.ts";
+import { type LogBodyObject, type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
+import {
+  BODIES_IN_S3,
+  batchPartition,
+  bodyPartition,
+  DEFAULT_LOG_BODIES_S3_MIN_BYTES,
+  logPartition,
+} from "./log-keys.ts";
 import type { LogTable } from "./log-table.ts";
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
@@ -12,17 +19,32 @@ const BATCH_WRITE_RETRIES = 4;
 /** SQS keeps a message at most 14 days: a batch's record only has to outlive every redelivery. */
 const BATCH_RECORD_SECONDS = 14 * 86_400;
 
-/** The item holding a log's gzip-compressed bodies, or null when it kept none. */
-function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> | null {
-  const { request_body, response_body } = event;
-  if (!request_body && !response_body) return null;
+/** A log's bodies, gzip-compressed (each once), and whether they go to S3 or stay in the table. */
+interface CompressedBodies {
+  request?: Buffer;
+  response?: Buffer;
+  inS3: boolean;
+}
+
+/** The item holding a log's gzip-compressed bodies in the table. */
+function bodyItem(event: LogEvent, bodies: CompressedBodies, expiresAt?: number): Record<string, unknown> {
   return {
     pk: bodyPartition(event.account_id, event.gateway_id),
     sk: event.id,
-    request_body: request_body ? compressedLogBody(request_body) : undefined,
-    response_body: response_body ? compressedLogBody(response_body) : undefined,
+    request_body: bodies.request,
+    response_body: bodies.response,
     expires_at: expiresAt,
   };
+}
+
+/** The objects holding a log's gzip-compressed bodies in S3. */
+function bodyObjects(event: LogEvent, bodies: CompressedBodies): LogBodyObject[] {
+  const objects: LogBodyObject[] = [];
+  for (const kind of ["request", "response"] as const) {
+    const gzip = bodies[kind];
+    if (gzip) objects.push({ key: logBodyKey(event.account_id, event.gateway_id, event.id, kind), gzip });
+  }
+  return objects;
 }
 
 /**
@@ -30,30 +52,72 @@ function bodyItem(event: LogEvent, expiresAt?: number): Record<string, unknown> 
  * often SQS delivers, a claim per delivery, and the record of the steps applied per log or per batch.
  */
 export class LogIngest {
-  constructor(private readonly table: LogTable) {}
+  /**
+   * Each log's compressed bodies, from `putBodies` to `insertLogItem` (the same event objects): each body
+   * is gzipped once, and the item records the placement its bodies were written to.
+   */
+  private readonly compressed = new WeakMap<LogEvent, CompressedBodies>();
+
+  /**
+   * With `bodies`, a log's bodies are objects in S3 (log-body-objects.ts) when they gzip to `s3MinBytes`
+   * or more together, and its item says so; smaller ones, and all without a bucket, are items of the logs
+   * table. Below about 16 KB of gzip two PutObjects cost more than the table's write units (docs/cost.md).
+   */
+  constructor(
+    private readonly table: LogTable,
+    private readonly bodies?: LogBodyObjects,
+    private readonly s3MinBytes: number = DEFAULT_LOG_BODIES_S3_MIN_BYTES,
+  ) {}
+
+  /** The log's bodies compressed and placed, decided once per log from their gzip bytes together. */
+  private compressedBodies(event: LogEvent): CompressedBodies {
+    const known = this.compressed.get(event);
+    if (known) return known;
+    const request = event.request_body ? compressedLogBody(event.request_body) : undefined;
+    const response = event.response_body ? compressedLogBody(event.response_body) : undefined;
+    const gzipBytes = (request?.length ?? 0) + (response?.length ?? 0);
+    const kept = request !== undefined || response !== undefined;
+    const bodies = {
+      request,
+      response,
+      inS3: kept && this.bodies !== undefined && gzipBytes >= this.s3MinBytes,
+    };
+    this.compressed.set(event, bodies);
+    return bodies;
+  }
 
   /**
    * Stores a log unless it is stored already (SQS delivers at least once): true when this call
    * inserted it. The bodies are written first and unconditionally, so a retry completes a half write.
    */
   async insert(event: LogEvent, expiresAt?: number, claimUntil?: number): Promise<boolean> {
-    const bodies = bodyItem(event, expiresAt);
-    if (bodies)
-      await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: bodies }));
+    await this.putBodies([event], expiresAt);
     return this.insertLogItem(event, expiresAt, claimUntil);
   }
 
   /**
-   * Writes the body items of many logs with BatchWriteItem, 25 to a call, unconditionally as `insert`
-   * does: the log-writer stores a batch's bodies first, then inserts each log item with `insertLogItem`.
-   * Items DynamoDB leaves unprocessed (throttling) are sent again a few times; what is still left fails.
+   * Writes the bodies of many logs, unconditionally as `insert` does: the log-writer stores a batch's
+   * bodies first, then inserts each log item with `insertLogItem`. A log at the threshold gets one
+   * PutObject per body; smaller ones go to the table by BatchWriteItem, 25 items to a call, sending again
+   * a few times what DynamoDB leaves unprocessed (throttling); what is still left fails.
    */
   async putBodies(events: LogEvent[], expiresAt?: number): Promise<void> {
+    const objects: LogBodyObject[] = [];
     const items: Record<string, unknown>[] = [];
     for (const event of events) {
-      const item = bodyItem(event, expiresAt);
-      if (item) items.push(item);
+      const bodies = this.compressedBodies(event);
+      if (bodies.inS3) objects.push(...bodyObjects(event, bodies));
+      else if (bodies.request || bodies.response) items.push(bodyItem(event, bodies, expiresAt));
     }
+    await Promise.all([
+      // In S3 an object expires by the bucket's lifecycle rule (the stack's logsTtlDays), not per object.
+      objects.length > 0 ? this.bodies?.putAll(objects) : undefined,
+      this.putBodyItems(items),
+    ]);
+  }
+
+  /** Body items into the table, 25 to a BatchWriteItem, sending again what DynamoDB left unprocessed. */
+  private async putBodyItems(items: Record<string, unknown>[]): Promise<void> {
     const chunks: Record<string, unknown>[][] = [];
     for (let index = 0; index < items.length; index += BATCH_WRITE_LIMIT)
       chunks.push(items.slice(index, index + BATCH_WRITE_LIMIT));
@@ -94,6 +158,8 @@ export class LogIngest {
             pk: logPartition(account_id, event.gateway_id),
             sk: event.id,
             ...fields,
+            // Where the bodies are: the reader derives their keys from the log's identity (logBodyKey).
+            body_store: this.compressedBodies(event).inS3 ? BODIES_IN_S3 : undefined,
             request_head_complete: request_body ? request_body.complete : null,
             response_head_complete: response_body ? response_body.complete : null,
             expires_at: expiresAt,

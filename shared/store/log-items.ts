@@ -21,6 +21,7 @@ const NON_RECORD_ATTRIBUTES = [
   "account_id",
   "request_body",
   "response_body",
+  "body_store",
   "expires_at",
   "applied",
   "claimed_until",

@@ -9,6 +9,19 @@ export const logPartition = (accountId: string, gatewayId: string) => `${account
 /** Bodies are items of their own, so a listing neither reads nor pays for them. */
 export const bodyPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#bodies`;
 
+/**
+ * The value of a log item's `body_store` when its bodies are S3 objects (log-body-objects.ts). Items
+ * without it keep theirs in the body partition above, or, the oldest, inline.
+ */
+export const BODIES_IN_S3 = "s3";
+
+/**
+ * The gzip bytes (request and response together) from which a log's bodies go to S3 rather than the
+ * body partition: about where two PutObjects ($10 per million logs) cost less than the table's write
+ * units and storage for the same bytes (docs/cost.md). LOG_BODIES_S3_MIN_BYTES sets it for the log-writer.
+ */
+export const DEFAULT_LOG_BODIES_S3_MIN_BYTES = 16_384;
+
 /** One item: how many logs the gateway stores, and how many were dropped at its limit. */
 export const counterKey = (accountId: string, gatewayId: string) => ({
   pk: `${accountId}#${gatewayId}#counters`,

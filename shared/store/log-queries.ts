@@ -3,8 +3,9 @@ import { gunzip } from "node:zlib";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { compareRecords, type LogQuery, matchesQuery, TopRecords, timeWindow } from "../logs/log-query.ts";
 import { isConditionFailure } from "./conflict-error.ts";
+import { type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
 import { type BodyKind, isExpired, type LogRecord, toRecord } from "./log-items.ts";
-import { bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
+import { BODIES_IN_S3, bodyPartition, logIdRange, logPartition } from "./log-keys.ts";
 import type { LogTable } from "./log-table.ts";
 
 const gunzipAsync = promisify(gunzip);
@@ -42,7 +43,10 @@ function metaValue(item: Record<string, unknown>, field: (typeof META_FIELDS)[nu
  * a page of a filtered listing, the ids a filter selects, and feedback, score and metadata.
  */
 export class LogQueries {
-  constructor(private readonly table: LogTable) {}
+  constructor(
+    private readonly table: LogTable,
+    private readonly bodies?: LogBodyObjects,
+  ) {}
 
   async get(accountId: string, gatewayId: string, id: string): Promise<LogRecord | undefined> {
     const { Item } = await this.table.client.send(
@@ -62,22 +66,32 @@ export class LogQueries {
     kind: BodyKind,
   ): Promise<string | null | undefined> {
     const attribute = `${kind}_body`;
-    const read = (pk: string) =>
+    const read = (pk: string, projection: string) =>
       this.table.client.send(
         new GetCommand({
           TableName: this.table.tableName,
           Key: { pk, sk: id },
-          ProjectionExpression: "#body, sk, expires_at",
+          ProjectionExpression: projection,
           ExpressionAttributeNames: { "#body": attribute },
         }),
       );
-    const [log, bodies] = await Promise.all([
-      read(logPartition(accountId, gatewayId)),
-      read(bodyPartition(accountId, gatewayId)),
-    ]);
+    const log = await read(
+      logPartition(accountId, gatewayId),
+      `#body, sk, expires_at, body_store, ${kind}_head_complete`,
+    );
     if (!log.Item || isExpired(log.Item, this.table.now())) return undefined;
-    // Logs written before bodies moved to their own items keep them inline.
-    const compressed = (bodies.Item?.[attribute] ?? log.Item[attribute]) as Uint8Array | undefined;
+    let compressed: Uint8Array | undefined;
+    if (log.Item.body_store === BODIES_IN_S3) {
+      // A body the log did not keep has no object: no GetObject, which S3 would refuse with 403 rather
+      // than 404 to a role without s3:ListBucket (the api's, on purpose).
+      if (typeof log.Item[`${kind}_head_complete`] !== "boolean") return null;
+      if (!this.bodies) throw new Error("This log's bodies are in S3, but no bucket is configured");
+      compressed = await this.bodies.get(logBodyKey(accountId, gatewayId, id, kind));
+    } else {
+      // Logs written before bodies moved to S3 keep them in a body item, the oldest inline.
+      const bodies = await read(bodyPartition(accountId, gatewayId), "#body");
+      compressed = (bodies.Item?.[attribute] ?? log.Item[attribute]) as Uint8Array | undefined;
+    }
     return compressed ? (await gunzipAsync(compressed)).toString("utf8") : null;
   }
 

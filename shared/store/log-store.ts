@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogQuery } from "../logs/log-query.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
+import type { LogBodyObjects } from "./log-body-objects.ts";
 import { LogDeletes } from "./log-deletes.ts";
 import { LogIngest } from "./log-ingest.ts";
 import type { BodyKind, LogRecord } from "./log-items.ts";
@@ -11,9 +12,10 @@ export type { LogPage, LogUpdate } from "./log-queries.ts";
 
 /**
  * Logs in the logs table, one item per request: pk "{account}#{gateway}", sk the UUIDv7 log id, so the
- * partition is in time order and a time range is a sort-key range. Bodies are gzip-compressed items of
- * their own in "{account}#{gateway}#bodies", read only by the body endpoints, so a listing never pays
- * for them. Listing, filtering and deleting by filter read the gateway's partition within the time range
+ * partition is in time order and a time range is a sort-key range. Bodies are gzip-compressed objects in
+ * S3 when a bucket is given (`bodies`; log-body-objects.ts) and they are large enough, otherwise items of their own in
+ * "{account}#{gateway}#bodies"; either way only the body endpoints read them, so a listing never pays
+ * for them, and logs stored in either layout (or the oldest, inline) stay readable and deletable. Listing, filtering and deleting by filter read the gateway's partition within the time range
  * the filters give (all of it without one) and never scan the table.
  * This class composes the parts each caller uses: LogIngest (the log-writer), LogQueries (the management
  * API) and LogDeletes (retention, delete by filter, the log-writer's drops).
@@ -23,11 +25,18 @@ export class LogStore {
   private readonly queries: LogQueries;
   private readonly deletes: LogDeletes;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string, now: () => number = Date.now) {
+  constructor(
+    client: DynamoDBDocumentClient,
+    tableName: string,
+    now: () => number = Date.now,
+    bodies?: LogBodyObjects,
+    /** The gzip bytes from which a log's bodies go to S3 (log-ingest.ts); the default when unset. */
+    bodiesS3MinBytes?: number,
+  ) {
     const table = { client, tableName, now };
-    this.ingest = new LogIngest(table);
-    this.queries = new LogQueries(table);
-    this.deletes = new LogDeletes(table);
+    this.ingest = new LogIngest(table, bodies, bodiesS3MinBytes);
+    this.queries = new LogQueries(table, bodies);
+    this.deletes = new LogDeletes(table, bodies);
   }
 
   // The log-writer's writes (log-ingest.ts).

@@ -97,6 +97,7 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
   const awsEnv = {
     AWS_ENDPOINT_URL_DYNAMODB: String(emulators.info.dynamodb),
     AWS_ENDPOINT_URL_SQS: String(emulators.info.sqs),
+    AWS_ENDPOINT_URL_S3: String(emulators.info.s3),
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
     AWS_REGION: "us-east-1",

@@ -6,11 +6,13 @@ import type { Key } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
+import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../../../shared/store/log-keys.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
 import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
@@ -18,6 +20,7 @@ import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
 import { API_GATEWAY_STREAM_IDLE_TIMEOUT, GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
+import { LogBodiesBucket } from "./log-bodies-bucket.ts";
 import { LogQueue } from "./log-queue.ts";
 import { ProviderKeysKey } from "./provider-keys-key.ts";
 import { trustedUpstreamHostsVariable, upstreamEnvironment } from "./upstream-environment.ts";
@@ -60,7 +63,10 @@ export interface AiGatewayProps {
   readonly alarmTopicArn?: string;
   /** Days a log is kept before DynamoDB's TTL removes it; 0 keeps logs until deleted. @default 0 */
   readonly logsTtlDays?: number;
-  /** What happens to the tables when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /**
+   * What happens to the tables and the log bodies bucket when the stack is deleted (a bucket is deleted
+   * only once empty). @default RemovalPolicy.RETAIN
+   */
   readonly tableRemovalPolicy?: RemovalPolicy;
   /**
    * Create the API Gateway account role that access logging requires. Set false when the account already
@@ -146,6 +152,8 @@ export class AiGateway extends Construct {
   readonly logsTable: Table;
   readonly stateTable: Table;
   readonly logQueue: Queue;
+  /** Logs' request and response bodies (log-bodies-bucket.ts). */
+  readonly logBodiesBucket: Bucket;
   readonly logDeadLetterQueue: Queue;
   readonly adminTokenSecret: Secret;
   /** The KMS key of the stored provider keys (envelope encryption). */
@@ -194,6 +202,11 @@ export class AiGateway extends Construct {
     this.configTable = tables.configTable;
     this.logsTable = tables.logsTable;
     this.stateTable = tables.stateTable;
+    const logBodies = new LogBodiesBucket(this, "LogBodies", {
+      ttlDays: props.logsTtlDays ?? 0,
+      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.logBodiesBucket = logBodies.bucket;
 
     const logQueue = new LogQueue(this, "LogQueue", {
       consumerTimeout: LOG_WRITER_TIMEOUT,
@@ -266,6 +279,7 @@ export class AiGateway extends Construct {
         ACCOUNT_ID: accountId,
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TABLE_NAME: this.logsTable.tableName,
+        LOG_BODIES_BUCKET: this.logBodiesBucket.bucketName,
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
       },
@@ -275,6 +289,8 @@ export class AiGateway extends Construct {
     this.configTable.grantReadWriteData(this.apiFunction);
     // Read/write: logs are listed and also updated (feedback, score, metadata) and deleted through the API.
     this.logsTable.grantReadWriteData(this.apiFunction);
+    // Get: the body endpoints. Delete: bodies go with the logs deleted through the API.
+    logBodies.grantReadAndDelete(this.apiFunction);
     this.adminTokenSecret.grantRead(this.apiFunction);
     // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
     providerKeys.grantSeal(this.apiFunction, accountId);
@@ -295,6 +311,9 @@ export class AiGateway extends Construct {
       memorySize: props.logWriterMemorySize ?? 512,
       environment: {
         LOGS_TABLE_NAME: this.logsTable.tableName,
+        LOG_BODIES_BUCKET: this.logBodiesBucket.bucketName,
+        // Bodies gzipping to less stay in the logs table, where they cost less (docs/cost.md).
+        LOG_BODIES_S3_MIN_BYTES: String(DEFAULT_LOG_BODIES_S3_MIN_BYTES),
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
       },
@@ -305,6 +324,8 @@ export class AiGateway extends Construct {
     });
     this.logWriterFunction = logWriter.function;
     this.logsTable.grantReadWriteData(this.logWriterFunction);
+    // Put: the bodies of the logs it stores. Delete: with the logs retention trims or drops.
+    logBodies.grantWriteAndDelete(this.logWriterFunction);
     // Read: per-gateway settings decide what is kept (collect logs, retention).
     this.configTable.grantReadData(this.logWriterFunction);
     this.logWriterFunction.addEventSource(

@@ -4,6 +4,7 @@ import type { LogRetention } from "../../../shared/logs/log-retention.ts";
 import type { LogWriterDependencies } from "../../../shared/logs/write-log-batch.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { AnalyticsStore } from "../../../shared/store/analytics-store.ts";
+import type { LogBodyObjects } from "../../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { recordingLogger } from "../../support/recording-logger.ts";
@@ -46,15 +47,21 @@ export function logEvent(overrides: Partial<LogEvent> = {}, at?: number): LogEve
   };
 }
 
-/** The log-writer's real stores over one table, with a settable retention per gateway. */
+/** The log-writer's real stores over one table (and bucket, with `bodies`), with a settable retention per gateway. */
 export function writerDependencies(
   client: DynamoDBDocumentClient,
   tableName: string,
-  options: { retention?: Record<string, LogRetention>; ttlDays?: number; now?: () => number } = {},
+  options: {
+    retention?: Record<string, LogRetention>;
+    ttlDays?: number;
+    now?: () => number;
+    bodies?: LogBodyObjects;
+    bodiesS3MinBytes?: number;
+  } = {},
 ): LogWriterDependencies & { logger: ReturnType<typeof recordingLogger> } {
   const now = options.now ?? Date.now;
   return {
-    logs: new LogStore(client, tableName, now),
+    logs: new LogStore(client, tableName, now, options.bodies, options.bodiesS3MinBytes),
     counters: new LogCounterStore(client, tableName, now),
     analytics: new AnalyticsStore(client, tableName),
     retention: async (_account, gatewayId) => options.retention?.[gatewayId] ?? null,
