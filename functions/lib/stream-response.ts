@@ -50,7 +50,7 @@ export async function streamResponse(response: Response, responseStream: Writabl
     for (;;) {
       const { done, value } = await reader.read();
       if (done || clientGone) break;
-      if (!stream.write(value)) await Promise.race([once(stream, "drain"), once(stream, "close")]);
+      if (!stream.write(value)) await drainOrClose(stream);
     }
     if (!clientGone) stream.end();
   } catch (error) {
@@ -60,6 +60,22 @@ export async function streamResponse(response: Response, responseStream: Writabl
   } finally {
     stream.off("close", onClose);
     stream.off("error", onClose);
+  }
+}
+
+/**
+ * Waits until a full stream can take more, or has closed. The waiter that loses the race is removed, or
+ * each wait would leave a close and an error listener on the stream for as long as it lives.
+ */
+async function drainOrClose(stream: Writable): Promise<void> {
+  const waiting = new AbortController();
+  try {
+    await Promise.race([
+      once(stream, "drain", { signal: waiting.signal }),
+      once(stream, "close", { signal: waiting.signal }),
+    ]);
+  } finally {
+    waiting.abort();
   }
 }
 

@@ -139,3 +139,24 @@ describe("streamResponse with an empty body", () => {
     },
   );
 });
+
+describe("streamResponse with a web body", () => {
+  it("leaves no listener behind on the response stream after waiting for drain many times", async () => {
+    // Each write is held until released, so every one of them fills the stream and waits for drain.
+    const { stream, body, release } = sink({ highWaterMark: 1, hold: true });
+    const releasing = setInterval(release, 1);
+    const before = { close: stream.listenerCount("close"), error: stream.listenerCount("error") };
+    const chunks = Array.from({ length: 30 }, (_, index) => `chunk ${index};`);
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+        controller.close();
+      },
+    });
+
+    await streamResponse(new Response(source), stream).finally(() => clearInterval(releasing));
+
+    expect(body()).toBe(chunks.join(""));
+    expect({ close: stream.listenerCount("close"), error: stream.listenerCount("error") }).toEqual(before);
+  });
+});
