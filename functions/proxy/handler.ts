@@ -22,6 +22,8 @@ import {
 import { GOOGLE_TOKEN_URL, GoogleTokenMinter } from "../../shared/providers/google-service-account.ts";
 import { LeanSqsClient } from "../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
+import { SdkSqsClient } from "../../shared/queue/sdk-sqs-client.ts";
+import type { SqsSendClient } from "../../shared/queue/sqs-send-client.ts";
 import type { DeployedRoute } from "../../shared/routing/route-reader.ts";
 import { CacheStore } from "../../shared/store/cache-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
@@ -60,6 +62,13 @@ const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME, (accoun
 );
 
 const upstreamGuard = new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(","));
+
+function logQueueClient(): SqsSendClient {
+  if (env.LOG_QUEUE_CLIENT === "lean") return new LeanSqsClient({ tracer: telemetry.tracer });
+  const client = new SdkSqsClient();
+  traceAwsClient(telemetry.tracer, client.sdkClient);
+  return client;
+}
 
 const deps: ProxyDependencies = {
   accountId: env.ACCOUNT_ID,
@@ -101,8 +110,9 @@ const deps: ProxyDependencies = {
   customProviderCache: new TtlCache(env.CONFIG_CACHE_TTL_MS),
   upstreamGuard,
   logSink: new SqsLogSink(
-    // Not the SDK's SQSClient: its per-call CPU was the largest piece of a request's own (lean-sqs-client.ts).
-    new LeanSqsClient({ tracer: telemetry.tracer }),
+    // The lean client unless LOG_QUEUE_CLIENT=sdk: the SDK's SQSClient's per-call CPU was the largest
+    // piece of a request's own (lean-sqs-client.ts).
+    logQueueClient(),
     env.LOG_QUEUE_URL,
     logger,
     {

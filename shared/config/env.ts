@@ -34,6 +34,11 @@ const proxyEnvSchema = z.object({
   LOG_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(0),
   /** How long a log event's send is retried while SQS cannot take it (log-sink.ts); 0 on Lambda. */
   LOG_QUEUE_RETRY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /**
+   * Which client sends log events to SQS: `lean` (shared/queue/lean-sqs-client.ts, the default: the least
+   * CPU per call) or `sdk`, the AWS SDK's (shared/queue/sdk-sqs-client.ts), should the lean one misbehave.
+   */
+  LOG_QUEUE_CLIENT: z.enum(["lean", "sdk"]).default("lean"),
   ...adminToken,
   /** How long to wait for the provider's first byte before answering 504. */
   UPSTREAM_TIMEOUT_MS: positiveInt.default(600_000),
