@@ -1,4 +1,22 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+/**
+ * Test processes trust the test-only certificate of `localhost` (test/fixtures/tls/README.md), so an
+ * upstream that must be HTTPS (a custom provider) can be a mock on loopback. Node reads
+ * NODE_EXTRA_CA_CERTS once, when a process starts: set here, the forked test workers inherit it. It names
+ * one file, so a bundle the machine already set is kept beside ours.
+ */
+function trustTestCertificate(): void {
+  const ours = readFileSync(new URL("./test/fixtures/tls/localhost-test.cert.pem", import.meta.url), "utf8");
+  const existing = process.env.NODE_EXTRA_CA_CERTS;
+  const bundle = join(tmpdir(), `aig-test-ca-${process.pid}.pem`);
+  writeFileSync(bundle, `${existing ? readFileSync(existing, "utf8") : ""}\n${ours}`);
+  process.env.NODE_EXTRA_CA_CERTS = bundle;
+}
+trustTestCertificate();
 
 export default defineConfig({
   test: {

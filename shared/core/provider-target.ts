@@ -28,9 +28,11 @@ export interface ProviderTarget {
 const CUSTOM_PREFIX = "custom-";
 
 /**
- * Where a provider-native request goes: a registered provider (its base URL or UPSTREAM_<SLUG>_URL), or a
+ * Where a provider request goes: a registered provider (its base URL or UPSTREAM_<SLUG>_URL), or a
  * custom provider `custom-{slug}` created through the management API. Upstreams that an operator or a user
  * configured (overrides, custom providers) must pass the SSRF guard; the registry's own hosts need not.
+ * An unknown provider is a 404 where it is a path segment (provider-native surface) and a 400 where a
+ * request body named it (`unknownIs: "bad-request"`, the unified API).
  */
 export async function resolveProviderTarget(
   accountId: string,
@@ -38,6 +40,7 @@ export async function resolveProviderTarget(
   restPath: string,
   search: string,
   deps: ProviderTargetDependencies,
+  unknownIs: "not-found" | "bad-request" = "not-found",
 ): Promise<ProviderTarget> {
   const registered = findProvider(providerSlug);
   if (registered) {
@@ -65,7 +68,6 @@ export async function resolveProviderTarget(
       return { provider, url, pin: await deps.upstreamGuard.check(url) };
     }
   }
-  throw GatewayError.notFound(
-    `Unknown provider "${providerSlug.slice(0, 80)}". Supported providers: ${providerSlugs().join(", ")}, or custom-{slug} for a custom provider`,
-  );
+  const message = `Unknown provider "${providerSlug.slice(0, 80)}". Supported providers: ${providerSlugs().join(", ")}, or custom-{slug} for a custom provider`;
+  throw unknownIs === "bad-request" ? GatewayError.badRequest(message) : GatewayError.notFound(message);
 }

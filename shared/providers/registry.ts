@@ -1,4 +1,5 @@
 import type { ErrorDialect } from "../http/error-response.ts";
+import { CUSTOM_PROVIDER_SLUG_PATTERN } from "../schemas/custom-provider.ts";
 import type { ProviderTranslator } from "../translation/types.ts";
 import { anthropicProvider } from "./anthropic/definition.ts";
 import { awsBedrockProvider } from "./aws-bedrock/definition.ts";
@@ -118,9 +119,32 @@ export function providerDefinitions(): readonly ProviderDefinition[] {
   return providers;
 }
 
-/** The provider a unified model prefix names: its slug or one of its aliases. */
+const CUSTOM_PREFIX = "custom-";
+
+/**
+ * A custom provider `custom-{slug}` as the unified API calls it: an OpenAI-compatible API (chat completions
+ * and embeddings under its base URL), as custom providers mostly are. The base URL is the account's own
+ * setting, resolved per request (core/provider-target.ts); this row carries only what does not depend on it.
+ */
+function customProviderRow(slug: string): ProviderDefinition | undefined {
+  if (!slug.startsWith(CUSTOM_PREFIX) || !CUSTOM_PROVIDER_SLUG_PATTERN.test(slug.slice(CUSTOM_PREFIX.length)))
+    return undefined;
+  return openAICompatibleProvider({
+    slug,
+    baseUrl: "",
+    chatPath: "chat/completions",
+    embeddings: openAIEmbeddings,
+  });
+}
+
+/** The provider the unified API calls for a slug: a registry row, or a custom provider's row. */
+export function findUnifiedProvider(slug: string): ProviderDefinition | undefined {
+  return bySlug.get(slug) ?? customProviderRow(slug);
+}
+
+/** The provider a unified model prefix names: its slug, one of its aliases, or `custom-{slug}`. */
 export function findProviderByModelPrefix(prefix: string): ProviderDefinition | undefined {
-  return bySlug.get(prefix) ?? byAlias.get(prefix);
+  return bySlug.get(prefix) ?? byAlias.get(prefix) ?? customProviderRow(prefix);
 }
 
 /** Providers the unified API translates to: the rows with a translator. */
@@ -130,7 +154,7 @@ export function unifiedProviderSlugs(): string[] {
 
 /** The provider's translator, or undefined when it has none (not on the unified API, or not registered). */
 export function translatorFor(slug: string, options: TranslatorOptions = {}): ProviderTranslator | undefined {
-  return findProvider(slug)?.translator?.(options);
+  return findUnifiedProvider(slug)?.translator?.(options);
 }
 
 /** Errors on a provider-native route are written the way that provider's own client library reads them. */

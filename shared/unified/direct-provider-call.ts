@@ -31,6 +31,7 @@ export async function callProviderDirect(
   input: OperationInput,
   deps: ProxyDependencies,
 ): Promise<DirectCall> {
+  input.named?.(target.provider, target.model);
   const upstream = await buildUpstreamRequest(
     {
       accountId: input.accountId,

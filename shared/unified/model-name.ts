@@ -9,7 +9,8 @@ export interface UnifiedModel {
 /**
  * Splits `{provider}/{model}`; a missing or unknown provider is a 400 that names what was sent. The
  * provider is a registry row with a translator, named by its slug or one of its `modelAliases`
- * (Cloudflare's compat list writes `perplexity/...`, its REST surface `google/gemini-...`, `xai/grok-...`).
+ * (Cloudflare's compat list writes `perplexity/...`, its REST surface `google/gemini-...`, `xai/grok-...`),
+ * or a custom provider `custom-{slug}` (whether it exists is known when its base URL is looked up).
  */
 export function parseUnifiedModel(value: string): UnifiedModel {
   const slash = value.indexOf("/");
@@ -22,7 +23,7 @@ export function parseUnifiedModel(value: string): UnifiedModel {
   const provider = findProviderByModelPrefix(prefix);
   if (provider?.translator === undefined) {
     throw GatewayError.badRequest(
-      `Unknown provider "${prefix.slice(0, 80)}" in model "${value.slice(0, 120)}". Supported providers: ${unifiedProviderSlugs().join(", ")}`,
+      `Unknown provider "${prefix.slice(0, 80)}" in model "${value.slice(0, 120)}". Supported providers: ${unifiedProviderSlugs().join(", ")}, or custom-{slug} for a custom provider`,
     );
   }
   return { provider: provider.slug, model: value.slice(slash + 1) };

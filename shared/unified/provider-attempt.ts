@@ -66,6 +66,10 @@ export function attemptProvider(
       useClientKey: call.useClientKey,
       cache: call.cache,
       streamIdleTimeoutMs: context.streamIdleTimeoutMs,
+      named: (provider, providerModel) => {
+        record.providerSlug = provider;
+        state.model = providerModel;
+      },
       beforeUpstream: async (provider, providerModel, restPath, cached) => {
         record.providerSlug = provider;
         record.restPath = restPath;

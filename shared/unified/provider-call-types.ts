@@ -19,6 +19,11 @@ export interface CallProviderInput {
   id: string;
   timeoutMs: number;
   /**
+   * Runs once the model is parsed, before credentials and the URL are resolved: a request refused there
+   * (no key, an unknown custom provider) is still logged with the provider and model it named.
+   */
+  named?: (provider: string, model: string) => void;
+  /**
    * Runs once the provider and model are known, right before the provider is called (limits, spans);
    * `cached`: the answer comes from the cache and the provider is not called.
    */

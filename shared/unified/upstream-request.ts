@@ -8,6 +8,7 @@ import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
+import { storedBedrockRegion } from "./stored-bedrock-region.ts";
 import { vertexServiceAccount } from "./vertex-service-account.ts";
 
 export interface UnifiedUpstream {
@@ -64,9 +65,12 @@ export async function buildUpstreamRequest(
   // Vertex AI: the service account's project and region are part of the URL (docs/unified-api.md).
   const vertexAccount =
     input.providerSlug === "google-vertex-ai" ? await vertexServiceAccount(input, deps.providerKeys) : null;
+  // A caller authenticated by an API token may use the gateway's stored keys (and the role for Bedrock),
+  // as on a gateway with authentication on.
+  const gateway = input.callerAuthenticated ? { ...input.gateway, authentication: true } : input.gateway;
   const restPath =
     input.providerSlug === "aws-bedrock"
-      ? `bedrock-runtime/${input.bedrockRegion}/${translatedPath}`
+      ? `bedrock-runtime/${await bedrockRegionOf(input, gateway, deps)}/${translatedPath}`
       : vertexAccount
         ? `v1/projects/${vertexAccount.projectId}/locations/${vertexAccount.region}/${translatedPath}`
         : translatedPath;
@@ -76,6 +80,7 @@ export async function buildUpstreamRequest(
     restPath,
     query === undefined ? "" : `?${query}`,
     deps,
+    "bad-request",
   );
   const body = new TextEncoder().encode(JSON.stringify(input.translated.body)) as Uint8Array<ArrayBuffer>;
   const headers = forwardedHeaders(input.clientHeaders);
@@ -87,9 +92,6 @@ export async function buildUpstreamRequest(
   }
   presentClientKey(provider, headers, input.clientKey);
 
-  // A caller authenticated by an API token may use the gateway's stored keys (and the role for Bedrock),
-  // as on a gateway with authentication on.
-  const gateway = input.callerAuthenticated ? { ...input.gateway, authentication: true } : input.gateway;
   await applyProviderCredentials(
     {
       provider,
@@ -104,12 +106,57 @@ export async function buildUpstreamRequest(
     },
     deps,
   );
+  if (input.callerAuthenticated && input.clientKey === null && !carriesCredential(provider, headers)) {
+    throw missingProviderKey(provider.slug, input.accountId, input.gateway.id);
+  }
   if (provider.credentialStyle === "sigv4" && !headers.has("authorization")) {
     throw GatewayError.unauthorized(
       "aws-bedrock models need a Bedrock API key, a stored aws-bedrock key or a gateway with authentication on (to use the gateway's own AWS role)",
     );
   }
   return { provider, url, headers, body, restPath, pin };
+}
+
+/**
+ * Where a unified Bedrock call goes: the stored key's region when the call will be signed with a stored
+ * key, else AWS_BEDROCK_REGION or the function's own (a Bedrock API key, or the function's role).
+ */
+async function bedrockRegionOf(
+  input: UpstreamRequestInput,
+  gateway: Gateway,
+  deps: ProxyDependencies,
+): Promise<string> {
+  if (input.clientKey !== null && BEDROCK_API_KEY.test(input.clientKey)) return input.bedrockRegion;
+  const stored = await storedBedrockRegion(deps.providerKeys, {
+    accountId: input.accountId,
+    gateway,
+    alias: input.alias,
+  });
+  return stored ?? input.bedrockRegion;
+}
+
+const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
+
+/**
+ * Whether the request now carries a provider credential. Bedrock always does (a stored key or the
+ * function's own role signs it); a custom provider may be an API that takes no key, so it is not judged.
+ */
+function carriesCredential(provider: ProviderDefinition, headers: Headers): boolean {
+  if (provider.credentialStyle === "sigv4" || provider.slug.startsWith("custom-")) return true;
+  return CREDENTIAL_HEADERS.some((name) => headers.has(name));
+}
+
+/**
+ * The REST surface's answer when no key is stored for the provider: 401 with code 2009 (reference 1.3),
+ * before anything is sent upstream, with the two ways to give the gateway a key.
+ */
+function missingProviderKey(providerSlug: string, accountId: string, gatewayId: string): GatewayError {
+  return GatewayError.unauthorized(
+    `No key for provider "${providerSlug}" on gateway "${gatewayId}". Store one with POST ` +
+      `/client/v4/accounts/${accountId}/ai-gateway/gateways/${gatewayId}/provider_configs ` +
+      `({"provider_slug": "${providerSlug}", "secret": "..."}), or call /v1/${accountId}/${gatewayId}/compat/ ` +
+      "with the provider's own key in Authorization.",
+  );
 }
 
 function presentClientKey(provider: ProviderDefinition, headers: Headers, key: string | null): void {

@@ -29,6 +29,7 @@
  * Order: record, hang, delay, route (404), JSON body (400), credential (401), x-mock-status, answer.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { anthropic } from "./anthropic.ts";
 import { azureOpenAI } from "./azure-openai.ts";
@@ -105,7 +106,13 @@ function sendError(ctx: MockContext, status: number, entry: ErrorEntry): void {
   sendJson(ctx, status, entry.body, { ...entry.headers, ...retryAfter });
 }
 
-export async function startMockUpstream(options: { port?: number } = {}): Promise<MockUpstream> {
+export interface MockUpstreamOptions {
+  port?: number;
+  /** Serve HTTPS with this certificate (its URL names `localhost`): for upstreams that must be HTTPS. */
+  tls?: { cert: string; key: string };
+}
+
+export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
   const google = createGoogleVertexMock();
   const served = [...providers, ...google.modules];
@@ -164,7 +171,7 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
     sendError(ctx, 404, unknownUrlError(method, url.pathname));
   }
 
-  const server = createServer({ noDelay: true }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) res.destroy();
       else {
@@ -173,7 +180,10 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
         res.end(JSON.stringify({ error: { message, type: "server_error", param: null, code: null } }));
       }
     });
-  });
+  };
+  const server = options.tls
+    ? createTlsServer({ ...options.tls, noDelay: true }, onRequest)
+    : createServer({ noDelay: true }, onRequest);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -194,5 +204,6 @@ export async function startMockUpstream(options: { port?: number } = {}): Promis
     return closing;
   };
 
-  return { url: `http://127.0.0.1:${port}`, port, requests, google, close };
+  const url = options.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  return { url, port, requests, google, close };
 }

@@ -8,6 +8,7 @@ import {
   parseDataUrl,
   refuseContentPart,
 } from "../../translation/common/content.ts";
+import { JSON_MODE_INSTRUCTION } from "../../translation/common/json-mode.ts";
 import { parseToolArguments } from "../../translation/common/json-values.ts";
 import { checkToolChoice, checkToolResults } from "../../translation/common/tools.ts";
 import {
@@ -28,7 +29,8 @@ import type { TranslatedRequest } from "../../translation/types.ts";
  * - system and developer messages, wherever they are, become `system` in their order;
  * - tool results become `tool_result` blocks of a user turn, results of parallel calls in one turn;
  * - `max_tokens` is required by Anthropic: DEFAULT_MAX_TOKENS when the caller sets neither limit;
- * - json_schema -> `output_config.format` (structured outputs); json_object has no counterpart (400).
+ * - json_schema -> `output_config.format` (structured outputs); json_object, which Anthropic has no mode
+ *   for, adds JSON_MODE_INSTRUCTION to `system`.
  */
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -45,6 +47,7 @@ export function toAnthropicRequest(request: OpenAIChatRequest, model: string): T
   refuseUnsupportedParameters(request, SUPPORTED, PROVIDER);
   checkToolResults(request);
   const system = request.messages.filter(isSystemLike).map((message) => contentText(message.content));
+  if (request.response_format?.type === "json_object") system.push(JSON_MODE_INSTRUCTION);
   const turns = mergeAdjacentTurns(
     request.messages.flatMap((message, index) => (isSystemLike(message) ? [] : [toTurn(message, index)])),
   );
@@ -72,11 +75,6 @@ export function toAnthropicRequest(request: OpenAIChatRequest, model: string): T
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   Object.assign(body, anthropicTools(request));
   const format = request.response_format;
-  if (format?.type === "json_object") {
-    throw GatewayError.badRequest(
-      "response_format: type json_object is not supported by provider anthropic; use json_schema",
-    );
-  }
   if (format?.type === "json_schema") {
     body.output_config = {
       format: { type: "json_schema", schema: format.json_schema.schema ?? { type: "object" } },

@@ -7,6 +7,7 @@ import {
   refuseContentPart,
   requireDataUrl,
 } from "../../translation/common/content.ts";
+import { JSON_MODE_INSTRUCTION } from "../../translation/common/json-mode.ts";
 import { parseToolArguments } from "../../translation/common/json-values.ts";
 import {
   checkToolChoice,
@@ -68,6 +69,8 @@ export function toBedrockConverseRequest(request: OpenAIChatRequest, model: stri
   const system = request.messages
     .filter(isSystemLike)
     .map((message) => ({ text: contentText(message.content) }));
+  // Converse has no schema-less JSON mode: json_object is asked for in the system prompt.
+  if (request.response_format?.type === "json_object") system.push({ text: JSON_MODE_INSTRUCTION });
   if (system.length > 0) body.system = system;
 
   const inference: Record<string, unknown> = {};
@@ -170,12 +173,7 @@ function bedrockToolConfig(request: OpenAIChatRequest): Record<string, unknown> 
 
 function bedrockOutputConfig(request: OpenAIChatRequest): Record<string, unknown> | undefined {
   const format = request.response_format;
-  if (format === undefined || format.type === "text") return undefined;
-  if (format.type === "json_object") {
-    throw GatewayError.badRequest(
-      `response_format: type json_object is not supported by provider ${PROVIDER}; use json_schema`,
-    );
-  }
+  if (format === undefined || format.type !== "json_schema") return undefined;
   const { name, description, schema } = format.json_schema;
   return {
     textFormat: {

@@ -1,7 +1,7 @@
 import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
 import { refuseEmbeddingsProvider } from "../../providers/openai-compatible/embeddings.ts";
-import { findProvider, translatorFor } from "../../providers/registry.ts";
+import { findUnifiedProvider, translatorFor } from "../../providers/registry.ts";
 import { createUsageObserver } from "../../providers/usage/index.ts";
 import { parseEmbeddingsRequest } from "../../translation/embeddings/request.ts";
 import { callProviderDirect, MAX_ERROR_BYTES, parseJson, textStream } from "../direct-provider-call.ts";
@@ -21,7 +21,7 @@ export async function callEmbeddings(
 ): Promise<ProviderCallResult> {
   const request = parseEmbeddingsRequest(body);
   const target = parseUnifiedModel(request.model);
-  const embeddings = findProvider(target.provider)?.embeddings;
+  const embeddings = findUnifiedProvider(target.provider)?.embeddings;
   if (embeddings === undefined) throw refuseEmbeddingsProvider(target.provider);
   const route = embeddings(request, target.model);
   const direct = await callProviderDirect(target, route.translated, input, deps);

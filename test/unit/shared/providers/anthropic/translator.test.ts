@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { anthropicFinishReason } from "../../../../../shared/providers/anthropic/finish-reason.ts";
 import { anthropicTranslator } from "../../../../../shared/providers/anthropic/translator.ts";
+import { JSON_MODE_INSTRUCTION } from "../../../../../shared/translation/common/json-mode.ts";
 import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
 import { describeFixtures } from "../../translation/fixture-cases.ts";
 
@@ -59,9 +60,18 @@ describe("anthropic request translation", () => {
     ).not.toThrow();
   });
 
-  it("refuses json_object, which Anthropic has no mode for", () => {
-    expect(() => translate({ messages: user, response_format: { type: "json_object" } })).toThrow(
-      /json_object/,
+  it("asks for one JSON object in system for json_object, which Anthropic has no mode for", () => {
+    const body = translate({
+      messages: [{ role: "system", content: "Be brief." }, ...user],
+      response_format: { type: "json_object" },
+    });
+    expect(body.system).toEqual([
+      { type: "text", text: "Be brief." },
+      { type: "text", text: JSON_MODE_INSTRUCTION },
+    ]);
+    expect(body.output_config).toBeUndefined();
+    expect(translate({ messages: user, response_format: { type: "json_object" } }).system).toBe(
+      JSON_MODE_INSTRUCTION,
     );
   });
 

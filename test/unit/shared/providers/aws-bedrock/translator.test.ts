@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bedrockFinishReason } from "../../../../../shared/providers/aws-bedrock/finish-reason.ts";
 import { bedrockConverseTranslator } from "../../../../../shared/providers/aws-bedrock/translator.ts";
+import { JSON_MODE_INSTRUCTION } from "../../../../../shared/translation/common/json-mode.ts";
 import { parseChatRequest } from "../../../../../shared/translation/openai/chat-schema.ts";
 import { describeFixtures } from "../../translation/fixture-cases.ts";
 
@@ -20,6 +21,15 @@ describe("bedrock converse request translation", () => {
   ])("maps tool_choice %j to %j", (choice, expected) => {
     const body = translate({ messages: user, tools, tool_choice: choice });
     expect((body.toolConfig as Record<string, unknown>).toolChoice).toEqual(expected);
+  });
+
+  it("asks for one JSON object in system for json_object, which Converse has no mode for", () => {
+    const body = translate({
+      messages: [{ role: "system", content: "Be brief." }, ...user],
+      response_format: { type: "json_object" },
+    });
+    expect(body.system).toEqual([{ text: "Be brief." }, { text: JSON_MODE_INSTRUCTION }]);
+    expect(body.outputConfig).toBeUndefined();
   });
 
   it('leaves the tools out for tool_choice "none" when the history has no tool blocks', () => {
