@@ -5,10 +5,10 @@ import { resolveProviderTarget } from "../core/provider-target.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { ConnectionPin } from "../http/pinned-lookup.ts";
-import type { ProviderDefinition } from "../providers/registry.ts";
+import { vertexServiceAccount } from "../providers/google-vertex-ai/unified-service-account.ts";
+import { findProvider, type ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
-import { vertexServiceAccount } from "./vertex-service-account.ts";
 
 export interface UnifiedUpstream {
   provider: ProviderDefinition;
@@ -61,11 +61,15 @@ export async function buildUpstreamRequest(
   deps: ProxyDependencies,
 ): Promise<UnifiedUpstream> {
   const [translatedPath = "", query] = input.translated.path.split("?", 2);
-  // Vertex AI: the service account's project and region are part of the URL (docs/unified-api.md).
+  const credentialStyle = findProvider(input.providerSlug)?.credentialStyle;
+  // A service account (Vertex AI): its project and region are part of the URL (docs/unified-api.md).
   const vertexAccount =
-    input.providerSlug === "google-vertex-ai" ? await vertexServiceAccount(input, deps.providerKeys) : null;
+    credentialStyle === "google-service-account"
+      ? await vertexServiceAccount(input, deps.providerKeys)
+      : null;
+  // SigV4 (Bedrock): the region is part of the path the host rule reads.
   const restPath =
-    input.providerSlug === "aws-bedrock"
+    credentialStyle === "sigv4"
       ? `bedrock-runtime/${input.bedrockRegion}/${translatedPath}`
       : vertexAccount
         ? `v1/projects/${vertexAccount.projectId}/locations/${vertexAccount.region}/${translatedPath}`

@@ -1,11 +1,11 @@
-import { GatewayError } from "../core/gateway-error.ts";
-import type { ProviderKeyResolver } from "../core/provider-credentials.ts";
+import { GatewayError } from "../../core/gateway-error.ts";
+import type { ProviderKeyResolver } from "../../core/provider-credentials.ts";
+import type { Gateway } from "../../schemas/gateway.ts";
 import {
   parseServiceAccount,
   type ServiceAccount,
   serviceAccountFromBearer,
-} from "../providers/google-service-account.ts";
-import type { Gateway } from "../schemas/gateway.ts";
+} from "../google-service-account.ts";
 
 const ALIAS_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
