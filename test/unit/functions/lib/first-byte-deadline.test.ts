@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { firstByteTimeLeft } from "../../../functions/lib/first-byte-deadline.ts";
+import { firstByteTimeLeft } from "../../../../functions/lib/first-byte-deadline.ts";
 
 const receivedAt = 1_000_000;
 const eventReceivedAt = (requestTimeEpoch: number | undefined) =>

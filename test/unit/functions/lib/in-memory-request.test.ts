@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InMemoryRequest } from "../../../functions/lib/in-memory-request.ts";
-import { LightHeaders } from "../../../shared/http/light-headers.ts";
+import { InMemoryRequest } from "../../../../functions/lib/in-memory-request.ts";
+import { LightHeaders } from "../../../../shared/http/light-headers.ts";
 
 const FIXED_FIELDS = [
   "cache",

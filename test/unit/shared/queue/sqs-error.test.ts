@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSqsError } from "../../../shared/queue/sqs-error.ts";
+import { parseSqsError } from "../../../../shared/queue/sqs-error.ts";
 
 describe("parseSqsError", () => {
   it("reads the documented error: namespaced __type, message, x-amzn-query-error and request id", () => {

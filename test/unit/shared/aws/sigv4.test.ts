@@ -2,7 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { describe, expect, it } from "vitest";
-import { SigV4Signer } from "../../../shared/aws/sigv4.ts";
+import { SigV4Signer } from "../../../../shared/aws/sigv4.ts";
 
 const keys: AwsCredentialIdentity = {
   accessKeyId: "AKIDEXAMPLE",

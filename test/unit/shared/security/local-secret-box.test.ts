@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LocalSecretBox } from "../../../shared/security/local-secret-box.ts";
+import { LocalSecretBox } from "../../../../shared/security/local-secret-box.ts";
 
 const context = { account: "acct", gateway: "default", provider: "openai", alias: "default" };
 

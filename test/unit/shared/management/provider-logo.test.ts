@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { providerLogo } from "../../../shared/management/provider-logo.ts";
+import { providerLogo } from "../../../../shared/management/provider-logo.ts";
 
 const svgOf = (uri: string) =>
   Buffer.from(uri.replace("data:image/svg+xml;base64,", ""), "base64").toString();

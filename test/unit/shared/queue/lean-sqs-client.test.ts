@@ -4,8 +4,8 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LeanSqsClient, regionFromHost } from "../../../shared/queue/lean-sqs-client.ts";
-import { SqsError } from "../../../shared/queue/sqs-error.ts";
+import { LeanSqsClient, regionFromHost } from "../../../../shared/queue/lean-sqs-client.ts";
+import { SqsError } from "../../../../shared/queue/sqs-error.ts";
 
 const credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "secret-test" };
 

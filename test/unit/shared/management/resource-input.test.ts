@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parseInput } from "../../../shared/management/request-input.ts";
-import { tokenCreateInputSchema } from "../../../shared/schemas/api-token.ts";
+import { parseInput } from "../../../../shared/management/request-input.ts";
+import { tokenCreateInputSchema } from "../../../../shared/schemas/api-token.ts";
 import {
   baseUrlProblem,
   customProviderCreateInputSchema,
   UNSUPPORTED_CUSTOM_PROVIDER_FIELDS,
-} from "../../../shared/schemas/custom-provider.ts";
+} from "../../../../shared/schemas/custom-provider.ts";
 import {
   providerKeyCreateInputSchema,
   UNSUPPORTED_PROVIDER_KEY_FIELDS,
-} from "../../../shared/schemas/provider-key.ts";
+} from "../../../../shared/schemas/provider-key.ts";
 
 describe("custom provider base_url", () => {
   it("accepts https with a root domain or a fixed prefix, stored without a trailing slash", () => {

@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { describe, expect, it } from "vitest";
-import { CredentialCache } from "../../../shared/aws/credential-cache.ts";
+import { CredentialCache } from "../../../../shared/aws/credential-cache.ts";
 
 const minute = 60_000;
 

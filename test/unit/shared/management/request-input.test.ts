@@ -4,7 +4,7 @@ import {
   MAX_MANAGEMENT_BODY_BYTES,
   parseInput,
   readJsonObject,
-} from "../../../shared/management/request-input.ts";
+} from "../../../../shared/management/request-input.ts";
 
 const post = (body: BodyInit) => new Request("https://gw.test/x", { method: "POST", body });
 

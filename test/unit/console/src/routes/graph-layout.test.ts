@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { layoutRoute } from "../../../console/src/routes/graph-layout.ts";
-import { TEMPLATE_ELEMENTS } from "../../../console/src/routes/route-types.ts";
+import { layoutRoute } from "../../../../../console/src/routes/graph-layout.ts";
+import { TEMPLATE_ELEMENTS } from "../../../../../console/src/routes/route-types.ts";
 
 describe("layoutRoute", () => {
   it("puts each element one column further than the nearest element leading to it", () => {

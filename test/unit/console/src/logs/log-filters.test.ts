@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_FILTERS, filterQuery, filtersOf } from "../../../console/src/logs/log-filters.ts";
+import { EMPTY_FILTERS, filterQuery, filtersOf } from "../../../../../console/src/logs/log-filters.ts";
 
 describe("filtersOf", () => {
   it("is empty for an empty form, so nothing is sent", () => {

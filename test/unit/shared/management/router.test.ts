@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ManagementRouter } from "../../../shared/management/router.ts";
-import { MANAGEMENT_ROUTES } from "../../../shared/management/routes.ts";
+import { ManagementRouter } from "../../../../shared/management/router.ts";
+import { MANAGEMENT_ROUTES } from "../../../../shared/management/routes.ts";
 
 const router = new ManagementRouter(MANAGEMENT_ROUTES);
 const base = "/client/v4/accounts/acct/ai-gateway";

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { eventToRequest } from "../../../functions/lib/event-to-request.ts";
-import { InMemoryRequest } from "../../../functions/lib/in-memory-request.ts";
-import { LightHeaders } from "../../../shared/http/light-headers.ts";
-import { rawPathOf } from "../../../shared/http/raw-path.ts";
+import { eventToRequest } from "../../../../functions/lib/event-to-request.ts";
+import { InMemoryRequest } from "../../../../functions/lib/in-memory-request.ts";
+import { LightHeaders } from "../../../../shared/http/light-headers.ts";
+import { rawPathOf } from "../../../../shared/http/raw-path.ts";
 
 function event(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   const body = Buffer.from('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo ✓"}]}');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiClient } from "../../../console/src/api-client.ts";
+import { ApiClient } from "../../../../console/src/api-client.ts";
 
 describe("ApiClient", () => {
   it("puts the management API under the page's own directory, so a stage prefix needs no setting", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEventStream, reassembleText } from "../../../console/src/logs/stream-text.ts";
+import { parseEventStream, reassembleText } from "../../../../../console/src/logs/stream-text.ts";
 
 describe("parseEventStream", () => {
   it("reads the events of a logged SSE body, named or not", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, retryKind } from "../../../shared/aws/aws-retry.ts";
-import { SqsError } from "../../../shared/queue/sqs-error.ts";
+import { backoffMs, retryKind } from "../../../../shared/aws/aws-retry.ts";
+import { SqsError } from "../../../../shared/queue/sqs-error.ts";
 
 const sqsError = (code: string, statusCode: number, queryErrorCode?: string) =>
   new SqsError(code, "m", statusCode, statusCode < 500, queryErrorCode, undefined);

@@ -4,8 +4,8 @@ import {
   generateApiTokenValue,
   hashApiTokenValue,
   looksLikeApiToken,
-} from "../../../shared/security/api-token-value.ts";
-import { secretPreview } from "../../../shared/security/secret-preview.ts";
+} from "../../../../shared/security/api-token-value.ts";
+import { secretPreview } from "../../../../shared/security/secret-preview.ts";
 
 describe("API token values", () => {
   it("are aig_ and at least 40 random base64url characters, never the same twice", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseInput } from "../../../shared/management/request-input.ts";
-import { defaultGateway } from "../../../shared/schemas/gateway.ts";
+import { parseInput } from "../../../../shared/management/request-input.ts";
+import { defaultGateway } from "../../../../shared/schemas/gateway.ts";
 import {
   applyGatewayInput,
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
-} from "../../../shared/schemas/gateway-input.ts";
+} from "../../../../shared/schemas/gateway-input.ts";
 
 const required = {
   cache_invalidate_on_update: false,

@@ -1,8 +1,8 @@
 import { PassThrough, Readable, Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { streamResponse } from "../../../functions/lib/stream-response.ts";
-import { installLambdaGlobals } from "../../../infra/local/lambda-globals.ts";
-import { NodeBodyResponse } from "../../../shared/http/node-body-response.ts";
+import { streamResponse } from "../../../../functions/lib/stream-response.ts";
+import { installLambdaGlobals } from "../../../../infra/local/lambda-globals.ts";
+import { NodeBodyResponse } from "../../../../shared/http/node-body-response.ts";
 
 beforeAll(() => installLambdaGlobals());
 
