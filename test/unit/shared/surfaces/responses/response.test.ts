@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseResponsesRequest } from "../../../../../shared/surfaces/responses/request.ts";
+import { chatCompletionToResponse, responsesIds } from "../../../../../shared/surfaces/responses/response.ts";
 import type { OpenAIChatCompletion } from "../../../../../shared/translation/openai/chat-schema.ts";
-import { parseResponsesRequest } from "../../../../../shared/translation/responses/request.ts";
-import {
-  chatCompletionToResponse,
-  responsesIds,
-} from "../../../../../shared/translation/responses/response.ts";
 
 const ids = responsesIds("0190-abcd");
 const request = parseResponsesRequest({

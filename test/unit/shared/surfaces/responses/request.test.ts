@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   parseResponsesRequest,
   responsesToChatRequest,
-} from "../../../../../shared/translation/responses/request.ts";
+} from "../../../../../shared/surfaces/responses/request.ts";
 
 const bridge = (body: Record<string, unknown>) =>
   responsesToChatRequest(

@@ -6,7 +6,7 @@ import type {
   OpenAIContentPart,
   OpenAIFunctionTool,
   OpenAIToolChoice,
-} from "../openai/chat-schema.ts";
+} from "../../translation/openai/chat-schema.ts";
 
 /**
  * The OpenAI Responses API (https://platform.openai.com/docs/api-reference/responses/create) bridged to

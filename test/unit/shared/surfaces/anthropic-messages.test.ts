@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { anthropicTranslator } from "../../../../shared/providers/anthropic/translator.ts";
-import { anthropicSurfaceToChatRequest } from "../../../../shared/translation/anthropic-surface/request.ts";
-import { chatCompletionToAnthropicMessage } from "../../../../shared/translation/anthropic-surface/response.ts";
-import { createAnthropicSurfaceStream } from "../../../../shared/translation/anthropic-surface/stream.ts";
+import { anthropicSurfaceToChatRequest } from "../../../../shared/surfaces/anthropic-messages/request.ts";
+import { chatCompletionToAnthropicMessage } from "../../../../shared/surfaces/anthropic-messages/response.ts";
+import { createAnthropicSurfaceStream } from "../../../../shared/surfaces/anthropic-messages/stream.ts";
 import { parseChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import type { OpenAIChatChunk, OpenAIChatCompletion } from "../../../../shared/translation/types.ts";
-import { loadFixtures } from "./fixture-cases.ts";
+import { loadFixtures } from "../translation/fixture-cases.ts";
 
 describe("anthropic surface fixtures", () => {
   for (const [name, fixture] of loadFixtures("anthropic-surface")) {

@@ -1,4 +1,4 @@
-import type { OpenAIChatChunk, OpenAIFinishReason } from "../openai/chat-schema.ts";
+import type { OpenAIChatChunk, OpenAIFinishReason } from "../../translation/openai/chat-schema.ts";
 import type { ResponsesRequest } from "./request.ts";
 import {
   finalStatus,

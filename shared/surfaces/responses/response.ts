@@ -1,4 +1,8 @@
-import type { OpenAIChatCompletion, OpenAIFinishReason, OpenAIUsage } from "../openai/chat-schema.ts";
+import type {
+  OpenAIChatCompletion,
+  OpenAIFinishReason,
+  OpenAIUsage,
+} from "../../translation/openai/chat-schema.ts";
 import type { ResponsesRequest } from "./request.ts";
 
 /**

@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { GatewayError } from "../../core/gateway-error.ts";
-import type { OpenAIChatMessage, OpenAIChatRequest, OpenAIContentPart } from "../openai/chat-schema.ts";
+import type {
+  OpenAIChatMessage,
+  OpenAIChatRequest,
+  OpenAIContentPart,
+} from "../../translation/openai/chat-schema.ts";
 
 /**
  * The Anthropic surface (`/ai/v1/messages` with any model): an Anthropic Messages request

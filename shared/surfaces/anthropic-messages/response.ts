@@ -1,6 +1,6 @@
 import { anthropicStopReason } from "../../providers/anthropic/finish-reason.ts";
-import { isRecord } from "../common/json-values.ts";
-import type { OpenAIChatCompletion, OpenAIUsage } from "../openai/chat-schema.ts";
+import { isRecord } from "../../translation/common/json-values.ts";
+import type { OpenAIChatCompletion, OpenAIUsage } from "../../translation/openai/chat-schema.ts";
 
 /** Canonical completion -> Anthropic Message (https://docs.anthropic.com/en/api/messages). */
 export function chatCompletionToAnthropicMessage(completion: OpenAIChatCompletion): Record<string, unknown> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { OpenAIChatChunk } from "../../../../../shared/translation/openai/chat-schema.ts";
-import { parseResponsesRequest } from "../../../../../shared/translation/responses/request.ts";
-import { responsesIds } from "../../../../../shared/translation/responses/response.ts";
+import { parseResponsesRequest } from "../../../../../shared/surfaces/responses/request.ts";
+import { responsesIds } from "../../../../../shared/surfaces/responses/response.ts";
 import {
   createResponsesEventStream,
   type ResponsesEvent,
-} from "../../../../../shared/translation/responses/stream.ts";
+} from "../../../../../shared/surfaces/responses/stream.ts";
+import type { OpenAIChatChunk } from "../../../../../shared/translation/openai/chat-schema.ts";
 
 const request = parseResponsesRequest({ model: "google-ai-studio/gemini-2.5-flash", input: "Hi" });
 

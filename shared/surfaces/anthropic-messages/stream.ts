@@ -1,5 +1,5 @@
 import { anthropicStopReason } from "../../providers/anthropic/finish-reason.ts";
-import type { OpenAIChatChunk, OpenAIUsage } from "../openai/chat-schema.ts";
+import type { OpenAIChatChunk, OpenAIUsage } from "../../translation/openai/chat-schema.ts";
 import { anthropicUsageFromOpenAI } from "./response.ts";
 
 export type AnthropicStreamEvent = Record<string, unknown> & { type: string };
