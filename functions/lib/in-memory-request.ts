@@ -3,9 +3,8 @@ import { LightHeaders } from "../../shared/http/light-headers.ts";
 /**
  * A web Request whose body is already in memory, as an API Gateway event's is (the whole body, base64, in the
  * event). Its body methods answer from those bytes directly. A plain Request built with the bytes as its body
- * puts them through a ReadableStream and reads them back: ~20 µs per request in a micro-benchmark and, with
- * the Request itself, about 130 µs of the proxy's path in its profile (docs/benchmarks.md). `body` still gives
- * a stream to code that asks for one. As with any Request, the body can be read once.
+ * puts them through a ReadableStream and reads them back, a cost on every request's path (measured in
+ * docs/benchmarks.md). `body` still gives a stream to code that asks for one. As with any Request, the body can be read once.
  *
  * It is not a platform Request either (not an `instanceof Request`): undici's constructor makes an
  * AbortController and copies the headers into a Headers of its own on every request. Here the headers are

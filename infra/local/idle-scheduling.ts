@@ -22,7 +22,7 @@ let launcher: Launcher | null | undefined;
 export function idleLauncher(): Launcher | null {
   if (launcher === undefined) {
     // `true` rather than node: the probe only asks whether chrt may set the policy and exec a program, and a
-    // node start would add ~70 ms to `npm start`'s (5 ms this way).
+    // node start would add to every `npm start` (figures in docs/benchmarks.md).
     const probe = spawnSync(CHRT_IDLE.command, [...CHRT_IDLE.args, "true"], { stdio: "ignore" });
     launcher = probe.status === 0 ? CHRT_IDLE : null;
   }

@@ -1,10 +1,11 @@
 import { v7 as uuidv7 } from "uuid";
 import { errorResponse } from "../http/error-response.ts";
+import { readBoundedBody } from "../pipeline/request-body.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { findDotSegment } from "./dot-segments.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
-import { ERROR_CODES, GatewayError, toGatewayError } from "./gateway-error.ts";
+import { GatewayError, toGatewayError } from "./gateway-error.ts";
 import { handleProviderRequest } from "./handle-provider-request.ts";
 import { resolveProviderTarget } from "./provider-target.ts";
 import type { ProxyDependencies } from "./proxy-dependencies.ts";
@@ -106,14 +107,7 @@ function stepRequest(
 }
 
 async function readJson(request: Request, limit: number): Promise<unknown> {
-  const body = await request.arrayBuffer();
-  if (body.byteLength > limit) {
-    throw new GatewayError({
-      status: 413,
-      code: ERROR_CODES.payloadTooLarge,
-      message: `Request body too large: the limit is ${limit} bytes`,
-    });
-  }
+  const body = await readBoundedBody(request, limit);
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { MANAGEMENT_ROUTES } from "../management/routes.ts";
-import { anthropicMessagesRequestSchema } from "../translation/anthropic-surface/request.ts";
+import { anthropicMessagesRequestSchema } from "../surfaces/anthropic-messages/request.ts";
+import { responsesRequestSchema } from "../surfaces/responses/request.ts";
 import { embeddingsRequestSchema } from "../translation/embeddings/request.ts";
 import { chatRequestSchema } from "../translation/openai/chat-schema.ts";
-import { responsesRequestSchema } from "../translation/responses/request.ts";
 import {
   MANAGEMENT_OPERATIONS,
   NAMED_MANAGEMENT_SCHEMAS,

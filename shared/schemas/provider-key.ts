@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { serviceAccountProblems } from "../providers/google-service-account.ts";
-import { providerSlugs } from "../providers/registry.ts";
+import { findProvider, providerSlugs } from "../providers/registry.ts";
 import { CUSTOM_PROVIDER_SLUG_PATTERN } from "./custom-provider.ts";
 
 /**
@@ -55,14 +55,19 @@ export const providerKeyCreateInputSchema = z
     default_config: z.boolean().optional(),
   })
   .superRefine((input, context) => {
-    if (input.provider_slug === "google-vertex-ai") {
+    const credentialStyle = findProvider(input.provider_slug)?.credentialStyle;
+    if (credentialStyle === "google-service-account") {
       // Vertex keys are a service account JSON key file (+ our optional "region"); the gateway mints tokens.
       for (const problem of serviceAccountProblems(input.secret)) {
-        context.addIssue({ code: "custom", path: ["secret"], message: `for google-vertex-ai ${problem}` });
+        context.addIssue({
+          code: "custom",
+          path: ["secret"],
+          message: `for ${input.provider_slug} ${problem}`,
+        });
       }
       return;
     }
-    if (input.provider_slug !== "aws-bedrock") return;
+    if (credentialStyle !== "sigv4") return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(input.secret);
@@ -70,8 +75,7 @@ export const providerKeyCreateInputSchema = z
       context.addIssue({
         code: "custom",
         path: ["secret"],
-        message:
-          'for aws-bedrock must be a JSON string {"accessKeyId","secretAccessKey","region","sessionToken"?}',
+        message: `for ${input.provider_slug} must be a JSON string {"accessKeyId","secretAccessKey","region","sessionToken"?}`,
       });
       return;
     }

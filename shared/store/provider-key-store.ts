@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { GatewayError } from "../core/gateway-error.ts";
 import { parseServiceAccount, serviceAccountProblems } from "../providers/google-service-account.ts";
+import { findProvider } from "../providers/registry.ts";
 import { bedrockSecretSchema, DEFAULT_PROVIDER_KEY_ALIAS } from "../schemas/provider-key.ts";
 import type { SealedSecret, SecretBox } from "../security/secret-box.ts";
 import { secretPreview } from "../security/secret-preview.ts";
@@ -49,16 +50,17 @@ const sealContext = (accountId: string, gatewayId: string, providerSlug: string,
  * A malformed Bedrock secret is refused here too, not only by the management API's schema.
  */
 function previewFor(providerSlug: string, secret: string): string {
-  if (providerSlug === "google-vertex-ai") {
+  const credentialStyle = findProvider(providerSlug)?.credentialStyle;
+  if (credentialStyle === "google-service-account") {
     // A service account: the preview shows its e-mail address, never the private key.
     const problems = serviceAccountProblems(secret);
     const account = parseServiceAccount(secret);
     if (problems.length > 0 || !account) {
-      throw GatewayError.badRequest(`secret: for google-vertex-ai ${problems.join("; ")}`);
+      throw GatewayError.badRequest(`secret: for ${providerSlug} ${problems.join("; ")}`);
     }
     return secretPreview(account.clientEmail);
   }
-  if (providerSlug !== "aws-bedrock") return secretPreview(secret);
+  if (credentialStyle !== "sigv4") return secretPreview(secret);
   let parsed: unknown;
   try {
     parsed = JSON.parse(secret);
@@ -68,7 +70,7 @@ function previewFor(providerSlug: string, secret: string): string {
   const result = bedrockSecretSchema.safeParse(parsed);
   if (!result.success) {
     throw GatewayError.badRequest(
-      'secret: for aws-bedrock must be a JSON string {"accessKeyId","secretAccessKey","region","sessionToken"?}',
+      `secret: for ${providerSlug} must be a JSON string {"accessKeyId","secretAccessKey","region","sessionToken"?}`,
     );
   }
   return secretPreview(result.data.accessKeyId);

@@ -1,7 +1,7 @@
 import type { ErrorDialect } from "../http/error-response.ts";
-import { anthropicSurfaceToChatRequest } from "../translation/anthropic-surface/request.ts";
-import { chatCompletionToAnthropicMessage } from "../translation/anthropic-surface/response.ts";
-import { createAnthropicSurfaceStream } from "../translation/anthropic-surface/stream.ts";
+import { anthropicSurfaceToChatRequest } from "../surfaces/anthropic-messages/request.ts";
+import { chatCompletionToAnthropicMessage } from "../surfaces/anthropic-messages/response.ts";
+import { createAnthropicSurfaceStream } from "../surfaces/anthropic-messages/stream.ts";
 import { clientAskedForUsage, isUsageChunk, parseChatRequest } from "../translation/index.ts";
 import type { OpenAIChatChunk, OpenAIChatCompletion, OpenAIChatRequest } from "../translation/types.ts";
 import type { UnifiedFormat } from "./unified-path.ts";

@@ -1,3 +1,4 @@
+import type { RequestCache } from "../cache/request-cache.ts";
 import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
@@ -11,7 +12,6 @@ import type { Gateway } from "../schemas/gateway.ts";
 import { callOperation } from "./call-operation.ts";
 import type { CallerFormat } from "./caller-format.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
-import type { UnifiedCache } from "./unified-cache.ts";
 import type { UnifiedOperation } from "./unified-path.ts";
 
 /** What every provider call of one unified request shares, fixed once the gateway and body are known. */
@@ -38,7 +38,7 @@ export interface ProviderAttempt {
   timeoutMs: number;
   /** false: a dynamic route's model, which spends the gateway's stored keys only. */
   useClientKey: boolean;
-  cache: UnifiedCache | null;
+  cache: RequestCache | null;
 }
 
 /**

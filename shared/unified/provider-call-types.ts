@@ -1,9 +1,9 @@
+import type { RequestCache } from "../cache/request-cache.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
 import type { UsageObserver } from "../providers/usage/index.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { OpenAIChatRequest } from "../translation/types.ts";
 import type { CallerFormat } from "./caller-format.ts";
-import type { UnifiedCache } from "./unified-cache.ts";
 
 // The shapes every unified operation (chat, Responses, embeddings, dynamic routes) passes to and gets back
 // from its provider call. Kept apart from the functions so the call modules can import them without
@@ -40,8 +40,8 @@ export interface CallProviderInput {
   send?: (call: (timeoutMs: number) => Promise<UpstreamCall>) => Promise<UpstreamCall>;
   /** false: never forward the caller's own provider key (a dynamic route's model uses stored keys). */
   useClientKey?: boolean;
-  /** The response cache for this request (unified-cache.ts); absent: nothing is looked up or stored. */
-  cache?: UnifiedCache | null;
+  /** The response cache for this request (shared/cache/request-cache.ts); absent: nothing is looked up or stored. */
+  cache?: RequestCache | null;
   /** The stream idle timeout (shared/resilience/stream-idle-timeout.ts); absent: the default. */
   streamIdleTimeoutMs?: number;
 }

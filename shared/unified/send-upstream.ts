@@ -21,7 +21,17 @@ export async function sendUpstream(
   input: Pick<CallProviderInput, "beforeUpstream" | "send" | "timeoutMs" | "cache" | "streamIdleTimeoutMs">,
   deps: ProxyDependencies,
 ): Promise<SentUpstream> {
-  const hit = input.cache ? await input.cache.find(target.provider, upstream) : null;
+  const hit = input.cache
+    ? await input.cache.find({
+        providerSlug: target.provider,
+        method: "POST",
+        restPath: upstream.restPath,
+        search: new URL(upstream.url).search,
+        body: upstream.body,
+        upstreamHeaders: upstream.headers,
+        upstreamUrl: upstream.url,
+      })
+    : null;
   const limitHeaders = await input.beforeUpstream(
     target.provider,
     target.model,

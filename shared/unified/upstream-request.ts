@@ -5,11 +5,11 @@ import { resolveProviderTarget } from "../core/provider-target.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { ConnectionPin } from "../http/pinned-lookup.ts";
-import type { ProviderDefinition } from "../providers/registry.ts";
+import { vertexServiceAccount } from "../providers/google-vertex-ai/unified-service-account.ts";
+import { findProvider, type ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
 import { storedBedrockRegion } from "./stored-bedrock-region.ts";
-import { vertexServiceAccount } from "./vertex-service-account.ts";
 
 export interface UnifiedUpstream {
   provider: ProviderDefinition;
@@ -62,14 +62,18 @@ export async function buildUpstreamRequest(
   deps: ProxyDependencies,
 ): Promise<UnifiedUpstream> {
   const [translatedPath = "", query] = input.translated.path.split("?", 2);
-  // Vertex AI: the service account's project and region are part of the URL (docs/unified-api.md).
+  const credentialStyle = findProvider(input.providerSlug)?.credentialStyle;
+  // A service account (Vertex AI): its project and region are part of the URL (docs/unified-api.md).
   const vertexAccount =
-    input.providerSlug === "google-vertex-ai" ? await vertexServiceAccount(input, deps.providerKeys) : null;
+    credentialStyle === "google-service-account"
+      ? await vertexServiceAccount(input, deps.providerKeys)
+      : null;
   // A caller authenticated by an API token may use the gateway's stored keys (and the role for Bedrock),
   // as on a gateway with authentication on.
   const gateway = input.callerAuthenticated ? { ...input.gateway, authentication: true } : input.gateway;
+  // SigV4 (Bedrock): the region is part of the path the host rule reads.
   const restPath =
-    input.providerSlug === "aws-bedrock"
+    credentialStyle === "sigv4"
       ? `bedrock-runtime/${await bedrockRegionOf(input, gateway, deps)}/${translatedPath}`
       : vertexAccount
         ? `v1/projects/${vertexAccount.projectId}/locations/${vertexAccount.region}/${translatedPath}`

@@ -1,8 +1,8 @@
 import { GatewayError } from "../../core/gateway-error.ts";
 import type { ProxyDependencies } from "../../core/proxy-dependencies.ts";
 import { findProvider } from "../../providers/registry.ts";
-import { parseResponsesRequest, responsesToChatRequest } from "../../translation/responses/request.ts";
-import { responsesIds } from "../../translation/responses/response.ts";
+import { parseResponsesRequest, responsesToChatRequest } from "../../surfaces/responses/request.ts";
+import { responsesIds } from "../../surfaces/responses/response.ts";
 import { callProvider } from "../call-provider.ts";
 import { parseUnifiedModel } from "../model-name.ts";
 import type { OperationInput, ProviderCallResult } from "../provider-call-types.ts";

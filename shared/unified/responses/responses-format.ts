@@ -1,6 +1,6 @@
-import type { ResponsesRequest } from "../../translation/responses/request.ts";
-import { chatCompletionToResponse, type ResponsesIds } from "../../translation/responses/response.ts";
-import { createResponsesEventStream, type ResponsesEvent } from "../../translation/responses/stream.ts";
+import type { ResponsesRequest } from "../../surfaces/responses/request.ts";
+import { chatCompletionToResponse, type ResponsesIds } from "../../surfaces/responses/response.ts";
+import { createResponsesEventStream, type ResponsesEvent } from "../../surfaces/responses/stream.ts";
 import type { CallerFormat } from "../caller-format.ts";
 
 const encode = (events: ResponsesEvent[]) =>

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
 import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { anthropicSurfaceToChatRequest } from "../../../../shared/translation/anthropic-surface/request.ts";
+import { anthropicSurfaceToChatRequest } from "../../../../shared/surfaces/anthropic-messages/request.ts";
 import type { OpenAIChatRequest } from "../../../../shared/translation/openai/chat-schema.ts";
 import { canonicalRequest, TOOL_NAMES, text, toolArguments } from "./fast-check-arbitraries.ts";
 

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { translatorFor } from "../../../../shared/providers/registry.ts";
-import { chatCompletionToAnthropicMessage } from "../../../../shared/translation/anthropic-surface/response.ts";
-import { createAnthropicSurfaceStream } from "../../../../shared/translation/anthropic-surface/stream.ts";
+import { chatCompletionToAnthropicMessage } from "../../../../shared/surfaces/anthropic-messages/response.ts";
+import { createAnthropicSurfaceStream } from "../../../../shared/surfaces/anthropic-messages/stream.ts";
 import type { OpenAIChatChunk, OpenAIChatCompletion } from "../../../../shared/translation/types.ts";
 import { TOOL_NAMES, text, toolArguments } from "./fast-check-arbitraries.ts";
 
