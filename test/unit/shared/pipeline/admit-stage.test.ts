@@ -109,7 +109,9 @@ describe("admitRequest (the admit stage)", () => {
     const refusing = surface([], {
       gateway: () => Promise.reject(GatewayError.unauthorized()),
     });
-    await expect(admitRequest(request, deps, state, arrived, refusing)).rejects.toMatchObject({ status: 401 });
+    await expect(admitRequest(request, deps, state, arrived, refusing)).rejects.toMatchObject({
+      status: 401,
+    });
     expect(state.record).toBeUndefined();
     // The path was parsed, so the refusal is written in the surface's dialect for it.
     expect(arrived.dialect).toBe("anthropic");
@@ -146,8 +148,8 @@ describe("admitRequest (the admit stage)", () => {
   it("plans the cache from the body's size, so a bad cache header is refused at admission", async () => {
     const request = post({ "cf-aig-cache-ttl": "minus one" });
     const arrived = arriveRequest(request, deps, { dialect: "openai", namesModel: false });
-    await expect(
-      admitRequest(request, deps, newRequestState(), arrived, surface([])),
-    ).rejects.toMatchObject({ status: 400 });
+    await expect(admitRequest(request, deps, newRequestState(), arrived, surface([]))).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -30,7 +30,9 @@ describe("readBoundedBody", () => {
 describe("readPassthroughBody (provider-native)", () => {
   it("has no body for GET, HEAD or an empty POST", async () => {
     expect(await readPassthroughBody(new Request("http://gateway.test/x"), 10)).toBeNull();
-    expect(await readPassthroughBody(new Request("http://gateway.test/x", { method: "HEAD" }), 10)).toBeNull();
+    expect(
+      await readPassthroughBody(new Request("http://gateway.test/x", { method: "HEAD" }), 10),
+    ).toBeNull();
     expect(await readPassthroughBody(post(""), 10)).toBeNull();
   });
 });

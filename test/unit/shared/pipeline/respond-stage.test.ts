@@ -20,10 +20,22 @@ const record: RequestRecord = {
   restPath: "chat/completions",
   requestHeaders: new Headers(),
   requestBody: new TextEncoder().encode('{"model":"gpt-4o-mini"}'),
-  options: { eventId: null, metadata: null, collectLog: null, collectLogPayload: false, requestTimeoutMs: null },
+  options: {
+    eventId: null,
+    metadata: null,
+    collectLog: null,
+    collectLogPayload: false,
+    requestTimeoutMs: null,
+  },
 };
 
-const noUsage = { tokensIn: null, tokensOut: null, cacheReadTokens: null, cacheWriteTokens: null, model: null };
+const noUsage = {
+  tokensIn: null,
+  tokensOut: null,
+  cacheReadTokens: null,
+  cacheWriteTokens: null,
+  model: null,
+};
 
 /** Responds with the answer given and collects the rows the observer is handed once the work is done. */
 function responding(checks?: PipelineChecks) {
@@ -72,7 +84,9 @@ function responding(checks?: PipelineChecks) {
 describe("respond (the respond stage)", () => {
   it("passes the body on with the client's headers and logs one row once it has been read", async () => {
     const { answer, run, rows } = responding();
-    const response = run(answer({ headers: new Headers({ "content-type": "text/plain", "cf-aig-log-id": "x" }) }));
+    const response = run(
+      answer({ headers: new Headers({ "content-type": "text/plain", "cf-aig-log-id": "x" }) }),
+    );
     expect(response.headers.get("cf-aig-log-id")).toBe("x");
     expect(response.headers.get("cf-aig-cache-status")).toBeNull();
     const unread = await rows.soFar();
