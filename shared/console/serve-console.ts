@@ -1,3 +1,5 @@
+import { ERROR_CODES, GatewayError } from "../core/gateway-error.ts";
+import { errorResponse } from "../http/error-response.ts";
 import type { ConsoleAssets } from "./console-assets.ts";
 
 /**
@@ -51,7 +53,14 @@ export function createConsoleHandler(
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") {
-      return text(405, "Method not allowed", { allow: "GET, HEAD" });
+      return refuse(
+        new GatewayError({
+          status: 405,
+          code: ERROR_CODES.invalidInput,
+          message: `Method ${request.method.slice(0, 16)} is not allowed here; allowed: GET, HEAD`,
+          headers: { allow: "GET, HEAD" },
+        }),
+      );
     }
     const assets = await options.assets();
     const { pathname } = new URL(request.url);
@@ -62,7 +71,7 @@ export function createConsoleHandler(
       return reply(200, head ? null : page, "text/html; charset=utf-8", "no-cache");
     }
     const file = assets.files[pathname.slice("/console/".length)];
-    if (!file) return text(404, "Not found");
+    if (!file) return refuse(GatewayError.notFound(`No console file ${pathname.slice(0, 200)}`));
     return reply(
       200,
       head ? null : new Uint8Array(Buffer.from(file.base64, "base64")),
@@ -90,8 +99,13 @@ function reply(
   });
 }
 
-function text(status: number, message: string, extra: Record<string, string> = {}): Response {
-  return reply(status, message, "text/plain; charset=utf-8", "no-store", extra);
+/** Errors in the management API's envelope, as every other 4xx of the gateway is JSON with a message. */
+function refuse(error: GatewayError): Response {
+  return errorResponse(error, "cloudflare", {
+    ...CONSOLE_SECURITY_HEADERS,
+    ...error.headers,
+    "cache-control": "no-store",
+  });
 }
 
 function escapeHtml(value: string): string {

@@ -68,6 +68,21 @@ describe("the console handler", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
+  // Found by test/e2e/surface-fuzz.test.ts: every 4xx of the gateway is JSON with a message, the console's too.
+  it("writes its 404 and 405 in the API's JSON envelope, naming the problem", async () => {
+    for (const [path, method, status] of [
+      ["/console/app-OLD.js", "GET", 404],
+      ["/", "POST", 405],
+    ] as const) {
+      const response = await get(path, method);
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toContain("application/json");
+      const body = (await response.json()) as { success: boolean; errors: { message: string }[] };
+      expect(body.success).toBe(false);
+      expect(body.errors[0]?.message).toMatch(method === "POST" ? /POST.*GET, HEAD/ : /app-OLD\.js/);
+    }
+  });
+
   it("answers HEAD with the headers and no body", async () => {
     const response = await get("/console/app-ABC.js", "HEAD");
     expect(response.status).toBe(200);
