@@ -5,6 +5,7 @@ import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
 import { GatewayError } from "../core/gateway-error.ts";
+import { isRecord } from "../core/json-record.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
@@ -14,18 +15,20 @@ import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.
 import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
+import { workersAiIdOf } from "../providers/workers-ai/platform-model.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
-import { callerFormat } from "./caller-format.ts";
+import { type CallerFormat, callerFormat } from "./caller-format.ts";
 import { type AttemptContext, attemptProvider } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
 import { runDynamicRoute } from "./run-dynamic-route.ts";
 import { UnifiedCache } from "./unified-cache.ts";
-import { parseUnifiedPath, unifiedFormatOf } from "./unified-path.ts";
+import { parseUnifiedPath, type UnifiedFormat, unifiedFormatOf } from "./unified-path.ts";
+import { workersAiCallerFormat, workersAiRunBody } from "./workers-ai-format.ts";
 
 const NO_OPTIONS: RequestOptions = {
   eventId: null,
@@ -52,7 +55,7 @@ export async function handleUnifiedRequest(
   const id = uuidv7();
   const pathname = new URL(request.url).pathname;
   const idHeaders = { "cf-aig-log-id": id, "cf-aig-request-id": id, "cf-aig-event-id": id };
-  let format = callerFormat(unifiedFormatOf(pathname));
+  let format = formatFor(unifiedFormatOf(pathname));
   /** What the stages learn (row, gateway, model, span, attempts, a route's fields and headers), for the last row. */
   const state = newRequestState();
 
@@ -71,7 +74,7 @@ export async function handleUnifiedRequest(
 
   try {
     const path = parseUnifiedPath(pathname, request.headers);
-    format = callerFormat(path.format);
+    format = formatFor(path.format);
     const gateway =
       path.surface === "compat"
         ? await resolveGatewayAccess(path.accountId, path.gatewayId, request.headers, deps)
@@ -102,8 +105,11 @@ export async function handleUnifiedRequest(
 
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
     const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
-    const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
+    const { bytes, json: sent } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
+    // A Workers AI run is a chat turn in Workers AI's shapes: its model comes from the path or the envelope.
+    const operation = path.operation === "run" ? "chat" : path.operation;
+    const json = path.operation === "run" ? workersAiRunBody(sent, path.pathModel) : sent;
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
     // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
     const cachePlan = planCache(gateway, request.headers, request.method, bytes?.byteLength ?? 0);
@@ -118,7 +124,7 @@ export async function handleUnifiedRequest(
       record,
       gateway,
       surface: path.surface,
-      operation: path.operation,
+      operation,
       format,
       collect,
       streamIdleTimeoutMs,
@@ -126,7 +132,11 @@ export async function handleUnifiedRequest(
     };
 
     // A chat body becomes the canonical request once; Responses and embeddings prepare their own bodies.
-    const canonical = path.operation === "chat" ? format.toCanonical(json) : null;
+    const canonical = operation === "chat" ? format.toCanonical(json) : null;
+    // A platform model's row shows the Workers AI id the caller named beside the Bedrock model that served it.
+    const named = canonical?.model ?? (isRecord(json) ? json.model : undefined);
+    const platformId = typeof named === "string" ? workersAiIdOf(named) : null;
+    if (platformId !== null) state.rowExtras.fields = { requested_model: platformId };
     const routeName = canonical === null ? null : dynamicRouteName(canonical.model);
     let result: ProviderCallResult;
     // Dynamic routes do not use the cache (docs/caching.md): a route's nodes count their own limits.
@@ -141,7 +151,7 @@ export async function handleUnifiedRequest(
         undefined,
       );
       // A hit: its tokens are the ones it saved, and the provider was not paid for it.
-      if (cache?.hit) state.rowExtras.fields = { ...CACHE_HIT_FIELDS };
+      if (cache?.hit) state.rowExtras.fields = { ...state.rowExtras.fields, ...CACHE_HIT_FIELDS };
     } else {
       result = await runDynamicRoute({ attempts, routeName, canonical, body: json, retryPolicy, timeoutMs });
     }
@@ -200,6 +210,10 @@ export async function handleUnifiedRequest(
       namesModel: true,
     });
   }
+}
+
+function formatFor(format: UnifiedFormat): CallerFormat {
+  return format === "workers-ai" ? workersAiCallerFormat : callerFormat(format);
 }
 
 /** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */

@@ -8,6 +8,7 @@ import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import type { ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
+import { signPlatformCall } from "./platform-credentials.ts";
 import { vertexServiceAccount } from "./vertex-service-account.ts";
 
 export interface UnifiedUpstream {
@@ -33,6 +34,8 @@ export interface UpstreamRequestInput {
   callerAuthenticated: boolean;
   bedrockRegion: string;
   clientHeaders: Headers;
+  /** A platform model (`@cf/...`): signed with the function's own AWS identity only (platform-credentials.ts). */
+  platformModel?: boolean;
 }
 
 /** Client headers that never reach the provider as sent: credentials (the gateway places them) and the body's. */
@@ -83,6 +86,10 @@ export async function buildUpstreamRequest(
   for (const [name, value] of Object.entries(input.translated.headers ?? {})) headers.set(name, value);
   if (vertexAccount) {
     headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(vertexAccount)}`);
+    return { provider, url, headers, body, restPath, pin };
+  }
+  if (input.platformModel) {
+    await signPlatformCall({ url, headers, body }, { ...input, region: input.bedrockRegion }, deps);
     return { provider, url, headers, body, restPath, pin };
   }
   presentClientKey(provider, headers, input.clientKey);

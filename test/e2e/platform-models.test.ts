@@ -1,0 +1,139 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MOCK_AWS_ACCESS_KEYS, MOCK_TEXT } from "../mock-upstream/server.ts";
+import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
+
+// Platform models (docs/platform-models.md): Workers AI ids on the OpenAI-format surfaces, served by the
+// Bedrock model with the same weights through the gateway's own AWS identity, logged and priced as Bedrock.
+let t: TestGateway;
+let runToken = "";
+const storedBedrock = MOCK_AWS_ACCESS_KEYS[0];
+
+beforeAll(async () => {
+  t = await startTestGateway();
+  // A stored aws-bedrock key must not be what pays for platform models: the gateway's own identity does.
+  await t.storeProviderKey("aws-bedrock", JSON.stringify({ ...storedBedrock, region: "us-east-1" }));
+  runToken = await t.createRunToken();
+  const created = await t.managementSend("POST", "/gateways", {
+    id: "open-gateway",
+    authentication: false,
+    cache_ttl: 0,
+    cache_invalidate_on_update: false,
+    collect_logs: true,
+    rate_limiting_interval: 0,
+    rate_limiting_limit: 0,
+  });
+  expect(created.status).toBe(200);
+});
+
+afterAll(async () => {
+  await t.stop();
+});
+
+const rest = () => new OpenAI({ apiKey: runToken, baseURL: t.restUrl, maxRetries: 0 });
+
+describe("Workers AI ids (@cf/...) on the REST surface", () => {
+  it("serve chat completions from the Bedrock model with the same weights, signed with the gateway's own role", async () => {
+    const { result, sent } = await t.upstreamOf(() =>
+      rest()
+        .chat.completions.create({
+          model: "@cf/openai/gpt-oss-120b",
+          messages: [{ role: "user", content: "What is Cloudflare?" }],
+        })
+        .withResponse(),
+    );
+    expect(result.data.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(sent.path).toBe("/model/openai.gpt-oss-120b-1%3A0/converse");
+    expect(sent.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=/);
+    expect(sent.headers.authorization).not.toContain(storedBedrock.accessKeyId);
+    expect(JSON.stringify(sent.headers)).not.toContain(runToken);
+    const log = await t.waitForLog(result.response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      provider: "aws-bedrock",
+      model: "openai.gpt-oss-120b-1:0",
+      requested_model: "@cf/openai/gpt-oss-120b",
+      success: true,
+      tokens_in: 12,
+      tokens_out: 5,
+    });
+    // Bedrock's price for gpt-oss-120b: $0.15 in, $0.60 out per million tokens.
+    expect(log.cost).toBeCloseTo((12 * 0.15 + 5 * 0.6) / 1e6, 12);
+  });
+
+  it("streams, and calls models Bedrock serves through inference profiles by the region's profile", async () => {
+    const { result: stream, sent } = await t.upstreamOf(() =>
+      rest().chat.completions.create({
+        model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+        messages: [{ role: "user", content: "Hi" }],
+        stream: true,
+      }),
+    );
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe(MOCK_TEXT);
+    expect(sent.path).toBe("/model/us.meta.llama3-3-70b-instruct-v1%3A0/converse-stream");
+  });
+
+  it("serves the Responses API through the Bedrock model", async () => {
+    const { result, sent } = await t.upstreamOf(() =>
+      rest().responses.create({ model: "@cf/meta/llama-3.1-8b-instruct", input: "Hi" }),
+    );
+    expect(result.output_text).toBe(MOCK_TEXT);
+    expect(sent.path).toBe("/model/meta.llama3-1-8b-instruct-v1%3A0/converse");
+  });
+
+  it("refuses a Workers AI id Bedrock does not host with a 400 listing the catalogue, sends nothing, logs it", async () => {
+    const before = t.mock.requests.length;
+    const response = await fetch(`${t.restUrl}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${runToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "@cf/moonshotai/kimi-k2.6",
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('Workers AI model "@cf/moonshotai/kimi-k2.6" is not served here');
+    expect(body.error.message).toContain("@cf/moonshotai/kimi-k2.5");
+    expect(t.mock.requests.length).toBe(before);
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({
+      success: false,
+      status_code: 400,
+      requested_model: "@cf/moonshotai/kimi-k2.6",
+    });
+  });
+});
+
+describe("Workers AI ids on the compat surface", () => {
+  it("accepts Cloudflare's compat prefix workers-ai/@cf/... on an authenticated gateway", async () => {
+    const { result, sent } = await t.upstreamOf(() =>
+      t.compatClient("any-key").chat.completions.create({
+        model: "workers-ai/@cf/google/gemma-3-12b-it",
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    );
+    expect(result.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(sent.path).toBe("/model/google.gemma-3-12b-it/converse");
+    expect(sent.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+  });
+
+  it("on a gateway without authentication, spends the gateway's role only for a caller with a run token", async () => {
+    const client = (apiKey: string) =>
+      new OpenAI({ apiKey, baseURL: t.compatUrl("open-gateway"), maxRetries: 0 });
+    const request = { model: "@cf/openai/gpt-oss-20b", messages: [{ role: "user" as const, content: "Hi" }] };
+    const before = t.mock.requests.length;
+    const refused = await client("sk-anything")
+      .chat.completions.create(request)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((refused as InstanceType<typeof OpenAI.AuthenticationError>).message).toContain(
+      "run on this gateway's own AWS account",
+    );
+    expect(t.mock.requests.length).toBe(before);
+    const answered = await client(runToken).chat.completions.create(request);
+    expect(answered.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(t.mock.requests.at(-1)?.path).toBe("/model/openai.gpt-oss-20b-1%3A0/converse");
+  });
+});
