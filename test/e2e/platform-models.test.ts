@@ -137,3 +137,55 @@ describe("Workers AI ids on the compat surface", () => {
     expect(t.mock.requests.at(-1)?.path).toBe("/model/openai.gpt-oss-20b-1%3A0/converse");
   });
 });
+
+describe("Workers AI models in the universal endpoint and dynamic routes", () => {
+  it("runs a workers-ai step of the universal endpoint on Bedrock, as the fallback of a failing step", async () => {
+    const response = await fetch(`${t.gateway.url}/v1/${t.gateway.accountId}/default`, {
+      method: "POST",
+      headers: { ...t.gatewayAuth, "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          provider: "openai",
+          endpoint: "chat/completions",
+          headers: { authorization: "Bearer sk-provider", "x-mock-status": "500" },
+          query: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] },
+        },
+        {
+          provider: "workers-ai",
+          endpoint: "@cf/meta/llama-3.1-8b-instruct",
+          headers: {},
+          query: { prompt: "Hi" },
+        },
+      ]),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cf-aig-step")).toBe("1");
+    expect(await response.json()).toMatchObject({ result: { response: MOCK_TEXT }, success: true });
+    expect(t.mock.requests.at(-1)?.path).toBe("/model/meta.llama3-1-8b-instruct-v1%3A0/converse");
+  });
+
+  it("calls a workers-ai model node of a dynamic route on Bedrock", async () => {
+    const created = await t.managementSend("POST", "/gateways/default/routes", {
+      name: "platform",
+      elements: [
+        { id: "start", type: "start", outputs: { next: { elementId: "kimi" } } },
+        {
+          id: "kimi",
+          type: "model",
+          properties: { provider: "workers-ai", model: "@cf/moonshotai/kimi-k2.5" },
+          outputs: { success: { elementId: "end" }, fallback: { elementId: "end" } },
+        },
+        { id: "end", type: "end", outputs: {} },
+      ],
+    });
+    expect(created.status).toBe(200);
+    const { result, sent } = await t.upstreamOf(() =>
+      rest().chat.completions.create({
+        model: "dynamic/platform",
+        messages: [{ role: "user", content: "Hi" }],
+      }),
+    );
+    expect(result.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(sent.path).toBe("/model/moonshotai.kimi-k2.5/converse");
+  });
+});
