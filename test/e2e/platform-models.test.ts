@@ -189,3 +189,36 @@ describe("Workers AI models in the universal endpoint and dynamic routes", () =>
     expect(sent.path).toBe("/model/moonshotai.kimi-k2.5/converse");
   });
 });
+
+describe("model lists (GET .../ai/v1/models and .../compat/models)", () => {
+  it("lists the platform catalogue and the priced models in OpenAI's format, marked with stored keys", async () => {
+    const models = [];
+    for await (const model of rest().models.list()) models.push(model);
+    const byId = new Map(models.map((model) => [model.id, model as unknown as Record<string, unknown>]));
+    expect(byId.get("@cf/openai/gpt-oss-120b")).toEqual({
+      id: "@cf/openai/gpt-oss-120b",
+      object: "model",
+      created: 0,
+      owned_by: "openai",
+      provider: "workers-ai",
+      key_required: false,
+      key_stored: false,
+    });
+    expect(byId.get("aws-bedrock/nova-lite")).toMatchObject({ key_stored: true, key_required: false });
+    expect(byId.get("openai/gpt-4o-mini")).toMatchObject({
+      owned_by: "openai",
+      key_required: true,
+      key_stored: false,
+    });
+    expect(models.findIndex((model) => model.id.startsWith("@cf/"))).toBe(0);
+  });
+
+  it("answers the compat surface's list with the gateway's access rule", async () => {
+    const listed = await t.compatClient().models.list();
+    expect(listed.data.map((model) => model.id)).toContain("@cf/moonshotai/kimi-k2.5");
+    const refused = await fetch(`${t.compatUrl()}/models`);
+    expect(refused.status).toBe(401);
+    const restRefused = await fetch(`${t.restUrl}/models`);
+    expect(restRefused.status).toBe(401);
+  });
+});
