@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { GatewayError } from "../../core/gateway-error.ts";
 import { isRecord } from "../../translation/common/json-values.ts";
 import { type OpenAIChatRequest, parseChatRequest } from "../../translation/openai/chat-schema.ts";
@@ -26,6 +27,31 @@ const PASSED = [
 ] as const;
 const KNOWN = new Set<string>(["model", "prompt", "messages", "tools", ...PASSED]);
 
+/** The input's scalar fields (the messages and tools are checked as the chat request they become). */
+export const workersAiInputSchema = z.object({
+  prompt: z.string().optional().describe("One user turn; send either prompt or messages"),
+  messages: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .describe("The conversation, OpenAI's roles"),
+  max_tokens: z.number().int().positive().optional(),
+  temperature: z.number().min(0).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  frequency_penalty: z.number().optional(),
+  presence_penalty: z.number().optional(),
+  stream: z.boolean().optional().describe("true: Workers AI's server-sent events"),
+  tools: z.array(z.record(z.string(), z.unknown())).optional(),
+  tool_choice: z.unknown().optional(),
+  response_format: z.unknown().optional(),
+});
+
+/** `POST /ai/run` with the model in the body: Cloudflare's envelope (reference 1.3). */
+export const workersAiRunRequestSchema = z.object({
+  model: z.string().describe('"@cf/{vendor}/{model}", or any model of the gateway as "{provider}/{model}"'),
+  input: workersAiInputSchema,
+});
+
 export function workersAiInputToChat(input: unknown, model: string): OpenAIChatRequest {
   if (!isRecord(input))
     throw GatewayError.badRequest("Invalid Workers AI input: the body must be a JSON object");
@@ -33,6 +59,13 @@ export function workersAiInputToChat(input: unknown, model: string): OpenAIChatR
   if (unknown.length > 0) {
     throw GatewayError.badRequest(
       `Workers AI input field${unknown.length > 1 ? "s" : ""} not supported here: ${unknown.map((key) => key.slice(0, 40)).join(", ")}`,
+    );
+  }
+  const checked = workersAiInputSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw GatewayError.badRequest(
+      `Invalid Workers AI input at ${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`,
     );
   }
   const hasPrompt = input.prompt !== undefined;
