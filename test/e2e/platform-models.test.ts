@@ -222,3 +222,28 @@ describe("model lists (GET .../ai/v1/models and .../compat/models)", () => {
     expect(restRefused.status).toBe(401);
   });
 });
+
+describe("platform models and the response cache", () => {
+  it("answers the same /ai/run request from the cache the second time, logged as a hit of the Workers AI id", async () => {
+    const url = `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai/run/@cf/openai/gpt-oss-20b`;
+    const send = () =>
+      fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${runToken}`,
+          "content-type": "application/json",
+          "cf-aig-cache-ttl": "120",
+        },
+        body: JSON.stringify({ prompt: "Cache me" }),
+      });
+    const first = await send();
+    const firstBody = await first.json();
+    const before = t.mock.requests.length;
+    const second = await send();
+    expect(second.headers.get("cf-aig-cache-status")).toBe("HIT");
+    expect(await second.json()).toEqual(firstBody);
+    expect(t.mock.requests.length).toBe(before);
+    const log = await t.waitForLog(second.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ cached: true, cost: 0, requested_model: "@cf/openai/gpt-oss-20b" });
+  });
+});
