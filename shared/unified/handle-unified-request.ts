@@ -16,6 +16,10 @@ import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { workersAiIdOf } from "../providers/workers-ai/platform-model.ts";
+import {
+  isWorkersAiEmbeddingInput,
+  workersAiEmbeddingRequest,
+} from "../providers/workers-ai/run-embeddings.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
@@ -28,6 +32,7 @@ import { resolveRestGatewayAccess } from "./rest-access.ts";
 import { runDynamicRoute } from "./run-dynamic-route.ts";
 import { UnifiedCache } from "./unified-cache.ts";
 import { parseUnifiedPath, type UnifiedFormat, unifiedFormatOf } from "./unified-path.ts";
+import { asWorkersAiEmbeddings } from "./workers-ai-embeddings.ts";
 import { workersAiCallerFormat, workersAiRunBody } from "./workers-ai-format.ts";
 
 const NO_OPTIONS: RequestOptions = {
@@ -107,9 +112,12 @@ export async function handleUnifiedRequest(
     const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
     const { bytes, json: sent } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
-    // A Workers AI run is a chat turn in Workers AI's shapes: its model comes from the path or the envelope.
-    const operation = path.operation === "run" ? "chat" : path.operation;
-    const json = path.operation === "run" ? workersAiRunBody(sent, path.pathModel) : sent;
+    // A Workers AI run is a chat turn (or, for a `text` input, embeddings) in Workers AI's shapes: its
+    // model comes from the path or the envelope.
+    const run = path.operation === "run" ? workersAiRunBody(sent, path.pathModel) : null;
+    const runEmbeddings = run !== null && isWorkersAiEmbeddingInput(run);
+    const operation = run === null ? path.operation : runEmbeddings ? "embeddings" : "chat";
+    const json = run === null ? sent : runEmbeddings ? workersAiEmbeddingRequest(run) : run;
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
     // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
     const cachePlan = planCache(gateway, request.headers, request.method, bytes?.byteLength ?? 0);
@@ -155,6 +163,7 @@ export async function handleUnifiedRequest(
     } else {
       result = await runDynamicRoute({ attempts, routeName, canonical, body: json, retryPolicy, timeoutMs });
     }
+    if (runEmbeddings) result = asWorkersAiEmbeddings(result);
     const upstreamHeadersAt = result.headersAt;
     const headers = new Headers({
       ...(state.limitHeaders ?? {}),

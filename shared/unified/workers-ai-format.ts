@@ -19,19 +19,19 @@ export const workersAiCallerFormat: CallerFormat = {
     return {
       push: stream.push,
       finish: stream.finish,
-      error: (status, _type, message) => stream.error(codeOf(status), message),
+      error: (status, _type, message) => stream.error(workersAiErrorCode(status), message),
     };
   },
   providerError: (status, _type, message) => ({
     success: false,
-    errors: [{ code: codeOf(status), message }],
+    errors: [{ code: workersAiErrorCode(status), message }],
     messages: [],
     result: null,
   }),
 };
 
 /** A provider's failure as a Cloudflare code: rejected credentials 2009 (reference 1.3), rate limits 2003. */
-function codeOf(status: number): number {
+export function workersAiErrorCode(status: number): number {
   if (status === 401 || status === 403) return ERROR_CODES.unauthorized;
   if (status === 429) return ERROR_CODES.rateLimited;
   return status < 500 ? ERROR_CODES.invalidInput : ERROR_CODES.upstreamUnavailable;

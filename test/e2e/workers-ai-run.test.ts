@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MOCK_TEXT, MOCK_TEXT_PIECES } from "../mock-upstream/server.ts";
+import { MOCK_EMBEDDING_DIMENSIONS, MOCK_TEXT, MOCK_TEXT_PIECES } from "../mock-upstream/server.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 // Workers AI's own surfaces (reference 1.3, 1.6 and section 2): /ai/run and the workers-ai provider slug,
@@ -148,6 +148,49 @@ describe("POST /ai/run with the model in the body", () => {
     );
     expect(response.status).toBe(429);
     expect(JSON.parse(text)).toMatchObject({ success: false, errors: [{ code: 2003 }] });
+  });
+});
+
+describe("embedding models on /ai/run", () => {
+  it("answers Workers AI's embedding shape for a text input, through the unified embeddings operation", async () => {
+    const { response, text } = await post(runUrl(), {
+      model: "openai/text-embedding-3-small",
+      input: { text: ["first", "second"] },
+    });
+    expect(response.status).toBe(200);
+    const body = JSON.parse(text);
+    expect(body).toMatchObject({
+      success: true,
+      errors: [],
+      messages: [],
+      result: { shape: [2, MOCK_EMBEDDING_DIMENSIONS], pooling: "mean" },
+    });
+    expect(body.result.data).toHaveLength(2);
+    expect(body.result.data[0]).toHaveLength(MOCK_EMBEDDING_DIMENSIONS);
+    const sent = t.mock.requests.at(-1);
+    expect(sent?.path).toBe("/v1/embeddings");
+    expect(JSON.parse(sent?.body ?? "{}")).toMatchObject({
+      model: "text-embedding-3-small",
+      input: ["first", "second"],
+    });
+    const log = await t.waitForLog(response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ provider: "openai", model: "text-embedding-3-small", tokens_in: 8 });
+  });
+
+  it("refuses a Workers AI embedding model Bedrock does not host, in the v4 envelope", async () => {
+    const { response, text } = await post(runUrl("/@cf/baai/bge-base-en-v1.5"), { text: "hello" });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text).errors[0].message).toContain("Bedrock does not host this one");
+  });
+
+  it("relays the provider's embeddings error in the v4 envelope", async () => {
+    const { response, text } = await post(
+      runUrl(),
+      { model: "openai/text-embedding-3-small", input: { text: "hello" } },
+      { "x-mock-status": "429" },
+    );
+    expect(response.status).toBe(429);
+    expect(JSON.parse(text)).toMatchObject({ success: false, errors: [{ code: 2003 }], result: null });
   });
 });
 
