@@ -105,6 +105,33 @@ describe("POST /ai/run with the model in the body", () => {
     expect(t.mock.requests.at(-1)?.path).toBe("/model/openai.gpt-oss-20b-1%3A0/converse-stream");
   });
 
+  it("streams tool calls whole, after the text, as Workers AI's own event", async () => {
+    const { text } = await post(
+      runUrl(),
+      {
+        model: "@cf/openai/gpt-oss-120b",
+        input: {
+          messages: [{ role: "user", content: "Weather in Paris and Tokyo?" }],
+          tools: [{ name: "get_weather", parameters: { type: "object", properties: {} } }],
+          stream: true,
+        },
+      },
+      { "x-mock-fixture": "tool-call" },
+    );
+    const data = text
+      .split("\n\n")
+      .filter((event) => event.startsWith("data: {"))
+      .map((event) => JSON.parse(event.slice("data: ".length)));
+    expect(data.find((event) => event.tool_calls !== undefined)).toEqual({
+      response: "",
+      tool_calls: [
+        { name: "get_weather", arguments: { city: "Paris" } },
+        { name: "get_weather", arguments: { city: "Tokyo" } },
+      ],
+    });
+    expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
+  });
+
   it("runs any model of the gateway, not only platform models: openai/... with the stored key", async () => {
     const { text } = await post(runUrl(), { model: "openai/gpt-4o-mini", input: { prompt: "Hi" } });
     expect(JSON.parse(text)).toMatchObject({ result: { response: MOCK_TEXT }, success: true });
