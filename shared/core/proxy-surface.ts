@@ -1,6 +1,6 @@
 import type { ErrorDialect } from "../http/error-response.ts";
 import { providerDialect } from "../providers/registry.ts";
-import { isUnifiedPath, unifiedFormatOf } from "../unified/unified-path.ts";
+import { isUnifiedPath, unifiedDialectOf } from "../unified/unified-path.ts";
 import { isUniversalPath } from "./universal-endpoint.ts";
 
 /** The proxy Lambda's surfaces, told apart by path (route-proxy-request.ts hands each to its handler). */
@@ -26,7 +26,7 @@ export function proxySurfaceOf(pathname: string): ProxySurface {
 export function proxyDialectOf(pathname: string): ErrorDialect {
   switch (proxySurfaceOf(pathname)) {
     case "unified":
-      return unifiedFormatOf(pathname);
+      return unifiedDialectOf(pathname);
     case "universal":
       return "openai";
     default:

@@ -1,6 +1,7 @@
 import { errorResponse } from "../http/error-response.ts";
 import { rawPathOf } from "../http/raw-path.ts";
 import { handleUnifiedRequest } from "../unified/handle-unified-request.ts";
+import { handleModelList, isModelListPath } from "../unified/model-list.ts";
 import { allowedOrigin, optionsResponse, withCorsHeaders } from "./cors.ts";
 import { refuseDotSegments } from "./dot-segments.ts";
 import type { ExecutionContext } from "./execution-context.ts";
@@ -64,7 +65,10 @@ function handleSurface(
 ): Promise<Response> {
   switch (surface) {
     case "unified":
-      return handleUnifiedRequest(request, deps, context);
+      // GET .../models lists the models; every other unified path is a call (handle-unified-request.ts).
+      return isModelListPath(new URL(request.url).pathname)
+        ? handleModelList(request, deps)
+        : handleUnifiedRequest(request, deps, context);
     case "universal":
       return handleUniversalRequest(request, deps, context);
     default:

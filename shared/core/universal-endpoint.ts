@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from "uuid";
 import { errorResponse } from "../http/error-response.ts";
 import { readBoundedBody } from "../pipeline/request-body.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
+import { handleUnifiedRequest } from "../unified/handle-unified-request.ts";
 import { findDotSegment } from "./dot-segments.ts";
 import type { ExecutionContext } from "./execution-context.ts";
 import { resolveGatewayAccess } from "./gateway-access.ts";
@@ -52,6 +53,8 @@ export async function handleUniversalRequest(
         );
       // Unknown providers (and custom providers that do not exist) are refused before anything is sent:
       // in a step array that is bad input (400), where on a provider path it is a missing route (404).
+      // Workers AI steps run on the unified pipeline (platform models), not through a provider target.
+      if (step.provider === WORKERS_AI) continue;
       await resolveProviderTarget(safeDecode(accountId), step.provider, step.endpoint, "", deps).catch(
         (caught: unknown) => {
           const error = toGatewayError(caught);
@@ -71,12 +74,13 @@ export async function handleUniversalRequest(
   for (const [index, step] of steps.entries()) {
     stepContext.step = index;
     stepContext.attemptsUsed = 1;
-    const response = await handleProviderRequest(
-      stepRequest(request, url, accountId, gatewayId, step),
-      deps,
-      context,
-      stepContext,
-    );
+    const stepped = stepRequest(request, url, accountId, gatewayId, step);
+    // A workers-ai step (`endpoint: "@cf/..."`) is a Workers AI run: the unified pipeline serves it, with
+    // its own row (docs/platform-models.md); every other step is a provider-native request.
+    const response =
+      step.provider === WORKERS_AI
+        ? await handleUnifiedRequest(stepped, deps, context)
+        : await handleProviderRequest(stepped, deps, context, stepContext);
     const last = index === steps.length - 1;
     if (response.status < 400 || last) {
       response.headers.set("cf-aig-step", String(index));
@@ -88,6 +92,8 @@ export async function handleUniversalRequest(
   }
   throw new Error("unreachable: the last step always answers");
 }
+
+const WORKERS_AI = "workers-ai";
 
 /** One step as a provider-native request: step headers over request headers (over gateway settings). */
 function stepRequest(

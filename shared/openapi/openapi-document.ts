@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MANAGEMENT_ROUTES } from "../management/routes.ts";
+import { workersAiInputSchema, workersAiRunRequestSchema } from "../providers/workers-ai/run-input.ts";
 import { anthropicMessagesRequestSchema } from "../surfaces/anthropic-messages/request.ts";
 import { responsesRequestSchema } from "../surfaces/responses/request.ts";
 import { embeddingsRequestSchema } from "../translation/embeddings/request.ts";
@@ -154,6 +155,8 @@ const NAMED_UNIFIED_SCHEMAS = [
   [responsesRequestSchema, "ResponsesRequest"],
   [embeddingsRequestSchema, "EmbeddingsRequest"],
   [anthropicMessagesRequestSchema, "AnthropicMessagesRequest"],
+  [workersAiInputSchema, "WorkersAiInput"],
+  [workersAiRunRequestSchema, "WorkersAiRunRequest"],
 ] as const;
 
 const PROXY_HEADERS: JsonObject[] = [
@@ -178,6 +181,7 @@ function unifiedOperation(
   summary: string,
   body: z.ZodType,
   extraHeaders: JsonObject[] = [],
+  answer = "The caller's format (OpenAI's, or Anthropic's on /messages); a stream of server-sent events when `stream` is true",
 ): JsonObject {
   return {
     summary,
@@ -186,8 +190,7 @@ function unifiedOperation(
     requestBody: { required: true, content: { "application/json": { schema: components.use(body) } } },
     responses: {
       "200": {
-        description:
-          "The caller's format (OpenAI's, or Anthropic's on /messages); a stream of server-sent events when `stream` is true",
+        description: answer,
         headers: {
           "cf-aig-log-id": { description: "The log's id", schema: { type: "string" } },
           "cf-aig-cache-status": {
@@ -228,6 +231,69 @@ function unifiedPaths(components: SchemaComponents): Record<string, JsonObject> 
       },
     };
   }
+  const workersAiAnswer =
+    "Workers AI's envelope `{result: {response, tool_calls?, usage}, success, errors, messages}`; its server-sent events when `stream` is true (docs/platform-models.md)";
+  paths["/client/v4/accounts/{account_id}/ai/run"] = {
+    parameters: pathParameters("/{account_id}"),
+    post: {
+      ...unifiedOperation(
+        components,
+        "Workers AI's /ai/run, the model in the body (REST)",
+        workersAiRunRequestSchema,
+        [gatewayHeader],
+        workersAiAnswer,
+      ),
+      operationId: "rest_run",
+    },
+  };
+  paths["/client/v4/accounts/{account_id}/ai/run/{model}"] = {
+    parameters: pathParameters("/{account_id}/{model}"),
+    post: {
+      ...unifiedOperation(
+        components,
+        "Workers AI's /ai/run/{model}, model @cf/{vendor}/{model} with its slashes (REST)",
+        workersAiInputSchema,
+        [gatewayHeader],
+        workersAiAnswer,
+      ),
+      operationId: "rest_run_model",
+    },
+  };
+  paths["/v1/{account_id}/{gateway_id}/workers-ai/{model}"] = {
+    parameters: pathParameters("/{account_id}/{gateway_id}/{model}"),
+    post: {
+      ...unifiedOperation(
+        components,
+        "Workers AI's provider path, model @cf/{vendor}/{model} with its slashes",
+        workersAiInputSchema,
+        [],
+        workersAiAnswer,
+      ),
+      operationId: "workers_ai_run",
+    },
+  };
+  const modelList = (operationId: string, extraHeaders: JsonObject[]) => ({
+    summary: "The models to name: the platform catalogue, then the priced models as {provider}/{model}",
+    tags: ["Unified API"],
+    operationId,
+    parameters: extraHeaders,
+    responses: {
+      "200": {
+        description:
+          'OpenAI\'s list `{object: "list", data: [{id, object: "model", created, owned_by, provider, key_required, key_stored}]}`',
+        content: { "application/json": { schema: { type: "object" } } },
+      },
+      default: { description: "An error in OpenAI's shape (docs/errors.md)" },
+    },
+  });
+  paths["/client/v4/accounts/{account_id}/ai/v1/models"] = {
+    parameters: pathParameters("/{account_id}"),
+    get: modelList("rest_models", [gatewayHeader]),
+  };
+  paths["/v1/{account_id}/{gateway_id}/compat/models"] = {
+    parameters: pathParameters("/{account_id}/{gateway_id}"),
+    get: modelList("compat_models", []),
+  };
   paths["/client/v4/accounts/{account_id}/ai/v1/messages"] = {
     parameters: pathParameters("/{account_id}"),
     post: {

@@ -57,7 +57,7 @@ export function respond(context: Responding, answer: SurfaceAnswer): Response {
   const { status } = answer.response;
   if (cache?.status) answer.headers.set("cf-aig-cache-status", cache.status);
   // A hit: its tokens are the ones it saved, and the provider was not paid for it.
-  if (cache?.hit) state.rowExtras.fields = { ...CACHE_HIT_FIELDS };
+  if (cache?.hit) state.rowExtras.fields = { ...state.rowExtras.fields, ...CACHE_HIT_FIELDS };
   const complete = (response: ResponseRecord) =>
     completeRequest(deps, {
       request: record,

@@ -301,6 +301,39 @@ export const PRICES: readonly PriceEntry[] = [
       confirmation: "secondary",
     }),
   ),
+  // AWS Bedrock, the open-weight models the platform catalogue serves (shared/providers/workers-ai/catalogue.ts),
+  // on-demand in us-east-1. Read 2026-12-06 from copies of the Bedrock pricing page (secondary).
+  ...(
+    [
+      ["llama3-8b-instruct", 0.3, 0.6],
+      ["llama3-1-8b-instruct", 0.22, 0.22],
+      ["llama3-1-70b-instruct", 0.72, 0.72],
+      ["llama3-2-1b-instruct", 0.1, 0.1],
+      ["llama3-2-3b-instruct", 0.15, 0.15],
+      ["llama3-2-11b-instruct", 0.16, 0.16],
+      ["llama3-3-70b-instruct", 0.72, 0.72],
+      ["llama4-scout-17b-instruct", 0.17, 0.66],
+      // Bedrock's ids are openai.gpt-oss-120b-1:0 and google.gemma-..., moonshotai.kimi-...: vendor prefixes and a
+      // version suffix the matcher does not strip, so they are aliases.
+      ["gpt-oss-120b", 0.15, 0.6, ["gpt-oss-120b-1"]],
+      ["gpt-oss-20b", 0.07, 0.3, ["gpt-oss-20b-1"]],
+      ["gemma-3-12b-it", 0.09, 0.29, ["google.gemma-3-12b-it"]],
+      ["kimi-k2.5", 0.6, 3, ["moonshotai.kimi-k2.5"]],
+    ] as [string, number, number, string[]?][]
+  ).map(
+    ([model, input, output, aliases]): PriceEntry => ({
+      provider: "aws-bedrock",
+      model,
+      ...(aliases ? { aliases } : {}),
+      input,
+      output,
+      cacheRead: null,
+      cacheWrite: null,
+      source: BEDROCK,
+      readOn: "2026-12-06",
+      confirmation: "secondary",
+    }),
+  ),
   ...(
     [
       ["claude-3-5-haiku", 0.8, 4],

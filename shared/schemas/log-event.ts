@@ -68,6 +68,8 @@ export const logEventSchema = z.object({
   step: z.number().int().min(0).optional(),
   /** A dynamic route's request (docs/dynamic-routes.md): its name, live version and the element that made this row. */
   route_name: z.string().optional(),
+  /** A platform model's row: the Workers AI id the caller named; `model` is the Bedrock model that served it. */
+  requested_model: z.string().optional(),
   route_version_id: z.string().optional(),
   route_element_id: z.string().optional(),
   request_body: loggedBodySchema.nullable(),

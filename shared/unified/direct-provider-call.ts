@@ -2,6 +2,7 @@ import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import type { UpstreamCall } from "../core/upstream-fetch.ts";
 import { createUsageObserver, type UsageObserver } from "../providers/usage/index.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
+import { bedrockRegion } from "./bedrock-region.ts";
 import type { UnifiedModel } from "./model-name.ts";
 import type { OperationInput } from "./provider-call-types.ts";
 import { sendUpstream } from "./send-upstream.ts";
@@ -14,10 +15,7 @@ export interface DirectCall {
   limitHeaders: Record<string, string>;
 }
 
-/** Where Bedrock models are called: AWS_BEDROCK_REGION, else the function's own region. */
-export function bedrockRegion(): string {
-  return process.env.AWS_BEDROCK_REGION ?? process.env.AWS_REGION ?? "us-east-1";
-}
+export { bedrockRegion };
 
 /**
  * One provider call for a request body already in the provider's format (chat after translation, native
@@ -45,6 +43,7 @@ export async function callProviderDirect(
       callerAuthenticated: input.surface === "rest",
       bedrockRegion: bedrockRegion(),
       clientHeaders: input.headers,
+      platformModel: target.platformModel !== undefined,
     },
     deps,
   );

@@ -2,6 +2,7 @@ import { RequestCache } from "../cache/request-cache.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import { resolveGatewayAccess } from "../core/gateway-access.ts";
 import { GatewayError } from "../core/gateway-error.ts";
+import { isRecord } from "../core/json-record.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { type ArrivedRequest, admitRequest, arriveRequest } from "../pipeline/admit-stage.ts";
 import { NO_CHECKS, runRequestChecks } from "../pipeline/checks-stage.ts";
@@ -9,13 +10,20 @@ import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { readJsonBody } from "../pipeline/request-body.ts";
 import { newRequestState, type RequestState } from "../pipeline/request-state.ts";
 import { respond } from "../pipeline/respond-stage.ts";
+import { workersAiIdOf } from "../providers/workers-ai/platform-model.ts";
+import {
+  isWorkersAiEmbeddingInput,
+  workersAiEmbeddingRequest,
+} from "../providers/workers-ai/run-embeddings.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
-import { callerFormat } from "./caller-format.ts";
+import { type CallerFormat, callerFormat } from "./caller-format.ts";
 import { type AttemptContext, attemptProvider } from "./provider-attempt.ts";
 import type { ProviderCallResult } from "./provider-call-types.ts";
 import { resolveRestGatewayAccess } from "./rest-access.ts";
 import { runDynamicRoute } from "./run-dynamic-route.ts";
-import { parseUnifiedPath, unifiedFormatOf } from "./unified-path.ts";
+import { parseUnifiedPath, type UnifiedFormat, unifiedFormatOf } from "./unified-path.ts";
+import { asWorkersAiEmbeddings } from "./workers-ai-embeddings.ts";
+import { workersAiCallerFormat, workersAiRunBody } from "./workers-ai-format.ts";
 
 /**
  * The unified API: `/v1/{account}/{gateway}/compat/{chat/completions,responses,embeddings}` and
@@ -33,7 +41,7 @@ export async function handleUnifiedRequest(
 ): Promise<Response> {
   const pathname = new URL(request.url).pathname;
   const arrived = arriveRequest(request, deps, {
-    dialect: callerFormat(unifiedFormatOf(pathname)).dialect,
+    dialect: formatFor(unifiedFormatOf(pathname)).dialect,
     namesModel: true,
   });
   /** What the stages learn (row, gateway, model, span, attempts, a route's fields and headers), for the last row. */
@@ -55,7 +63,7 @@ async function handleAdmissible(
 ): Promise<Response> {
   const admitted = await admitRequest(request, deps, state, arrived, {
     parsePath: parseUnifiedPath,
-    dialect: (path) => callerFormat(path.format).dialect,
+    dialect: (path) => formatFor(path.format).dialect,
     gateway: (path, headers) =>
       path.surface === "compat"
         ? resolveGatewayAccess(path.accountId, path.gatewayId, headers, deps)
@@ -69,8 +77,14 @@ async function handleAdmissible(
       return { bytes, parsed: json };
     },
   });
-  const { path, record, gateway, collect, body: json } = admitted;
-  const format = callerFormat(path.format);
+  const { path, record, gateway, collect, body: sent } = admitted;
+  const format = formatFor(path.format);
+  // A Workers AI run is a chat turn (or, for a `text` input, embeddings) in Workers AI's shapes: its
+  // model comes from the path or the envelope.
+  const run = path.operation === "run" ? workersAiRunBody(sent, path.pathModel) : null;
+  const runEmbeddings = run !== null && isWorkersAiEmbeddingInput(run);
+  const operation = run === null ? path.operation : runEmbeddings ? "embeddings" : "chat";
+  const json = run === null ? sent : runEmbeddings ? workersAiEmbeddingRequest(run) : run;
   // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
   await runRequestChecks(deps.checks ?? NO_CHECKS, { record, gateway });
   const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
@@ -80,7 +94,7 @@ async function handleAdmissible(
     record,
     gateway,
     surface: path.surface,
-    operation: path.operation,
+    operation,
     format,
     collect,
     streamIdleTimeoutMs: admitted.streamIdleTimeoutMs,
@@ -88,7 +102,11 @@ async function handleAdmissible(
   };
 
   // A chat body becomes the canonical request once; Responses and embeddings prepare their own bodies.
-  const canonical = path.operation === "chat" ? format.toCanonical(json) : null;
+  const canonical = operation === "chat" ? format.toCanonical(json) : null;
+  // A platform model's row shows the Workers AI id the caller named beside the Bedrock model that served it.
+  const named = canonical?.model ?? (isRecord(json) ? json.model : undefined);
+  const platformId = typeof named === "string" ? workersAiIdOf(named) : null;
+  if (platformId !== null) state.rowExtras.fields = { requested_model: platformId };
   const routeName = canonical === null ? null : dynamicRouteName(canonical.model);
   const retryPolicy = admitted.retryPolicy;
   let result: ProviderCallResult;
@@ -107,6 +125,7 @@ async function handleAdmissible(
   } else {
     result = await runDynamicRoute({ attempts, routeName, canonical, body: json, retryPolicy, timeoutMs });
   }
+  if (runEmbeddings) result = asWorkersAiEmbeddings(result);
   const headers = new Headers({
     ...(state.limitHeaders ?? {}),
     ...result.limitHeaders,
@@ -127,4 +146,8 @@ async function handleAdmissible(
       translationError: () => finished.error,
     },
   );
+}
+
+function formatFor(format: UnifiedFormat): CallerFormat {
+  return format === "workers-ai" ? workersAiCallerFormat : callerFormat(format);
 }

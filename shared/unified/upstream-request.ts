@@ -9,6 +9,7 @@ import { vertexServiceAccount } from "../providers/google-vertex-ai/unified-serv
 import { findProvider, type ProviderDefinition } from "../providers/registry.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 import type { TranslatedRequest } from "../translation/types.ts";
+import { signPlatformCall } from "./platform-credentials.ts";
 import { storedBedrockRegion } from "./stored-bedrock-region.ts";
 
 export interface UnifiedUpstream {
@@ -34,6 +35,8 @@ export interface UpstreamRequestInput {
   callerAuthenticated: boolean;
   bedrockRegion: string;
   clientHeaders: Headers;
+  /** A platform model (`@cf/...`): signed with the function's own AWS identity only (platform-credentials.ts). */
+  platformModel?: boolean;
 }
 
 /** Client headers that never reach the provider as sent: credentials (the gateway places them) and the body's. */
@@ -94,6 +97,10 @@ export async function buildUpstreamRequest(
     headers.set("authorization", `Bearer ${await deps.googleTokens.accessToken(vertexAccount)}`);
     return { provider, url, headers, body, restPath, pin };
   }
+  if (input.platformModel) {
+    await signPlatformCall({ url, headers, body }, { ...input, region: input.bedrockRegion }, deps);
+    return { provider, url, headers, body, restPath, pin };
+  }
   presentClientKey(provider, headers, input.clientKey);
 
   await applyProviderCredentials(
@@ -130,6 +137,8 @@ async function bedrockRegionOf(
   gateway: Gateway,
   deps: ProxyDependencies,
 ): Promise<string> {
+  // A platform model is always signed with the function's own role, in its region.
+  if (input.platformModel) return input.bedrockRegion;
   if (input.clientKey !== null && BEDROCK_API_KEY.test(input.clientKey)) return input.bedrockRegion;
   const stored = await storedBedrockRegion(deps.providerKeys, {
     accountId: input.accountId,

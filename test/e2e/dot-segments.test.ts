@@ -125,13 +125,18 @@ describe("dot segments on the proxy", () => {
       [`/v1/${account()}/default/x/..`, "openai"],
       [`/client/v4/accounts/${account()}/ai/v1/x/%2E%2E/chat/completions`, "openai"],
       [`/client/v4/accounts/${account()}/ai/v1/x/%2e%2e/messages`, "anthropic"],
-      [`/client/v4/accounts/${account()}/ai/run/%2e%2e/run/@cf/x`, "openai"],
+      // Workers AI's /ai/run answers in Cloudflare's v4 envelope.
+      [`/client/v4/accounts/${account()}/ai/run/%2e%2e/run/@cf/x`, "cloudflare"],
     ];
     for (const [target, dialect] of cases) {
       const answer = await sendRaw("POST", target, auth, chatBody);
       expect(answer.status, target).toBe(400);
       expect(answer.body, target).toMatchObject(
-        dialect === "anthropic" ? { type: "error" } : { error: { type: "invalid_request_error" } },
+        dialect === "anthropic"
+          ? { type: "error" }
+          : dialect === "cloudflare"
+            ? { success: false, errors: [{ code: 7003 }] }
+            : { error: { type: "invalid_request_error" } },
       );
     }
     expect(t.mock.requests.length).toBe(before);

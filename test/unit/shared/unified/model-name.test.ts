@@ -29,13 +29,24 @@ describe("parseUnifiedModel", () => {
 
   it("refuses an unknown provider with a 400 that names it and lists the supported ones", () => {
     try {
-      parseUnifiedModel("workers-ai/@cf/meta/llama");
+      parseUnifiedModel("mystery/some-model");
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(GatewayError);
       expect((error as GatewayError).status).toBe(400);
-      expect((error as GatewayError).message).toMatch(/Unknown provider "workers-ai".*openai, anthropic/);
+      expect((error as GatewayError).message).toMatch(/Unknown provider "mystery".*openai, anthropic/);
     }
+  });
+
+  it("serves a Workers AI id, bare or as workers-ai/@cf/..., by its catalogue's Bedrock model", () => {
+    const expected = {
+      provider: "aws-bedrock",
+      model: "openai.gpt-oss-120b-1:0",
+      platformModel: "@cf/openai/gpt-oss-120b",
+    };
+    expect(parseUnifiedModel("@cf/openai/gpt-oss-120b")).toEqual(expected);
+    expect(parseUnifiedModel("workers-ai/@cf/openai/gpt-oss-120b")).toEqual(expected);
+    expect(() => parseUnifiedModel("workers-ai/@cf/meta/llama")).toThrow(/Bedrock does not host this one/);
   });
 
   it.each([

@@ -9,7 +9,35 @@ describe("unified paths", () => {
     expect(isUnifiedPath("/v1/acc/gw/compat/embeddings")).toBe(true);
     expect(isUnifiedPath("/client/v4/accounts/acc/ai/v1/messages")).toBe(true);
     expect(isUnifiedPath("/v1/acc/gw/openai/chat/completions")).toBe(false);
-    expect(isUnifiedPath("/client/v4/accounts/acc/ai/run/@cf/x")).toBe(false);
+    expect(isUnifiedPath("/client/v4/accounts/acc/ai-gateway/gateways")).toBe(false);
+  });
+
+  it("parses Workers AI runs: /ai/run with the model in the body or the path, and the workers-ai slug", () => {
+    expect(isUnifiedPath("/client/v4/accounts/acc/ai/run/@cf/x")).toBe(true);
+    expect(parseUnifiedPath("/client/v4/accounts/acc/ai/run", none)).toEqual({
+      surface: "rest",
+      accountId: "acc",
+      gatewayId: "default",
+      format: "workers-ai",
+      operation: "run",
+    });
+    expect(
+      parseUnifiedPath("/client/v4/accounts/acc/ai/run/%40cf/meta/llama-3.1-8b-instruct", none).pathModel,
+    ).toBe("@cf/meta/llama-3.1-8b-instruct");
+    expect(parseUnifiedPath("/v1/acc/gw/workers-ai/@cf/openai/gpt-oss-20b", none)).toEqual({
+      surface: "compat",
+      accountId: "acc",
+      gatewayId: "gw",
+      format: "workers-ai",
+      operation: "run",
+      pathModel: "@cf/openai/gpt-oss-20b",
+    });
+    expect(parseUnifiedPath("/v1/acc/gw/workers-ai/v1/chat/completions", none)).toMatchObject({
+      surface: "compat",
+      format: "openai",
+      operation: "chat",
+    });
+    expect(() => parseUnifiedPath("/v1/acc/gw/workers-ai/llama", none)).toThrow(/workers-ai serves/);
   });
 
   it("parses the compat surface", () => {
