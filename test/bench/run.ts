@@ -27,7 +27,7 @@ import { type HandlerCpu, measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { latencyRounds, logOffRounds, throughputRounds, warmUp } from "./scenarios/latency.ts";
 import { BENCH_ADMIN_TOKEN, type Stack, startStack } from "./stack.ts";
 import { percentile, sortedCopy } from "./stats.ts";
-import { summarizeLatency, summarizeThroughput } from "./summarize.ts";
+import { summarizeDrains, summarizeLatency, summarizeThroughput } from "./summarize.ts";
 import type { Workload } from "./targets.ts";
 import { bigStreamWorkload, plainLogOffWorkload, plainWorkload, streamWorkload } from "./workloads.ts";
 
@@ -49,19 +49,21 @@ function describe(cell: Cell): string {
 function peakRss(stack: Stack): Record<string, number> {
   const pids = {
     ours: stack.ours.pid,
-    peer: stack.peer.pid,
+    peer: stack.peer?.pid,
     mock: stack.mock.pid,
     emulators: stack.emulators.pid,
   };
   return Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [name, memoryOfAll(servingPidsOf(pid)).hwm / MiB]),
+    Object.entries(pids)
+      .filter((entry): entry is [string, number] => entry[1] !== undefined)
+      .map(([name, pid]) => [name, memoryOfAll(servingPidsOf(pid)).hwm / MiB]),
   );
 }
 
-/** Requests our gateway answered in these cells, unmeasured connection warm-ups included. */
+/** Requests our gateway answered in these cells (pipeline paused or running), connection warm-ups included. */
 function requestsToOurs(cells: Cell[]): number {
   return cells
-    .filter((cell) => cell.target === "ours")
+    .filter((cell) => cell.target === "ours" || cell.target === "ours-running")
     .reduce((sum, cell) => sum + cell.requests - cell.errors + cell.concurrency * 2, 0);
 }
 
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
       ...stack.oursEnv,
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
+      ...(process.env.BENCH_CPU_WARMUP ? { BENCH_CPU_WARMUP: process.env.BENCH_CPU_WARMUP } : {}),
       // As on Lambda: one request at a time, each log event sent before the invocation ends.
       LOG_BATCH_LINGER_MS: "0",
     };
@@ -230,6 +233,7 @@ async function main(): Promise<void> {
       logOffCells,
       logOff: summarizeLatency(logOffCells),
       throughput: summarizeThroughput(throughputCells),
+      drains: summarizeDrains([...latencyCells, ...throughputCells]),
       peakRssMiB: { afterLoad, atEnd: peakRss(stack) },
       bigStreams,
       bundle,

@@ -86,6 +86,8 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
       "requests_per_s",
       "drain_ms",
       ...PROCESSES.map((p) => `cpu_ms_${p}`),
+      "queued_logs",
+      ...PROCESSES.map((p) => `drain_cpu_ms_${p}`),
       "first_error",
     ],
     cells.map((c) => [
@@ -100,6 +102,8 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
       round((c.samples.length / c.elapsedMs) * 1000, 1),
       c.drainMs === null ? null : round(c.drainMs, 1),
       ...PROCESSES.map((p) => round(c.cpuMs[p] ?? 0, 0)),
+      c.queuedLogs ?? null,
+      ...PROCESSES.map((p) => (c.drainCpuMs ? round(c.drainCpuMs[p] ?? 0, 0) : null)),
       c.firstError,
     ]),
   );
