@@ -33,6 +33,8 @@ export interface BenchConfig {
   bigStreamMiB: number;
   bigStreamRuns: number;
   coldRuns: number;
+  /** Streams held open at once in the memory child, for the memory one open stream takes (BENCH_OPEN_STREAMS). */
+  openStreams: number;
   cpuRequests: number;
   mock: "lean" | "shared";
   /**
@@ -81,6 +83,7 @@ export function readConfig(repositoryRoot: string): BenchConfig {
     bigStreamMiB: int("BENCH_BIG_STREAM_MIB", 50, 1),
     bigStreamRuns: int("BENCH_BIG_STREAM_RUNS", 3, 1),
     coldRuns: int("BENCH_COLD_RUNS", 7, 1),
+    openStreams: int("BENCH_OPEN_STREAMS", 50, 1),
     cpuRequests: int("BENCH_CPU_REQUESTS", 2000, 10),
     mock: process.env.BENCH_MOCK === "shared" ? "shared" : "lean",
     peer: process.env.BENCH_PEER !== "0",

@@ -7,6 +7,7 @@ import type { BundleResult } from "./scenarios/bundle.ts";
 import type { Cell } from "./scenarios/cells.ts";
 import type { ColdStartRun } from "./scenarios/cold-start.ts";
 import type { HandlerCpu } from "./scenarios/handler-cpu.ts";
+import type { LambdaMemoryRun } from "./scenarios/lambda-memory.ts";
 import type { DrainSummary, LatencySummary, ThroughputSummary } from "./summarize.ts";
 
 /** Everything one `npm run bench` measured, for the CSV files and the reports. */
@@ -34,6 +35,8 @@ export interface BenchRun {
   bigStreams: BigStreamRun[];
   bundle: BundleResult;
   coldStarts: ColdStartRun[];
+  /** One process holding the proxy bundle as a Lambda instance does (absent in runs before issue 24). */
+  lambdaMemory?: LambdaMemoryRun[];
   handlerCpu: HandlerCpu[];
   /** Logs stored in DynamoDB during the measured rounds, against requests our gateway answered there. */
   logs: { expected: number; stored: number };

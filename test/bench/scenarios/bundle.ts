@@ -48,10 +48,15 @@ export async function bundleProxy(repositoryRoot: string, outDir: string): Promi
 }
 
 /** The cold-start child, bundled to plain JavaScript so that `node` runs it without a loader. */
-export async function bundleColdStartChild(benchDir: string, outDir: string): Promise<string> {
-  const file = `${outDir}/cold-start.mjs`;
+export function bundleColdStartChild(benchDir: string, outDir: string): Promise<string> {
+  return bundleChild(benchDir, outDir, "cold-start");
+}
+
+/** A child of children/, bundled to plain JavaScript (`outDir/<name>.mjs`) so that `node` runs it without a loader. */
+export async function bundleChild(benchDir: string, outDir: string, name: string): Promise<string> {
+  const file = `${outDir}/${name}.mjs`;
   await build({
-    entryPoints: [`${benchDir}children/cold-start.ts`],
+    entryPoints: [`${benchDir}children/${name}.ts`],
     outfile: file,
     bundle: true,
     platform: "node",
