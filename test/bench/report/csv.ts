@@ -204,6 +204,36 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
     ],
   );
   write(
+    "bundle-composition.csv",
+    ["part", "bytes", "lazy_bytes"],
+    (run.bundle.composition ?? []).map((p) => [p.name, p.bytes, p.lazyBytes]),
+  );
+  write(
+    "lambda-memory.csv",
+    [
+      "run",
+      "runtime_baseline_mib",
+      "after_import_mib",
+      "after_plain_mib",
+      "big_stream_peak_mib",
+      "large_request_body_bytes",
+      "large_request_peak_mib",
+      "open_streams",
+      "per_open_stream_mib",
+    ],
+    (run.lambdaMemory ?? []).map((m) => [
+      m.run,
+      round(m.runtimeBaselineMiB, 1),
+      round(m.afterImportMiB, 1),
+      round(m.afterPlainMiB, 1),
+      round(m.bigStreamPeakMiB, 1),
+      m.largeRequestBodyBytes,
+      round(m.largeRequestPeakMiB, 1),
+      m.openStreams,
+      round(m.perOpenStreamMiB, 4),
+    ]),
+  );
+  write(
     "cold-start.csv",
     [
       "run",

@@ -97,6 +97,26 @@ function drainTable(run: BenchRun): string {
   );
 }
 
+/** What the proxy bundle is made of (esbuild's metafile), the largest parts and the rest together. */
+function compositionTable(run: BenchRun): string {
+  const parts = run.bundle.composition ?? [];
+  if (parts.length === 0) return "Not measured in this run (runs before issue 24 kept no metafile).";
+  const shown = parts.slice(0, 15);
+  const rest = parts.slice(15);
+  const restBytes = rest.reduce((sum, p) => sum + p.bytes, 0);
+  const restLazy = rest.reduce((sum, p) => sum + p.lazyBytes, 0);
+  const share = (bytes: number) => `${((bytes / run.bundle.bytes) * 100).toFixed(1)}%`;
+  const lazyTotal = parts.reduce((sum, p) => sum + p.lazyBytes, 0);
+  return table(
+    ["package or folder", "bytes", "share", "of which evaluated lazily (only a dynamic import() reaches it)"],
+    [
+      ...shown.map((p) => [p.name, p.bytes, share(p.bytes), p.lazyBytes ? `${p.lazyBytes}` : ""]),
+      [`${rest.length} others`, restBytes, share(restBytes), restLazy ? `${restLazy}` : ""],
+      ["**all**", run.bundle.bytes, "100%", `${lazyTotal} (${share(lazyTotal)})`],
+    ],
+  );
+}
+
 function cpuTable(run: BenchRun): string {
   const rows = run.latency
     .filter((s) => s.concurrency === Math.max(...run.config.concurrencies))
@@ -321,6 +341,15 @@ Ours, worst growth: ${f(Math.max(...ours.map((b) => b.growthMiB)), 1)} MiB.
 The proxy bundled as infra/aws/constructs/gateway-function.ts does (esbuild ${machine.versions.esbuild}, ESM, minified, node22, source map
 without sources): **${run.bundle.bytes} bytes** (${f(run.bundle.bytes / 2 ** 20)} MiB; ${run.bundle.gzipBytes} bytes gzipped; map ${run.bundle.mapBytes} bytes).
 
+What the bundle is made of (esbuild's metafile, bytes of minified output per package of node_modules or folder of ours;
+zod's locales, every language's error messages, are ${run.bundle.zodLocaleBytes ?? "n/a"} bytes of zod's share):
+
+${compositionTable(run)}
+
+The stack bundles one file (NodejsFunction, no code splitting), so what a dynamic \`import()\` reaches is in the file
+and parsed with it, but its module top level runs only when first used: the Tracer and the X-Ray SDK (only when
+tracing is on) and the AWS SDK's credential providers other than the environment's (STS, SSO: never on Lambda).
+
 Cold start: a fresh \`node\` process (the stack's proxy runs without \`--enable-source-maps\`) runs test/bench/children/cold-start.ts
 (bundled to plain JavaScript, no TypeScript loader), defines the Lambda streaming globals, imports the bundle with its
 environment pointing at the running emulators and the mock, and invokes the handler once with an API Gateway event
@@ -378,8 +407,9 @@ ${table(
 ## Raw data
 
 test/bench/results/: samples.csv (every measured request of the latency rounds), cells.csv (every cell, with CPU per
-process), latency-summary.csv, throughput.csv, memory.csv, big-stream.csv and big-stream-rss-trace.csv, bundle.csv,
-cold-start.csv, handler-cpu.csv, log-items.csv.
+process, and for ours the drain after a paused cell), latency-summary.csv, throughput.csv, memory.csv, big-stream.csv and
+big-stream-rss-trace.csv, bundle.csv, bundle-composition.csv, cold-start.csv, lambda-memory.csv, handler-cpu.csv,
+log-items.csv.
 ${notes ? `\n## Notes\n\n${notes.trim()}\n` : ""}`;
 }
 
