@@ -1,9 +1,9 @@
 /**
  * Unmeasured invocations of each event before the handler CPU child measures any. V8 optimizes code that runs
  * once per request only after thousands of requests: after 500 the plain request measured ~1,100 µs of CPU,
- * after 4,000 ~730 µs, where it stays.
+ * after 4,000 ~730 µs, where it stays. BENCH_CPU_WARMUP lowers it to check the harness quickly.
  */
-export const HANDLER_CPU_WARMUP = 4000;
+export const HANDLER_CPU_WARMUP = Number(process.env.BENCH_CPU_WARMUP || 4000);
 
 /** Every knob of `npm run bench`, from the environment, with defaults sized for ~8 minutes on 2 cores. */
 export interface BenchConfig {
@@ -33,8 +33,15 @@ export interface BenchConfig {
   bigStreamMiB: number;
   bigStreamRuns: number;
   coldRuns: number;
+  /** Streams held open at once in the memory child, for the memory one open stream takes (BENCH_OPEN_STREAMS). */
+  openStreams: number;
   cpuRequests: number;
   mock: "lean" | "shared";
+  /**
+   * Whether the peer runs (BENCH_PEER=0 leaves it out, to check the harness where test/bench's own install,
+   * which brings the peer, has not been done; its columns then read n/a).
+   */
+  peer: boolean;
   /** How long to wait at the start for other processes to leave the machine (BENCH_QUIET_WAIT_S). */
   quietWaitS: number;
   /** Runs our gateway with --cpu-prof, profiles written under results/profiles/. */
@@ -76,8 +83,10 @@ export function readConfig(repositoryRoot: string): BenchConfig {
     bigStreamMiB: int("BENCH_BIG_STREAM_MIB", 50, 1),
     bigStreamRuns: int("BENCH_BIG_STREAM_RUNS", 3, 1),
     coldRuns: int("BENCH_COLD_RUNS", 7, 1),
+    openStreams: int("BENCH_OPEN_STREAMS", 50, 1),
     cpuRequests: int("BENCH_CPU_REQUESTS", 2000, 10),
     mock: process.env.BENCH_MOCK === "shared" ? "shared" : "lean",
+    peer: process.env.BENCH_PEER !== "0",
     quietWaitS: int("BENCH_QUIET_WAIT_S", 300),
     profile: process.env.BENCH_PROFILE === "1",
     phasesDir: process.env.BENCH_PHASES_DIR || null,

@@ -25,7 +25,7 @@ export interface Interference {
 function benchCpuMs(stack: Stack): number {
   const own = process.cpuUsage();
   const services = [stack.mock, stack.emulators, stack.peer];
-  const servicesMs = services.reduce((sum, s) => sum + cpuMsOf(s.pid), 0);
+  const servicesMs = services.reduce((sum, s) => sum + (s ? cpuMsOf(s.pid) : 0), 0);
   // Ours with all its children: the front processes and the log-writer.
   const oursMs = cpuMsOfAll([...servingPidsOf(stack.ours.pid), ...logWriterPidsOf(stack.ours.pid)]);
   return (own.user + own.system) / 1000 + servicesMs + oursMs;

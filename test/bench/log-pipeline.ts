@@ -1,13 +1,16 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { logWriterPidsOf } from "./processes.ts";
 import type { Target } from "./targets.ts";
 
 /**
  * Our gateway's log pipeline, seen from outside: the SQS queue the proxy sends to and the logs API the
  * log-writer's records are read from. The harness waits for the queue to drain after each of our cells,
- * so that our log-writer's work never runs during another target's measurement.
+ * so that our log-writer's work never runs during another target's measurement, and can pause the
+ * log-writer while a cell runs, as AWS runs it: on other machines, taking none of the proxy's CPU.
  */
 export class LogPipeline {
   private readonly sqs: SQSClient;
+  private pausedPids: number[] = [];
 
   constructor(
     sqsEndpoint: string,
@@ -49,6 +52,31 @@ export class LogPipeline {
     throw new Error(`our log queue did not drain within ${maxMs} ms`);
   }
 
+  /**
+   * Stops our log-writer process (its queue poller and handler) with SIGSTOP, by pid: the proxy still sends
+   * every log event to the queue, which fills until resume(). A receive the poller had in flight when it
+   * stopped may hand it up to one batch that it processes after resume (after the local visibility timeout of
+   * 5 s the queue hands those out again: the log-writer's exactly-once bookkeeping stores each log once).
+   */
+  pause(): void {
+    if (this.pausedPids.length > 0) return;
+    this.pausedPids = logWriterPidsOf(this.ours.pid);
+    if (this.pausedPids.length === 0) throw new Error("our gateway has no log-writer process to pause");
+    for (const pid of this.pausedPids) process.kill(pid, "SIGSTOP");
+  }
+
+  /** Lets the paused log-writer run again (SIGCONT); it then drains the queue. */
+  resume(): void {
+    for (const pid of this.pausedPids) {
+      try {
+        process.kill(pid, "SIGCONT");
+      } catch {
+        // It exited meanwhile: nothing to resume.
+      }
+    }
+    this.pausedPids = [];
+  }
+
   /** How many logs the default gateway holds, from the logs API's result_info.total_count. */
   async storedLogs(): Promise<number> {
     const accountId = this.ours.path.split("/")[2];
@@ -61,6 +89,7 @@ export class LogPipeline {
   }
 
   close(): void {
+    this.resume();
     this.sqs.destroy();
   }
 }

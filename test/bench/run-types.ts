@@ -7,7 +7,8 @@ import type { BundleResult } from "./scenarios/bundle.ts";
 import type { Cell } from "./scenarios/cells.ts";
 import type { ColdStartRun } from "./scenarios/cold-start.ts";
 import type { HandlerCpu } from "./scenarios/handler-cpu.ts";
-import type { LatencySummary, ThroughputSummary } from "./summarize.ts";
+import type { LambdaMemoryRun } from "./scenarios/lambda-memory.ts";
+import type { DrainSummary, LatencySummary, ThroughputSummary } from "./summarize.ts";
 
 /** Everything one `npm run bench` measured, for the CSV files and the reports. */
 export interface BenchRun {
@@ -27,11 +28,15 @@ export interface BenchRun {
   logOffCells: Cell[];
   logOff: LatencySummary[];
   throughput: ThroughputSummary[];
+  /** The log-writer's drain after each cell of ours with the pipeline paused (absent in runs before issue 24). */
+  drains?: DrainSummary[];
   /** VmHWM (MiB) per process after the latency and throughput rounds, and at the end. */
   peakRssMiB: { afterLoad: Record<string, number>; atEnd: Record<string, number> };
   bigStreams: BigStreamRun[];
   bundle: BundleResult;
   coldStarts: ColdStartRun[];
+  /** One process holding the proxy bundle as a Lambda instance does (absent in runs before issue 24). */
+  lambdaMemory?: LambdaMemoryRun[];
   handlerCpu: HandlerCpu[];
   /** Logs stored in DynamoDB during the measured rounds, against requests our gateway answered there. */
   logs: { expected: number; stored: number };

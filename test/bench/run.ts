@@ -3,6 +3,7 @@
  * each in its own process; raw results as CSV under test/bench/results/, reports in docs/benchmarks.md and
  * docs/cost.md. Knobs: test/bench/config.ts (BENCH_ROUNDS, BENCH_REQUESTS, ...).
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,14 +21,15 @@ import { writeBenchmarkReport } from "./report/markdown.ts";
 import { checkTargets } from "./report/targets.ts";
 import type { BenchRun } from "./run-types.ts";
 import { type BigStreamRun, measureBigStream } from "./scenarios/big-stream.ts";
-import { bundleColdStartChild, bundleProxy } from "./scenarios/bundle.ts";
+import { bundleChild, bundleColdStartChild, bundleProxy } from "./scenarios/bundle.ts";
 import { type Cell, probeBodySizes } from "./scenarios/cells.ts";
 import { measureColdStarts } from "./scenarios/cold-start.ts";
 import { type HandlerCpu, measureHandlerCpu } from "./scenarios/handler-cpu.ts";
+import { measureLambdaMemory } from "./scenarios/lambda-memory.ts";
 import { latencyRounds, logOffRounds, throughputRounds, warmUp } from "./scenarios/latency.ts";
 import { BENCH_ADMIN_TOKEN, type Stack, startStack } from "./stack.ts";
 import { percentile, sortedCopy } from "./stats.ts";
-import { summarizeLatency, summarizeThroughput } from "./summarize.ts";
+import { summarizeDrains, summarizeLatency, summarizeThroughput } from "./summarize.ts";
 import type { Workload } from "./targets.ts";
 import { bigStreamWorkload, plainLogOffWorkload, plainWorkload, streamWorkload } from "./workloads.ts";
 
@@ -49,19 +51,21 @@ function describe(cell: Cell): string {
 function peakRss(stack: Stack): Record<string, number> {
   const pids = {
     ours: stack.ours.pid,
-    peer: stack.peer.pid,
+    peer: stack.peer?.pid,
     mock: stack.mock.pid,
     emulators: stack.emulators.pid,
   };
   return Object.fromEntries(
-    Object.entries(pids).map(([name, pid]) => [name, memoryOfAll(servingPidsOf(pid)).hwm / MiB]),
+    Object.entries(pids)
+      .filter((entry): entry is [string, number] => entry[1] !== undefined)
+      .map(([name, pid]) => [name, memoryOfAll(servingPidsOf(pid)).hwm / MiB]),
   );
 }
 
-/** Requests our gateway answered in these cells, unmeasured connection warm-ups included. */
+/** Requests our gateway answered in these cells (pipeline paused or running), connection warm-ups included. */
 function requestsToOurs(cells: Cell[]): number {
   return cells
-    .filter((cell) => cell.target === "ours")
+    .filter((cell) => cell.target === "ours" || cell.target === "ours-running")
     .reduce((sum, cell) => sum + cell.requests - cell.errors + cell.concurrency * 2, 0);
 }
 
@@ -115,6 +119,36 @@ async function handlerCpu(
   return { results, plainEvent: main.plain };
 }
 
+/** The proxy's default MAX_REQUEST_BODY_BYTES (shared/config/env.ts), less room for the JSON around the message. */
+const LARGE_REQUEST_CONTENT_BYTES = 4 * MiB - 1024;
+
+/**
+ * The memory child's events: the plain completion, the large stream, a plain completion whose request body is
+ * near the proxy's limit (logged with its body, as every request is by default), and a stream that stays open
+ * ~1 s (50 deltas 20 ms apart) so that many are open at once.
+ */
+function lambdaMemoryEvents(stack: Stack, plain: Workload) {
+  const event = (stream: boolean, mockHeaders: Record<string, string>, content?: string) =>
+    chatCompletionEvent({
+      accountId: stack.oursEnv.ACCOUNT_ID ?? "local",
+      adminToken: BENCH_ADMIN_TOKEN,
+      stream,
+      mockHeaders,
+      ...(content === undefined ? {} : { content }),
+    });
+  return {
+    plain: event(false, plain.mockHeaders),
+    big: event(true, bigStreamWorkload(config.bigStreamMiB).mockHeaders),
+    // Random text, so that the logged body's gzip is as large as a real one's, not a repeated letter's.
+    large: event(
+      false,
+      plain.mockHeaders,
+      randomBytes((LARGE_REQUEST_CONTENT_BYTES * 3) / 4).toString("base64"),
+    ),
+    open: event(true, { "x-mock-chunks": "50", "x-mock-chunk-delay-ms": "20" }),
+  };
+}
+
 async function main(): Promise<void> {
   // The SDK's notice that its 2027 releases need Node 22 (this machine runs Node 20) is not news here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -125,6 +159,7 @@ async function main(): Promise<void> {
   log("bundling our proxy with esbuild");
   const bundle = await bundleProxy(root, `${work}/proxy`);
   const coldChild = await bundleColdStartChild(benchDir, work);
+  const memoryChild = await bundleChild(benchDir, work, "lambda-memory");
   log(`proxy bundle: ${bundle.bytes} bytes (gzip ${bundle.gzipBytes}, map ${bundle.mapBytes})`);
 
   await waitForQuietMachine(config.quietWaitS, 0.1, log);
@@ -190,6 +225,7 @@ async function main(): Promise<void> {
       ...stack.oursEnv,
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
+      ...(process.env.BENCH_CPU_WARMUP ? { BENCH_CPU_WARMUP: process.env.BENCH_CPU_WARMUP } : {}),
       // As on Lambda: one request at a time, each log event sent before the invocation ends.
       LOG_BATCH_LINGER_MS: "0",
     };
@@ -214,6 +250,22 @@ async function main(): Promise<void> {
       );
     }
     await pipeline.drain();
+    const lambdaMemory = await measureLambdaMemory({
+      childFile: memoryChild,
+      preload: `${benchDir}preload/resolve-localhost.mjs`,
+      bundleFile: bundle.file,
+      events: lambdaMemoryEvents(stack, plain),
+      eventsFile: `${work}/memory-events.json`,
+      openStreams: config.openStreams,
+      env: childEnv,
+      runs: config.bigStreamRuns,
+    });
+    for (const m of lambdaMemory) {
+      log(
+        `memory of one proxy process, run ${m.run}: node ${m.runtimeBaselineMiB.toFixed(1)} MiB, imported ${m.afterImportMiB.toFixed(1)}, peak with ${config.bigStreamMiB} MiB streamed ${m.bigStreamPeakMiB.toFixed(1)}, ${m.perOpenStreamMiB.toFixed(3)} MiB per open stream`,
+      );
+    }
+    await pipeline.drain();
 
     const run: BenchRun = {
       startedAt: startedAt.toISOString(),
@@ -230,10 +282,12 @@ async function main(): Promise<void> {
       logOffCells,
       logOff: summarizeLatency(logOffCells),
       throughput: summarizeThroughput(throughputCells),
+      drains: summarizeDrains([...latencyCells, ...throughputCells]),
       peakRssMiB: { afterLoad, atEnd: peakRss(stack) },
       bigStreams,
       bundle,
       coldStarts,
+      lambdaMemory,
       handlerCpu: cpu.results,
       logs: { expected, stored },
       logItems,

@@ -11,7 +11,8 @@ export interface Stack {
   mock: Service;
   emulators: Service;
   ours: Service;
-  peer: Service;
+  /** Null when BENCH_PEER=0. */
+  peer: Service | null;
   targets: Target[];
   /** Endpoints and names our gateway runs with, for the in-process children (cold start, CPU). */
   oursEnv: Record<string, string>;
@@ -122,21 +123,23 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
   );
   const peerPort = await freePort();
   const peerUrl = `http://127.0.0.1:${peerPort}`;
-  const peer = await timed("peer", startupMs, () =>
-    spawnService({
-      name: "peer",
-      command: node,
-      args: [
-        "--import",
-        `${benchDir}preload/bind-loopback.mjs`,
-        "node_modules/@portkey-ai/gateway/build/start-server.js",
-        "--headless",
-        `--port=${peerPort}`,
-      ],
-      cwd: benchDir,
-      ready: { kind: "http", url: `${peerUrl}/` },
-    }),
-  );
+  const startPeer = () =>
+    timed("peer", startupMs, () =>
+      spawnService({
+        name: "peer",
+        command: node,
+        args: [
+          "--import",
+          `${benchDir}preload/bind-loopback.mjs`,
+          "node_modules/@portkey-ai/gateway/build/start-server.js",
+          "--headless",
+          `--port=${peerPort}`,
+        ],
+        cwd: benchDir,
+        ready: { kind: "http", url: `${peerUrl}/` },
+      }),
+    );
+  const peer = config.peer ? await startPeer() : null;
 
   const oursInfo = ours.info as { url: string; accountId: string; env: Record<string, string> };
   return {
@@ -147,13 +150,13 @@ export async function startStack(config: BenchConfig, benchDir: string): Promise
     targets: [
       directTarget(mockUrl, mock.pid),
       oursTarget(oursInfo.url, oursInfo.accountId, BENCH_ADMIN_TOKEN, ours.pid),
-      peerTarget(peerUrl, mockUrl, peer.pid),
+      ...(peer ? [peerTarget(peerUrl, mockUrl, peer.pid)] : []),
     ],
     oursEnv: { ...awsEnv, ...oursInfo.env },
     startupMs,
     async stop() {
       // Our gateway first: it drains its queued log events while the emulators are still up.
-      for (const service of [peer, ours, emulators, mock]) await service.stop();
+      for (const service of [peer, ours, emulators, mock]) await service?.stop();
     },
   };
 }

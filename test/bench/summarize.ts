@@ -1,6 +1,6 @@
 import type { Cell } from "./scenarios/cells.ts";
 import { median, percentile, sortedCopy } from "./stats.ts";
-import type { TargetName } from "./targets.ts";
+import type { SeriesName } from "./targets.ts";
 
 export interface Percentiles {
   p50: number;
@@ -12,7 +12,7 @@ export interface Percentiles {
 export interface LatencySummary {
   workload: string;
   concurrency: number;
-  target: TargetName;
+  target: SeriesName;
   samples: number;
   errors: number;
   firstByte: Percentiles;
@@ -92,7 +92,7 @@ export function summarizeLatency(cells: Cell[]): LatencySummary[] {
 }
 
 export interface ThroughputSummary {
-  target: TargetName;
+  target: SeriesName;
   concurrency: number;
   roundsRps: number[];
   medianRps: number;
@@ -102,7 +102,7 @@ export interface ThroughputSummary {
 }
 
 export function summarizeThroughput(cells: Cell[]): ThroughputSummary[] {
-  const byTarget = new Map<TargetName, Cell[]>();
+  const byTarget = new Map<SeriesName, Cell[]>();
   for (const cell of cells) byTarget.set(cell.target, [...(byTarget.get(cell.target) ?? []), cell]);
   return [...byTarget.entries()].map(([target, group]) => {
     const roundsRps = group.map((cell) => (cell.samples.length / cell.elapsedMs) * 1_000);
@@ -114,6 +114,49 @@ export function summarizeThroughput(cells: Cell[]): ThroughputSummary[] {
       errors: group.reduce((sum, cell) => sum + cell.errors, 0),
       lastByte: percentiles(group.flatMap((cell) => cell.samples.map((s) => s.lastByteUs / 1_000))),
       cpuMsPerRequest: cpuPerRequest(group),
+    };
+  });
+}
+
+/** What the log-writer did after a cell of ours with the pipeline paused: drain the logs the cell queued. */
+export interface DrainSummary {
+  /** The workload, or "plain (saturation)" for the throughput cells. */
+  workload: string;
+  concurrency: number;
+  cells: number;
+  logs: number;
+  /** Median over the cells of the time the queue took to empty. */
+  drainMsMedian: number;
+  /** Logs drained per second, over all the cells (logs ÷ summed drain time). */
+  logsPerSecond: number;
+  /** CPU ms per log of each process while draining (the log-writer and the emulators above all). */
+  cpuMsPerLog: Record<string, number>;
+}
+
+export function summarizeDrains(cells: Cell[]): DrainSummary[] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    if (cell.drainCpuMs === null || cell.queuedLogs === null) continue;
+    const workload = cell.phase === "throughput" ? `${cell.workload} (saturation)` : cell.workload;
+    const key = `${workload}|${cell.concurrency}`;
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  return [...groups.entries()].map(([key, group]) => {
+    const [workload = "", concurrency = "0"] = key.split("|");
+    const logs = group.reduce((sum, cell) => sum + (cell.queuedLogs ?? 0), 0);
+    const drainMs = group.map((cell) => cell.drainMs ?? 0);
+    const totals: Record<string, number> = {};
+    for (const cell of group) {
+      for (const [name, ms] of Object.entries(cell.drainCpuMs ?? {})) totals[name] = (totals[name] ?? 0) + ms;
+    }
+    return {
+      workload,
+      concurrency: Number(concurrency),
+      cells: group.length,
+      logs,
+      drainMsMedian: median(drainMs),
+      logsPerSecond: (logs / drainMs.reduce((sum, ms) => sum + ms, 0)) * 1_000,
+      cpuMsPerLog: Object.fromEntries(Object.entries(totals).map(([name, ms]) => [name, ms / logs])),
     };
   });
 }

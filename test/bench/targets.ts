@@ -2,6 +2,13 @@ import type { RequestSpec } from "./load.ts";
 
 export type TargetName = "direct" | "ours" | "peer";
 
+/**
+ * A series of cells in the report: a target, and for ours the state of its log pipeline. `ours` is measured
+ * with its log-writer paused during the cell (the headline: on AWS the log-writer is another Lambda on other
+ * machines), `ours-running` with it running beside the proxy on the same cores (as `npm start` behaves).
+ */
+export type SeriesName = TargetName | "ours-running";
+
 /** The interleaving order of every round. */
 export const TARGET_NAMES: TargetName[] = ["direct", "ours", "peer"];
 

@@ -59,5 +59,9 @@ describe("real synth with bundling", () => {
     const size = statSync(proxyBundle).size;
     expect(size).toBeGreaterThan(0);
     expect(size).toBeLessThan(MAX_PROXY_BUNDLE_BYTES);
+    // Non-ASCII text (zod's locales above all) written as UTF-8, not as \uXXXX escapes: ~70 KB less to load.
+    // A few escapes remain where UTF-8 cannot stand (regular expressions, lone surrogates).
+    const escapes = readFileSync(proxyBundle, "utf8").match(/\\u[0-9a-fA-F]{4}/g) ?? [];
+    expect(escapes.length).toBeLessThan(100);
   });
 });

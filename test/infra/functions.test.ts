@@ -57,8 +57,8 @@ describe("Lambda functions", () => {
     expect(environment(proxyFunction)).not.toHaveProperty("NODE_OPTIONS");
   });
 
-  it("gives the proxy 15 minutes (a streamed integration's limit) and 256 MB", () => {
-    expect(properties(proxyFunction)).toMatchObject({ Timeout: 900, MemorySize: 256 });
+  it("gives the proxy 15 minutes (a streamed integration's limit) and 192 MB (docs/cost.md, the memory table)", () => {
+    expect(properties(proxyFunction)).toMatchObject({ Timeout: 900, MemorySize: 192 });
   });
 
   it("gives the api 29 s (a buffered integration's limit) and 512 MB", () => {

@@ -37,7 +37,10 @@ export interface AiGatewayProps {
    * @default none
    */
   readonly upstreamOverrides?: Readonly<Record<string, string>>;
-  /** @default 256 (the proxy mostly waits on providers; memory-time is its cost) */
+  /**
+   * @default 192: the proxy mostly waits on providers, so memory-time is its cost; 192 MB is the least that holds
+   * the largest request it accepts (MAX_REQUEST_BODY_BYTES) with room to spare (docs/cost.md, the memory table)
+   */
   readonly proxyMemorySize?: number;
   /** @default 512 */
   readonly apiMemorySize?: number;
@@ -232,7 +235,7 @@ export class AiGateway extends Construct {
       // The Lambda maximum, matching the 15-minute limit of a streamed API Gateway integration: long
       // generations (reasoning models, large outputs) must not be cut by the function.
       timeout: Duration.minutes(15),
-      memorySize: props.proxyMemorySize ?? 256,
+      memorySize: props.proxyMemorySize ?? 192,
       environment: {
         ACCOUNT_ID: accountId,
         CONFIG_TABLE_NAME: this.configTable.tableName,

@@ -12,12 +12,14 @@ export function chatCompletionEvent(options: {
   adminToken: string;
   stream: boolean;
   mockHeaders: Record<string, string>;
+  /** The user message (default: a short greeting). */
+  content?: string;
 }): APIGatewayProxyEvent {
   const path = `/v1/${options.accountId}/default/openai/chat/completions`;
   const body = Buffer.from(
     JSON.stringify({
       model: "gpt-4o-mini",
-      messages: [{ role: "user", content: "Say hello to the benchmark." }],
+      messages: [{ role: "user", content: options.content ?? "Say hello to the benchmark." }],
       ...(options.stream ? { stream: true } : {}),
     }),
   );

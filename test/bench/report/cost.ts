@@ -1,14 +1,23 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BenchRun } from "../run-types.ts";
 import { median } from "../stats.ts";
+import { renderFrontComparison, renderMemorySizing } from "./cost-sizing.ts";
+import { renderCrossoverSvg } from "./crossover-plot.ts";
+import { COMPARED_LAMBDA_MEMORY_MB } from "./fargate.ts";
+import { VCPU_MEMORY_MB } from "./lambda-sizing.ts";
 import { PRICE_LIST_DATE, PRICES } from "./prices.ts";
 import { coldStartTotals } from "./targets.ts";
 
 /** The stack's settings (infra/aws/constructs/ai-gateway.ts and gateway-rest-api.ts). */
-const PROXY_MEMORY_GB = 256 / 1024;
+const PROXY_MEMORY_MB = COMPARED_LAMBDA_MEMORY_MB;
+const PROXY_MEMORY_GB = PROXY_MEMORY_MB / 1024;
 const LOG_WRITER_MEMORY_GB = 512 / 1024;
-/** Lambda gives one full vCPU at 1,769 MB and a proportional share below (AWS Lambda documentation). */
-const VCPU_MEMORY_MB = 1769;
+/** The crossover plot, beside the report. */
+const CROSSOVER_SVG = "cost-crossover.svg";
+/** Hand-written sections kept below the generated ones. */
+const NOTES = fileURLToPath(new URL("./cost-notes.md", import.meta.url));
 const CONFIG_CACHE_TTL_S = 5;
 
 /** Assumptions that no local run can measure; each is stated in the report. */
@@ -59,7 +68,7 @@ const usd = (value: number) => `$${value.toFixed(value < 0.1 ? 3 : 2)}`;
 function linesFor(run: BenchRun, workload: string): Line[] {
   const cpu = run.handlerCpu.find((h) => h.variant === "bundle" && h.workload === workload);
   const cpuS = (cpu?.cpuUsPerRequest ?? Number.NaN) / 1e6;
-  const stretch = VCPU_MEMORY_MB / 256;
+  const stretch = VCPU_MEMORY_MB / PROXY_MEMORY_MB;
   const gatewayS = cpuS * stretch;
   const waitS = ASSUMED.providerWaitS[workload] ?? 1;
   const durationS = waitS + gatewayS + ASSUMED.sqsSendS;
@@ -80,17 +89,17 @@ function linesFor(run: BenchRun, workload: string): Line[] {
     {
       item: "Proxy Lambda, duration: provider wait",
       perMillion: PROXY_MEMORY_GB * waitS * gbSecond * M,
-      basis: `${waitS} s (assumed) × 0.25 GB`,
+      basis: `${waitS} s (assumed) × ${PROXY_MEMORY_GB} GB`,
     },
     {
       item: "Proxy Lambda, duration: gateway CPU",
       perMillion: PROXY_MEMORY_GB * gatewayS * gbSecond * M,
-      basis: `${(cpuS * 1e3).toFixed(2)} ms CPU measured × ${stretch.toFixed(2)} (CPU share at 256 MB) = ${(gatewayS * 1e3).toFixed(1)} ms × 0.25 GB`,
+      basis: `${(cpuS * 1e3).toFixed(2)} ms CPU measured × ${stretch.toFixed(2)} (CPU share at ${PROXY_MEMORY_MB} MB) = ${(gatewayS * 1e3).toFixed(1)} ms × ${PROXY_MEMORY_GB} GB`,
     },
     {
       item: "Proxy Lambda, duration: log SendMessage after the last byte",
       perMillion: PROXY_MEMORY_GB * ASSUMED.sqsSendS * gbSecond * M,
-      basis: `${ASSUMED.sqsSendS * 1e3} ms (assumed) × 0.25 GB`,
+      basis: `${ASSUMED.sqsSendS * 1e3} ms (assumed) × ${PROXY_MEMORY_GB} GB`,
     },
     {
       item: "Proxy Lambda, cold starts",
@@ -191,13 +200,13 @@ ${rows("stream")}
 
 ## Assumptions
 
-- Lambda arm64 at the stack's proxy memory (256 MB) and log-writer memory (512 MB); the REST API is regional with
+- Lambda arm64 at the stack's proxy memory (${PROXY_MEMORY_MB} MB, chosen from the memory table below) and log-writer memory (512 MB); the REST API is regional with
   Lambda response streaming, as infra/aws builds it. Responses are under 6 MB, so no streamed-bytes charge applies.
 - Provider time is billed by the proxy Lambda (it waits, streaming): ${ASSUMED.providerWaitS.plain} s for the plain completion and
   ${ASSUMED.providerWaitS.stream} s for the stream are assumptions; the line scales linearly.
 - The gateway's own duration is the handler CPU time measured in process on this machine (bundle, median machine of
-  test/bench/children/handler-cpu.ts, log on with bodies), stretched by ${(VCPU_MEMORY_MB / 256).toFixed(2)}: at 256 MB Lambda allots
-  256/1769 of a vCPU. One core of this machine is taken as one Lambda vCPU (arm64 Graviton cores may differ either way).
+  test/bench/children/handler-cpu.ts, log on with bodies), stretched by ${(VCPU_MEMORY_MB / PROXY_MEMORY_MB).toFixed(2)}: at ${PROXY_MEMORY_MB} MB Lambda allots
+  ${PROXY_MEMORY_MB}/${VCPU_MEMORY_MB} of a vCPU. One core of this machine is taken as one Lambda vCPU (arm64 Graviton cores may differ either way).
 - After the last byte the handler waits for SendMessage: ${ASSUMED.sqsSendS * 1e3} ms in region, assumed.
 - Cold starts: ${ASSUMED.coldStartShare * 100}% of invocations, each billed the measured import + first request, stretched as above (Lambda
   bills the init phase).
@@ -217,6 +226,8 @@ ${rows("stream")}
   application log line for a successful request (docs/logging.md). Storage ($0.03/GB-month) is left out.
 - Data transfer out: response body plus ~${ASSUMED.responseHeaderBytes} bytes of headers to the internet.
 
+${renderMemorySizing(run, PROXY_MEMORY_MB)}
+${renderFrontComparison(run, CROSSOVER_SVG)}
 ## Prices and sources
 
 | price | value | source |
@@ -227,6 +238,9 @@ ${Object.values(PRICES)
 `;
 }
 
+/** docs/cost.md (with the hand-written notes after the generated sections) and its crossover plot beside it. */
 export function writeCostReport(run: BenchRun, path: string): void {
-  writeFileSync(path, renderCostReport(run));
+  const notes = existsSync(NOTES) ? `\n${readFileSync(NOTES, "utf8").trim()}\n` : "";
+  writeFileSync(path, `${renderCostReport(run)}${notes}`);
+  writeFileSync(join(dirname(path), CROSSOVER_SVG), renderCrossoverSvg(run));
 }

@@ -86,6 +86,8 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
       "requests_per_s",
       "drain_ms",
       ...PROCESSES.map((p) => `cpu_ms_${p}`),
+      "queued_logs",
+      ...PROCESSES.map((p) => `drain_cpu_ms_${p}`),
       "first_error",
     ],
     cells.map((c) => [
@@ -100,6 +102,8 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
       round((c.samples.length / c.elapsedMs) * 1000, 1),
       c.drainMs === null ? null : round(c.drainMs, 1),
       ...PROCESSES.map((p) => round(c.cpuMs[p] ?? 0, 0)),
+      c.queuedLogs ?? null,
+      ...PROCESSES.map((p) => (c.drainCpuMs ? round(c.drainCpuMs[p] ?? 0, 0) : null)),
       c.firstError,
     ]),
   );
@@ -198,6 +202,36 @@ export function writeCsvFiles(run: BenchRun, dir: string, repositoryRoot: string
         round(run.bundle.buildMs, 0),
       ],
     ],
+  );
+  write(
+    "bundle-composition.csv",
+    ["part", "bytes", "lazy_bytes"],
+    (run.bundle.composition ?? []).map((p) => [p.name, p.bytes, p.lazyBytes]),
+  );
+  write(
+    "lambda-memory.csv",
+    [
+      "run",
+      "runtime_baseline_mib",
+      "after_import_mib",
+      "after_plain_mib",
+      "big_stream_peak_mib",
+      "large_request_body_bytes",
+      "large_request_peak_mib",
+      "open_streams",
+      "per_open_stream_mib",
+    ],
+    (run.lambdaMemory ?? []).map((m) => [
+      m.run,
+      round(m.runtimeBaselineMiB, 1),
+      round(m.afterImportMiB, 1),
+      round(m.afterPlainMiB, 1),
+      round(m.bigStreamPeakMiB, 1),
+      m.largeRequestBodyBytes,
+      round(m.largeRequestPeakMiB, 1),
+      m.openStreams,
+      round(m.perOpenStreamMiB, 4),
+    ]),
   );
   write(
     "cold-start.csv",

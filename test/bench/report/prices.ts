@@ -53,4 +53,33 @@ export const PRICES = {
     unit: "$ per GB out to the internet (first 10 TB a month)",
     source: "unanswered.io 'AWS SQS pricing' (data transfer out, EC2 rates)",
   },
+  // For the paper comparison with a container front (report/fargate.ts), consulted on 2026-12-06.
+  fargateArmVcpuHour: {
+    value: 0.03238,
+    unit: "$ per vCPU-hour, Fargate Linux/ARM (per second, 1 minute minimum)",
+    source:
+      "vantage.sh 'AWS Fargate Pricing Explained' and cloudburn.io 'AWS Fargate Pricing' (March 2026, from the Price List API); aws.amazon.com/fargate/pricing",
+  },
+  fargateArmGbHour: {
+    value: 0.00356,
+    unit: "$ per GB-hour, Fargate Linux/ARM",
+    source:
+      "vantage.sh 'AWS Fargate Pricing Explained'; cloudburn.io (March 2026); aws.amazon.com/fargate/pricing",
+  },
+  albHour: {
+    value: 0.0225,
+    unit: "$ per Application Load Balancer-hour",
+    source:
+      "cloud-horizons.com 'ALB: the line item nobody watches' (May 2026); aws.amazon.com/elasticloadbalancing/pricing",
+  },
+  albLcuHour: {
+    value: 0.008,
+    unit: "$ per LCU-hour (an LCU: 25 new connections/s, 3,000 active connections/min, 1 GB processed/h for EC2 and IP targets, 1,000 rule evaluations/s; the largest dimension is billed)",
+    source: "cloud-horizons.com (May 2026); aws.amazon.com/elasticloadbalancing/pricing",
+  },
+  publicIpv4Hour: {
+    value: 0.005,
+    unit: "$ per public IPv4 address-hour (in use or idle, since 1 Feb 2024)",
+    source: "AWS News Blog 'New – AWS Public IPv4 Address Charge' (July 2023); aws.amazon.com/vpc/pricing",
+  },
 } satisfies Record<string, Price>;

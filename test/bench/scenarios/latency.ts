@@ -1,8 +1,8 @@
 import type { BenchConfig } from "../config.ts";
 import type { LogPipeline } from "../log-pipeline.ts";
 import type { Stack } from "../stack.ts";
-import type { TargetName, Workload } from "../targets.ts";
-import { type Cell, runCell } from "./cells.ts";
+import type { Target, TargetName, Workload } from "../targets.ts";
+import { type Cell, type CellOptions, runCell } from "./cells.ts";
 
 type Sizes = Record<string, Record<TargetName, number>>;
 
@@ -30,9 +30,14 @@ export async function warmUp(
   }
 }
 
+/** For ours, two cells: its log-writer paused (the headline, as on AWS), then running (as under `npm start`). */
+function pipelineModes(target: Target): Array<CellOptions["logPipeline"]> {
+  return target.name === "ours" ? ["paused", "running"] : [undefined];
+}
+
 /**
- * The latency rounds: for each round, workload and concurrency, the three targets one after the other
- * (direct, ours, peer), so that drift of the machine hits all three alike.
+ * The latency rounds: for each round, workload and concurrency, the targets one after the other (direct,
+ * ours with its log pipeline paused, then running, peer), so that drift of the machine hits all alike.
  */
 export async function latencyRounds(
   stack: Stack,
@@ -47,16 +52,19 @@ export async function latencyRounds(
     for (const workload of workloads) {
       for (const concurrency of config.concurrencies) {
         for (const target of stack.targets) {
-          const cell = await runCell(stack, pipeline, target, workload, {
-            phase: "latency",
-            round,
-            concurrency,
-            requests: config.requestsPerCell[concurrency] ?? 500,
-            maxMs: config.cellMaxMs,
-            expectBytes: sizes[workload.name]?.[target.name] ?? 0,
-          });
-          cells.push(cell);
-          progress(cell);
+          for (const logPipeline of pipelineModes(target)) {
+            const cell = await runCell(stack, pipeline, target, workload, {
+              phase: "latency",
+              round,
+              concurrency,
+              requests: config.requestsPerCell[concurrency] ?? 500,
+              maxMs: config.cellMaxMs,
+              expectBytes: sizes[workload.name]?.[target.name] ?? 0,
+              logPipeline,
+            });
+            cells.push(cell);
+            progress(cell);
+          }
         }
       }
     }
@@ -76,16 +84,19 @@ export async function throughputRounds(
   const cells: Cell[] = [];
   for (let round = 1; round <= config.saturationRounds; round++) {
     for (const target of stack.targets) {
-      const cell = await runCell(stack, pipeline, target, workload, {
-        phase: "throughput",
-        round,
-        concurrency: config.saturationConcurrency,
-        requests: 10_000_000,
-        maxMs: config.saturationSeconds * 1_000,
-        expectBytes: sizes[workload.name]?.[target.name] ?? 0,
-      });
-      cells.push(cell);
-      progress(cell);
+      for (const logPipeline of pipelineModes(target)) {
+        const cell = await runCell(stack, pipeline, target, workload, {
+          phase: "throughput",
+          round,
+          concurrency: config.saturationConcurrency,
+          requests: 10_000_000,
+          maxMs: config.saturationSeconds * 1_000,
+          expectBytes: sizes[workload.name]?.[target.name] ?? 0,
+          logPipeline,
+        });
+        cells.push(cell);
+        progress(cell);
+      }
     }
   }
   return cells;
