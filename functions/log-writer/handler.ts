@@ -2,6 +2,8 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parseLogWriterEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
+import { exportStoredLogs } from "../../shared/logs/export/log-exporter.ts";
+import { logExporterFromEnv } from "../../shared/logs/export/log-exporter-from-env.ts";
 import { gatewayRetention } from "../../shared/logs/gateway-retention.ts";
 import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/write-log-batch.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
@@ -29,12 +31,13 @@ const deps: LogWriterDependencies = {
   logger,
   ttlDays: env.LOGS_TTL_DAYS,
 };
+// Firehose (logExport=true) or local files; null when logs are not exported.
+const exporter = logExporterFromEnv(env);
 
 /** Drains the log queue into the logs table, reporting partial batch failures (ReportBatchItemFailures). */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-  const failed = await writeLogBatch(
-    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
-    deps,
-  );
+  const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
+  const failed = await writeLogBatch(messages, deps);
+  if (exporter) failed.push(...(await exportStoredLogs(messages, failed, exporter, logger)));
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 });
