@@ -44,36 +44,58 @@ describe("FirehoseLogExporter", () => {
     sleeps.length = 0;
   });
 
-  it("sends each record to the delivery stream as one JSON line", async () => {
+  const lineOf = (record: unknown) => `${JSON.stringify(record)}\n`;
+
+  it("sends a batch's logs to the delivery stream together, as JSON lines in one record", async () => {
     const sent = records(3);
     await exporter().export(sent);
+    expect(firehose.batches).toEqual([
+      { streamName: "ai-gateway-logs", records: [sent.map(lineOf).join("")] },
+    ]);
+  });
+
+  it("packs at most 500 logs into a record, which dynamic partitioning can split", async () => {
+    await exporter().export(records(1201));
     expect(firehose.batches).toHaveLength(1);
-    expect(firehose.batches[0]?.streamName).toBe("ai-gateway-logs");
-    expect(firehose.batches[0]?.records).toEqual(sent.map((record) => `${JSON.stringify(record)}\n`));
+    expect(firehose.batches[0]?.records.map((record) => record.trimEnd().split("\n").length)).toEqual([
+      500, 500, 201,
+    ]);
   });
 
   it("sends again only the records Firehose refused, with a doubling delay, until all are in", async () => {
-    // The first call refuses records 1 and 2; the resend refuses its second record (record 2) again.
+    // Three records; the first call refuses the second and third, the resend refuses its second (the third).
     firehose.refuse((call, record) =>
       (call === 0 && record > 0) || (call === 1 && record === 1) ? "ServiceUnavailableException" : undefined,
     );
-    const sent = records(3);
-    await exporter().export(sent);
-    const lines = sent.map((record) => `${JSON.stringify(record)}\n`);
-    expect(firehose.batches.map((batch) => batch.records)).toEqual([lines, [lines[1], lines[2]], [lines[2]]]);
+    await exporter().export(records(1201));
+    const [first, ...rest] = firehose.batches;
+    const [one, two, three] = first?.records ?? [];
+    expect(rest.map((batch) => batch.records)).toEqual([[two, three], [three]]);
+    expect(one).toBeDefined();
     expect(sleeps).toEqual([100, 200]);
   });
 
   it("fails the export, naming the error, when records are still refused after the retries", async () => {
-    firehose.refuse((_, record) => (record === 0 ? "ServiceUnavailableException" : undefined));
+    firehose.refuse(() => "ServiceUnavailableException");
     await expect(exporter(2).export(records(2))).rejects.toThrow(
-      /refused 1 of 2 records after 3 tries \(ServiceUnavailableException\)/,
+      /refused 1 of 1 records after 3 tries \(ServiceUnavailableException\)/,
     );
     expect(firehose.batches).toHaveLength(3);
   });
 
-  it("splits a batch into calls of at most 500 records", async () => {
-    await exporter().export(records(1201));
-    expect(firehose.batches.map((batch) => batch.records.length)).toEqual([500, 500, 201]);
+  it("keeps each record under 1,000 KiB and each call under 4 MiB", async () => {
+    // Logs of about 900 KiB (a long user agent): one a record, four records a call.
+    const large = Array.from({ length: 5 }, () =>
+      exportRecordOf(logEvent({ user_agent: "x".repeat(900 * 1024) })),
+    );
+    await exporter().export(large);
+    expect(firehose.batches.map((batch) => batch.records.length)).toEqual([4, 1]);
+    expect(firehose.batches.flatMap((batch) => batch.records)).toEqual(large.map(lineOf));
+  });
+
+  it("refuses a log larger than a Firehose record rather than send it", async () => {
+    const huge = exportRecordOf(logEvent({ user_agent: "x".repeat(1024 * 1024) }));
+    await expect(exporter().export([huge])).rejects.toThrow(/over Firehose's 1,000 KiB/);
+    expect(firehose.batches).toEqual([]);
   });
 });
