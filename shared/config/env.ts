@@ -95,6 +95,8 @@ const logWriterEnvSchema = z.object({
   LOG_EXPORT_STREAM: z.string().min(1).optional(),
   /** Locally, without a stream: the directory exported logs are written to as files (docs/analytics.md). */
   LOG_EXPORT_DIR: z.string().min(1).optional(),
+  /** Hosts a gateway's OTLP endpoint may use although they are private (docs/observability.md), comma-separated. */
+  TRUSTED_UPSTREAM_HOSTS: z.string().default(""),
 });
 
 export type ProxyEnv = z.infer<typeof proxyEnvSchema> & { upstreamOverrides: Record<string, string> };

@@ -325,6 +325,8 @@ export class AiGateway extends Construct {
         LOG_BODIES_S3_MIN_BYTES: String(DEFAULT_LOG_BODIES_S3_MIN_BYTES),
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
+        // Gateways' OTLP endpoints pass the same SSRF guard as the proxy's upstreams.
+        TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
       },
       // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
       // since batches the function throttles go back to the queue and count towards the dead-letter queue.

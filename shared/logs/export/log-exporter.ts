@@ -1,5 +1,5 @@
 import type { StructuredLogger } from "../../core/structured-logger.ts";
-import { logEventSchema } from "../../schemas/log-event.ts";
+import { type LogEvent, logEventSchema } from "../../schemas/log-event.ts";
 import type { QueuedMessage } from "../write-log-batch.ts";
 import { type ExportRecord, exportRecordOf } from "./export-record.ts";
 
@@ -26,21 +26,28 @@ export async function exportStoredLogs(
 ): Promise<string[]> {
   const failedIds = new Set(failed);
   const delivered = messages.filter((message) => !failedIds.has(message.messageId));
-  const records = new Map<string, ExportRecord>();
-  for (const message of delivered) {
-    // Stored, so it parsed in writeLogBatch; the same log twice in a batch is exported once.
-    const event = logEventSchema.parse(JSON.parse(message.body));
-    records.set(`${event.account_id}#${event.gateway_id}#${event.id}`, exportRecordOf(event));
-  }
-  if (records.size === 0) return [];
+  const records = storedLogEvents(delivered, []).map(exportRecordOf);
+  if (records.length === 0) return [];
   try {
-    await exporter.export([...records.values()]);
+    await exporter.export(records);
     return [];
   } catch (error) {
     logger.error("log export failed; the logs are retried", {
-      logs: records.size,
+      logs: records.length,
       reason: error instanceof Error ? error.message.slice(0, 500) : String(error),
     });
     return delivered.map((message) => message.messageId);
   }
+}
+
+/** The log events of the messages not in `failed` (stored, so they parsed in writeLogBatch), each log once. */
+export function storedLogEvents(messages: QueuedMessage[], failed: readonly string[]): LogEvent[] {
+  const failedIds = new Set(failed);
+  const events = new Map<string, LogEvent>();
+  for (const message of messages) {
+    if (failedIds.has(message.messageId)) continue;
+    const event = logEventSchema.parse(JSON.parse(message.body));
+    events.set(`${event.account_id}#${event.gateway_id}#${event.id}`, event);
+  }
+  return [...events.values()];
 }
