@@ -53,10 +53,8 @@ const otelExporterSchema = z.strictObject({
         "Secrets Store references are not built in this gateway: send the credential as a header (headers.authorization)",
     })
     .optional(),
-  // OTLP/HTTP's JSON encoding (Cloudflare's default); protobuf is refused until it is built.
-  content_type: z
-    .literal("json", { error: 'must be "json": the protobuf encoding of OTLP is not built in this gateway' })
-    .optional(),
+  /** OTLP/HTTP's encoding: JSON (Cloudflare's default) or protobuf. */
+  content_type: z.enum(["json", "protobuf"]).optional(),
 });
 
 /** What a client sends: up to 5 exporters (Cloudflare documents no limit; each costs a call per batch). */

@@ -5,6 +5,7 @@ import type { UpstreamGuard } from "../../http/upstream-guard.ts";
 import type { LogEvent } from "../../schemas/log-event.ts";
 import type { OtelExporter } from "../../schemas/otel-exporters.ts";
 import { otlpJsonBody } from "./otlp-json.ts";
+import { otlpProtobufBody } from "./otlp-protobuf.ts";
 import { requestSpanOf } from "./request-span.ts";
 
 /** A collector gets this long to answer before the span batch is given up. */
@@ -25,7 +26,8 @@ export interface OtelSpanSenderOptions {
 /**
  * Sends a span per stored log to the OTLP/HTTP exporters of its gateway's `otel` setting
  * (docs/observability.md), from the log-writer, after the logs are stored: never on the request path.
- * One POST per gateway and exporter for the batch's logs, with the exporter's headers.
+ * One POST per gateway and exporter for the batch's logs, with the exporter's headers, in OTLP/HTTP's JSON or
+ * protobuf encoding as the exporter's `content_type` says.
  *
  * The endpoints are user-supplied, so each passes the upstream guard first: a host that is or resolves to a
  * private, loopback, link-local or reserved address is refused unless it is in TRUSTED_UPSTREAM_HOSTS, and
@@ -74,12 +76,14 @@ export class OtelSpanSender {
     try {
       const pin = await this.options.guard.check(exporter.url);
       if (pin?.failure) throw pin.failure;
+      const spans = events.map(requestSpanOf);
+      const protobuf = exporter.content_type === "protobuf";
       const headers = new Headers(exporter.headers);
-      headers.set("content-type", "application/json");
+      headers.set("content-type", protobuf ? "application/x-protobuf" : "application/json");
       const response = await this.options.fetch(exporter.url, {
         method: "POST",
         headers,
-        body: new TextEncoder().encode(otlpJsonBody(events.map(requestSpanOf))),
+        body: protobuf ? otlpProtobufBody(spans) : new TextEncoder().encode(otlpJsonBody(spans)),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? EXPORT_TIMEOUT_MS),
         redirect: "manual",
         ...(pin ? { pin } : {}),

@@ -2,7 +2,7 @@ import type { RequestSpan, SpanAttributeValue } from "./request-span.ts";
 
 /** The resource every span is sent under: `service.name` names the gateway in a collector. */
 export const SERVICE_NAME = "ai-gateway";
-const SCOPE = { name: "ai-gateway.log-writer" };
+export const SCOPE = { name: "ai-gateway.log-writer" };
 /** OTLP's SpanKind CLIENT (the gateway calls the provider) and StatusCode ERROR. */
 export const SPAN_KIND_CLIENT = 3;
 export const STATUS_CODE_ERROR = 2;
@@ -44,5 +44,3 @@ export function otlpJsonBody(spans: RequestSpan[]): string {
     ],
   });
 }
-
-export { SCOPE };

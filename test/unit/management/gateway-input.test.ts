@@ -309,10 +309,7 @@ describe("the otel setting (OTLP/HTTP exporters, Cloudflare's shape)", () => {
       { url: "https://otlp.example.com", headers: {}, authorization: "secret-ref" },
       /Secrets Store references are not built/,
     ],
-    [
-      { url: "https://otlp.example.com", headers: {}, content_type: "protobuf" },
-      /protobuf encoding of OTLP is not built/,
-    ],
+    [{ url: "https://otlp.example.com", headers: {}, content_type: "xml" }, /otel\.0\.content_type/],
     [{ url: "https://otlp.example.com", headers: {}, sampling: 1 }, /sampling/],
   ])("refuses %j, naming the field", (value, message) => {
     expect(() => create({ id: "gw", ...required, otel: [value] })).toThrow(message);

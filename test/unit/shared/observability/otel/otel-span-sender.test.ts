@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHttpFetch } from "../../../../../shared/http/http-fetch.ts";
 import { UpstreamGuard } from "../../../../../shared/http/upstream-guard.ts";
 import { OtelSpanSender } from "../../../../../shared/observability/otel/otel-span-sender.ts";
+import { otlpProtobufBody } from "../../../../../shared/observability/otel/otlp-protobuf.ts";
+import { requestSpanOf } from "../../../../../shared/observability/otel/request-span.ts";
 import type { OtelExporter } from "../../../../../shared/schemas/otel-exporters.ts";
 import { logEvent } from "../../../../integration/logs/log-fixtures.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../../../../support/otlp-receiver.ts";
@@ -57,6 +59,16 @@ describe("OtelSpanSender", () => {
       { authorization: SECRET, spans: 2 },
       { authorization: null, spans: 1 },
     ]);
+  });
+
+  it("sends OTLP protobuf to an exporter whose content_type is protobuf", async () => {
+    const { spans } = sender({ a: [{ url: receiver.tracesUrl, headers: {}, content_type: "protobuf" }] });
+    const event = logEvent({ gateway_id: "a" });
+    await spans.send([event]);
+    expect(receiver.received.map((request) => request.contentType)).toEqual(["application/x-protobuf"]);
+    expect(receiver.received[0]?.body.toString("hex")).toBe(
+      Buffer.from(otlpProtobufBody([requestSpanOf(event)])).toString("hex"),
+    );
   });
 
   it("reads a gateway's setting once while it is cached", async () => {
