@@ -2,8 +2,11 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parseLogWriterEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
+import { exportStoredLogs, storedLogEvents } from "../../shared/logs/export/log-exporter.ts";
+import { logExporterFromEnv } from "../../shared/logs/export/log-exporter-from-env.ts";
 import { gatewayRetention } from "../../shared/logs/gateway-retention.ts";
 import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/write-log-batch.ts";
+import { otelSpanSenderFromEnv } from "../../shared/observability/otel/otel-span-sender-from-env.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
@@ -29,12 +32,16 @@ const deps: LogWriterDependencies = {
   logger,
   ttlDays: env.LOGS_TTL_DAYS,
 };
+// Firehose (logExport=true) or local files; null when logs are not exported.
+const exporter = logExporterFromEnv(env);
+// A span per stored log to each gateway's OTLP endpoints (`otel`), best effort.
+const spans = otelSpanSenderFromEnv(env, gateways, logger);
 
 /** Drains the log queue into the logs table, reporting partial batch failures (ReportBatchItemFailures). */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-  const failed = await writeLogBatch(
-    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
-    deps,
-  );
+  const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
+  const failed = await writeLogBatch(messages, deps);
+  if (exporter) failed.push(...(await exportStoredLogs(messages, failed, exporter, logger)));
+  await spans.send(storedLogEvents(messages, failed));
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 });

@@ -17,7 +17,8 @@ import { bedrockInvokeResources } from "./constructs/bedrock-access.ts";
  * AWSLambdaBasicExecutionRole), APIG1 (JSON access logs), APIG6 (ERROR execution logs), KMS5 (rotation),
  * SQS3/SQS4 (dead-letter queue, TLS only), S2/S10 on the log bodies bucket (public access blocked, TLS
  * only), DDB3 (point-in-time recovery) on the config and logs tables,
- * APIG3 when `webAclArn` is set.
+ * APIG3 when `webAclArn` is set; with `logExport`, S2/S10 on its bucket, KDF1 (the delivery stream's
+ * encryption) and ATH1 (encrypted query results).
  */
 export interface NagAcknowledgment {
   /** The construct the finding is acknowledged on (and under). */
@@ -103,6 +104,16 @@ const REASONS = {
     "records with the caller's token check. Server access logs would add a second bucket, its own " +
     "lifecycle, and one log line per body written (every logged request): turn on CloudTrail S3 data events " +
     "for the bucket where an audit trail of object access is required.",
+  S1_LOG_EXPORT:
+    "The log export bucket is written by the stack's Firehose delivery stream (its role may put objects only " +
+    "under logs/ and errors/) and by Athena's query results; it is read by the people an account grants " +
+    "Athena and S3 access to. No public access, TLS only. Server access logs would log every Parquet file " +
+    "Firehose writes and every object each query reads: CloudTrail (Athena's and Glue's management events, and " +
+    "S3 data events where required) is where queries are audited.",
+  IAM5_LOG_EXPORT:
+    "Firehose names each object itself (a day and gateway prefix from dynamic partitioning, then its own " +
+    "file name), so its role is granted the objects under logs/ (Parquet files) and errors/ (records it could " +
+    "not convert) in the stack's own export bucket: the narrowest resources that cover every file it writes.",
 } as const;
 
 const API_GATEWAY_LOGS_POLICY =
@@ -132,6 +143,17 @@ export function nagAcknowledgments(gateway: AiGateway): NagAcknowledgment[] {
     add(roleOf(fn), `IAM5[${bodies}]`, REASONS.IAM5_LOG_BODIES);
   for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction])
     add(fn, "L1", REASONS.L1);
+  if (gateway.logExport) {
+    const exportBucket = gateway.logExport.bucket.node.defaultChild as CfnBucket;
+    const exportBucketId = Stack.of(exportBucket).resolve(exportBucket.logicalId);
+    add(gateway.logExport.bucket, "S1", REASONS.S1_LOG_EXPORT);
+    for (const prefix of ["logs", "errors"])
+      add(
+        gateway.logExport.deliveryRole,
+        `IAM5[Resource::<${exportBucketId}.Arn>/${prefix}/*]`,
+        REASONS.IAM5_LOG_EXPORT,
+      );
+  }
 
   const proxyRole = roleOf(gateway.proxyFunction);
   if (gateway.bedrockWithLambdaRole) {

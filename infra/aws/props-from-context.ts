@@ -42,6 +42,7 @@ export function propsFromContext(node: Node): AiGatewayProps {
       read("reserveLogWriterConcurrency"),
       "reserveLogWriterConcurrency",
     ),
+    logExport: optionalBoolean(read("logExport"), "logExport"),
   };
 }
 

@@ -91,6 +91,12 @@ const logWriterEnvSchema = z.object({
   LOGS_TTL_DAYS: z.coerce.number().min(0).max(3650).default(0),
   /** How long a gateway's retention setting is cached by the log-writer. */
   GATEWAY_SETTINGS_CACHE_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** The Firehose delivery stream every stored log is exported to (CDK context `logExport=true`). */
+  LOG_EXPORT_STREAM: z.string().min(1).optional(),
+  /** Locally, without a stream: the directory exported logs are written to as files (docs/analytics.md). */
+  LOG_EXPORT_DIR: z.string().min(1).optional(),
+  /** Hosts a gateway's OTLP endpoint may use although they are private (docs/observability.md), comma-separated. */
+  TRUSTED_UPSTREAM_HOSTS: z.string().default(""),
 });
 
 export type ProxyEnv = z.infer<typeof proxyEnvSchema> & { upstreamOverrides: Record<string, string> };

@@ -6,6 +6,7 @@ import {
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
 } from "../schemas/gateway-input.ts";
+import { redactOtelHeaders } from "../schemas/otel-exporters.ts";
 import { envelope, pagedEnvelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
 import { gatewayIdParam, notFound } from "./path-params.ts";
@@ -22,6 +23,8 @@ export function renderGateway(gateway: Gateway): Gateway & { is_default: boolean
   return {
     ...rest,
     cors_allowed_origins: gateway.cors_allowed_origins ?? [],
+    // Header values are credentials: shown as a placeholder that a PUT may send back (otel-exporters.ts).
+    ...(gateway.otel === undefined ? {} : { otel: redactOtelHeaders(gateway.otel) }),
     is_default: gateway.id === DEFAULT_GATEWAY_ID,
   };
 }

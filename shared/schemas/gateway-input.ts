@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { GATEWAY_ID_PATTERN, type Gateway, RETRY_BACKOFFS } from "./gateway.ts";
 import { OFF_FEATURE_NAMES, type OffFeatures, offFeatureFields } from "./gateway-off-features.ts";
+import { mergeOtelExporters, otelExportersInputSchema } from "./otel-exporters.ts";
 import { type SpendLimits, type SpendLimitsInput, spendLimitsInputSchema } from "./spend-limits.ts";
 
 /** Reference 9: a cached response lives at most one month. */
@@ -53,6 +54,7 @@ const optionalSettings = {
   stream_idle_timeout_ms: z.number().int().min(1).max(900_000).nullable().optional(),
   spend_limits: spendLimitsInputSchema.nullable().optional(),
   cors_allowed_origins: corsOriginsSchema.nullable().optional(),
+  otel: otelExportersInputSchema.nullable().optional(),
   ...offFeatureFields,
 };
 
@@ -141,6 +143,12 @@ function corsOrigins(sent: string[] | null | undefined, existing: Gateway | unde
   return origins === undefined ? {} : { cors_allowed_origins: origins };
 }
 
+/** The OTLP exporters sent (null clears them; redacted header values kept), else those stored; never named: absent. */
+function otelExporters(sent: GatewayUpdateInput["otel"], existing: Gateway | undefined): Partial<Gateway> {
+  const otel = mergeOtelExporters(sent, existing?.otel);
+  return otel === undefined ? {} : { otel };
+}
+
 /** Cloudflare's off-feature fields: those sent, else those stored; a field never named stays absent. */
 function offFeatures(input: OffFeatures, existing: Gateway | undefined): OffFeatures {
   const kept: Record<string, unknown> = {};
@@ -187,6 +195,7 @@ export function applyGatewayInput(
     spend_limits:
       input.spend_limits === undefined ? current.spend_limits : storedSpendLimits(input.spend_limits),
     ...corsOrigins(input.cors_allowed_origins, existing),
+    ...otelExporters(input.otel, existing),
     ...offFeatures(input, existing),
     created_at: existing?.created_at ?? now.toISOString(),
     modified_at: now.toISOString(),

@@ -53,11 +53,6 @@ export const offFeatureFields = {
     .nullable()
     .optional(),
   guardrails: z.strictObject({ prompt: guardrailPhase, response: guardrailPhase }).nullable().optional(),
-  otel: z
-    .array(z.unknown())
-    .max(0, { error: notBuilt("OpenTelemetry export is", "[] or null") })
-    .nullable()
-    .optional(),
   stripe: z.null({ error: notBuilt("Stripe usage billing is", "null") }).optional(),
   store_id: z
     .null({ error: notBuilt("Secrets Store keys are", "null (store keys with provider_configs)") })

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { offFeatureFields } from "./gateway-off-features.ts";
+import { storedOtelExportersSchema } from "./otel-exporters.ts";
 import { spendLimitsSchema } from "./spend-limits.ts";
 
 /**
@@ -50,6 +51,8 @@ export const gatewaySchema = z.object({
    * so no browser page can read an answer (Cloudflare documents no CORS behaviour of its own).
    */
   cors_allowed_origins: z.array(z.string()).optional(),
+  /** OTLP/HTTP exporters of a span per request (otel-exporters.ts, docs/observability.md); absent: none. */
+  otel: storedOtelExportersSchema.nullable().optional(),
   /** Cloudflare's fields for features not built here, at the off values a client sent (gateway-off-features.ts). */
   ...offFeatureFields,
   created_at: z.string(),

@@ -116,6 +116,16 @@ describe("Lambda functions", () => {
     expect(variables).not.toHaveProperty("STATE_TABLE_NAME");
   });
 
+  it("passes the log-writer the trusted hosts, which the SSRF guard of gateways' OTLP endpoints reads", () => {
+    const custom = synthGateway({ trustedUpstreamHosts: ["otel.corp.internal"] });
+    const variables = (
+      custom.properties(custom.stack.gateway.logWriterFunction) as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    expect(variables.TRUSTED_UPSTREAM_HOSTS).toBe("otel.corp.internal");
+  });
+
   it.each(functions)("%s logs to its own log group, kept one month by default", (_, fn) => {
     const logGroup = (properties(fn).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logGroups = template.findResources("AWS::Logs::LogGroup") as Record<

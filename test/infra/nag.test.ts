@@ -30,6 +30,7 @@ const CONFIGURATIONS: Array<[string, GatewayStackProps]> = [
     },
   ],
   ["no Bedrock access for the Lambda role", { allowBedrockWithLambdaRole: false }],
+  ["the log export (Firehose, Glue, Athena)", { logExport: true }],
 ];
 
 /** The construct paths a finding names (cdk-nag reports paths, not logical ids). */

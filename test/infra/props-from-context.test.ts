@@ -112,4 +112,10 @@ describe("gateway settings from CDK context", () => {
       /"alarmTopicArn" must be an SNS topic ARN/,
     );
   });
+
+  it("reads logExport as `-c logExport=true` or a cdk.json boolean, and refuses anything else", () => {
+    expect(fromContext({ logExport: "true" }).logExport).toBe(true);
+    expect(fromContext({ logExport: false }).logExport).toBe(false);
+    expect(() => fromContext({ logExport: "yes" })).toThrow(/"logExport" must be true or false/);
+  });
 });

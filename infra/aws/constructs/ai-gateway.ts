@@ -21,6 +21,7 @@ import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts"
 import { API_GATEWAY_STREAM_IDLE_TIMEOUT, GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
 import { LogBodiesBucket } from "./log-bodies-bucket.ts";
+import { LogExport } from "./log-export.ts";
 import { LogQueue } from "./log-queue.ts";
 import { ProviderKeysKey } from "./provider-keys-key.ts";
 import { trustedUpstreamHostsVariable, upstreamEnvironment } from "./upstream-environment.ts";
@@ -117,6 +118,12 @@ export interface AiGatewayProps {
    * accounts with a quota of 10. Set false there: the mapping's cap still holds. @default true
    */
   readonly reserveLogWriterConcurrency?: boolean;
+  /**
+   * Export every stored log through Firehose to S3 as Parquet, with a Glue table and an Athena workgroup
+   * (docs/analytics.md). Adds a bucket, a delivery stream, a Glue database and table and a workgroup,
+   * each billed by use. @default false
+   */
+  readonly logExport?: boolean;
 }
 
 /** API Gateway's default stage throttling here: see `throttlingRateLimit`. */
@@ -158,6 +165,8 @@ export class AiGateway extends Construct {
   /** Logs' request and response bodies (log-bodies-bucket.ts). */
   readonly logBodiesBucket: Bucket;
   readonly logDeadLetterQueue: Queue;
+  /** The log export (Firehose, its bucket, the Glue table, the Athena workgroup), with `logExport`. */
+  readonly logExport: LogExport | undefined;
   readonly adminTokenSecret: Secret;
   /** The KMS key of the stored provider keys (envelope encryption). */
   readonly providerKeysKey: Key;
@@ -319,6 +328,8 @@ export class AiGateway extends Construct {
         LOG_BODIES_S3_MIN_BYTES: String(DEFAULT_LOG_BODIES_S3_MIN_BYTES),
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
+        // Gateways' OTLP endpoints pass the same SSRF guard as the proxy's upstreams.
+        TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
       },
       // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
       // since batches the function throttles go back to the queue and count towards the dead-letter queue.
@@ -331,6 +342,16 @@ export class AiGateway extends Construct {
     logBodies.grantWriteAndDelete(this.logWriterFunction);
     // Read: per-gateway settings decide what is kept (collect logs, retention).
     this.configTable.grantReadData(this.logWriterFunction);
+    this.logExport = props.logExport
+      ? new LogExport(this, "LogExport", {
+          removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+          logRetention,
+        })
+      : undefined;
+    if (this.logExport) {
+      this.logExport.grantPut(this.logWriterFunction);
+      this.logWriterFunction.addEnvironment("LOG_EXPORT_STREAM", this.logExport.deliveryStream.ref);
+    }
     this.logWriterFunction.addEventSource(
       new SqsEventSource(this.logQueue, {
         batchSize: 25,

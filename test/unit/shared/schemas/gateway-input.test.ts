@@ -6,6 +6,7 @@ import {
   gatewayCreateInputSchema,
   gatewayUpdateInputSchema,
 } from "../../../../shared/schemas/gateway-input.ts";
+import { REDACTED_HEADER_VALUE, redactOtelHeaders } from "../../../../shared/schemas/otel-exporters.ts";
 
 const required = {
   cache_invalidate_on_update: false,
@@ -168,7 +169,6 @@ const OFF_VALUES = {
   logpush_public_key: null,
   dlp: { enabled: false, action: "BLOCK", profiles: [] },
   guardrails: { prompt: {}, response: {} },
-  otel: [],
   stripe: null,
   store_id: null,
   zdr: false,
@@ -195,7 +195,6 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
         policies: [{ id: "p", action: "FLAG", check: ["REQUEST"], enabled: true, profiles: ["x"] }],
       },
       guardrails: null,
-      otel: null,
       logpush_public_key: "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
       byok_only: true,
     });
@@ -219,7 +218,6 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
       { guardrails: { prompt: { S1: "BLOCK" }, response: {} } },
       /guardrails\.prompt\.S1: Guardrails are not built/,
     ],
-    [{ otel: [{ url: "https://otel.example", headers: {} }] }, /otel: OpenTelemetry export is not built/],
     [{ stripe: { authorization: "sk", usage_events: [] } }, /stripe: Stripe usage billing is not built/],
     [{ store_id: "store-1" }, /store_id: Secrets Store keys are not built/],
     [{ workers_ai_billing_mode: "unified" }, /workers_ai_billing_mode: Unified Billing is not built/],
@@ -258,4 +256,62 @@ describe("cors_allowed_origins (our extension)", () => {
       );
     },
   );
+});
+
+describe("the otel setting (OTLP/HTTP exporters, Cloudflare's shape)", () => {
+  const exporter = { url: "https://otlp.example.com/v1/traces", headers: { authorization: "Bearer s3cret" } };
+
+  it("is stored as sent, kept by a PUT that leaves it out, and cleared by null", () => {
+    const gateway = applyGatewayInput(
+      "gw",
+      create({ id: "gw", ...required, otel: [exporter] }),
+      undefined,
+      now,
+    );
+    expect(gateway.otel).toEqual([exporter]);
+    const update = (body: Record<string, unknown>) => parseInput(gatewayUpdateInputSchema, body);
+    expect(applyGatewayInput("gw", update(required), gateway, now).otel).toEqual([exporter]);
+    expect(applyGatewayInput("gw", update({ ...required, otel: null }), gateway, now).otel).toBeNull();
+    expect(applyGatewayInput("gw", create({ id: "gw", ...required }), undefined, now)).not.toHaveProperty(
+      "otel",
+    );
+  });
+
+  it("keeps a stored header value when a PUT sends back the placeholder the API showed", () => {
+    const gateway = applyGatewayInput(
+      "gw",
+      create({ id: "gw", ...required, otel: [exporter] }),
+      undefined,
+      now,
+    );
+    const shown = redactOtelHeaders(gateway.otel);
+    expect(shown).toEqual([{ url: exporter.url, headers: { authorization: REDACTED_HEADER_VALUE } }]);
+    const roundTrip = parseInput(gatewayUpdateInputSchema, { ...required, otel: shown });
+    expect(applyGatewayInput("gw", roundTrip, gateway, now).otel).toEqual([exporter]);
+  });
+
+  it("refuses the placeholder for a header that has no stored value", () => {
+    const input = create({
+      id: "gw",
+      ...required,
+      otel: [{ url: exporter.url, headers: { "x-key": "[redacted]" } }],
+    });
+    expect(() => applyGatewayInput("gw", input, undefined, now)).toThrow(/x-key.*no value is stored/);
+  });
+
+  it.each([
+    [{ url: "ftp://otlp.example.com", headers: {} }, /otel\.0\.url: must be an http\(s\) URL/],
+    [{ url: "https://user:pw@otlp.example.com", headers: {} }, /without credentials/],
+    [{ url: "https://otlp.example.com" }, /otel\.0\.headers/],
+    [{ url: "https://otlp.example.com", headers: { "bad name": "x" } }, /must be an HTTP header name/],
+    [{ url: "https://otlp.example.com", headers: { a: "line\nbreak" } }, /header value on one line/],
+    [
+      { url: "https://otlp.example.com", headers: {}, authorization: "secret-ref" },
+      /Secrets Store references are not built/,
+    ],
+    [{ url: "https://otlp.example.com", headers: {}, content_type: "xml" }, /otel\.0\.content_type/],
+    [{ url: "https://otlp.example.com", headers: {}, sampling: 1 }, /sampling/],
+  ])("refuses %j, naming the field", (value, message) => {
+    expect(() => create({ id: "gw", ...required, otel: [value] })).toThrow(message);
+  });
 });
