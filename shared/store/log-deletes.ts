@@ -1,8 +1,9 @@
-import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
-import { bodyPartition, logPartition } from "./log-keys.ts";
+import { candidateLocations, listingPartitions } from "./log-shards.ts";
 import type { LogTable } from "./log-table.ts";
+import { mergedLogItems } from "./merged-log-items.ts";
 
 /** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
 const DELETE_CONCURRENCY = 25;
@@ -17,25 +18,19 @@ export class LogDeletes {
     private readonly bodies?: LogBodyObjects,
   ) {}
 
-  /** The ids of the gateway's oldest logs: a query in ascending sort-key order, Limit = count. */
+  /** The ids of the gateway's oldest logs: its shards merged in ascending sort-key order, read up to `count`. */
   async oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": logPartition(accountId, gatewayId) },
-          ProjectionExpression: "sk",
-          ScanIndexForward: true,
-          Limit: count - ids.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) ids.push(String(item.sk));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && ids.length < count);
+    if (count <= 0) return ids;
+    const partitions = listingPartitions(accountId, gatewayId, this.table.shards);
+    for await (const item of mergedLogItems(this.table, partitions, {
+      direction: "asc",
+      pageSize: count,
+      projection: "sk",
+    })) {
+      ids.push(String(item.sk));
+      if (ids.length >= count) break;
+    }
     return ids;
   }
 
@@ -61,25 +56,25 @@ export class LogDeletes {
     return deleted;
   }
 
+  /** Deletes the log where it is: its shard, usually the first place tried (log-shards.ts). */
   private async deleteOne(accountId: string, gatewayId: string, id: string): Promise<boolean> {
-    await this.table.client.send(
-      new DeleteCommand({
-        TableName: this.table.tableName,
-        Key: { pk: bodyPartition(accountId, gatewayId), sk: id },
-      }),
-    );
-    try {
+    for (const location of candidateLocations(accountId, gatewayId, id, this.table.shards)) {
       await this.table.client.send(
-        new DeleteCommand({
-          TableName: this.table.tableName,
-          Key: { pk: logPartition(accountId, gatewayId), sk: id },
-          ConditionExpression: "attribute_exists(sk)",
-        }),
+        new DeleteCommand({ TableName: this.table.tableName, Key: { pk: location.bodyPk, sk: id } }),
       );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      try {
+        await this.table.client.send(
+          new DeleteCommand({
+            TableName: this.table.tableName,
+            Key: { pk: location.logPk, sk: id },
+            ConditionExpression: "attribute_exists(sk)",
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
+    return false;
   }
 }

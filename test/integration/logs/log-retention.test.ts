@@ -6,9 +6,14 @@ import { enforceLogLimit } from "../../../shared/logs/log-retention.ts";
 import { writeLogBatch } from "../../../shared/logs/write-log-batch.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { AnalyticsStore, bucketStart } from "../../../shared/store/analytics-store.ts";
+import { DEFAULT_LOG_SHARDS, writeLocation } from "../../../shared/store/log-shards.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { type EmulatorName, type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
 import { logEvent, message, writerDependencies } from "./log-fixtures.ts";
+
+/** The partition the log-writer puts a log of account "acct" in (its shard). */
+const logPk = (gatewayId: string, id: string) =>
+  writeLocation("acct", gatewayId, id, DEFAULT_LOG_SHARDS).logPk;
 
 const NEWEST_FIRST: LogQuery = { filters: [], orderBy: "created_at", direction: "desc" };
 const BASE = Date.parse("2026-11-25T10:00:00.000Z");
@@ -193,7 +198,10 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
         const batch = events.map((event) => message(event));
         expect(await writeLogBatch(batch, deps)).toEqual([]);
         const item = await dynamo.documentClient.send(
-          new GetCommand({ TableName: table, Key: { pk: `acct#${gatewayId}`, sk: events[0]?.id } }),
+          new GetCommand({
+            TableName: table,
+            Key: { pk: logPk(gatewayId, events[0]?.id ?? ""), sk: events[0]?.id },
+          }),
         );
         // With the batch's record, the log item keeps its batch and no steps of its own.
         expect(item.Item?.applied === undefined).toBe(gatewayId === "recorded");
@@ -292,7 +300,7 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       const kept = await dynamo.documentClient.send(
         new (await import("@aws-sdk/lib-dynamodb")).GetCommand({
           TableName: table,
-          Key: { pk: "acct#ttl", sk: fresh.id },
+          Key: { pk: logPk("ttl", fresh.id), sk: fresh.id },
         }),
       );
       const expectedExpiry = Math.floor(Date.now() / 1000) + 2 * 86_400;
