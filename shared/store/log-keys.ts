@@ -41,7 +41,10 @@ export const analyticsPartition = (accountId: string, gatewayId: string, granula
 
 /** The 48-bit millisecond timestamp a UUIDv7 starts with, as the id's first 13 characters ("xxxxxxxx-xxxx"). */
 export function uuidV7TimePrefix(milliseconds: number): string {
-  const hex = Math.max(0, Math.floor(milliseconds)).toString(16).padStart(12, "0").slice(-12);
+  // Clamped to the 48 bits: an open upper bound plus a margin would otherwise wrap round to a small prefix,
+  // below the lower bound, which DynamoDB refuses (BETWEEN needs from <= to).
+  const clamped = Math.min(2 ** 48 - 1, Math.max(0, Math.floor(milliseconds)));
+  const hex = clamped.toString(16).padStart(12, "0");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
 }
 
