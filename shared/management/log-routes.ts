@@ -139,9 +139,9 @@ export async function deleteLogs(context: RouteContext): Promise<Response> {
   };
   const { logs, counters } = context.deps;
   const ids = await logs.selectIds(context.accountId, gatewayId, query, params.limit ?? MAX_DELETE);
-  const deleted = await logs.deleteLogs(context.accountId, gatewayId, ids);
-  await counters.subtract(context.accountId, gatewayId, deleted);
-  return envelope({ success: true, deleted });
+  const removed = await logs.removeLogs(context.accountId, gatewayId, ids);
+  await counters.subtract(context.accountId, gatewayId, removed.count, removed.expiring);
+  return envelope({ success: true, deleted: removed.count });
 }
 
 export async function getLog(context: RouteContext): Promise<Response> {

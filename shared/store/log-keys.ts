@@ -28,6 +28,16 @@ export const counterKey = (accountId: string, gatewayId: string) => ({
   sk: "logs",
 });
 
+/**
+ * The stored logs that expire in each minute (sk: the epoch minute, zero-padded so it sorts), so the
+ * stored-log counter can let go of them when DynamoDB's TTL removes them (log-counter-store.ts).
+ */
+export const expiringPartition = (accountId: string, gatewayId: string) =>
+  `${accountId}#${gatewayId}#expiring`;
+
+export const expiryMinuteKey = (epochSeconds: number) =>
+  String(Math.floor(epochSeconds / 60)).padStart(10, "0");
+
 /** A log dropped by STOP_INSERTING leaves a short-lived marker, so a redelivery is recognised. */
 export const droppedPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#dropped`;
 

@@ -2,12 +2,13 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogQuery } from "../logs/log-query.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import type { LogBodyObjects } from "./log-body-objects.ts";
-import { LogDeletes } from "./log-deletes.ts";
+import { type DeletedLogs, LogDeletes } from "./log-deletes.ts";
 import { LogIngest } from "./log-ingest.ts";
 import type { BodyKind, LogRecord } from "./log-items.ts";
 import { type LogCursorPage, type LogPage, LogQueries, type LogUpdate } from "./log-queries.ts";
 import { DEFAULT_LOG_SHARDS, isValidShardCount, MAX_LOG_SHARDS } from "./log-shards.ts";
 
+export type { DeletedLogs } from "./log-deletes.ts";
 export type { BodyKind, LogRecord } from "./log-items.ts";
 export type { LogCursorPage, LogPage, LogUpdate } from "./log-queries.ts";
 
@@ -144,5 +145,9 @@ export class LogStore {
 
   deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
     return this.deletes.deleteLogs(accountId, gatewayId, ids);
+  }
+
+  removeLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<DeletedLogs> {
+    return this.deletes.removeLogs(accountId, gatewayId, ids);
   }
 }

@@ -280,6 +280,64 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       expect((await deps.counters.read("acct", "partial")).stored).toBe(1);
     });
 
+    it("lets the stored-log counter go of logs as they expire (TTL), so STOP_INSERTING stores again", async () => {
+      let clock = BASE;
+      const deps = writerDependencies(dynamo.documentClient, table, {
+        ttlDays: 1,
+        now: () => clock,
+        retention: { expiring: { limit: 5, strategy: "STOP_INSERTING" } },
+      });
+      const first = eventsFor("expiring", 5);
+      for (const event of first) expect(await writeLogBatch([message(event)], deps)).toEqual([]);
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(5);
+      // One deleted through the API before it expires leaves the total and its expiry minute once.
+      const removed = await deps.logs.removeLogs("acct", "expiring", [first[0]?.id ?? ""]);
+      await deps.counters.subtract("acct", "expiring", removed.count, removed.expiring);
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(4);
+
+      clock = BASE + 86_400_000 + 120_000; // a day and two minutes on: every one of them has expired
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(0);
+      const later = Array.from({ length: 3 }, (_, index) =>
+        logEvent({ gateway_id: "expiring" }, clock + index * 1000),
+      );
+      for (const event of later) expect(await writeLogBatch([message(event)], deps)).toEqual([]);
+      expect(await deps.counters.read("acct", "expiring")).toEqual({ stored: 3, dropped: 0 });
+      const listed = await deps.logs.list("acct", "expiring", NEWEST_FIRST, { page: 1, perPage: 50 });
+      expect(listed.records.map((record) => record.id)).toEqual(later.map((event) => event.id).reverse());
+    });
+
+    it("keeps the counter right when retention deletes logs that have expired but are not yet removed", async () => {
+      let clock = BASE;
+      const deps = writerDependencies(dynamo.documentClient, table, {
+        ttlDays: 1,
+        now: () => clock,
+        retention: { trimmed: { limit: 2, strategy: "DELETE_OLDEST" } },
+      });
+      const batch = eventsFor("trimmed", 2);
+      expect(
+        await writeLogBatch(
+          batch.map((event) => message(event)),
+          deps,
+        ),
+      ).toEqual([]);
+      clock = BASE + 86_400_000 + 120_000;
+      // Deleted by hand after the fold: the minute comes back negative and the next fold gives it back.
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(0);
+      const removed = await deps.logs.removeLogs("acct", "trimmed", [batch[0]?.id ?? ""]);
+      await deps.counters.subtract("acct", "trimmed", removed.count, removed.expiring);
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(0);
+      const later = Array.from({ length: 3 }, (_, index) =>
+        logEvent({ gateway_id: "trimmed" }, clock + index),
+      );
+      expect(
+        await writeLogBatch(
+          later.map((event) => message(event)),
+          deps,
+        ),
+      ).toEqual([]);
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(2);
+    });
+
     it("sets expires_at from LOGS_TTL_DAYS, and reads skip an expired log before DynamoDB removes it", async () => {
       const threeDaysAgo = Date.now() - 3 * 86_400_000;
       const deps = writerDependencies(dynamo.documentClient, table, { ttlDays: 2, now: () => threeDaysAgo });
