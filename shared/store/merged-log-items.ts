@@ -65,6 +65,11 @@ class PartitionReader {
 
   private async fetch(): Promise<void> {
     const condition = this.keyCondition();
+    // A cursor past the end of the range leaves nothing to read (and DynamoDB refuses BETWEEN with from > to).
+    if (String(condition.values[":from"] ?? "") > String(condition.values[":to"] ?? "\uffff")) {
+      this.exhausted = true;
+      return;
+    }
     const result = await this.table.client.send(
       new QueryCommand({
         TableName: this.table.tableName,

@@ -238,6 +238,21 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore layouts on
     expect(ids).toEqual([event.id]);
   });
 
+  it("answers an empty page, not an error, for a cursor beyond the time range", async () => {
+    const store = new LogStore(dynamo.documentClient, table, Date.now, undefined, undefined, 8);
+    const events = eventsOver("ranged", 3, 1_000, BASE + 3_600_000);
+    for (const event of events) await store.put(event);
+    const since = { key: "created_at" as const, operator: "gt" as const, value: [BASE + 3_600_000 - 1] };
+    const older = uuidv7({ msecs: BASE });
+    const page = await store.listAfter(
+      "acct",
+      "ranged",
+      { filters: [since], direction: "desc" },
+      { after: older, limit: 10 },
+    );
+    expect(page).toEqual({ records: [], next: undefined });
+  });
+
   it("refuses a shard count that is not a power of two up to 64", () => {
     for (const shards of [0, 3, 12, 128])
       expect(
