@@ -150,7 +150,7 @@ export class LogIngest {
 
   /**
    * The log item `insertLogItem` writes: the event's fields without bodies, in the log's shard. Also what
-   * the load simulation sizes and the bulk generator writes (test/unit/store, test/bench).
+   * the load simulation sizes and the bulk loads write (test/integration, test/bench/log-listing.ts).
    */
   logItem(
     event: LogEvent,

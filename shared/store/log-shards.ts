@@ -28,7 +28,7 @@ export function isValidShardCount(shards: number): boolean {
 /**
  * The shards a gateway needs for its expected rate: the smallest power of two that keeps each shard
  * under half its partition's write limit, at `writeUnitsPerLog` (the log item, and its body item when the
- * bodies stay in the table; test/unit/store/log-shard-load.test.ts computes it from real items).
+ * bodies stay in the table; test/integration/logs/log-write-load.test.ts measures them on real items).
  */
 export function shardsForRate(logsPerSecond: number, writeUnitsPerLog: number): number {
   const needed = (logsPerSecond * writeUnitsPerLog) / (PARTITION_WRITE_UNITS_PER_SECOND * WRITE_HEADROOM);
