@@ -37,7 +37,14 @@ const secretBox = secretBoxFromEnv(env);
 const deps: ManagementDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
-  logs: new LogStore(documentClient, env.LOGS_TABLE_NAME, Date.now, logBodyObjects(env.LOG_BODIES_BUCKET)),
+  logs: new LogStore(
+    documentClient,
+    env.LOGS_TABLE_NAME,
+    Date.now,
+    logBodyObjects(env.LOG_BODIES_BUCKET),
+    undefined,
+    env.LOG_SHARDS,
+  ),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
   analyticsMaxHours: env.ANALYTICS_MAX_HOURS,

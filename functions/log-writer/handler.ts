@@ -25,6 +25,7 @@ const deps: LogWriterDependencies = {
     Date.now,
     logBodyObjects(env.LOG_BODIES_BUCKET),
     env.LOG_BODIES_S3_MIN_BYTES,
+    env.LOG_SHARDS,
   ),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),

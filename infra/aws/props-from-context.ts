@@ -22,6 +22,7 @@ export function propsFromContext(node: Node): AiGatewayProps {
     logWriterMemorySize: optionalInteger(read("logWriterMemorySize"), "logWriterMemorySize"),
     logRetention: optionalRetention(read("logRetentionDays")),
     logsTtlDays: optionalNonNegativeInteger(read("logsTtlDays"), "logsTtlDays"),
+    logShards: optionalInteger(read("logShards"), "logShards"),
     logLevel: optionalLogLevel(read("logLevel")),
     stageName: optionalString(read("stageName"), "stageName"),
     tracing: optionalBoolean(read("tracing"), "tracing"),

@@ -1,5 +1,15 @@
 import { z } from "zod";
 import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../store/log-keys.ts";
+import { DEFAULT_LOG_SHARDS, isValidShardCount, MAX_LOG_SHARDS } from "../store/log-shards.ts";
+
+/**
+ * Write shards per gateway of the logs table (shared/store/log-shards.ts), the same on the api and the
+ * log-writer: a power of two, from the busiest gateway's expected rate (docs/logging.md). Raise it, never lower it.
+ */
+const logShards = z.coerce
+  .number()
+  .refine(isValidShardCount, `LOG_SHARDS must be a power of two from 1 to ${MAX_LOG_SHARDS}`)
+  .default(DEFAULT_LOG_SHARDS);
 
 /**
  * Settings read from the environment once, at cold start, per function. A missing or malformed setting
@@ -62,6 +72,7 @@ const proxyEnvSchema = z.object({
 });
 
 const apiEnvSchema = z.object({
+  LOG_SHARDS: logShards,
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
   LOGS_TABLE_NAME: z.string().min(1),
@@ -78,6 +89,7 @@ const apiEnvSchema = z.object({
 
 const logWriterEnvSchema = z.object({
   LOGS_TABLE_NAME: z.string().min(1),
+  LOG_SHARDS: logShards,
   /** The bucket holding log bodies (S3 objects); unset, bodies stay in the logs table as before. */
   LOG_BODIES_BUCKET: z.string().min(1).optional(),
   /**

@@ -26,7 +26,7 @@ export async function enforceLogLimit(
   const overflow = stored - limit;
   if (overflow <= 0) return 0;
   const ids = await stores.logs.oldestIds(accountId, gatewayId, overflow);
-  const deleted = await stores.logs.deleteLogs(accountId, gatewayId, ids);
-  await stores.counters.subtract(accountId, gatewayId, deleted);
-  return deleted;
+  const removed = await stores.logs.removeLogs(accountId, gatewayId, ids);
+  await stores.counters.subtract(accountId, gatewayId, removed.count, removed.expiring);
+  return removed.count;
 }

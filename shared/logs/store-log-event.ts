@@ -81,7 +81,7 @@ export async function storeLogEvents(
     else if (result.value) work.push({ ...result.value, index });
   });
   try {
-    await countStep(work, deps);
+    await countStep(work, deps, expiresAt);
     await analyticsStep(work, deps, now);
   } finally {
     // Recorded even after a failure, so the retry does only what is left (and the claim is released).
@@ -168,19 +168,25 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
 const gatewayKey = (event: LogEvent) => JSON.stringify([event.account_id, event.gateway_id]);
 
 /** The stored-log counter: one ADD per gateway, or one per log when STOP_INSERTING checks the limit. */
-async function countStep(work: Work[], deps: LogWriterDependencies): Promise<void> {
+async function countStep(
+  work: Work[],
+  deps: LogWriterDependencies,
+  /** The batch's logs expire together: the counter lets go of them in that minute (log-counter-store.ts). */
+  expiresAt: number | undefined,
+): Promise<void> {
   const pending = work.filter(
     (item) => !item.error && !item.progress.dropped && !item.progress.applied.has("count"),
   );
   const limited = pending.filter((item) => item.retention?.strategy === "STOP_INSERTING");
   const unlimited = pending.filter((item) => item.retention?.strategy !== "STOP_INSERTING");
   await Promise.all([
-    ...limited.map((item) => settle(item, () => countLimited(item, deps))),
+    ...limited.map((item) => settle(item, () => countLimited(item, deps, expiresAt))),
     ...groupBy(unlimited, (item) => gatewayKey(item.event)).map((group) =>
       settle(group, async () => {
         const [first] = group as [Work, ...Work[]];
         const { account_id: accountId, gateway_id: gatewayId } = first.event;
-        const stored = (await deps.counters.increment(accountId, gatewayId, undefined, group.length)) ?? 0;
+        const stored =
+          (await deps.counters.increment(accountId, gatewayId, undefined, group.length, expiresAt)) ?? 0;
         for (const item of group) item.progress.done.push("count");
         // The logs of one gateway share its cached log_management setting.
         const { retention } = first;
@@ -193,10 +199,14 @@ async function countStep(work: Work[], deps: LogWriterDependencies): Promise<voi
 }
 
 /** STOP_INSERTING: counts the log if the gateway is under its limit, else deletes it and marks it dropped. */
-async function countLimited(item: Work, deps: LogWriterDependencies): Promise<void> {
+async function countLimited(
+  item: Work,
+  deps: LogWriterDependencies,
+  expiresAt: number | undefined,
+): Promise<void> {
   const { account_id: accountId, gateway_id: gatewayId, id } = item.event;
   const limit = item.retention?.limit;
-  const stored = await deps.counters.increment(accountId, gatewayId, limit);
+  const stored = await deps.counters.increment(accountId, gatewayId, limit, 1, expiresAt);
   if (stored !== null) {
     item.progress.done.push("count");
     return;

@@ -90,10 +90,21 @@ export async function listLogs(context: RouteContext): Promise<Response> {
     orderBy: params.order_by,
     direction: params.order_by_direction ?? params.direction ?? "desc",
   };
-  const { records, totalCount, meta } = await context.deps.logs.list(context.accountId, gatewayId, query, {
-    page: params.page,
-    perPage: params.per_page,
-  });
+  // Unfiltered, the total is the stored-log counter's (log-counter-store.ts), not a count of every log; the
+  // page is then read from the shards merged in created_at order, only as far as the page.
+  const unfiltered = query.filters.length === 0 && !query.search && !params.meta_info;
+  const [listed, counted] = await Promise.all([
+    context.deps.logs.list(
+      context.accountId,
+      gatewayId,
+      query,
+      { page: params.page, perPage: params.per_page },
+      { countAll: !unfiltered },
+    ),
+    unfiltered ? context.deps.counters.read(context.accountId, gatewayId) : undefined,
+  ]);
+  const { records, meta } = listed;
+  const totalCount = Math.max(0, counted?.stored ?? listed.totalCount ?? 0);
   const info: Record<string, number> = {
     page: params.page,
     per_page: params.per_page,
@@ -128,9 +139,9 @@ export async function deleteLogs(context: RouteContext): Promise<Response> {
   };
   const { logs, counters } = context.deps;
   const ids = await logs.selectIds(context.accountId, gatewayId, query, params.limit ?? MAX_DELETE);
-  const deleted = await logs.deleteLogs(context.accountId, gatewayId, ids);
-  await counters.subtract(context.accountId, gatewayId, deleted);
-  return envelope({ success: true, deleted });
+  const removed = await logs.removeLogs(context.accountId, gatewayId, ids);
+  await counters.subtract(context.accountId, gatewayId, removed.count, removed.expiring);
+  return envelope({ success: true, deleted: removed.count });
 }
 
 export async function getLog(context: RouteContext): Promise<Response> {

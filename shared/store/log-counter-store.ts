@@ -1,14 +1,28 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conflict-error.ts";
-import { counterKey, droppedPartition } from "./log-keys.ts";
+import { counterKey, droppedPartition, expiringPartition, expiryMinuteKey } from "./log-keys.ts";
 
 /** SQS keeps a message at most 14 days: a drop marker only has to outlive every redelivery. */
 const DROP_MARKER_SECONDS = 14 * 86_400;
 
 /**
  * The per-gateway count of stored logs, kept as one item updated with atomic ADD, so retention
- * (`log_management`) is enforced without counting the partition on every write. Also the count of logs
- * dropped by STOP_INSERTING, and the markers that let a redelivered dropped log be recognised.
+ * (`log_management`) is enforced, and a listing's total answered, without counting the partition. Also the
+ * count of logs dropped by STOP_INSERTING, and the markers that let a redelivered dropped log be recognised.
+ *
+ * Logs that expire (LOGS_TTL_DAYS) leave without a delete of ours: DynamoDB's TTL removes them, up to days
+ * later, and reads skip them from their `expires_at` on. So the logs counted are also added to a bucket of
+ * the minute they expire in ("{account}#{gateway}#expiring"), and a bucket whose minute has passed is folded
+ * into the counter (subtracted, and the bucket deleted) before the counter is read or added to. A delete of
+ * ours takes the log out of its bucket as well as the total. The count is then right to the minute, with no
+ * stream consumer and nothing that depends on when TTL gets round to an item.
  */
 export class LogCounterStore {
   constructor(
@@ -21,7 +35,16 @@ export class LogCounterStore {
    * Adds `count` stored logs (one by default), unless `limit` is given and the count has reached it
    * (STOP_INSERTING, one log at a time): then nothing changes and the answer is null. Otherwise the new count.
    */
-  async increment(accountId: string, gatewayId: string, limit?: number, count = 1): Promise<number | null> {
+  async increment(
+    accountId: string,
+    gatewayId: string,
+    limit?: number,
+    count = 1,
+    /** The logs' `expires_at` (one per batch: the log-writer computes it once), when they expire. */
+    expiresAt?: number,
+  ): Promise<number | null> {
+    await this.foldExpired(accountId, gatewayId);
+    let stored: number;
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -36,16 +59,35 @@ export class LogCounterStore {
           ReturnValues: "UPDATED_NEW",
         }),
       );
-      return Number(Attributes?.stored ?? 0);
+      stored = Number(Attributes?.stored ?? 0);
     } catch (error) {
       if (isConditionFailure(error)) return null;
       throw error;
     }
+    if (expiresAt !== undefined) await this.addExpiring(accountId, gatewayId, expiresAt, count);
+    return stored;
   }
 
-  /** Subtracts deleted logs. */
-  async subtract(accountId: string, gatewayId: string, count: number): Promise<void> {
+  /**
+   * Subtracts deleted logs; `expiring`, the `expires_at` of those that had one, takes them out of their
+   * expiry minutes too, so the fold does not subtract them again.
+   */
+  async subtract(
+    accountId: string,
+    gatewayId: string,
+    count: number,
+    expiring: readonly number[] = [],
+  ): Promise<void> {
     if (count <= 0) return;
+    const byMinute = new Map<string, number>();
+    for (const expiresAt of expiring) {
+      const minute = expiryMinuteKey(expiresAt);
+      byMinute.set(minute, (byMinute.get(minute) ?? 0) + 1);
+    }
+    // A bucket folded meanwhile comes back negative, and the next fold gives the count back: still right.
+    await Promise.all(
+      [...byMinute].map(([minute, logs]) => this.addExpiringMinute(accountId, gatewayId, minute, -logs)),
+    );
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -58,6 +100,7 @@ export class LogCounterStore {
   }
 
   async read(accountId: string, gatewayId: string): Promise<{ stored: number; dropped: number }> {
+    await this.foldExpired(accountId, gatewayId);
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -66,6 +109,71 @@ export class LogCounterStore {
       }),
     );
     return { stored: Number(Item?.stored ?? 0), dropped: Number(Item?.dropped ?? 0) };
+  }
+
+  private addExpiring(accountId: string, gatewayId: string, expiresAt: number, count: number): Promise<void> {
+    return this.addExpiringMinute(accountId, gatewayId, expiryMinuteKey(expiresAt), count);
+  }
+
+  private async addExpiringMinute(
+    accountId: string,
+    gatewayId: string,
+    minute: string,
+    count: number,
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: expiringPartition(accountId, gatewayId), sk: minute },
+        // No TTL of its own: a bucket leaves only by the fold, which must see it to subtract it.
+        UpdateExpression: "ADD #count :count",
+        ExpressionAttributeNames: { "#count": "count" },
+        ExpressionAttributeValues: { ":count": count },
+      }),
+    );
+  }
+
+  /**
+   * Subtracts the logs of every expiry minute that has passed, each bucket once: it is deleted with its
+   * old value returned, so of two folds at once only one gets it. Usually a Query that finds nothing.
+   */
+  private async foldExpired(accountId: string, gatewayId: string): Promise<void> {
+    const current = expiryMinuteKey(this.now() / 1000);
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk < :now",
+        ExpressionAttributeValues: { ":pk": expiringPartition(accountId, gatewayId), ":now": current },
+        ConsistentRead: true,
+      }),
+    );
+    for (const bucket of Items ?? []) {
+      let count: number;
+      try {
+        const { Attributes } = await this.client.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: bucket.pk, sk: bucket.sk },
+            ConditionExpression: "attribute_exists(pk)",
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        count = Number(Attributes?.count ?? 0);
+      } catch (error) {
+        if (isConditionFailure(error)) continue;
+        throw error;
+      }
+      if (count === 0) continue;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: counterKey(accountId, gatewayId),
+          UpdateExpression: "ADD #stored :minus",
+          ExpressionAttributeNames: { "#stored": "stored" },
+          ExpressionAttributeValues: { ":minus": -count },
+        }),
+      );
+    }
   }
 
   /**

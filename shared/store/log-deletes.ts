@@ -1,8 +1,16 @@
-import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
-import { bodyPartition, logPartition } from "./log-keys.ts";
+import { isExpired } from "./log-items.ts";
+import { candidateLocations, listingPartitions } from "./log-shards.ts";
 import type { LogTable } from "./log-table.ts";
+import { mergedLogItems } from "./merged-log-items.ts";
+
+/** What a delete removed: how many logs, and the `expires_at` of each that had one (log-counter-store.ts). */
+export interface DeletedLogs {
+  count: number;
+  expiring: number[];
+}
 
 /** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
 const DELETE_CONCURRENCY = 25;
@@ -17,25 +25,22 @@ export class LogDeletes {
     private readonly bodies?: LogBodyObjects,
   ) {}
 
-  /** The ids of the gateway's oldest logs: a query in ascending sort-key order, Limit = count. */
+  /** The ids of the gateway's oldest unexpired logs: its shards merged in ascending sort-key order, read up to `count`. */
   async oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
     const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.table.client.send(
-        new QueryCommand({
-          TableName: this.table.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": logPartition(accountId, gatewayId) },
-          ProjectionExpression: "sk",
-          ScanIndexForward: true,
-          Limit: count - ids.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) ids.push(String(item.sk));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && ids.length < count);
+    if (count <= 0) return ids;
+    const partitions = listingPartitions(accountId, gatewayId, this.table.shards);
+    const now = this.table.now();
+    for await (const item of mergedLogItems(this.table, partitions, {
+      direction: "asc",
+      pageSize: count,
+      projection: "sk, expires_at",
+    })) {
+      // An expired log is gone already (reads skip it, the counter let go of it): not one to trim.
+      if (isExpired(item, now)) continue;
+      ids.push(String(item.sk));
+      if (ids.length >= count) break;
+    }
     return ids;
   }
 
@@ -45,7 +50,15 @@ export class LogDeletes {
    * call removed (for the stored-log counter).
    */
   async deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
-    let deleted = 0;
+    return (await this.removeLogs(accountId, gatewayId, ids)).count;
+  }
+
+  /**
+   * `deleteLogs`, also answering the expiry of each log removed, so the stored-log counter can take it out
+   * of the minute it would have expired in as well as out of its total (log-counter-store.ts).
+   */
+  async removeLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<DeletedLogs> {
+    const removed: DeletedLogs = { count: 0, expiring: [] };
     for (let index = 0; index < ids.length; index += DELETE_CONCURRENCY) {
       const chunk = ids.slice(index, index + DELETE_CONCURRENCY);
       // Keys come from the log's identity: no read to find them, and a log without bodies costs nothing.
@@ -56,30 +69,39 @@ export class LogDeletes {
         ]),
       );
       const results = await Promise.all(chunk.map((id) => this.deleteOne(accountId, gatewayId, id)));
-      deleted += results.filter(Boolean).length;
+      for (const result of results) {
+        if (!result) continue;
+        removed.count += 1;
+        if (typeof result.expires_at === "number") removed.expiring.push(result.expires_at);
+      }
     }
-    return deleted;
+    return removed;
   }
 
-  private async deleteOne(accountId: string, gatewayId: string, id: string): Promise<boolean> {
-    await this.table.client.send(
-      new DeleteCommand({
-        TableName: this.table.tableName,
-        Key: { pk: bodyPartition(accountId, gatewayId), sk: id },
-      }),
-    );
-    try {
+  /** Deletes the log where it is: its shard, usually the first place tried (log-shards.ts). */
+  private async deleteOne(
+    accountId: string,
+    gatewayId: string,
+    id: string,
+  ): Promise<{ expires_at?: unknown } | undefined> {
+    for (const location of candidateLocations(accountId, gatewayId, id, this.table.shards)) {
       await this.table.client.send(
-        new DeleteCommand({
-          TableName: this.table.tableName,
-          Key: { pk: logPartition(accountId, gatewayId), sk: id },
-          ConditionExpression: "attribute_exists(sk)",
-        }),
+        new DeleteCommand({ TableName: this.table.tableName, Key: { pk: location.bodyPk, sk: id } }),
       );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      try {
+        const { Attributes } = await this.table.client.send(
+          new DeleteCommand({
+            TableName: this.table.tableName,
+            Key: { pk: location.logPk, sk: id },
+            ConditionExpression: "attribute_exists(sk)",
+            ReturnValues: "ALL_OLD",
+          }),
+        );
+        return { expires_at: Attributes?.expires_at };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     }
+    return undefined;
   }
 }

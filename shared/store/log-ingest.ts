@@ -3,13 +3,8 @@ import { compressedLogBody } from "../logs/logged-body.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type LogBodyObject, type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
-import {
-  BODIES_IN_S3,
-  batchPartition,
-  bodyPartition,
-  DEFAULT_LOG_BODIES_S3_MIN_BYTES,
-  logPartition,
-} from "./log-keys.ts";
+import { BODIES_IN_S3, batchPartition, DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "./log-keys.ts";
+import { writeLocation } from "./log-shards.ts";
 import type { LogTable } from "./log-table.ts";
 
 /** BatchWriteItem takes at most 25 items; unprocessed ones are retried this many times. */
@@ -26,10 +21,15 @@ interface CompressedBodies {
   inS3: boolean;
 }
 
-/** The item holding a log's gzip-compressed bodies in the table. */
-function bodyItem(event: LogEvent, bodies: CompressedBodies, expiresAt?: number): Record<string, unknown> {
+/** The item holding a log's gzip-compressed bodies in the table, in its log's shard. */
+function bodyItem(
+  event: LogEvent,
+  bodies: CompressedBodies,
+  shards: number,
+  expiresAt?: number,
+): Record<string, unknown> {
   return {
-    pk: bodyPartition(event.account_id, event.gateway_id),
+    pk: writeLocation(event.account_id, event.gateway_id, event.id, shards).bodyPk,
     sk: event.id,
     request_body: bodies.request,
     response_body: bodies.response,
@@ -69,6 +69,14 @@ export class LogIngest {
     private readonly s3MinBytes: number = DEFAULT_LOG_BODIES_S3_MIN_BYTES,
   ) {}
 
+  /**
+   * The partition a log is written to. The log-writer's later steps (claim, applied) find it there: a
+   * redelivery is written under the same shard count, the deployment's.
+   */
+  private logPk(accountId: string, gatewayId: string, id: string): string {
+    return writeLocation(accountId, gatewayId, id, this.table.shards).logPk;
+  }
+
   /** The log's bodies compressed and placed, decided once per log from their gzip bytes together. */
   private compressedBodies(event: LogEvent): CompressedBodies {
     const known = this.compressed.get(event);
@@ -107,7 +115,8 @@ export class LogIngest {
     for (const event of events) {
       const bodies = this.compressedBodies(event);
       if (bodies.inS3) objects.push(...bodyObjects(event, bodies));
-      else if (bodies.request || bodies.response) items.push(bodyItem(event, bodies, expiresAt));
+      else if (bodies.request || bodies.response)
+        items.push(bodyItem(event, bodies, this.table.shards, expiresAt));
     }
     await Promise.all([
       // In S3 an object expires by the bucket's lifecycle rule (the stack's logsTtlDays), not per object.
@@ -140,6 +149,31 @@ export class LogIngest {
   }
 
   /**
+   * The log item `insertLogItem` writes: the event's fields without bodies, in the log's shard. Also what
+   * the load simulation sizes and the bulk loads write (test/integration, test/bench/log-listing.ts).
+   */
+  logItem(
+    event: LogEvent,
+    expiresAt?: number,
+    claimUntil?: number,
+    writeBatch?: string,
+  ): Record<string, unknown> {
+    const { request_body, response_body, account_id, ...fields } = event;
+    return {
+      pk: this.logPk(account_id, event.gateway_id, event.id),
+      sk: event.id,
+      ...fields,
+      // Where the bodies are: the reader derives their keys from the log's identity (logBodyKey).
+      body_store: this.compressedBodies(event).inS3 ? BODIES_IN_S3 : undefined,
+      request_head_complete: request_body ? request_body.complete : null,
+      response_head_complete: response_body ? response_body.complete : null,
+      expires_at: expiresAt,
+      claimed_until: claimUntil,
+      write_batch: writeBatch,
+    };
+  }
+
+  /**
    * The log item alone (its bodies already written): true when this call inserted it. `writeBatch` names
    * the log-writer batch inserting it, whose record (`markBatchApplied`) may stand for the log's own.
    */
@@ -149,23 +183,11 @@ export class LogIngest {
     claimUntil?: number,
     writeBatch?: string,
   ): Promise<boolean> {
-    const { request_body, response_body, account_id, ...fields } = event;
     try {
       await this.table.client.send(
         new PutCommand({
           TableName: this.table.tableName,
-          Item: {
-            pk: logPartition(account_id, event.gateway_id),
-            sk: event.id,
-            ...fields,
-            // Where the bodies are: the reader derives their keys from the log's identity (logBodyKey).
-            body_store: this.compressedBodies(event).inS3 ? BODIES_IN_S3 : undefined,
-            request_head_complete: request_body ? request_body.complete : null,
-            response_head_complete: response_body ? response_body.complete : null,
-            expires_at: expiresAt,
-            claimed_until: claimUntil,
-            write_batch: writeBatch,
-          },
+          Item: this.logItem(event, expiresAt, claimUntil, writeBatch),
           ConditionExpression: "attribute_not_exists(sk)",
         }),
       );
@@ -189,7 +211,7 @@ export class LogIngest {
     const { Item } = await this.table.client.send(
       new GetCommand({
         TableName: this.table.tableName,
-        Key: { pk: logPartition(accountId, gatewayId), sk: id },
+        Key: { pk: this.logPk(accountId, gatewayId, id), sk: id },
         ProjectionExpression: "applied, sk, write_batch",
         ConsistentRead: true,
       }),
@@ -247,7 +269,7 @@ export class LogIngest {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
-          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          Key: { pk: this.logPk(accountId, gatewayId, id), sk: id },
           UpdateExpression: "SET claimed_until = :until",
           ConditionExpression:
             "attribute_exists(sk) AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
@@ -270,7 +292,7 @@ export class LogIngest {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
-          Key: { pk: logPartition(accountId, gatewayId), sk: id },
+          Key: { pk: this.logPk(accountId, gatewayId, id), sk: id },
           UpdateExpression:
             steps.length > 0 ? "REMOVE claimed_until ADD applied :steps" : "REMOVE claimed_until",
           ConditionExpression: "attribute_exists(sk)",

@@ -28,6 +28,16 @@ export const counterKey = (accountId: string, gatewayId: string) => ({
   sk: "logs",
 });
 
+/**
+ * The stored logs that expire in each minute (sk: the epoch minute, zero-padded so it sorts), so the
+ * stored-log counter can let go of them when DynamoDB's TTL removes them (log-counter-store.ts).
+ */
+export const expiringPartition = (accountId: string, gatewayId: string) =>
+  `${accountId}#${gatewayId}#expiring`;
+
+export const expiryMinuteKey = (epochSeconds: number) =>
+  String(Math.floor(epochSeconds / 60)).padStart(10, "0");
+
 /** A log dropped by STOP_INSERTING leaves a short-lived marker, so a redelivery is recognised. */
 export const droppedPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#dropped`;
 
@@ -41,7 +51,10 @@ export const analyticsPartition = (accountId: string, gatewayId: string, granula
 
 /** The 48-bit millisecond timestamp a UUIDv7 starts with, as the id's first 13 characters ("xxxxxxxx-xxxx"). */
 export function uuidV7TimePrefix(milliseconds: number): string {
-  const hex = Math.max(0, Math.floor(milliseconds)).toString(16).padStart(12, "0").slice(-12);
+  // Clamped to the 48 bits: an open upper bound plus a margin would otherwise wrap round to a small prefix,
+  // below the lower bound, which DynamoDB refuses (BETWEEN needs from <= to).
+  const clamped = Math.min(2 ** 48 - 1, Math.max(0, Math.floor(milliseconds)));
+  const hex = clamped.toString(16).padStart(12, "0");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
 }
 

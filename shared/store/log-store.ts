@@ -2,17 +2,20 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogQuery } from "../logs/log-query.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import type { LogBodyObjects } from "./log-body-objects.ts";
-import { LogDeletes } from "./log-deletes.ts";
+import { type DeletedLogs, LogDeletes } from "./log-deletes.ts";
 import { LogIngest } from "./log-ingest.ts";
 import type { BodyKind, LogRecord } from "./log-items.ts";
-import { type LogPage, LogQueries, type LogUpdate } from "./log-queries.ts";
+import { type LogCursorPage, type LogPage, LogQueries, type LogUpdate } from "./log-queries.ts";
+import { DEFAULT_LOG_SHARDS, isValidShardCount, MAX_LOG_SHARDS } from "./log-shards.ts";
 
+export type { DeletedLogs } from "./log-deletes.ts";
 export type { BodyKind, LogRecord } from "./log-items.ts";
-export type { LogPage, LogUpdate } from "./log-queries.ts";
+export type { LogCursorPage, LogPage, LogUpdate } from "./log-queries.ts";
 
 /**
- * Logs in the logs table, one item per request: pk "{account}#{gateway}", sk the UUIDv7 log id, so the
- * partition is in time order and a time range is a sort-key range. Bodies are gzip-compressed objects in
+ * Logs in the logs table, one item per request: pk "{account}#{gateway}#{shard}" (log-shards.ts; before
+ * shards, "{account}#{gateway}"), sk the UUIDv7 log id, so each partition is in time order, a time range is
+ * a sort-key range, and a listing merges the shards in that order. Bodies are gzip-compressed objects in
  * S3 when a bucket is given (`bodies`; log-body-objects.ts) and they are large enough, otherwise items of their own in
  * "{account}#{gateway}#bodies"; either way only the body endpoints read them, so a listing never pays
  * for them, and logs stored in either layout (or the oldest, inline) stay readable and deletable. Listing, filtering and deleting by filter read the gateway's partition within the time range
@@ -32,8 +35,12 @@ export class LogStore {
     bodies?: LogBodyObjects,
     /** The gzip bytes from which a log's bodies go to S3 (log-ingest.ts); the default when unset. */
     bodiesS3MinBytes?: number,
+    /** Write shards per gateway (log-shards.ts, LOG_SHARDS): a power of two up to 64. */
+    shards: number = DEFAULT_LOG_SHARDS,
   ) {
-    const table = { client, tableName, now };
+    if (!isValidShardCount(shards))
+      throw new Error(`LOG_SHARDS must be a power of two from 1 to ${MAX_LOG_SHARDS}, got ${shards}`);
+    const table = { client, tableName, now, shards };
     this.ingest = new LogIngest(table, bodies, bodiesS3MinBytes);
     this.queries = new LogQueries(table, bodies);
     this.deletes = new LogDeletes(table, bodies);
@@ -56,6 +63,11 @@ export class LogStore {
     writeBatch?: string,
   ): Promise<boolean> {
     return this.ingest.insertLogItem(event, expiresAt, claimUntil, writeBatch);
+  }
+
+  /** The item `insertLogItem` writes, unwritten: for sizing it and for bulk loads. */
+  logItem(event: LogEvent, expiresAt?: number): Record<string, unknown> {
+    return this.ingest.logItem(event, expiresAt);
   }
 
   put(event: LogEvent, expiresAt?: number): Promise<void> {
@@ -98,8 +110,18 @@ export class LogStore {
     gatewayId: string,
     query: LogQuery,
     page: { page: number; perPage: number },
+    options?: { countAll?: boolean },
   ): Promise<LogPage> {
-    return this.queries.list(accountId, gatewayId, query, page);
+    return this.queries.list(accountId, gatewayId, query, page, options);
+  }
+
+  listAfter(
+    accountId: string,
+    gatewayId: string,
+    query: Pick<LogQuery, "filters" | "search" | "direction">,
+    page: { after?: string; limit: number },
+  ): Promise<LogCursorPage> {
+    return this.queries.listAfter(accountId, gatewayId, query, page);
   }
 
   selectIds(accountId: string, gatewayId: string, query: LogQuery, limit: number): Promise<string[]> {
@@ -123,5 +145,9 @@ export class LogStore {
 
   deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {
     return this.deletes.deleteLogs(accountId, gatewayId, ids);
+  }
+
+  removeLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<DeletedLogs> {
+    return this.deletes.removeLogs(accountId, gatewayId, ids);
   }
 }

@@ -6,4 +6,6 @@ export interface LogTable {
   tableName: string;
   /** Milliseconds since the epoch: what counts as expired, and when a batch record runs out. */
   now: () => number;
+  /** Write shards per gateway (log-shards.ts): a power of two, 1 for the layout before shards. */
+  shards: number;
 }

@@ -1,4 +1,5 @@
 import { type AttributeValue, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { DEFAULT_LOG_SHARDS } from "../../shared/store/log-shards.ts";
 
 /** DynamoDB's item size rules (names + values; numbers ~1 byte per 2 digits + 1; maps/lists 3 + 1 per element). */
 function valueSize(value: AttributeValue): number {
@@ -57,13 +58,18 @@ export async function measureLogItems(env: Record<string, string>, sample = 3000
           }),
         )
       ).Items ?? [];
-    const Items = [...(await query(partition)), ...(await query(`${partition}#bodies`))];
+    // Every shard of the gateway's logs and bodies (docs/logging.md, Write shards), and the layout before them.
+    const shards = Number(env.LOG_SHARDS ?? DEFAULT_LOG_SHARDS);
+    const partitions = [partition, `${partition}#bodies`];
+    for (let shard = 0; shard < shards && shards > 1; shard += 1)
+      partitions.push(`${partition}#${shard}`, `${partition}#bodies#${shard}`);
+    const Items = (await Promise.all(partitions.map(query))).flat();
     const bodies = new Map<string, number>();
     const logs: Array<{ id: string; workload: string; size: number }> = [];
     for (const item of Items) {
       const pk = item.pk?.S ?? "";
       const id = item.sk?.S ?? "";
-      if (pk.endsWith("#bodies")) bodies.set(id, itemSize(item));
+      if (/#bodies(#\d+)?$/.test(pk)) bodies.set(id, itemSize(item));
       else if (item.status_code && item.response_content_type) {
         const type = item.response_content_type.S ?? "";
         const size = Number(item.response_size?.N ?? 0);

@@ -96,6 +96,7 @@ describe("Lambda functions", () => {
       ACCOUNT_ID: { Ref: "AWS::AccountId" },
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
+      LOG_SHARDS: "8",
       AIG_API_TOKEN_SECRET_ARN: { Ref: logicalId(adminTokenSecret) },
       PROVIDER_KEYS_KMS_KEY_ID: { "Fn::GetAtt": [logicalId(providerKeysKey), "Arn"] },
     });
@@ -109,6 +110,7 @@ describe("Lambda functions", () => {
       CONFIG_TABLE_NAME: { Ref: logicalId(configTable) },
       LOGS_TABLE_NAME: { Ref: logicalId(logsTable) },
       LOGS_TTL_DAYS: "0",
+      LOG_SHARDS: "8",
     });
     expect(variables).not.toHaveProperty("AIG_API_TOKEN_SECRET_ARN");
     expect(variables).not.toHaveProperty("LOG_QUEUE_URL");
@@ -162,6 +164,14 @@ describe("Lambda functions", () => {
     ).map((logGroup) => logGroup.Properties.RetentionInDays);
     // Three function log groups and the API's access and execution log groups.
     expect(retentions).toEqual([7, 7, 7, 7, 7]);
+  });
+
+  it("passes the api and the log-writer the same shard count from logShards, and refuses one that is not a power of two", () => {
+    const custom = synthGateway({ logShards: 32 });
+    const gateway = custom.stack.gateway;
+    for (const fn of [gateway.apiFunction, gateway.logWriterFunction])
+      expect(custom.properties(fn)).toMatchObject({ Environment: { Variables: { LOG_SHARDS: "32" } } });
+    expect(() => synthGateway({ logShards: 12 })).toThrow(/logShards must be a power of two/);
   });
 
   it.each(functions)("%s is traced by X-Ray (active) by default, with the Powertools tracer on", (_, fn) => {

@@ -13,6 +13,7 @@ import type { CfnWebACLAssociation } from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import { DEFAULT_METRICS_NAMESPACE } from "../../../shared/observability/metric-names.ts";
 import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../../../shared/store/log-keys.ts";
+import { DEFAULT_LOG_SHARDS, isValidShardCount } from "../../../shared/store/log-shards.ts";
 import { bedrockInvokeStatement } from "./bedrock-access.ts";
 import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
@@ -67,6 +68,11 @@ export interface AiGatewayProps {
   readonly alarmTopicArn?: string;
   /** Days a log is kept before DynamoDB's TTL removes it; 0 keeps logs until deleted. @default 0 */
   readonly logsTtlDays?: number;
+  /**
+   * Write shards per gateway in the logs table (LOG_SHARDS; docs/logging.md says how to pick it from the
+   * busiest gateway's rate): a power of two up to 64. Raise it, never lower it. @default 8
+   */
+  readonly logShards?: number;
   /**
    * What happens to the tables and the log bodies bucket when the stack is deleted (a bucket is deleted
    * only once empty). @default RemovalPolicy.RETAIN
@@ -189,6 +195,9 @@ export class AiGateway extends Construct {
   constructor(scope: Construct, id: string, props: AiGatewayProps = {}) {
     super(scope, id);
     const accountId = props.accountId ?? Aws.ACCOUNT_ID;
+    const logShards = props.logShards ?? DEFAULT_LOG_SHARDS;
+    if (!isValidShardCount(logShards))
+      throw new Error(`logShards must be a power of two from 1 to 64, got ${logShards}`);
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.tracing = props.tracing ?? true;
     this.bedrockWithLambdaRole = props.allowBedrockWithLambdaRole ?? true;
@@ -292,6 +301,8 @@ export class AiGateway extends Construct {
         CONFIG_TABLE_NAME: this.configTable.tableName,
         LOGS_TABLE_NAME: this.logsTable.tableName,
         LOG_BODIES_BUCKET: this.logBodiesBucket.bucketName,
+        // The reader and the writer of logs must agree on the shards.
+        LOG_SHARDS: String(logShards),
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
       },
@@ -330,6 +341,7 @@ export class AiGateway extends Construct {
         LOGS_TTL_DAYS: String(props.logsTtlDays ?? 0),
         // Gateways' OTLP endpoints pass the same SSRF guard as the proxy's upstreams.
         TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
+        LOG_SHARDS: String(logShards),
       },
       // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
       // since batches the function throttles go back to the queue and count towards the dead-letter queue.

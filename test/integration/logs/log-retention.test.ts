@@ -6,9 +6,14 @@ import { enforceLogLimit } from "../../../shared/logs/log-retention.ts";
 import { writeLogBatch } from "../../../shared/logs/write-log-batch.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { AnalyticsStore, bucketStart } from "../../../shared/store/analytics-store.ts";
+import { DEFAULT_LOG_SHARDS, writeLocation } from "../../../shared/store/log-shards.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { type EmulatorName, type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
 import { logEvent, message, writerDependencies } from "./log-fixtures.ts";
+
+/** The partition the log-writer puts a log of account "acct" in (its shard). */
+const logPk = (gatewayId: string, id: string) =>
+  writeLocation("acct", gatewayId, id, DEFAULT_LOG_SHARDS).logPk;
 
 const NEWEST_FIRST: LogQuery = { filters: [], orderBy: "created_at", direction: "desc" };
 const BASE = Date.parse("2026-11-25T10:00:00.000Z");
@@ -193,7 +198,10 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
         const batch = events.map((event) => message(event));
         expect(await writeLogBatch(batch, deps)).toEqual([]);
         const item = await dynamo.documentClient.send(
-          new GetCommand({ TableName: table, Key: { pk: `acct#${gatewayId}`, sk: events[0]?.id } }),
+          new GetCommand({
+            TableName: table,
+            Key: { pk: logPk(gatewayId, events[0]?.id ?? ""), sk: events[0]?.id },
+          }),
         );
         // With the batch's record, the log item keeps its batch and no steps of its own.
         expect(item.Item?.applied === undefined).toBe(gatewayId === "recorded");
@@ -272,6 +280,64 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       expect((await deps.counters.read("acct", "partial")).stored).toBe(1);
     });
 
+    it("lets the stored-log counter go of logs as they expire (TTL), so STOP_INSERTING stores again", async () => {
+      let clock = BASE;
+      const deps = writerDependencies(dynamo.documentClient, table, {
+        ttlDays: 1,
+        now: () => clock,
+        retention: { expiring: { limit: 5, strategy: "STOP_INSERTING" } },
+      });
+      const first = eventsFor("expiring", 5);
+      for (const event of first) expect(await writeLogBatch([message(event)], deps)).toEqual([]);
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(5);
+      // One deleted through the API before it expires leaves the total and its expiry minute once.
+      const removed = await deps.logs.removeLogs("acct", "expiring", [first[0]?.id ?? ""]);
+      await deps.counters.subtract("acct", "expiring", removed.count, removed.expiring);
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(4);
+
+      clock = BASE + 86_400_000 + 120_000; // a day and two minutes on: every one of them has expired
+      expect((await deps.counters.read("acct", "expiring")).stored).toBe(0);
+      const later = Array.from({ length: 3 }, (_, index) =>
+        logEvent({ gateway_id: "expiring" }, clock + index * 1000),
+      );
+      for (const event of later) expect(await writeLogBatch([message(event)], deps)).toEqual([]);
+      expect(await deps.counters.read("acct", "expiring")).toEqual({ stored: 3, dropped: 0 });
+      const listed = await deps.logs.list("acct", "expiring", NEWEST_FIRST, { page: 1, perPage: 50 });
+      expect(listed.records.map((record) => record.id)).toEqual(later.map((event) => event.id).reverse());
+    });
+
+    it("keeps the counter right when retention deletes logs that have expired but are not yet removed", async () => {
+      let clock = BASE;
+      const deps = writerDependencies(dynamo.documentClient, table, {
+        ttlDays: 1,
+        now: () => clock,
+        retention: { trimmed: { limit: 2, strategy: "DELETE_OLDEST" } },
+      });
+      const batch = eventsFor("trimmed", 2);
+      expect(
+        await writeLogBatch(
+          batch.map((event) => message(event)),
+          deps,
+        ),
+      ).toEqual([]);
+      clock = BASE + 86_400_000 + 120_000;
+      // Deleted by hand after the fold: the minute comes back negative and the next fold gives it back.
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(0);
+      const removed = await deps.logs.removeLogs("acct", "trimmed", [batch[0]?.id ?? ""]);
+      await deps.counters.subtract("acct", "trimmed", removed.count, removed.expiring);
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(0);
+      const later = Array.from({ length: 3 }, (_, index) =>
+        logEvent({ gateway_id: "trimmed" }, clock + index),
+      );
+      expect(
+        await writeLogBatch(
+          later.map((event) => message(event)),
+          deps,
+        ),
+      ).toEqual([]);
+      expect((await deps.counters.read("acct", "trimmed")).stored).toBe(2);
+    });
+
     it("sets expires_at from LOGS_TTL_DAYS, and reads skip an expired log before DynamoDB removes it", async () => {
       const threeDaysAgo = Date.now() - 3 * 86_400_000;
       const deps = writerDependencies(dynamo.documentClient, table, { ttlDays: 2, now: () => threeDaysAgo });
@@ -292,7 +358,7 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])(
       const kept = await dynamo.documentClient.send(
         new (await import("@aws-sdk/lib-dynamodb")).GetCommand({
           TableName: table,
-          Key: { pk: "acct#ttl", sk: fresh.id },
+          Key: { pk: logPk("ttl", fresh.id), sk: fresh.id },
         }),
       );
       const expectedExpiry = Math.floor(Date.now() / 1000) + 2 * 86_400;

@@ -7,7 +7,8 @@ import { packLogBodies } from "../../../shared/core/log-bodies.ts";
 import type { LogQuery } from "../../../shared/logs/log-query.ts";
 import type { LogEvent } from "../../../shared/schemas/log-event.ts";
 import { LogBodyObjects, logBodyKey } from "../../../shared/store/log-body-objects.ts";
-import { bodyPartition, logPartition } from "../../../shared/store/log-keys.ts";
+import { logPartition } from "../../../shared/store/log-keys.ts";
+import { DEFAULT_LOG_SHARDS, writeLocation } from "../../../shared/store/log-shards.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
 import { type EmulatorName, type RunningDynamo, startDynamo } from "../../support/dynamodb-emulators.ts";
 import { type RunningS3, startS3 } from "../../support/s3-emulator.ts";
@@ -113,11 +114,17 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     expect(await store.getBody("acct", "gw", event.id, "response")).toBe(response.toString("utf8"));
 
     const { Item: bodyItem } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "gw"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "gw", event.id, DEFAULT_LOG_SHARDS).bodyPk, sk: event.id },
+      }),
     );
     expect(bodyItem).toBeUndefined();
     const { Item: logItem } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: logPartition("acct", "gw"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "gw", event.id, DEFAULT_LOG_SHARDS).logPk, sk: event.id },
+      }),
     );
     expect(logItem).toMatchObject({ body_store: "s3" });
     expect(logItem).not.toHaveProperty("request_body");
@@ -138,11 +145,17 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     expect(await byThreshold.insertLogItem(event)).toBe(true);
     expect((await s3.keys(BUCKET)).filter((key) => key.includes("/small/"))).toEqual([]);
     const { Item: bodyItem } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "small"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "small", event.id, DEFAULT_LOG_SHARDS).bodyPk, sk: event.id },
+      }),
     );
     expect(bodyItem).toHaveProperty("request_body");
     const { Item: logItem } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: logPartition("acct", "small"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "small", event.id, DEFAULT_LOG_SHARDS).logPk, sk: event.id },
+      }),
     );
     expect(logItem).not.toHaveProperty("body_store");
     expect(await byThreshold.getBody("acct", "small", event.id, "request")).toBe(request.toString());
@@ -157,7 +170,10 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
       logBodyKey("acct", "large", event.id, "response"),
     ]);
     const { Item: bodyItem } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "large"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "large", event.id, DEFAULT_LOG_SHARDS).bodyPk, sk: event.id },
+      }),
     );
     expect(bodyItem).toBeUndefined();
     expect(await byThreshold.getBody("acct", "large", event.id, "request")).toBe(request.toString());
@@ -183,7 +199,13 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     expect(await byThreshold.deleteLogs("acct", "mixed", ids)).toBe(2);
     expect((await s3.keys(BUCKET)).filter((key) => key.includes("/mixed/"))).toEqual([]);
     const { Item } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "mixed"), sk: small.event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: {
+          pk: writeLocation("acct", "mixed", small.event.id, DEFAULT_LOG_SHARDS).bodyPk,
+          sk: small.event.id,
+        },
+      }),
     );
     expect(Item).toBeUndefined();
   });
@@ -241,7 +263,10 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("Log bodies in S3, l
     expect(await store.getBody("acct", "old-layout", event.id, "response")).toBe(response.toString("utf8"));
     expect(await store.deleteLogs("acct", "old-layout", [event.id])).toBe(1);
     const { Item } = await dynamo.documentClient.send(
-      new GetCommand({ TableName: table, Key: { pk: bodyPartition("acct", "old-layout"), sk: event.id } }),
+      new GetCommand({
+        TableName: table,
+        Key: { pk: writeLocation("acct", "old-layout", event.id, DEFAULT_LOG_SHARDS).bodyPk, sk: event.id },
+      }),
     );
     expect(Item).toBeUndefined();
   });

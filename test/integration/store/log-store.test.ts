@@ -130,6 +130,17 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("LogStore on %s", (e
     expect(first.records[0]).not.toHaveProperty("request_body");
   });
 
+  it("lists the logs after a start time with no end (a time range open at the top)", async () => {
+    const event = logEvent({ gateway_id: "open-range" });
+    await store.put(event);
+    const since: LogQuery = {
+      ...byTime("desc"),
+      filters: [{ key: "created_at", operator: "gt", value: [Date.parse(event.created_at) - 60_000] }],
+    };
+    const listed = await store.list("acct", "open-range", since, { page: 1, perPage: 10 });
+    expect(listed.records.map((record) => record.id)).toEqual([event.id]);
+  });
+
   it("returns undefined for an unknown log", async () => {
     expect(await store.get("acct", "gw", uuidv7())).toBeUndefined();
     expect(await store.getBody("acct", "gw", uuidv7(), "request")).toBeUndefined();
