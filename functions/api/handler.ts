@@ -11,6 +11,8 @@ import {
   trailingSlashRedirect,
 } from "../../shared/console/serve-console.ts";
 import { systemClock } from "../../shared/core/clock.ts";
+import { GatewayError } from "../../shared/core/gateway-error.ts";
+import { errorResponse } from "../../shared/http/error-response.ts";
 import {
   createManagementHandler,
   type ManagementDependencies,
@@ -26,6 +28,7 @@ import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
 import { RouteStore } from "../../shared/store/route-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
 import { eventToRequest } from "../lib/event-to-request.ts";
+import { logUnexpectedError, powertoolsMiddlewares } from "../lib/powertools-middlewares.ts";
 import { responseToResult } from "../lib/response-to-result.ts";
 
 // Built once per instance (cold start): configuration, clients, and the token lookup cache.
@@ -64,8 +67,7 @@ const handleConsoleRequest = createConsoleHandler({
   assets: consoleAssetsLoader(),
 });
 
-/** The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console. */
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event) => {
+async function serveApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   if (event.path === "/") {
     const redirect = trailingSlashRedirect(event.requestContext?.path);
     if (redirect) return responseToResult(redirect);
@@ -73,4 +75,19 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().hand
   const request = eventToRequest(event);
   const handle = isConsolePath(event.path) ? handleConsoleRequest : handleManagementRequest;
   return responseToResult(await handle(request));
-});
+}
+
+/**
+ * The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console.
+ * middy carries Powertools' Lambda context into every log line (and the X-Ray subsegment when traced); an
+ * error nothing below caught is logged with that context and answered as a 500 in the Cloudflare envelope,
+ * its details kept out of the answer.
+ */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(await powertoolsMiddlewares(logger))
+  .use(
+    logUnexpectedError(logger, "api invocation failed", (error) =>
+      responseToResult(errorResponse(GatewayError.internal(error), "cloudflare")),
+    ),
+  )
+  .handler(serveApiRequest);

@@ -40,6 +40,9 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
 // JSON lines when the output is not a terminal (a pipe, a file, a log collector), unless told otherwise.
 const logFormat = values.logFormat ?? (process.stdout.isTTY ? "pretty" : "json");
 const color = logFormat === "pretty" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+// The handlers' own logs (Powertools) follow the access log: indented for reading with `pretty`
+// (Powertools' dev mode, which the handlers' processes inherit), one JSON object a line otherwise, as on AWS.
+if (logFormat === "pretty" && process.env.POWERTOOLS_DEV === undefined) process.env.POWERTOOLS_DEV = "true";
 
 const gateway = await startLocalGateway({
   port,

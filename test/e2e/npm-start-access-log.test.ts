@@ -140,6 +140,25 @@ describe("npm start's access log", () => {
     }
   }, 60_000);
 
+  it("prints the handlers' own logs indented with --log-format pretty (Powertools' dev mode)", async () => {
+    const cli = await startCli(["--workers", "1", "--log-format", "pretty"]);
+    try {
+      const created = await fetch(`${cli.url}/client/v4/accounts/local/ai-gateway/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: "dev-mode", scopes: ["run"] }),
+      });
+      expect(created.status).toBe(200);
+      const deadline = Date.now() + 20_000;
+      while (!cli.lines.some((line) => line.includes('"management change"')) && Date.now() < deadline) {
+        await sleep(20);
+      }
+      expect(cli.lines).toContain('    "message": "management change",');
+    } finally {
+      expect(await stop(cli.child)).toBe(0);
+    }
+  }, 60_000);
+
   it("prints no access lines with --quiet", async () => {
     const cli = await startCli(["--workers", "2", "--quiet"]);
     try {

@@ -120,4 +120,28 @@ describe("gateway settings from CDK context", () => {
     expect(fromContext({ logExport: false }).logExport).toBe(false);
     expect(() => fromContext({ logExport: "yes" })).toThrow(/"logExport" must be true or false/);
   });
+
+  it("names the key, the form it takes and the value given", () => {
+    expect(() => fromContext({ logLevel: "LOUD" })).toThrow(
+      'CDK context "logLevel" must be one of "DEBUG", "INFO", "WARN", "ERROR", got "LOUD"',
+    );
+    expect(() => fromContext({ proxyMemorySize: "" })).toThrow(
+      'CDK context "proxyMemorySize" must be a positive integer, got ""',
+    );
+  });
+
+  it("reports every bad setting at once, one line each", () => {
+    const failure = (() => {
+      try {
+        fromContext({ proxyMemorySize: "0", tracing: "yes", accountId: "acct-1", stageName: "" });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(failure?.split("\n")).toEqual([
+      'CDK context "proxyMemorySize" must be a positive integer, got "0"',
+      'CDK context "stageName" must be a non-empty string, got ""',
+      'CDK context "tracing" must be true or false, got "yes"',
+    ]);
+  });
 });

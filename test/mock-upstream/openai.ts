@@ -4,7 +4,9 @@
  * Stream: role chunk, one chunk per content delta, finish chunk, usage chunk when
  * `stream_options.include_usage` (then every other chunk carries `"usage": null`), `data: [DONE]`.
  * `x-mock-fixture: tool-call` answers `tool-call.json` / `tool-call-stream.json` (two parallel calls) as recorded;
- * `mid-stream-error` streams `mid-stream-error-stream.json` (text, then an error object, no [DONE]).
+ * `mid-stream-error` streams `mid-stream-error-stream.json` (text, then an error object, no [DONE]);
+ * `structured-output` answers `structured-output.json` (a JSON object as the content, as `response_format:
+ * json_schema` gets it).
  */
 import { MOCK_EMBEDDING_DIMENSIONS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import {
