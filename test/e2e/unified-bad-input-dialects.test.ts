@@ -113,10 +113,10 @@ describe("OpenAI-format surfaces: a 400 in OpenAI's shape naming the problem, lo
       /parallel_tool_calls/,
     ],
     [
-      "json_object, which Anthropic cannot honour",
+      "a response_format type no provider knows",
       "compat",
-      { model: "anthropic/claude-sonnet-4-5", messages: hi, response_format: { type: "json_object" } },
-      /json_object/,
+      { model: "anthropic/claude-sonnet-4-5", messages: hi, response_format: { type: "xml" } },
+      /response_format/,
     ],
     [
       "a remote image URL for Bedrock (the gateway does not fetch)",
