@@ -12,7 +12,14 @@ import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
-import { NO_CHECKS, runRequestChecks, transformResponse } from "../pipeline/checks-stage.ts";
+import {
+  applicableChecks,
+  checkResponse,
+  NO_CHECKS,
+  type PipelineChecks,
+  type ResponseContext,
+  runRequestChecks,
+} from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { enterLimits } from "../pipeline/limits-stage.ts";
 import { refuseRequest } from "../pipeline/refuse-request.ts";
@@ -223,10 +230,19 @@ export async function handleProviderRequest(
     const usage = createUsageObserver(provider.usageFormat, contentType);
     // A miss records the chunks as they pass, to store them once the body has ended.
     const recorder = cache && !hit ? new CacheRecorder() : null;
-    const responseHead = { status: upstream.response.status, headers };
+    // The checks see the body before the head goes: a whole body may be refused or redacted (DLP).
+    const answered = await checkedResponse(checks, upstream.response, {
+      status: upstream.response.status,
+      contentType,
+      record,
+      gateway,
+      cached: hit !== null,
+      dialect,
+    });
+    for (const [name, value] of Object.entries(answered.headers)) headers.set(name, value);
+    const responseHead = { status: answered.response.status, headers };
     let stored: Promise<boolean> | null = null;
-    const answered = transformResponse(checks, upstream.response, record);
-    const { response, done } = observeResponseBody(answered, responseHead, {
+    const { response, done } = observeResponseBody(answered.response, responseHead, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onChunk: (chunk) => {
@@ -242,6 +258,8 @@ export async function handleProviderRequest(
       beforeEnd:
         cache && recorder
           ? (observation) => {
+              // A response a check refused (DLP's BLOCK) is not stored.
+              if (record.responseRefused) return Promise.resolve();
               stored = storeCachedResponse(cache, responseHead, recorder, observation, deps.logger);
               return waitForCacheWrite(stored);
             }
@@ -256,7 +274,7 @@ export async function handleProviderRequest(
           collect,
           upstreamSpan: state.upstreamSpan,
           response: {
-            status: upstream.response.status,
+            status: answered.response.status,
             contentType,
             upstreamStartedAt: state.upstreamStartedAt,
             upstreamHeadersAt,
@@ -312,4 +330,22 @@ function payloadTooLarge(limit: number): GatewayError {
     code: ERROR_CODES.payloadTooLarge,
     message: `Request body too large: the limit is ${limit} bytes`,
   });
+}
+
+/**
+ * The provider's response after the response checks, and the headers they add. Without checks it is the
+ * same Response, so a Node body is passed on as is.
+ */
+async function checkedResponse(
+  checks: PipelineChecks,
+  response: Response,
+  context: ResponseContext,
+): Promise<{ response: Response; headers: Record<string, string> }> {
+  if (applicableChecks(checks, context).responses.length === 0 || !response.body)
+    return { response, headers: {} };
+  const checked = await checkResponse(checks, response.body, context);
+  return {
+    response: new Response(checked.body, { status: checked.status, headers: response.headers }),
+    headers: checked.headers,
+  };
 }

@@ -9,7 +9,7 @@ import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
 import { observeBody } from "../http/observed-body.ts";
-import { NO_CHECKS, runRequestChecks, transformResponseBody } from "../pipeline/checks-stage.ts";
+import { checkResponse, NO_CHECKS, runRequestChecks } from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
@@ -102,7 +102,7 @@ export async function handleUnifiedRequest(
 
     const retryPolicy = resolveRetryPolicy(request.headers, gateway);
     const streamIdleTimeoutMs = resolveStreamIdleTimeout(request.headers, gateway);
-    const { bytes, json } = await readJsonBody(request, deps.maxRequestBodyBytes);
+    const { bytes, json: sentJson } = await readJsonBody(request, deps.maxRequestBodyBytes);
     record.requestBody = bytes;
     // Cache headers are checked on every request (a malformed one is a 400 in the caller's dialect); the
     // cache is read only when caching applies, once the provider request is known (unified-cache.ts).
@@ -110,6 +110,11 @@ export async function handleUnifiedRequest(
     // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
     const checks = deps.checks ?? NO_CHECKS;
     await runRequestChecks(checks, { record, gateway });
+    // A check may rewrite the body (DLP's REDACT): the call is made from what it left.
+    const json =
+      record.requestBody === bytes
+        ? sentJson
+        : JSON.parse(new TextDecoder().decode(record.requestBody ?? bytes));
     const collect = record.options.collectLog ?? gateway.collect_logs;
     const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
     const attempts: AttemptContext = {
@@ -156,12 +161,16 @@ export async function handleUnifiedRequest(
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
     let stored: Promise<boolean> | undefined;
-    const answered = transformResponseBody(checks, result.body, {
+    // The cache here holds the provider's own answer, so a hit is checked again (cached: false).
+    const answered = await checkResponse(checks, result.body, {
       status: result.status,
       contentType: result.contentType,
       record,
+      gateway,
+      dialect: format.dialect,
     });
-    const { body, done } = observeBody(answered, {
+    for (const [name, value] of Object.entries(answered.headers)) headers.set(name, value);
+    const { body, done } = observeBody(answered.body, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
@@ -169,6 +178,8 @@ export async function handleUnifiedRequest(
       beforeEnd:
         cache && !cache.hit
           ? (observation) => {
+              // A response a check refused (DLP's BLOCK) is not stored.
+              if (record.responseRefused) return Promise.resolve();
               stored = cache.storeIfWhole(observation);
               return waitForCacheWrite(stored);
             }
@@ -178,7 +189,7 @@ export async function handleUnifiedRequest(
     context.waitUntil(
       done.then((observation) => {
         const logged = complete({
-          status: finished.status,
+          status: answered.status,
           contentType: finished.contentType,
           upstreamStartedAt: state.upstreamStartedAt,
           upstreamHeadersAt,
@@ -190,7 +201,7 @@ export async function handleUnifiedRequest(
         return Promise.all([logged, stored]);
       }),
     );
-    return new Response(body, { status: result.status, headers });
+    return new Response(body, { status: answered.status, headers });
   } catch (caught) {
     return refuseRequest(deps, context, state, caught, {
       id,
