@@ -10,8 +10,8 @@ const CONTEXT = 64;
 /**
  * Scans a text that arrives in pieces, deciding as early as it can. After each piece, text is decided up
  * to the point where only a tail that could still become (or extend) a match is left: each detector says
- * how long that tail is for it (its trailing run, bounded by its longest match; detector.ts), the longest
- * one wins, plus one character of look-ahead. Hits in decided text are final, each reported once.
+ * how long that tail is for it (its trailing run, bounded by its longest match; detector.ts), and the
+ * longest one wins. Hits in decided text are final, each reported once.
  * Offsets are absolute (from the start of the stream's text).
  */
 export class StreamScanner {
@@ -32,7 +32,7 @@ export class StreamScanner {
   push(piece: string): DlpHit[] {
     this.window += piece;
     let held = 0;
-    for (const entry of this.plan.entries) held = Math.max(held, entry.detector.pending(this.window) + 1);
+    for (const entry of this.plan.entries) held = Math.max(held, entry.detector.pending(this.window));
     return this.decide(this.base + Math.max(0, this.window.length - held));
   }
 

@@ -29,6 +29,7 @@ export const privateKey: Detector = patternDetector({
   pattern: /-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----/g,
   maxLength: 50,
   alphabet: /[-A-Z0-9 ]/,
+  starts: /-/,
 });
 
 /** JSON Web Tokens: base64url header and payload that both decode to a JSON object (`eyJ`), and a signature. */

@@ -7,10 +7,10 @@ export interface DetectorMatch {
 /**
  * One DLP entry: a named way to find one kind of sensitive text (docs/dlp.md lists each method).
  *
- * The streaming contract: a match is never longer than `maxLength`, and whether text is a match is decided
- * by the text itself plus one character after it. `pending(text)` says how many characters at the end of
- * `text` could still be the start of a match that later text completes; the stream holds back only those
- * (plus one), so everything before them goes to the client at once.
+ * The streaming contract: a match is never longer than `maxLength`, and its characters, and those its end
+ * depends on, are all of the detector's alphabet. `pending(text)` says how many characters at the end of
+ * `text` could still be (or end) a match that later text completes or changes; the stream holds back only
+ * those, so everything before them goes to the client at once.
  */
 export interface Detector {
   id: string;
@@ -28,6 +28,8 @@ export interface PatternDetectorOptions {
   maxLength: number;
   /** Characters a match is made of: an unfinished match is a trailing run of them. Absent: any character. */
   alphabet?: RegExp;
+  /** Characters a match may start with: the held tail starts at the first of them in the trailing run. */
+  starts?: RegExp;
   /** A check the candidate must pass beyond its shape (Luhn, mod-97, ranges). */
   validate?: (candidate: string) => boolean;
   /**
@@ -59,7 +61,7 @@ export function trailingRun(text: string, alphabet: RegExp | undefined, limit: n
 
 /** A detector made of a bounded regular expression and an optional validator. */
 export function patternDetector(options: PatternDetectorOptions): Detector {
-  const { id, name, pattern, maxLength, alphabet, validate, shrink = false } = options;
+  const { id, name, pattern, maxLength, alphabet, starts, validate, shrink = false } = options;
   return {
     id,
     name,
@@ -79,6 +81,13 @@ export function patternDetector(options: PatternDetectorOptions): Detector {
       }
       return matches;
     },
-    pending: (text) => trailingRun(text, alphabet, maxLength),
+    pending(text) {
+      const run = trailingRun(text, alphabet, maxLength);
+      if (!starts) return run;
+      for (let index = text.length - run; index < text.length; index++) {
+        if (starts.test(text[index] as string)) return text.length - index;
+      }
+      return 0;
+    },
   };
 }

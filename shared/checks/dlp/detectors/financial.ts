@@ -41,6 +41,7 @@ export const creditCard: Detector = patternDetector({
   pattern: /(?<![\d-])\d(?:\d|[ -](?=\d)){11,22}\d(?![\d]|-\d)/g,
   maxLength: 24,
   alphabet: /[\d -]/,
+  starts: /\d/,
   shrink: true,
   validate(candidate) {
     if (candidate.includes(" ") && candidate.includes("-")) return false;
@@ -141,6 +142,7 @@ export const iban: Detector = patternDetector({
   pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Z0-9])/g,
   maxLength: 42,
   alphabet: /[A-Z0-9 ]/,
+  starts: /[A-Z]/,
   shrink: true,
   validate(candidate) {
     const compact = candidate.replace(/ /g, "");

@@ -11,6 +11,7 @@ export const usSsn: Detector = patternDetector({
   pattern: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d]|-\d)/g,
   maxLength: 11,
   alphabet: /[\d -]/,
+  starts: /\d/,
   validate(candidate) {
     const area = Number(candidate.slice(0, 3));
     const group = candidate.slice(4, 6);
@@ -30,6 +31,7 @@ export const email: Detector = patternDetector({
     /(?<![A-Za-z0-9._%+-])[A-Za-z0-9%+_-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9%+_-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
   maxLength: 254,
   alphabet: /[A-Za-z0-9._%+@-]/,
+  starts: /[A-Za-z0-9%+_-]/,
   validate: (candidate) => !candidate.includes(".."),
 });
 
@@ -46,6 +48,7 @@ export const phoneNumber: Detector = patternDetector({
     /(?<![\w+])(?:\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}|\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w])/g,
   maxLength: 32,
   alphabet: /[\d +().-]/,
+  starts: /[\d+(]/,
   validate(candidate) {
     const digits = candidate.replace(/\D/g, "");
     return digits.length >= 8 && digits.length <= 15;

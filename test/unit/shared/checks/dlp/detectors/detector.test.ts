@@ -21,8 +21,9 @@ describe("passesIbanCheck", () => {
 });
 
 describe("a pattern detector's pending tail", () => {
-  it("holds back only the trailing run of characters a match could be made of", () => {
-    expect(creditCard.pending("my card is 4111 1111")).toBe(" 4111 1111".length);
+  it("holds back only the trailing run of characters a match could be made of, from where one could start", () => {
+    expect(creditCard.pending("my card is 4111 1111")).toBe("4111 1111".length);
+    expect(creditCard.pending("trailing separators - ")).toBe(0);
     expect(creditCard.pending("no digits at the end.")).toBe(0);
     expect(email.pending("write to alice@exa")).toBe("alice@exa".length);
   });
