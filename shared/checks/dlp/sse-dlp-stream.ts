@@ -57,8 +57,14 @@ export function createSseDlpStream(
   let format: StreamFormat | null = formatHint;
   let offset = 0;
   let blocked = false;
+  /** What the current input chunk released: sent as one chunk, as the provider's chunk came. */
+  let out = "";
+  const sendOut = (controller: TransformStreamDefaultController<Uint8Array>) => {
+    if (out.length > 0) controller.enqueue(encoder.encode(out));
+    out = "";
+  };
 
-  const write = (controller: TransformStreamDefaultController<Uint8Array>, item: HeldEvent) => {
+  const write = (item: HeldEvent) => {
     let changed = item.changed;
     for (const { slot, start, end } of item.slots) {
       const text = redactSlot(slot.text, start, end, redactions);
@@ -67,7 +73,7 @@ export function createSseDlpStream(
       changed = true;
     }
     const raw = changed ? formatSseEvent(item.event.event, JSON.stringify(item.json)) : item.event.raw;
-    controller.enqueue(encoder.encode(raw));
+    out += raw;
   };
 
   /** Acts on decided hits; `inStream`: their offsets are in the stream's text (not a snapshot's). */
@@ -82,19 +88,21 @@ export function createSseDlpStream(
       blocked = true;
       held.length = 0;
       callbacks.onBlocked();
-      controller.enqueue(encoder.encode(streamErrorEvent(format ?? "openai", callbacks.blockedError())));
+      // The events already released this chunk go first; the held ones (with the match) never do.
+      out += streamErrorEvent(format ?? "openai", callbacks.blockedError());
+      sendOut(controller);
       controller.terminate();
       return;
     }
     if (inStream) redactions.push(...hits.filter((hit) => hit.entry.action === "REDACT"));
   };
 
-  const release = (controller: TransformStreamDefaultController<Uint8Array>, all: boolean) => {
+  const release = (all: boolean) => {
     while (held.length > 0) {
       const first = held[0] as HeldEvent;
       if (!all && first.slots.some((slot) => slot.end > scanner.decidedUpTo)) break;
       held.shift();
-      write(controller, first);
+      write(first);
     }
   };
 
@@ -129,7 +137,7 @@ export function createSseDlpStream(
       }
     }
     held.push(item);
-    release(controller, false);
+    release(false);
   };
 
   return new TransformStream({
@@ -139,6 +147,7 @@ export function createSseDlpStream(
         take(controller, event);
         if (blocked) return;
       }
+      sendOut(controller);
     },
     flush(controller) {
       if (blocked) return;
@@ -148,7 +157,8 @@ export function createSseDlpStream(
       }
       apply(controller, scanner.end());
       if (blocked) return;
-      release(controller, true);
+      release(true);
+      sendOut(controller);
     },
   });
 }
