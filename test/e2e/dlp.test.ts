@@ -147,6 +147,26 @@ describe("DLP on a streamed response", () => {
   });
 });
 
+describe("DLP on the unified surface", () => {
+  it("redacts a streamed answer translated for the caller, and blocks one with the caller's error event", async () => {
+    const ask = (gatewayId: string) =>
+      fetch(`${t.compatUrl(gatewayId)}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer sk-test-one", ...secrets },
+        body: JSON.stringify({
+          model: "openai/gpt-4o-mini",
+          stream: true,
+          messages: [{ role: "user", content: "hi" }],
+        }),
+      });
+    const redacted = readOpenAiStream(await (await ask("redact-response")).text());
+    expect(redacted.content).toBe("My card is [REDACTED], mail me at [REDACTED]. Bye.");
+    const blocked = await (await ask("block-response")).text();
+    expect(blocked).not.toContain("4111");
+    expect(readOpenAiStream(blocked).error).toMatchObject({ code: 2030 });
+  });
+});
+
 describe("DLP on a whole response", () => {
   it("answers a blocked response 400 with code 2030 in the provider's dialect", async () => {
     const response = await openaiChat("block-response", {}, secrets);
