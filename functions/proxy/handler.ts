@@ -1,5 +1,7 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { createDlpRequestCheck } from "../../shared/checks/dlp/dlp-request-check.ts";
+import { createDlpResponseTransform } from "../../shared/checks/dlp/dlp-response-transform.ts";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseProxyEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
@@ -71,6 +73,8 @@ function logQueueClient(): SqsSendClient {
 }
 
 const deps: ProxyDependencies = {
+  // DLP scans requests and responses of gateways whose `dlp` is on (docs/dlp.md); off, it costs nothing.
+  checks: { requests: [createDlpRequestCheck()], responses: [createDlpResponseTransform()] },
   accountId: env.ACCOUNT_ID,
   gateways: gatewayResolver,
   adminToken: adminTokenSource(env),

@@ -29,6 +29,10 @@ export interface RequestRecord {
   step?: number | null;
   /** The request's id when this row is a retried attempt with its own id. */
   requestId?: string;
+  /** Fields the request and response checks add to the row (DLP's `dlp_*`), set as they find something. */
+  checkFields?: Partial<LogEvent>;
+  /** A check refused the response (DLP's BLOCK): it is not stored in the cache. */
+  responseRefused?: boolean;
 }
 
 export interface ResponseRecord {
@@ -61,6 +65,7 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     response.status >= 200 &&
     response.status < 400 &&
     response.error === null &&
+    !request.checkFields?.error &&
     !observation?.clientAborted &&
     !observation?.upstreamError;
 
@@ -112,6 +117,7 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     user_agent: request.requestHeaders.get("user-agent"),
     client_aborted: observation?.clientAborted ?? false,
     error: response.error,
+    ...request.checkFields,
     request_body: bodies.request,
     response_body: bodies.response,
   };

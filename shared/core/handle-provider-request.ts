@@ -170,7 +170,18 @@ async function handleAdmissible(
   // A miss records the chunks as they pass, to store them once the body has ended.
   const recorder = cache && !hit ? cache.recordChunks({ status: upstream.response.status, headers }) : null;
   return respond(
-    { deps, execution: context, state, record, collect, namesModel: false, cache },
+    {
+      deps,
+      execution: context,
+      state,
+      record,
+      collect,
+      namesModel: false,
+      cache,
+      dialect: arrived.dialect,
+      // A hit was checked when it was stored (its chunks are the checked body): scanning checks may pass it.
+      checkedCacheHit: hit !== null,
+    },
     {
       response: upstream.response,
       headers,

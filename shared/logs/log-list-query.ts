@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GatewayError } from "../core/gateway-error.ts";
+import { DLP_ACTIONS } from "../schemas/dlp-settings.ts";
 import { isFilterParam, MAX_FILTER_VALUES, MAX_FILTERS, rawFilters } from "./filter-query-params.ts";
 import {
   BOOLEAN_KEYS,
@@ -68,6 +69,12 @@ export function parseFilters(url: URL): LogFilter[] {
       throw GatewayError.badRequest(
         `${where}.value: contains takes a non-empty text (an empty one matches every log)`,
       );
+    // A DLP action the gateway never writes would silently match nothing: refused instead.
+    if (
+      filterKey === "dlp_action" &&
+      value.some((item) => !(DLP_ACTIONS as readonly unknown[]).includes(item))
+    )
+      throw GatewayError.badRequest(`${where}.value: dlp_action is one of ${DLP_ACTIONS.join(", ")}`);
     return { key: filterKey, operator, value: value.map((item) => convert(filterKey, item, where)) };
   });
 }

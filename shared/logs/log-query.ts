@@ -23,6 +23,7 @@ export const FILTER_KEYS = [
   "user_agent",
   "metadata.key",
   "metadata.value",
+  "dlp_action",
 ] as const;
 
 /** Keys of Cloudflare's filter list that describe features this gateway does not have. */
@@ -31,7 +32,6 @@ export const UNSUPPORTED_FILTER_KEYS = [
   "authentication",
   "wholesale",
   "compatibilityMode",
-  "dlp_action",
 ] as const;
 
 export const FILTER_OPERATORS = ["eq", "neq", "contains", "lt", "gt"] as const;

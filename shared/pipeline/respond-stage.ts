@@ -4,13 +4,20 @@ import type { RequestRecord, ResponseRecord } from "../core/build-log-event.ts";
 import type { ExecutionContext } from "../core/execution-context.ts";
 import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
+import type { ErrorDialect } from "../http/error-response.ts";
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import type { ObserveOptions } from "../http/observed-body.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import type { TokenUsage } from "../providers/usage/index.ts";
 import { midStreamFailure } from "../resilience/stream-failure.ts";
-import { NO_CHECKS, transformResponse } from "./checks-stage.ts";
+import {
+  applicableChecks,
+  checkResponse,
+  NO_CHECKS,
+  type PipelineChecks,
+  type ResponseContext,
+} from "./checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "./complete-request.ts";
 import type { RequestState } from "./request-state.ts";
 
@@ -26,6 +33,10 @@ export interface Responding {
   namesModel: boolean;
   /** The request's cache once looked up; null: the cache did not apply. */
   cache: RequestCache | null;
+  /** The caller's error dialect: a body a response check refuses is answered in it. */
+  dialect: ErrorDialect;
+  /** The answer is a cache hit stored after the checks ran on it (the native surface's cache). */
+  checkedCacheHit: boolean;
 }
 
 /** What the surface answers: the provider's response (native) or its translation (unified). */
@@ -52,9 +63,8 @@ export interface SurfaceAnswer {
  * leaving cancels the provider call); a miss is stored in the cache before its last byte, so an identical
  * request sent on that byte hits; one row is logged after the last byte (or the client leaving).
  */
-export function respond(context: Responding, answer: SurfaceAnswer): Response {
+export async function respond(context: Responding, answer: SurfaceAnswer): Promise<Response> {
   const { deps, state, record, cache } = context;
-  const { status } = answer.response;
   if (cache?.status) answer.headers.set("cf-aig-cache-status", cache.status);
   // A hit: its tokens are the ones it saved, and the provider was not paid for it.
   if (cache?.hit) state.rowExtras.fields = { ...state.rowExtras.fields, ...CACHE_HIT_FIELDS };
@@ -69,7 +79,8 @@ export function respond(context: Responding, answer: SurfaceAnswer): Response {
       extras: state.rowExtras,
     });
 
-  if (!hasBody(answer.response) || NULL_BODY_STATUSES.has(status)) {
+  if (!hasBody(answer.response) || NULL_BODY_STATUSES.has(answer.response.status)) {
+    const { status } = answer.response;
     context.execution.waitUntil(
       complete({
         status,
@@ -86,7 +97,16 @@ export function respond(context: Responding, answer: SurfaceAnswer): Response {
   }
 
   let stored: Promise<boolean> | null = null;
-  const answered = transformResponse(deps.checks ?? NO_CHECKS, answer.response, record);
+  // The checks see the body before the head goes: a whole body may be refused or redacted (DLP).
+  const answered = await checkedResponse(deps.checks ?? NO_CHECKS, answer, {
+    status: answer.response.status,
+    contentType: answer.contentType,
+    record,
+    ...(state.gateway ? { gateway: state.gateway } : {}),
+    cached: context.checkedCacheHit,
+    dialect: context.dialect,
+  });
+  const { status } = answered;
   const { response, done } = observeResponseBody(
     answered,
     { status, headers: answer.headers },
@@ -98,6 +118,8 @@ export function respond(context: Responding, answer: SurfaceAnswer): Response {
       beforeEnd:
         cache && !cache.hit
           ? (observation) => {
+              // A response a check refused (DLP's BLOCK) is not stored.
+              if (record.responseRefused) return Promise.resolve();
               stored = cache.storeIfWhole(observation);
               return waitForCacheWrite(stored);
             }
@@ -122,6 +144,22 @@ export function respond(context: Responding, answer: SurfaceAnswer): Response {
     }),
   );
   return response;
+}
+
+/**
+ * The answer after the response checks, with the headers they add set on the client's. Without a check
+ * that applies it is the same Response, so a Node body is passed on as is, unread.
+ */
+async function checkedResponse(
+  checks: PipelineChecks,
+  answer: SurfaceAnswer,
+  context: ResponseContext,
+): Promise<Response> {
+  const { response } = answer;
+  if (applicableChecks(checks, context).responses.length === 0 || !response.body) return response;
+  const checked = await checkResponse(checks, response.body, context);
+  for (const [name, value] of Object.entries(checked.headers)) answer.headers.set(name, value);
+  return new Response(checked.body, { status: checked.status, headers: response.headers });
 }
 
 /** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dlpSettingsSchema } from "./dlp-settings.ts";
 
 /**
  * Fields of Cloudflare's gateway object (reference 4.2) for features this gateway does not build. A
@@ -23,35 +24,12 @@ const guardrailPhase = z.strictObject(
   ),
 );
 
-const dlpAction = z.enum(["BLOCK", "FLAG"]);
-const dlpProfiles = z.array(z.string().max(128)).max(100);
-
 export const offFeatureFields = {
   logpush: z.literal(false, { error: notBuilt("Logpush export is", "false") }).optional(),
   /** Harmless on its own (it only encrypts Logpush exports, which stay off): kept as sent. */
   logpush_public_key: z.string().max(16_384).nullable().optional(),
-  // Both of Cloudflare's shapes in one object (the legacy single policy's action and profiles, or the list of
-  // policies), so that a refusal names `dlp.enabled` rather than "no shape matched".
-  dlp: z
-    .strictObject({
-      enabled: z.literal(false, { error: notBuilt("DLP is", "enabled: false") }),
-      action: dlpAction.optional(),
-      profiles: dlpProfiles.optional(),
-      policies: z
-        .array(
-          z.strictObject({
-            id: z.string().max(128),
-            action: dlpAction,
-            check: z.array(z.enum(["REQUEST", "RESPONSE"])).max(2),
-            enabled: z.boolean(),
-            profiles: dlpProfiles,
-          }),
-        )
-        .max(100)
-        .optional(),
-    })
-    .nullable()
-    .optional(),
+  /** Built (docs/dlp.md): kept here because it is stored and round-tripped as these fields are. */
+  dlp: dlpSettingsSchema.nullable().optional(),
   guardrails: z.strictObject({ prompt: guardrailPhase, response: guardrailPhase }).nullable().optional(),
   stripe: z.null({ error: notBuilt("Stripe usage billing is", "null") }).optional(),
   store_id: z

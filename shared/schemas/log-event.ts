@@ -72,6 +72,15 @@ export const logEventSchema = z.object({
   requested_model: z.string().optional(),
   route_version_id: z.string().optional(),
   route_element_id: z.string().optional(),
+  /**
+   * What DLP found (docs/dlp.md), absent when nothing matched: the strongest action taken, the policies,
+   * profiles and entries that matched, and in which direction(s).
+   */
+  dlp_action: z.enum(["BLOCK", "FLAG", "REDACT"]).optional(),
+  dlp_policies: z.array(z.string()).optional(),
+  dlp_profiles: z.array(z.string()).optional(),
+  dlp_entries: z.array(z.string()).optional(),
+  dlp_check: z.array(z.enum(["REQUEST", "RESPONSE"])).optional(),
   request_body: loggedBodySchema.nullable(),
   response_body: loggedBodySchema.nullable(),
 });

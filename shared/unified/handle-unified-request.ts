@@ -79,14 +79,20 @@ async function handleAdmissible(
   });
   const { path, record, gateway, collect, body: sent } = admitted;
   const format = formatFor(path.format);
+  // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
+  const bytesBefore = record.requestBody;
+  await runRequestChecks(deps.checks ?? NO_CHECKS, { record, gateway });
+  // A check may rewrite the body (DLP's REDACT): the call is made from what it left.
+  const checkedBody =
+    record.requestBody === bytesBefore
+      ? sent
+      : JSON.parse(new TextDecoder().decode(record.requestBody ?? new Uint8Array()));
   // A Workers AI run is a chat turn (or, for a `text` input, embeddings) in Workers AI's shapes: its
   // model comes from the path or the envelope.
-  const run = path.operation === "run" ? workersAiRunBody(sent, path.pathModel) : null;
+  const run = path.operation === "run" ? workersAiRunBody(checkedBody, path.pathModel) : null;
   const runEmbeddings = run !== null && isWorkersAiEmbeddingInput(run);
   const operation = run === null ? path.operation : runEmbeddings ? "embeddings" : "chat";
-  const json = run === null ? sent : runEmbeddings ? workersAiEmbeddingRequest(run) : run;
-  // The checks slot: guardrails and DLP refuse a request here, before the cache, the limits and any call.
-  await runRequestChecks(deps.checks ?? NO_CHECKS, { record, gateway });
+  const json = run === null ? checkedBody : runEmbeddings ? workersAiEmbeddingRequest(run) : run;
   const timeoutMs = record.options.requestTimeoutMs ?? deps.upstreamTimeoutMs;
   const attempts: AttemptContext = {
     deps,
@@ -135,7 +141,18 @@ async function handleAdmissible(
   });
   const finished = result;
   return respond(
-    { deps, execution: context, state, record, collect, namesModel: true, cache },
+    {
+      deps,
+      execution: context,
+      state,
+      record,
+      collect,
+      namesModel: true,
+      cache,
+      dialect: format.dialect,
+      // The cache here holds the provider's own answer, so a hit is checked again.
+      checkedCacheHit: false,
+    },
     {
       response: new Response(result.body, { status: result.status, headers }),
       headers,

@@ -24,6 +24,8 @@ export interface BenchConfig {
   streamChunks: number;
   /** x-mock-chunk-delay-ms of the stream workload. */
   chunkDelayMs: number;
+  /** Requests per side of the DLP stream cell (off and on, alternating; BENCH_DLP_REQUESTS). */
+  dlpRequests: number;
   /** Bytes of text the plain completion carries in 5 deltas (x-mock-chunk-bytes), giving a ~1 KB body. */
   plainChunkBytes: number;
   saturationConcurrency: number;
@@ -75,6 +77,7 @@ export function readConfig(repositoryRoot: string): BenchConfig {
     requestsPerCell,
     cellMaxMs: int("BENCH_CELL_MAX_MS", 15_000, 100),
     streamChunks: int("BENCH_STREAM_CHUNKS", 50, 1),
+    dlpRequests: int("BENCH_DLP_REQUESTS", 300, 1),
     chunkDelayMs: int("BENCH_CHUNK_DELAY_MS", 0),
     plainChunkBytes: int("BENCH_PLAIN_CHUNK_BYTES", 100),
     saturationConcurrency: int("BENCH_SAT_CONCURRENCY", 64, 1),

@@ -6,6 +6,7 @@ import type { BigStreamRun } from "./scenarios/big-stream.ts";
 import type { BundleResult } from "./scenarios/bundle.ts";
 import type { Cell } from "./scenarios/cells.ts";
 import type { ColdStartRun } from "./scenarios/cold-start.ts";
+import type { DlpStreamCell } from "./scenarios/dlp-stream.ts";
 import type { HandlerCpu } from "./scenarios/handler-cpu.ts";
 import type { LambdaMemoryRun } from "./scenarios/lambda-memory.ts";
 import type { DrainSummary, LatencySummary, ThroughputSummary } from "./summarize.ts";
@@ -33,6 +34,8 @@ export interface BenchRun {
   /** VmHWM (MiB) per process after the latency and throughput rounds, and at the end. */
   peakRssMiB: { afterLoad: Record<string, number>; atEnd: Record<string, number> };
   bigStreams: BigStreamRun[];
+  /** The stream workload through our gateway with DLP off and on (every built-in profile, both directions). */
+  dlpStream?: DlpStreamCell;
   bundle: BundleResult;
   coldStarts: ColdStartRun[];
   /** One process holding the proxy bundle as a Lambda instance does (absent in runs before issue 24). */

@@ -24,6 +24,7 @@ import { type BigStreamRun, measureBigStream } from "./scenarios/big-stream.ts";
 import { bundleChild, bundleColdStartChild, bundleProxy } from "./scenarios/bundle.ts";
 import { type Cell, probeBodySizes } from "./scenarios/cells.ts";
 import { measureColdStarts } from "./scenarios/cold-start.ts";
+import { measureDlpStream } from "./scenarios/dlp-stream.ts";
 import { type HandlerCpu, measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { measureLambdaMemory } from "./scenarios/lambda-memory.ts";
 import { latencyRounds, logOffRounds, throughputRounds, warmUp } from "./scenarios/latency.ts";
@@ -220,6 +221,17 @@ async function main(): Promise<void> {
       }
     }
 
+    const dlpStream = await measureDlpStream(
+      ours,
+      { accountId: stack.oursEnv.ACCOUNT_ID ?? "local", adminToken: BENCH_ADMIN_TOKEN },
+      streamWorkload(config),
+      config.dlpRequests,
+      pipeline,
+    );
+    log(
+      `DLP on a ${config.streamChunks}-chunk stream: first byte +${dlpStream.addedFirstByteMs} ms, last byte +${dlpStream.addedLastByteMs} ms (medians, on - off): ${JSON.stringify(dlpStream)}`,
+    );
+
     const childEnv: Record<string, string> = {
       PATH: process.env.PATH ?? "",
       ...stack.oursEnv,
@@ -285,6 +297,7 @@ async function main(): Promise<void> {
       drains: summarizeDrains([...latencyCells, ...throughputCells]),
       peakRssMiB: { afterLoad, atEnd: peakRss(stack) },
       bigStreams,
+      dlpStream,
       bundle,
       coldStarts,
       lambdaMemory,

@@ -94,12 +94,28 @@ describe("the official cloudflare SDK against the management API", () => {
       client.aiGateway.update(id, {
         account_id,
         ...fields,
-        dlp: { enabled: true, action: "BLOCK", profiles: [] },
+        dlp: { enabled: true, action: "BLOCK", profiles: ["not-a-profile"] },
       }),
     ).rejects.toMatchObject({
       status: 400,
-      errors: [{ message: expect.stringContaining("dlp.enabled: DLP is not built") }],
+      errors: [{ message: expect.stringContaining('unknown DLP profile "not-a-profile"') }],
     });
+    // DLP is built (docs/dlp.md): both of Cloudflare's shapes go through the SDK with a built-in profile.
+    const policies = {
+      enabled: true,
+      policies: [
+        {
+          id: "p1",
+          action: "FLAG" as const,
+          check: ["REQUEST" as const],
+          enabled: true,
+          profiles: ["financial-information"],
+        },
+      ],
+    };
+    expect((await client.aiGateway.update(id, { account_id, ...fields, dlp: policies })).dlp).toEqual(
+      policies,
+    );
     await expect(client.aiGateway.update(id, { account_id, ...fields, logpush: true })).rejects.toMatchObject(
       {
         status: 400,

@@ -107,7 +107,7 @@ export function loadFixture<T>(provider: string, name: string): T {
 }
 
 /** The fixtures `x-mock-fixture` may name; anything else is a test's mistake, answered with a 500. */
-export const MOCK_FIXTURES = ["tool-call", "mid-stream-error", "structured-output"] as const;
+export const MOCK_FIXTURES = ["tool-call", "mid-stream-error", "structured-output", "dlp-secrets"] as const;
 
 /**
  * Reads `<provider>/<fixture>.json` (plain) or `<provider>/<fixture>-stream.json` (streamed) for the

@@ -379,7 +379,7 @@ describe("DELETE /gateways/{id}/logs", () => {
       filters({ key: "provider", operator: "like", value: ["x"] }),
       filters({ key: "provider", operator: "eq", value: [] }),
       filters({ key: "cost", operator: "gt", value: ["cheap"] }),
-      filters({ key: "dlp_action", operator: "eq", value: ["BLOCK"] }),
+      filters({ key: "dlp_action", operator: "eq", value: ["ALLOW"] }),
       "limit=0",
       "order_by=colour",
       "sort=cost",

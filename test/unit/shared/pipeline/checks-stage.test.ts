@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../../../shared/core/build-log-event.ts";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
 import {
+  checkResponse,
   NO_CHECKS,
   type PipelineChecks,
   type ResponseTransform,
@@ -71,5 +72,56 @@ describe("the checks stage", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("x-kept")).toBe("1");
     expect(await response.text()).toBe("HELLO");
+  });
+
+  it("reads a whole body before the head, so a transform may change its status and add headers", async () => {
+    const refuse: ResponseTransform = {
+      name: "refuse",
+      transform: (body) => body,
+      whole: (whole) => ({
+        status: 400,
+        headers: { "x-check": "1" },
+        body: new TextEncoder().encode(`no: ${new TextDecoder().decode(whole.body)}`),
+      }),
+    };
+    const body = new Response("secret").body as ReadableStream<Uint8Array>;
+    const checked = await checkResponse({ requests: [], responses: [refuse] }, body, {
+      status: 200,
+      contentType: "application/json",
+      record,
+    });
+    expect({ status: checked.status, headers: checked.headers }).toEqual({
+      status: 400,
+      headers: { "x-check": "1" },
+    });
+    expect(await new Response(checked.body).text()).toBe("no: secret");
+  });
+
+  it("transforms a stream as it passes, with the headers known up front", async () => {
+    const streamed: ResponseTransform = {
+      ...upperCase,
+      whole: () => ({ status: 500, headers: {}, body: new Uint8Array() }),
+      headers: () => ({ "x-up-front": "1" }),
+    };
+    const body = new Response("data: hi\n\n").body as ReadableStream<Uint8Array>;
+    const checked = await checkResponse({ requests: [], responses: [streamed] }, body, {
+      status: 200,
+      contentType: "text/event-stream",
+      record,
+    });
+    expect(checked.status).toBe(200);
+    expect(checked.headers).toEqual({ "x-up-front": "1" });
+    expect(await new Response(checked.body).text()).toBe("DATA: HI\n\n");
+  });
+
+  it("leaves the body unread when no transform applies to the response", async () => {
+    const idle: ResponseTransform = { ...upperCase, appliesTo: () => false };
+    const body = new Response("as sent").body as ReadableStream<Uint8Array>;
+    const checked = await checkResponse({ requests: [], responses: [idle] }, body, {
+      status: 200,
+      contentType: null,
+      record,
+    });
+    expect(checked.body).toBe(body);
   });
 });

@@ -67,6 +67,8 @@ function responding(checks?: PipelineChecks) {
         collect: false,
         namesModel,
         cache: null,
+        dialect: "openai",
+        checkedCacheHit: false,
       },
       given,
     );
@@ -84,7 +86,7 @@ function responding(checks?: PipelineChecks) {
 describe("respond (the respond stage)", () => {
   it("passes the body on with the client's headers and logs one row once it has been read", async () => {
     const { answer, run, rows } = responding();
-    const response = run(
+    const response = await run(
       answer({ headers: new Headers({ "content-type": "text/plain", "cf-aig-log-id": "x" }) }),
     );
     expect(response.headers.get("cf-aig-log-id")).toBe("x");
@@ -99,7 +101,7 @@ describe("respond (the respond stage)", () => {
   it("feeds each chunk to the surface's observer (usage, cache) as it passes", async () => {
     const { answer, run } = responding();
     const seen: string[] = [];
-    const response = run(
+    const response = await run(
       answer({ observe: { onChunk: (chunk) => void seen.push(new TextDecoder().decode(chunk)) } }),
     );
     await response.text();
@@ -108,7 +110,7 @@ describe("respond (the respond stage)", () => {
 
   it("answers a status without a body without one, and still logs its row", async () => {
     const { answer, run, rows } = responding();
-    const response = run(answer({ response: new Response(null, { status: 204 }) }));
+    const response = await run(answer({ response: new Response(null, { status: 204 }) }));
     expect(response.status).toBe(204);
     expect(response.body).toBeNull();
     expect(await rows()).toHaveLength(1);
@@ -116,7 +118,7 @@ describe("respond (the respond stage)", () => {
 
   it("logs the failure a translation met rather than the body's (the caller got an error event)", async () => {
     const { answer, run, rows } = responding();
-    const response = run(
+    const response = await run(
       answer({ translationError: () => ({ code: 7009, message: "provider stream broke" }) }),
     );
     await response.text();
@@ -127,7 +129,7 @@ describe("respond (the respond stage)", () => {
   it("shows the model the caller named on a surface whose rows name it", async () => {
     const { answer, run, rows, state } = responding();
     state.model = "gpt-4o";
-    await run(answer(), true).text();
+    await (await run(answer(), true)).text();
     const [row] = await rows();
     expect(row?.model).toBe("gpt-4o");
   });
@@ -148,6 +150,6 @@ describe("respond (the respond stage)", () => {
         },
       ],
     });
-    expect(await run(answer()).text()).toBe("HELLO");
+    expect(await (await run(answer())).text()).toBe("HELLO");
   });
 });

@@ -213,7 +213,14 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
   it.each([
     [{ logpush: true }, /logpush: Logpush export is not built/],
     [{ zdr: true }, /zdr: Zero Data Retention .* is not built/],
-    [{ dlp: { enabled: true, action: "BLOCK", profiles: [] } }, /dlp\.enabled: DLP is not built/],
+    [
+      { dlp: { enabled: true, action: "BLOCK", profiles: ["nope"] } },
+      /dlp\.profiles\.0: unknown DLP profile "nope"/,
+    ],
+    [
+      { dlp: { enabled: true, profiles: ["financial-information"] } },
+      /dlp\.action: required when DLP is enabled/,
+    ],
     [
       { guardrails: { prompt: { S1: "BLOCK" }, response: {} } },
       /guardrails\.prompt\.S1: Guardrails are not built/,

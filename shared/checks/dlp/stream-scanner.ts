@@ -1,0 +1,56 @@
+import type { DlpHit, ScanPlan } from "./scan-plan.ts";
+import { scanText } from "./scan-plan.ts";
+
+/**
+ * Characters kept before the undecided text, so that a detector's look-behind (a word boundary, the name
+ * before an AWS secret key) still sees what was already released.
+ */
+const CONTEXT = 64;
+
+/**
+ * Scans a text that arrives in pieces, deciding as early as it can. After each piece, text is decided up
+ * to the point where only a tail that could still become (or extend) a match is left: each detector says
+ * how long that tail is for it (its trailing run, bounded by its longest match; detector.ts), and the
+ * longest one wins. Hits in decided text are final, each reported once.
+ * Offsets are absolute (from the start of the stream's text).
+ */
+export class StreamScanner {
+  private window = "";
+  /** Absolute offset of window[0]. */
+  private base = 0;
+  /** Absolute offset up to which hits have been decided and reported. */
+  private decided = 0;
+
+  constructor(private readonly plan: ScanPlan) {}
+
+  /** Absolute offset up to which the text is decided (no later text can change a hit before it). */
+  get decidedUpTo(): number {
+    return this.decided;
+  }
+
+  /** Adds a piece; returns the hits it decided. */
+  push(piece: string): DlpHit[] {
+    this.window += piece;
+    let held = 0;
+    for (const entry of this.plan.entries) held = Math.max(held, entry.detector.pending(this.window));
+    return this.decide(this.base + Math.max(0, this.window.length - held));
+  }
+
+  /** The text is complete: every remaining hit is decided. */
+  end(): DlpHit[] {
+    return this.decide(this.base + this.window.length);
+  }
+
+  private decide(upTo: number): DlpHit[] {
+    if (upTo <= this.decided) return [];
+    const hits = scanText(this.plan, this.window)
+      .map((hit) => ({ ...hit, start: hit.start + this.base, end: hit.end + this.base }))
+      .filter((hit) => hit.start >= this.decided && hit.start < upTo);
+    // A hit decided now may end after upTo: what it covers is decided with it.
+    this.decided = Math.max(upTo, ...hits.map((hit) => hit.end));
+    const keepFrom = Math.max(this.base, this.decided - CONTEXT);
+    this.window = this.window.slice(keepFrom - this.base);
+    this.base = keepFrom;
+    return hits;
+  }
+}
