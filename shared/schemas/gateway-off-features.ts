@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guardrailsSchema } from "./guardrails.ts";
 
 /**
  * Fields of Cloudflare's gateway object (reference 4.2) for features this gateway does not build. A
@@ -10,18 +11,6 @@ import { z } from "zod";
  * (`subject` carries its verb: "Logpush export is", "Guardrails are".)
  */
 const notBuilt = (subject: string, off: string) => `${subject} not built in this gateway: send ${off}`;
-
-const GUARDRAIL_CATEGORIES = ["P1", ...Array.from({ length: 13 }, (_, index) => `S${index + 1}`)];
-
-/** A guardrails phase with no category set: every category present would flag or block. */
-const guardrailPhase = z.strictObject(
-  Object.fromEntries(
-    GUARDRAIL_CATEGORIES.map((category) => [
-      category,
-      z.never({ error: notBuilt("Guardrails are", "no categories (or guardrails: null)") }).optional(),
-    ]),
-  ),
-);
 
 const dlpAction = z.enum(["BLOCK", "FLAG"]);
 const dlpProfiles = z.array(z.string().max(128)).max(100);
@@ -52,7 +41,8 @@ export const offFeatureFields = {
     })
     .nullable()
     .optional(),
-  guardrails: z.strictObject({ prompt: guardrailPhase, response: guardrailPhase }).nullable().optional(),
+  /** Built (docs/guardrails.md); kept here for the same keep-as-sent rule: null or absent means off. */
+  guardrails: guardrailsSchema.nullable().optional(),
   otel: z
     .array(z.unknown())
     .max(0, { error: notBuilt("OpenTelemetry export is", "[] or null") })

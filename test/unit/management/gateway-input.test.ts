@@ -215,10 +215,6 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
     [{ logpush: true }, /logpush: Logpush export is not built/],
     [{ zdr: true }, /zdr: Zero Data Retention .* is not built/],
     [{ dlp: { enabled: true, action: "BLOCK", profiles: [] } }, /dlp\.enabled: DLP is not built/],
-    [
-      { guardrails: { prompt: { S1: "BLOCK" }, response: {} } },
-      /guardrails\.prompt\.S1: Guardrails are not built/,
-    ],
     [{ otel: [{ url: "https://otel.example", headers: {} }] }, /otel: OpenTelemetry export is not built/],
     [{ stripe: { authorization: "sk", usage_events: [] } }, /stripe: Stripe usage billing is not built/],
     [{ store_id: "store-1" }, /store_id: Secrets Store keys are not built/],
@@ -258,4 +254,34 @@ describe("cors_allowed_origins (our extension)", () => {
       );
     },
   );
+});
+
+describe("gateway guardrails input (Cloudflare's shape, reference 8.3)", () => {
+  const guardrails = {
+    prompt: { P1: "BLOCK", S1: "FLAG", S10: "BLOCK" },
+    response: { S11: "BLOCK", S13: "FLAG" },
+  };
+
+  it("accepts each category S1-S13 and P1 per phase as FLAG or BLOCK, stores it and keeps it on a PUT that leaves it out", () => {
+    const gateway = applyGatewayInput("gw", create({ id: "gw", ...required, guardrails }), undefined, now);
+    expect(gateway.guardrails).toEqual(guardrails);
+
+    const update = parseInput(gatewayUpdateInputSchema, required);
+    expect(applyGatewayInput("gw", update, gateway, now).guardrails).toEqual(guardrails);
+  });
+
+  it("turns guardrails off with null", () => {
+    const gateway = applyGatewayInput("gw", create({ id: "gw", ...required, guardrails }), undefined, now);
+    const update = parseInput(gatewayUpdateInputSchema, { ...required, guardrails: null });
+    expect(applyGatewayInput("gw", update, gateway, now).guardrails).toBeNull();
+  });
+
+  it.each([
+    [{ prompt: { S1: "ALLOW" }, response: {} }, /guardrails\.prompt\.S1/],
+    [{ prompt: { S14: "BLOCK" }, response: {} }, /guardrails\.prompt.*S14/],
+    [{ prompt: { s1: "BLOCK" }, response: {} }, /guardrails\.prompt.*s1/],
+    [{ prompt: {} }, /guardrails\.response/],
+  ])("refuses %j, naming the field", (value, message) => {
+    expect(() => create({ id: "gw", ...required, guardrails: value })).toThrow(message);
+  });
 });
