@@ -1,5 +1,6 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { guardrailChecks } from "../../shared/checks/guardrails/guardrail-checks.ts";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseProxyEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
@@ -134,6 +135,14 @@ const deps: ProxyDependencies = {
   spend: new SpendStore(documentClient, env.STATE_TABLE_NAME),
   rateLimiter: new RateLimiter(new RateLimitStore(documentClient, env.STATE_TABLE_NAME)),
   onRateLimitFailOpen: () => telemetry.metrics.rateLimitFailOpen(),
+  // Guardrails (docs/guardrails.md): the prompt check and the response scan, with the scanner the stack names.
+  checks: guardrailChecks({
+    env,
+    logger,
+    awsCredentials: defaultProvider(),
+    region: process.env.AWS_REGION ?? "us-east-1",
+    fetch: (input, init) => globalThis.fetch(input, init),
+  }),
 };
 
 /**

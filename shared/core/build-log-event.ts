@@ -3,6 +3,7 @@ import { concatChunks } from "../http/observed-body.ts";
 import { computeCost } from "../pricing/compute-cost.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
 import type { TokenUsage } from "../providers/usage/types.ts";
+import type { GuardrailsLog } from "../schemas/guardrails.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { packLogBodies } from "./log-bodies.ts";
 import { requestModel } from "./request-model.ts";
@@ -29,6 +30,8 @@ export interface RequestRecord {
   step?: number | null;
   /** The request's id when this row is a retried attempt with its own id. */
   requestId?: string;
+  /** Set by the guardrails checks as they scan (shared/checks/guardrails/); logged as `guardrails`. */
+  guardrails?: GuardrailsLog;
 }
 
 export interface ResponseRecord {
@@ -112,6 +115,7 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     user_agent: request.requestHeaders.get("user-agent"),
     client_aborted: observation?.clientAborted ?? false,
     error: response.error,
+    ...(request.guardrails ? { guardrails: request.guardrails } : {}),
     request_body: bodies.request,
     response_body: bodies.response,
   };

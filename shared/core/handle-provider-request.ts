@@ -12,7 +12,12 @@ import { clientResponseHeaders, upstreamRequestHeaders } from "../http/forwarded
 import { NULL_BODY_STATUSES } from "../http/http-fetch.ts";
 import { hasBody } from "../http/node-body-response.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
-import { NO_CHECKS, runRequestChecks, transformResponse } from "../pipeline/checks-stage.ts";
+import {
+  checkWholeResponse,
+  NO_CHECKS,
+  runRequestChecks,
+  transformResponse,
+} from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { enterLimits } from "../pipeline/limits-stage.ts";
 import { refuseRequest } from "../pipeline/refuse-request.ts";
@@ -225,7 +230,10 @@ export async function handleProviderRequest(
     const recorder = cache && !hit ? new CacheRecorder() : null;
     const responseHead = { status: upstream.response.status, headers };
     let stored: Promise<boolean> | null = null;
-    const answered = transformResponse(checks, upstream.response, record);
+    // A whole (non-stream) answer a check wants is read and checked before its status is sent: a refusal
+    // (a guardrail's 424) replaces it. Streams are checked as they pass, by the transforms.
+    const checked = await checkWholeResponse(checks, upstream.response, record, gateway);
+    const answered = transformResponse(checks, checked, record, gateway);
     const { response, done } = observeResponseBody(answered, responseHead, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,

@@ -21,13 +21,31 @@ export interface RequestCheck {
   check(request: CheckedRequest): Promise<void>;
 }
 
+/** What a response transform is told about the response: its status, type, the request's row and gateway. */
+export interface CheckedResponse {
+  status: number;
+  contentType: string | null;
+  record: RequestRecord;
+  /** The request's gateway (its guardrail and DLP settings); absent where a caller has none to give. */
+  gateway?: Gateway;
+}
+
 /** A change to the response body on its way to the client, the log and the cache (DLP redaction). */
 export interface ResponseTransform {
   name: string;
-  transform(
-    body: ReadableStream<Uint8Array>,
-    response: { status: number; contentType: string | null; record: RequestRecord },
-  ): ReadableStream<Uint8Array>;
+  transform(body: ReadableStream<Uint8Array>, response: CheckedResponse): ReadableStream<Uint8Array>;
+  /**
+   * Optional: false when this transform would pass this response on untouched (its gateway has no rule
+   * for it), so the body is not wrapped for nothing. Absent: it always applies.
+   */
+  appliesTo?(response: CheckedResponse): boolean;
+  /**
+   * Optional: true when this transform must see the whole body before the status is sent (a response that
+   * is not a stream, which the client gets in one piece anyway), so that it can refuse it with its own status.
+   */
+  wantsWholeBody?(response: CheckedResponse): boolean;
+  /** Checks a whole body it wanted; throws a GatewayError to answer that instead of the provider's response. */
+  checkWholeBody?(body: Uint8Array, response: CheckedResponse): Promise<void>;
 }
 
 /** The checks slot of the pipeline; empty by default (ProxyDependencies.checks absent). */
@@ -44,16 +62,58 @@ export async function runRequestChecks(checks: PipelineChecks, request: CheckedR
 }
 
 /**
- * The response body after every transform, in order. Without transforms the body is the one given,
+ * Runs the whole-body checks of the transforms that want this response (a non-stream answer) before its
+ * status is sent: a refusal throws, as a request check's does. The body is read only when one wants it;
+ * otherwise it is returned untouched.
+ */
+export async function checkWholeBody(
+  checks: PipelineChecks,
+  body: ReadableStream<Uint8Array>,
+  response: CheckedResponse,
+): Promise<ReadableStream<Uint8Array>> {
+  const wanting = checks.responses.filter((transform) => transform.wantsWholeBody?.(response));
+  if (wanting.length === 0) return body;
+  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+  for (const transform of wanting) await transform.checkWholeBody?.(bytes, response);
+  return new Response(bytes).body as ReadableStream<Uint8Array>;
+}
+
+/** The native surface's response after the whole-body checks; the same Response when none wants it. */
+export async function checkWholeResponse(
+  checks: PipelineChecks,
+  response: Response,
+  record: RequestRecord,
+  gateway: Gateway,
+): Promise<Response> {
+  if (checks.responses.length === 0 || !response.body) return response;
+  const facts = {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    record,
+    gateway,
+  };
+  if (!checks.responses.some((transform) => transform.wantsWholeBody?.(facts))) return response;
+  const body = await checkWholeBody(checks, response.body, facts);
+  return new Response(body, { status: response.status, headers: response.headers });
+}
+
+/** The transforms that apply to this response; none means its body goes on untouched. */
+export function activeTransforms(checks: PipelineChecks, response: CheckedResponse): ResponseTransform[] {
+  return checks.responses.filter((transform) => transform.appliesTo?.(response) ?? true);
+}
+
+/**
+ * The response body after every transform that applies, in order. Without one the body is the one given,
  * untouched, so the proxy's own path (a Node stream passed on as is) costs nothing more.
  */
 export function transformResponseBody(
   checks: PipelineChecks,
   body: ReadableStream<Uint8Array>,
-  response: { status: number; contentType: string | null; record: RequestRecord },
+  response: CheckedResponse,
 ): ReadableStream<Uint8Array> {
   let transformed = body;
-  for (const transform of checks.responses) transformed = transform.transform(transformed, response);
+  for (const transform of activeTransforms(checks, response))
+    transformed = transform.transform(transformed, response);
   return transformed;
 }
 
@@ -65,9 +125,12 @@ export function transformResponse(
   checks: PipelineChecks,
   response: Response,
   record: RequestRecord,
+  gateway?: Gateway,
 ): Response {
   if (checks.responses.length === 0 || !response.body) return response;
   const contentType = response.headers.get("content-type");
-  const body = transformResponseBody(checks, response.body, { status: response.status, contentType, record });
+  const facts = { status: response.status, contentType, record, ...(gateway ? { gateway } : {}) };
+  if (activeTransforms(checks, facts).length === 0) return response;
+  const body = transformResponseBody(checks, response.body, facts);
   return new Response(body, { status: response.status, headers: response.headers });
 }

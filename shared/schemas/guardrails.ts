@@ -58,3 +58,24 @@ export function phaseHasRules(rules: GuardrailPhaseRules): boolean {
 export function phaseBlocks(rules: GuardrailPhaseRules): boolean {
   return Object.values(rules).some((action) => action === "BLOCK");
 }
+
+/**
+ * What a request's log row says of one phase's scan (docs/logging.md): the strongest action taken, the
+ * categories detected that have a rule, the scanner, whether it failed to answer, and how many calls it took.
+ */
+export const guardrailPhaseLogSchema = z.object({
+  action: z.enum(["NONE", "FLAG", "BLOCK"]),
+  categories: z.array(z.string()),
+  scanner: z.string(),
+  scanner_unavailable: z.boolean(),
+  evaluations: z.number().int().min(0),
+});
+
+export type GuardrailPhaseLog = z.infer<typeof guardrailPhaseLogSchema>;
+
+export const guardrailsLogSchema = z.object({
+  prompt: guardrailPhaseLogSchema.optional(),
+  response: guardrailPhaseLogSchema.optional(),
+});
+
+export type GuardrailsLog = z.infer<typeof guardrailsLogSchema>;

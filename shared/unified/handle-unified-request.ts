@@ -9,13 +9,19 @@ import { LOG_BODY_CAPTURE_LIMIT } from "../core/log-bodies.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
 import { parseRequestOptions, type RequestOptions } from "../core/request-options.ts";
 import { observeBody } from "../http/observed-body.ts";
-import { NO_CHECKS, runRequestChecks, transformResponseBody } from "../pipeline/checks-stage.ts";
+import {
+  activeTransforms,
+  checkWholeBody,
+  NO_CHECKS,
+  runRequestChecks,
+  transformResponseBody,
+} from "../pipeline/checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "../pipeline/complete-request.ts";
 import { refuseRequest } from "../pipeline/refuse-request.ts";
 import { newRequestState } from "../pipeline/request-state.ts";
 import { CUSTOM_COST_HEADER, parseCustomCost } from "../pricing/custom-cost.ts";
 import { resolveRetryPolicy } from "../resilience/retry-policy.ts";
-import { midStreamFailure } from "../resilience/stream-failure.ts";
+import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
 import { resolveStreamIdleTimeout } from "../resilience/stream-idle-timeout.ts";
 import { dynamicRouteName } from "../routing/dynamic-model.ts";
 import { callerFormat } from "./caller-format.ts";
@@ -156,15 +162,23 @@ export async function handleUnifiedRequest(
     const cacheStatus = cache?.status;
     if (cacheStatus) headers.set("cf-aig-cache-status", cacheStatus);
     let stored: Promise<boolean> | undefined;
-    const answered = transformResponseBody(checks, result.body, {
-      status: result.status,
-      contentType: result.contentType,
-      record,
-    });
+    const checked = { status: result.status, contentType: result.contentType, record, gateway };
+    // A whole answer a check wants is checked before its status is sent; a refusal replaces it.
+    const answered = transformResponseBody(
+      checks,
+      await checkWholeBody(checks, result.body, checked),
+      checked,
+    );
     const { body, done } = observeBody(answered, {
       captureLimit: collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => result.abort(reason),
+      // A response transform that ends a stream (a guardrail block) fails the body with a GatewayError: the
+      // client gets it as an error event in its format. Without one, nothing but the provider fails it.
+      failureTail:
+        activeTransforms(checks, checked).length > 0
+          ? (error) => streamErrorEvent(result.contentType, format.dialect, midStreamFailure(error))
+          : undefined,
       // A whole miss is stored before its last byte, so an identical request sent on that byte hits.
       beforeEnd:
         cache && !cache.hit

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../../../shared/core/build-log-event.ts";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
 import {
+  checkWholeBody,
+  checkWholeResponse,
   NO_CHECKS,
   type PipelineChecks,
   type ResponseTransform,
@@ -71,5 +73,43 @@ describe("the checks stage", () => {
     expect(response.status).toBe(201);
     expect(response.headers.get("x-kept")).toBe("1");
     expect(await response.text()).toBe("HELLO");
+  });
+
+  it("leaves the response untouched when no transform applies to it", () => {
+    const checks: PipelineChecks = { requests: [], responses: [{ ...upperCase, appliesTo: () => false }] };
+    const response = new Response("as sent");
+    expect(transformResponse(checks, response, record, gateway)).toBe(response);
+    const body = new Response("as sent").body as ReadableStream<Uint8Array>;
+    expect(transformResponseBody(checks, body, { status: 200, contentType: null, record })).toBe(body);
+  });
+
+  it("checks a whole body a transform wants before the status is sent, and hands on the same bytes", async () => {
+    const seen: string[] = [];
+    const wholeCheck: ResponseTransform = {
+      ...upperCase,
+      wantsWholeBody: (response) => response.contentType === "application/json",
+      checkWholeBody: async (body) => void seen.push(new TextDecoder().decode(body)),
+    };
+    const checks: PipelineChecks = { requests: [], responses: [wholeCheck] };
+    const json = new Response('{"a":1}', { headers: { "content-type": "application/json" } });
+    expect(await (await checkWholeResponse(checks, json, record, gateway)).text()).toBe('{"a":1}');
+    expect(seen).toEqual(['{"a":1}']);
+    const stream = new Response("data: x").body as ReadableStream<Uint8Array>;
+    const facts = { status: 200, contentType: "text/event-stream", record, gateway };
+    expect(await checkWholeBody(checks, stream, facts)).toBe(stream);
+  });
+
+  it("lets a whole-body check refuse the response by throwing", async () => {
+    const refusing: ResponseTransform = {
+      ...upperCase,
+      wantsWholeBody: () => true,
+      checkWholeBody: async () => {
+        throw new GatewayError({ status: 424, code: 2017, message: "blocked" });
+      },
+    };
+    const checks: PipelineChecks = { requests: [], responses: [refusing] };
+    await expect(checkWholeResponse(checks, new Response("{}"), record, gateway)).rejects.toMatchObject({
+      status: 424,
+    });
   });
 });
