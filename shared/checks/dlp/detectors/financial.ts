@@ -1,0 +1,149 @@
+import { type Detector, patternDetector } from "./detector.ts";
+
+/** The Luhn (mod 10) checksum of a digit string: every card number passes it (ISO/IEC 7812-1). */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let index = 0; index < digits.length; index++) {
+    let digit = digits.charCodeAt(digits.length - 1 - index) - 48;
+    if (index % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Issuer prefixes and lengths of the card networks (Visa 4, Mastercard 51-55 and 2221-2720, American
+ * Express 34/37, Discover 6011/644-649/65, JCB 3528-3589, Diners 300-305/36/38, UnionPay 62): a number
+ * that passes Luhn by chance but no network issues is not reported.
+ */
+function hasCardPrefix(digits: string): boolean {
+  const length = digits.length;
+  const two = Number(digits.slice(0, 2));
+  const three = Number(digits.slice(0, 3));
+  const four = Number(digits.slice(0, 4));
+  if (digits.startsWith("4")) return length === 13 || length === 16 || length === 19;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return length === 16;
+  if (two === 34 || two === 37) return length === 15;
+  if (four === 6011 || two === 65 || (three >= 644 && three <= 649)) return length >= 16 && length <= 19;
+  if (four >= 3528 && four <= 3589) return length >= 16 && length <= 19;
+  if ((three >= 300 && three <= 305) || two === 36 || two === 38) return length >= 14 && length <= 19;
+  if (two === 62) return length >= 16 && length <= 19;
+  return false;
+}
+
+/** 13 to 19 digits, optionally grouped by single spaces or dashes (one kind throughout), Luhn-valid. */
+export const creditCard: Detector = patternDetector({
+  id: "credit-card",
+  name: "Credit card number",
+  pattern: /(?<![\d-])\d(?:\d|[ -](?=\d)){11,22}\d(?![\d]|-\d)/g,
+  maxLength: 24,
+  alphabet: /[\d -]/,
+  shrink: true,
+  validate(candidate) {
+    if (candidate.includes(" ") && candidate.includes("-")) return false;
+    const digits = candidate.replace(/[ -]/g, "");
+    return digits.length >= 13 && digits.length <= 19 && hasCardPrefix(digits) && passesLuhn(digits);
+  },
+});
+
+/** IBAN lengths per country (ISO 13616 registry; the countries with IBANs in common use). */
+const IBAN_LENGTHS: Record<string, number> = {
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VG: 24,
+  XK: 20,
+};
+
+/** The ISO 7064 mod 97-10 check of an IBAN: moved country and check digits, letters as 10-35, remainder 1. */
+export function passesIbanCheck(iban: string): boolean {
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let remainder = 0;
+  for (const character of rearranged) {
+    const code = character.charCodeAt(0);
+    const value = code >= 65 ? String(code - 55) : character;
+    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
+}
+
+/** A country code, two check digits and the account part (spaces every four allowed), mod-97 valid. */
+export const iban: Detector = patternDetector({
+  id: "iban",
+  name: "IBAN",
+  pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Z0-9])/g,
+  maxLength: 42,
+  alphabet: /[A-Z0-9 ]/,
+  shrink: true,
+  validate(candidate) {
+    const compact = candidate.replace(/ /g, "");
+    return IBAN_LENGTHS[compact.slice(0, 2)] === compact.length && passesIbanCheck(compact);
+  },
+});
