@@ -1,72 +1,52 @@
+import { parseJsonBody, requestTexts } from "../text/request-text.ts";
+import { responseTexts } from "../text/response-text.ts";
+import { detectStreamFormat, eventTextSlots, type StreamFormat } from "../text/stream-text.ts";
+
 /**
- * The text a guardrail scans, read from a JSON body in any of the formats the gateway passes (OpenAI Chat
- * Completions and Responses, Anthropic Messages, Gemini, Bedrock Converse, Cohere, embeddings): every string
- * held under a key that carries words a model reads or writes, at any depth. Keys that carry other things
- * (ids, models, roles, URLs, base64 `data`) are never read, so an image is not scanned as text.
- *
- * Interim: the DLP work brings one text-extraction module per format (shared/checks/text/); this generic
- * reader stands until the guardrails move onto it (docs/guardrails.md).
+ * The text a guardrail scans, from the shared text extraction (shared/checks/text/, also DLP's): what a
+ * provider reads in a request (message contents, system prompts, tool-call arguments and results, the
+ * Responses API's input and instructions; never base64 or data URLs), and what a user sees in an answer.
  */
-const TEXT_KEYS = new Set([
-  "content",
-  "text",
-  "input",
-  "prompt",
-  "system",
-  "instructions",
-  "arguments",
-  "output",
-  "partial_json",
-  "thinking",
-  "refusal",
-]);
 
-const decoder = new TextDecoder();
-
-/** The words of a JSON body, one piece per line; empty for a body that is not JSON. */
-export function jsonBodyText(body: Uint8Array | null): string {
-  if (!body || body.byteLength === 0) return "";
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(body));
-  } catch {
-    return "";
-  }
-  return textOf(value).join("\n");
+/** The words of a JSON request body, one string per line; empty for a body that is not JSON. */
+export function requestBodyText(body: Uint8Array | null): string {
+  return requestTexts(parseJsonBody(body))
+    .map((found) => found.text)
+    .join("\n");
 }
 
-/** The strings under text keys of a parsed JSON value, in document order. */
-export function textOf(value: unknown): string[] {
-  const found: string[] = [];
-  collect(value, false, found);
-  return found;
-}
-
-function collect(value: unknown, underTextKey: boolean, found: string[]): void {
-  if (typeof value === "string") {
-    if (underTextKey && value.length > 0) found.push(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const item of value) collect(item, underTextKey, found);
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  for (const [key, child] of Object.entries(value)) collect(child, TEXT_KEYS.has(key), found);
+/** The words of a whole JSON answer, one string per line; empty for a body that is not JSON. */
+export function responseBodyText(body: Uint8Array | null): string {
+  return responseTexts(parseJsonBody(body))
+    .map((found) => found.text)
+    .join("\n");
 }
 
 /**
- * The text an SSE event's JSON adds to a streamed answer: the deltas of Chat Completions (`delta.content`,
- * tool-call `arguments`), Anthropic (`delta.text`, `partial_json`), Gemini (`parts[].text`), Cohere
- * (`delta.message.content.text`). The OpenAI Responses stream repeats its text in its `.done` and
- * `response.completed` events, so only its `delta` strings count.
+ * Reads the text deltas of one stream's events. The stream's format is told by its first event that tells
+ * (OpenAI, Anthropic, Gemini, Responses, Workers AI: stream-text.ts); events that only repeat text already
+ * streamed count for nothing. A stream in none of those formats (Cohere's) is read by a generic walk of its
+ * events' `text` and `content` strings, so it is still scanned.
  */
-export function streamEventText(data: unknown): string {
-  if (typeof data !== "object" || data === null) return "";
-  const type = (data as { type?: unknown }).type;
-  if (typeof type === "string" && type.startsWith("response.")) {
-    const delta = (data as { delta?: unknown }).delta;
-    return typeof delta === "string" ? delta : "";
+export class StreamEventText {
+  private format: StreamFormat | null = null;
+
+  of(event: unknown): string {
+    this.format ??= detectStreamFormat(event);
+    if (this.format) {
+      return eventTextSlots(this.format, event)
+        .map((slot) => slot.text)
+        .join("");
+    }
+    return genericText(event).join("");
   }
-  return textOf(data).join("");
+}
+
+const GENERIC_TEXT_KEYS = new Set(["text", "content"]);
+
+function genericText(value: unknown, underTextKey = false): string[] {
+  if (typeof value === "string") return underTextKey ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((item) => genericText(item, underTextKey));
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => genericText(child, GENERIC_TEXT_KEYS.has(key)));
 }

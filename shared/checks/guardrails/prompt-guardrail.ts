@@ -1,7 +1,7 @@
 import type { StructuredLogger } from "../../core/structured-logger.ts";
 import type { CheckedRequest, RequestCheck } from "../../pipeline/checks-stage.ts";
 import { phaseBlocks, phaseHasRules } from "../../schemas/guardrails.ts";
-import { jsonBodyText } from "./body-text.ts";
+import { requestBodyText } from "./body-text.ts";
 import { guardrailBlocked, guardrailScannerUnavailable } from "./guardrail-errors.ts";
 import { type GuardrailEvaluator, ScannerUnavailableError } from "./guardrail-evaluator.ts";
 import { judge, mergeIntoLog } from "./guardrail-verdict.ts";
@@ -18,7 +18,7 @@ export function promptGuardrail(evaluator: GuardrailEvaluator, logger: Structure
     async check({ record, gateway }: CheckedRequest): Promise<void> {
       const rules = gateway.guardrails?.prompt;
       if (!rules || !phaseHasRules(rules)) return;
-      const text = jsonBodyText(record.requestBody);
+      const text = requestBodyText(record.requestBody);
       if (text.trim() === "") return;
       const logged = record.guardrails?.prompt;
       try {

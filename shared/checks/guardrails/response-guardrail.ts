@@ -1,7 +1,7 @@
 import type { StructuredLogger } from "../../core/structured-logger.ts";
 import type { CheckedResponse, ResponseTransform } from "../../pipeline/checks-stage.ts";
 import { type GuardrailPhaseRules, phaseBlocks, phaseHasRules } from "../../schemas/guardrails.ts";
-import { jsonBodyText } from "./body-text.ts";
+import { responseBodyText } from "./body-text.ts";
 import { guardrailBlocked, guardrailScannerUnavailable } from "./guardrail-errors.ts";
 import { type GuardrailEvaluator, ScannerUnavailableError } from "./guardrail-evaluator.ts";
 import { judge, mergeIntoLog } from "./guardrail-verdict.ts";
@@ -75,7 +75,7 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
     wantsWholeBody: (response) => rulesFor(response) !== null && isJson(response.contentType),
     async checkWholeBody(body, response) {
       const rules = rulesFor(response);
-      const text = rules ? jsonBodyText(body) : "";
+      const text = rules ? responseBodyText(body) : "";
       if (!rules || text.trim() === "") return;
       const refusal = await scan(text, rules, response);
       if (refusal) throw refusal;

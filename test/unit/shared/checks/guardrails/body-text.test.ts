@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { jsonBodyText, streamEventText } from "../../../../../shared/checks/guardrails/body-text.ts";
+import {
+  requestBodyText,
+  responseBodyText,
+  StreamEventText,
+} from "../../../../../shared/checks/guardrails/body-text.ts";
 
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
-describe("jsonBodyText", () => {
+describe("requestBodyText", () => {
   it.each([
     [
       "OpenAI Chat Completions, with a tool call's arguments and a tool result",
@@ -61,16 +65,16 @@ describe("jsonBodyText", () => {
     ],
     ["embeddings", { model: "m", input: ["one", "two"] }, ["one", "two"]],
   ])("reads the words of %s, never ids, models, roles or URLs", (_format, body, expected) => {
-    expect(jsonBodyText(bytes(body)).split("\n")).toEqual(expected);
+    expect(requestBodyText(bytes(body)).split("\n")).toEqual(expected);
   });
 
   it("reads nothing from a body that is not JSON", () => {
-    expect(jsonBodyText(new TextEncoder().encode("not json"))).toBe("");
-    expect(jsonBodyText(null)).toBe("");
+    expect(requestBodyText(new TextEncoder().encode("not json"))).toBe("");
+    expect(requestBodyText(null)).toBe("");
   });
 });
 
-describe("streamEventText", () => {
+describe("StreamEventText", () => {
   it.each([
     ["an OpenAI chunk", { choices: [{ index: 0, delta: { content: "Hel" } }] }, "Hel"],
     [
@@ -92,6 +96,27 @@ describe("streamEventText", () => {
     ],
     ["a usage chunk", { choices: [], usage: { prompt_tokens: 1 } }, ""],
   ])("reads %s", (_what, event, expected) => {
-    expect(streamEventText(event)).toBe(expected);
+    expect(new StreamEventText().of(event)).toBe(expected);
+  });
+});
+
+describe("responseBodyText", () => {
+  it("reads what the user sees in a whole answer, not the echoed request", () => {
+    const answer = {
+      id: "chatcmpl-1",
+      model: "gpt-4o",
+      choices: [
+        { index: 0, message: { role: "assistant", content: "Hello guard:S1" }, finish_reason: "stop" },
+      ],
+    };
+    expect(responseBodyText(bytes(answer))).toBe("Hello guard:S1");
+  });
+});
+
+describe("StreamEventText of a stream in no known format", () => {
+  it("reads a Cohere content delta by its text", () => {
+    const reader = new StreamEventText();
+    const event = { type: "content-delta", index: 0, delta: { message: { content: { text: "Hi" } } } };
+    expect(reader.of(event)).toBe("Hi");
   });
 });
