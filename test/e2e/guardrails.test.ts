@@ -71,6 +71,20 @@ const logOf = (gatewayId: string, response: Response) =>
 const chatCalls = () =>
   t.mock.requests.filter((request) => request.path.endsWith("/chat/completions")).length;
 
+describe("the guardrails setting", () => {
+  it("is set and read back with Cloudflare's SDK, in its shape", async () => {
+    const client = t.cloudflareClient();
+    const account_id = t.gateway.accountId;
+    const guardrails = {
+      prompt: { S9: "BLOCK" as const, P1: "FLAG" as const },
+      response: { S11: "BLOCK" as const },
+    };
+    const created = await client.aiGateway.create({ account_id, id: "sdk-guarded", ...settings, guardrails });
+    expect(created.guardrails).toEqual(guardrails);
+    expect((await client.aiGateway.get("sdk-guarded", { account_id })).guardrails).toEqual(guardrails);
+  });
+});
+
 describe("guardrails on the prompt", () => {
   it("refuse a prompt in a BLOCK category with 424 and code 2016 before the provider is called, and log it", async () => {
     const before = chatCalls();
