@@ -2,6 +2,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { createDlpRequestCheck } from "../../shared/checks/dlp/dlp-request-check.ts";
 import { createDlpResponseTransform } from "../../shared/checks/dlp/dlp-response-transform.ts";
+import { guardrailChecks } from "../../shared/checks/guardrails/guardrail-checks.ts";
 import { adminTokenSource } from "../../shared/config/admin-token.ts";
 import { parseProxyEnv } from "../../shared/config/env.ts";
 import { createLogger } from "../../shared/config/logger.ts";
@@ -21,6 +22,7 @@ import {
   traceAwsClient,
   traceInvocation,
 } from "../../shared/observability/gateway-telemetry.ts";
+import type { PipelineChecks } from "../../shared/pipeline/checks-stage.ts";
 import { GOOGLE_TOKEN_URL, GoogleTokenMinter } from "../../shared/providers/google-service-account.ts";
 import { LeanSqsClient } from "../../shared/queue/lean-sqs-client.ts";
 import { SqsLogSink } from "../../shared/queue/log-sink.ts";
@@ -73,8 +75,6 @@ function logQueueClient(): SqsSendClient {
 }
 
 const deps: ProxyDependencies = {
-  // DLP scans requests and responses of gateways whose `dlp` is on (docs/dlp.md); off, it costs nothing.
-  checks: { requests: [createDlpRequestCheck()], responses: [createDlpResponseTransform()] },
   accountId: env.ACCOUNT_ID,
   gateways: gatewayResolver,
   adminToken: adminTokenSource(env),
@@ -138,7 +138,27 @@ const deps: ProxyDependencies = {
   spend: new SpendStore(documentClient, env.STATE_TABLE_NAME),
   rateLimiter: new RateLimiter(new RateLimitStore(documentClient, env.STATE_TABLE_NAME)),
   onRateLimitFailOpen: () => telemetry.metrics.rateLimitFailOpen(),
+  checks: proxyChecks(),
 };
+
+/**
+ * The checks slot (shared/pipeline/checks-stage.ts). DLP first (docs/dlp.md): a redacted request is what the
+ * guardrails scan and the provider reads; a response is redacted before the guardrails scan it. Guardrails
+ * (docs/guardrails.md) use the scanner the stack names. A gateway with neither on costs nothing.
+ */
+function proxyChecks(): PipelineChecks {
+  const guardrails = guardrailChecks({
+    env,
+    logger,
+    awsCredentials: defaultProvider(),
+    region: process.env.AWS_REGION ?? "us-east-1",
+    fetch: (input, init) => globalThis.fetch(input, init),
+  });
+  return {
+    requests: [createDlpRequestCheck(), ...guardrails.requests],
+    responses: [createDlpResponseTransform(), ...guardrails.responses],
+  };
+}
 
 /**
  * The proxy Lambda, streaming. Not wrapped in middy: middy's streaming mode returns once the body is

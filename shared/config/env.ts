@@ -31,6 +31,26 @@ const providerKeyEncryption = {
   PROVIDER_KEYS_MASTER_KEY_FILE: z.string().min(1).optional(),
 };
 
+/** Guardrails' scanner (docs/guardrails.md): Bedrock Guardrails, an OpenAI-compatible moderation endpoint, or none. */
+const guardrailsScanner = {
+  /** Which scanner; unset: Bedrock when BEDROCK_GUARDRAIL_ID is set, else moderation when its URL is, else none. */
+  GUARDRAILS_SCANNER: z.enum(["bedrock", "openai-moderation"]).optional(),
+  /** The stack's guardrail (its id or ARN) and version for ApplyGuardrail. */
+  BEDROCK_GUARDRAIL_ID: z.string().min(1).max(2048).optional(),
+  BEDROCK_GUARDRAIL_VERSION: z
+    .string()
+    .regex(/^([1-9][0-9]{0,7}|DRAFT)$/)
+    .default("DRAFT"),
+  /** The moderation API's base URL (`/moderations` is appended), its key and model. */
+  GUARDRAILS_MODERATION_URL: z.string().url().optional(),
+  GUARDRAILS_MODERATION_API_KEY: z.string().min(1).optional(),
+  GUARDRAILS_MODERATION_MODEL: z.string().min(1).default("omni-moderation-latest"),
+  /** A response stream is scanned each time this many tokens of new text have arrived, and at its end. */
+  GUARDRAILS_STREAM_WINDOW_TOKENS: positiveInt.max(100_000).default(100),
+  /** How long one scan may take before the scanner counts as unavailable. */
+  GUARDRAILS_TIMEOUT_MS: positiveInt.default(10_000),
+};
+
 const proxyEnvSchema = z.object({
   ACCOUNT_ID: z.string().min(1).max(64),
   CONFIG_TABLE_NAME: z.string().min(1),
@@ -69,6 +89,7 @@ const proxyEnvSchema = z.object({
   /** Hosts an override or a custom provider may point at even though they resolve to private addresses. */
   TRUSTED_UPSTREAM_HOSTS: z.string().default(""),
   ...providerKeyEncryption,
+  ...guardrailsScanner,
 });
 
 const apiEnvSchema = z.object({

@@ -3,6 +3,7 @@ import { concatChunks } from "../http/observed-body.ts";
 import { computeCost } from "../pricing/compute-cost.ts";
 import { customCostOf } from "../pricing/custom-cost.ts";
 import type { TokenUsage } from "../providers/usage/types.ts";
+import type { GuardrailsLog } from "../schemas/guardrails.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import { packLogBodies } from "./log-bodies.ts";
 import { requestModel } from "./request-model.ts";
@@ -33,6 +34,8 @@ export interface RequestRecord {
   checkFields?: Partial<LogEvent>;
   /** A check refused the response (DLP's BLOCK): it is not stored in the cache. */
   responseRefused?: boolean;
+  /** Set by the guardrails checks as they scan (shared/checks/guardrails/); logged as `guardrails`. */
+  guardrails?: GuardrailsLog;
 }
 
 export interface ResponseRecord {
@@ -118,6 +121,7 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     client_aborted: observation?.clientAborted ?? false,
     error: response.error,
     ...request.checkFields,
+    ...(request.guardrails ? { guardrails: request.guardrails } : {}),
     request_body: bodies.request,
     response_body: bodies.response,
   };

@@ -19,6 +19,11 @@ export const ERROR_CODES = {
   rateLimited: 2003,
   /** The rate-limit counters could not be reached and the gateway fails closed (docs/rate-limiting.md). */
   rateLimitUnavailable: 7012,
+  /** Guardrails (reference 8.3): a prompt blocked (424 on provider routes), a response blocked (424; 422 on /ai/run). */
+  guardrailPromptBlocked: 2016,
+  guardrailResponseBlocked: 2017,
+  /** The guardrails scanner did not answer and a rule of that phase blocks (503). */
+  guardrailScannerUnavailable: 7013,
   internal: 7000,
 } as const;
 

@@ -48,9 +48,10 @@ export interface ResponseTransform {
   transform(body: ReadableStream<Uint8Array>, response: ResponseContext): ReadableStream<Uint8Array>;
   /**
    * For a whole body (not a stream): read before the head, so the check may change the status, add
-   * headers or replace the body (DLP: 400 with code 2030, `cf-aig-dlp`). Absent: `transform` is used.
+   * headers or replace the body (DLP: 400 with code 2030, `cf-aig-dlp`), or refuse it by throwing a
+   * GatewayError (a guardrail's 424). Absent: `transform` is used.
    */
-  whole?(response: WholeResponse, context: ResponseContext): WholeResponse;
+  whole?(response: WholeResponse, context: ResponseContext): WholeResponse | Promise<WholeResponse>;
   /** Headers for a streamed response's head: what the check knows before the body (the request's findings). */
   headers?(context: ResponseContext): Record<string, string>;
   /**
@@ -152,7 +153,7 @@ export async function checkResponse(
     body: new Uint8Array(await new Response(body).arrayBuffer()),
   };
   for (const transform of checks.responses) {
-    if (transform.whole) whole = transform.whole(whole, { ...context, status: whole.status });
+    if (transform.whole) whole = await transform.whole(whole, { ...context, status: whole.status });
     else {
       const transformed = transform.transform(streamOf(whole.body), { ...context, status: whole.status });
       whole = { ...whole, body: new Uint8Array(await new Response(transformed).arrayBuffer()) };

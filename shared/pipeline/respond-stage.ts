@@ -10,7 +10,7 @@ import { hasBody } from "../http/node-body-response.ts";
 import type { ObserveOptions } from "../http/observed-body.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import type { TokenUsage } from "../providers/usage/index.ts";
-import { midStreamFailure } from "../resilience/stream-failure.ts";
+import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
 import {
   applicableChecks,
   checkResponse,
@@ -112,6 +112,14 @@ export async function respond(context: Responding, answer: SurfaceAnswer): Promi
     { status, headers: answer.headers },
     {
       ...answer.observe,
+      // A response check that ends a stream (a guardrail or DLP block) fails the body with a GatewayError:
+      // the client gets it as an error event in its format, where the surface has not said how already.
+      ...(answered !== answer.response && !answer.observe?.failureTail
+        ? {
+            failureTail: (error: unknown) =>
+              streamErrorEvent(answer.contentType, context.dialect, midStreamFailure(error)),
+          }
+        : {}),
       captureLimit: context.collect && record.options.collectLogPayload ? LOG_BODY_CAPTURE_LIMIT : 0,
       monotonic: deps.clock.monotonic,
       onClientAbort: (reason) => answer.abort(reason),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dlpSettingsSchema } from "./dlp-settings.ts";
+import { guardrailsSchema } from "./guardrails.ts";
 
 /**
  * Fields of Cloudflare's gateway object (reference 4.2) for features this gateway does not build. A
@@ -12,25 +13,14 @@ import { dlpSettingsSchema } from "./dlp-settings.ts";
  */
 const notBuilt = (subject: string, off: string) => `${subject} not built in this gateway: send ${off}`;
 
-const GUARDRAIL_CATEGORIES = ["P1", ...Array.from({ length: 13 }, (_, index) => `S${index + 1}`)];
-
-/** A guardrails phase with no category set: every category present would flag or block. */
-const guardrailPhase = z.strictObject(
-  Object.fromEntries(
-    GUARDRAIL_CATEGORIES.map((category) => [
-      category,
-      z.never({ error: notBuilt("Guardrails are", "no categories (or guardrails: null)") }).optional(),
-    ]),
-  ),
-);
-
 export const offFeatureFields = {
   logpush: z.literal(false, { error: notBuilt("Logpush export is", "false") }).optional(),
   /** Harmless on its own (it only encrypts Logpush exports, which stay off): kept as sent. */
   logpush_public_key: z.string().max(16_384).nullable().optional(),
   /** Built (docs/dlp.md): kept here because it is stored and round-tripped as these fields are. */
   dlp: dlpSettingsSchema.nullable().optional(),
-  guardrails: z.strictObject({ prompt: guardrailPhase, response: guardrailPhase }).nullable().optional(),
+  /** Built (docs/guardrails.md); kept here for the same keep-as-sent rule: null or absent means off. */
+  guardrails: guardrailsSchema.nullable().optional(),
   stripe: z.null({ error: notBuilt("Stripe usage billing is", "null") }).optional(),
   store_id: z
     .null({ error: notBuilt("Secrets Store keys are", "null (store keys with provider_configs)") })

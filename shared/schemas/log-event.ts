@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guardrailsLogSchema } from "./guardrails.ts";
 
 /**
  * A body kept for the log, as base64 (SQS carries text): gzip-compressed (`gzip_base64`), or as it was when it is
@@ -81,6 +82,8 @@ export const logEventSchema = z.object({
   dlp_profiles: z.array(z.string()).optional(),
   dlp_entries: z.array(z.string()).optional(),
   dlp_check: z.array(z.enum(["REQUEST", "RESPONSE"])).optional(),
+  /** The gateway's guardrails scans of this request, per phase (docs/guardrails.md); absent when none ran. */
+  guardrails: guardrailsLogSchema.optional(),
   request_body: loggedBodySchema.nullable(),
   response_body: loggedBodySchema.nullable(),
 });

@@ -69,7 +69,7 @@ describe("Lambda functions", () => {
     expect(properties(logWriterFunction)).toMatchObject({ Timeout: 60, MemorySize: 512 });
   });
 
-  it("passes the proxy its account, tables, queue, secret, KMS key, trusted hosts and one variable per upstream override", () => {
+  it("passes the proxy its account, tables, queue, secret, KMS key, trusted hosts, guardrail and one variable per upstream override", () => {
     expect(environment(proxyFunction)).toEqual({
       POWERTOOLS_SERVICE_NAME: "ai-gateway-proxy",
       POWERTOOLS_LOG_LEVEL: "INFO",
@@ -87,6 +87,8 @@ describe("Lambda functions", () => {
       UPSTREAM_GOOGLE_AI_STUDIO_URL: "https://gemini.mock.internal",
       UPSTREAM_TIMEOUT_MS: "285000",
       FIRST_BYTE_DEADLINE_MS: "290000",
+      BEDROCK_GUARDRAIL_ID: { "Fn::GetAtt": [logicalId(stack.gateway.guardrail.guardrail), "GuardrailId"] },
+      BEDROCK_GUARDRAIL_VERSION: { "Fn::GetAtt": [logicalId(stack.gateway.guardrail.version), "Version"] },
     });
   });
 

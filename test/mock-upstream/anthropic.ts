@@ -58,7 +58,7 @@ function sse(event: StreamEvent): string {
 async function messages(ctx: MockContext): Promise<void> {
   const model = stringField(ctx.body, "model") ?? messageFixture.model;
   const id = ctx.nextId("msg_01Mock");
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
   const headers = { "request-id": ctx.requestId };
 
   const named = namedFixture<Message | StreamEvent[]>("anthropic", ctx, ctx.body.stream === true);

@@ -57,7 +57,7 @@ const metrics = { latencyMs: MOCK_BEDROCK_LATENCY_MS };
 const CORAL = "http://internal.amazon.com/coral/com.amazon.coral.service/";
 
 /** A SigV4 signature that does not match the request is refused as Bedrock refuses it; true when it was. */
-async function refusedSignature(ctx: MockContext): Promise<boolean> {
+export async function refusedSignature(ctx: MockContext): Promise<boolean> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.req.headers)) {
     if (typeof value === "string") headers[name] = value;
@@ -79,7 +79,7 @@ async function refusedSignature(ctx: MockContext): Promise<boolean> {
 
 async function converse(ctx: MockContext, match: RegExpExecArray): Promise<void> {
   if (await refusedSignature(ctx)) return;
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
   const headers = { "x-amzn-requestid": ctx.requestId };
 
   const named = namedFixture<ConverseResponse | StreamEvent[]>("aws-bedrock", ctx, match[2] !== "converse");

@@ -46,7 +46,7 @@ function event(type: string, edit?: (value: StreamEvent) => void): string {
 
 async function chat(ctx: MockContext): Promise<void> {
   const id = ctx.nextId("mock-");
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
   const usage = structuredClone(MOCK_WIRE_USAGE.cohere);
   const headers = { "x-request-id": ctx.requestId };
 

@@ -14,13 +14,24 @@ export const MOCK_DEFAULT_CHUNKS = MOCK_TEXT_PIECES.length;
  * The text of each content delta for `chunks` deltas, each padded with "." to `chunkBytes` bytes when larger.
  * Piece i is `MOCK_TEXT_PIECES[i]` for the first five, then ` ${i}` ("Hello from the mock! 5 6 7").
  */
-export function mockChunkTexts(chunks: number = MOCK_DEFAULT_CHUNKS, chunkBytes = 0): string[] {
+export function mockChunkTexts(
+  chunks: number = MOCK_DEFAULT_CHUNKS,
+  chunkBytes = 0,
+  reply?: string,
+): string[] {
+  if (reply !== undefined) return splitReply(reply, chunks);
   const texts: string[] = [];
   for (let i = 0; i < chunks; i++) {
     const piece = MOCK_TEXT_PIECES[i] ?? ` ${i}`;
     texts.push(chunkBytes > piece.length ? piece.padEnd(chunkBytes, ".") : piece);
   }
   return texts;
+}
+
+/** `x-mock-reply`: the text cut into `chunks` deltas of near-equal length (the last ones may be empty). */
+function splitReply(reply: string, chunks: number): string[] {
+  const size = Math.ceil(reply.length / chunks);
+  return Array.from({ length: chunks }, (_, index) => reply.slice(index * size, (index + 1) * size));
 }
 
 /** The full response text for the given controls; non-streaming responses carry the same text. */

@@ -65,7 +65,7 @@ function record(
 export async function generateContent(ctx: MockContext, match: RegExpExecArray): Promise<void> {
   const model = decodeURIComponent(match[1] ?? responseFixture.modelVersion);
   const responseId = ctx.nextId("mock");
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
   const output = usage.candidatesTokenCount;
 
   const named = namedFixture<GenerateContentResponse | GenerateContentResponse[]>(

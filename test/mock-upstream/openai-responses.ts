@@ -70,7 +70,7 @@ function responseObject(ctx: MockContext, id: string, status: string, text: stri
 
 async function responses(ctx: MockContext): Promise<void> {
   const id = `resp_${ctx.nextId("mock")}`;
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
   const headers = { "x-request-id": ctx.requestId };
   if (ctx.body.stream !== true)
     return sendJson(ctx, 200, responseObject(ctx, id, "completed", texts.join("")), headers);

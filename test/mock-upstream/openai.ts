@@ -95,7 +95,7 @@ async function chatCompletions(ctx: MockContext): Promise<void> {
   const model = stringField(ctx.body, "model") ?? completionFixture.model;
   const id = ctx.nextId("chatcmpl-mock");
   const created = Math.floor(Date.now() / 1000);
-  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes);
+  const texts = mockChunkTexts(ctx.controls.chunks, ctx.controls.chunkBytes, ctx.controls.reply);
 
   if (ctx.body.stream !== true) {
     const completion = structuredClone(completionFixture);

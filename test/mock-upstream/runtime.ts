@@ -33,6 +33,8 @@ export interface MockControls {
    * stream that fails after its first text, the provider's way - streamed requests only).
    */
   fixture: string | undefined;
+  /** `x-mock-reply`: the answer's text instead of the default, cut into `chunks` deltas. */
+  reply: string | undefined;
 }
 
 export interface MockContext {
@@ -96,6 +98,7 @@ export function parseControls(headers: IncomingHttpHeaders): MockControls {
     cutAfter: intHeader(headers, "x-mock-cut-after", 0, 1_000_000),
     stallAfter: intHeader(headers, "x-mock-stall-after", 0, 1_000_000),
     fixture: headerValue(headers, "x-mock-fixture")?.trim().toLowerCase() || undefined,
+    reply: headerValue(headers, "x-mock-reply"),
   };
 }
 

@@ -12,6 +12,8 @@
  *   POST /model/amazon.titan-embed-text-.../invoke      Amazon Titan embeddings on Bedrock (embeddings.ts)
  *   POST /token                                         Google OAuth for service accounts (google-vertex.ts)
  *   POST /v1/projects/{p}/locations/{r}/publishers/google/models/{model}:generateContent   Vertex AI (same)
+ *   POST /guardrail/{id}/version/{version}/apply        Bedrock Guardrails ApplyGuardrail (guardrails.ts)
+ *   POST /v1/moderations                                OpenAI moderation (guardrails.ts)
  * Anything else answers 404 with an OpenAI-shaped error.
  *
  * Behaviour is chosen per request through headers (no global state, safe under concurrency):
@@ -26,6 +28,8 @@
  *                             connection kept open (a provider stalling mid-stream)
  *   x-mock-fixture: NAME      answer with a recorded-shape fixture (`tool-call`: parallel tool calls;
  *                             `mid-stream-error`: a stream failing after its first text)
+ *   x-mock-reply: TEXT        the answer's text instead of the default, cut into x-mock-chunks deltas
+ *                             (guardrail tests put `guard:S1`-style markers in it: guardrails.ts)
  * Order: record, hang, delay, route (404), JSON body (400), credential (401), x-mock-status, answer.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
@@ -38,6 +42,7 @@ import { cohere } from "./cohere.ts";
 import { bedrockTitanEmbeddings, geminiEmbeddings } from "./embeddings.ts";
 import { gemini } from "./gemini.ts";
 import { createGoogleVertexMock, type GoogleVertexMock } from "./google-vertex.ts";
+import { bedrockGuardrails, openaiModeration } from "./guardrails.ts";
 import { openai, unknownUrlError } from "./openai.ts";
 import { openaiResponses } from "./openai-responses.ts";
 import { type ErrorEntry, type MockContext, parseControls, sendJson, sleep } from "./runtime.ts";
@@ -73,6 +78,8 @@ const providers = [
   openaiResponses,
   geminiEmbeddings,
   bedrockTitanEmbeddings,
+  bedrockGuardrails,
+  openaiModeration,
 ];
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {

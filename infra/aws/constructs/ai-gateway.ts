@@ -19,6 +19,7 @@ import { grantDefaultGatewayCreation } from "./config-table-access.ts";
 import { GatewayAlarms } from "./gateway-alarms.ts";
 import { GatewayDashboard } from "./gateway-dashboard.ts";
 import { GatewayFunction, type PowertoolsLogLevel } from "./gateway-function.ts";
+import { GatewayGuardrail } from "./gateway-guardrail.ts";
 import { API_GATEWAY_STREAM_IDLE_TIMEOUT, GatewayRestApi } from "./gateway-rest-api.ts";
 import { GatewayTables } from "./gateway-tables.ts";
 import { LogBodiesBucket } from "./log-bodies-bucket.ts";
@@ -186,6 +187,8 @@ export class AiGateway extends Construct {
   readonly tracing: boolean;
   /** Whether the proxy's role may invoke Bedrock models (`allowBedrockWithLambdaRole`). */
   readonly bedrockWithLambdaRole: boolean;
+  /** The Bedrock guardrail (and its published version) the proxy applies for gateways' `guardrails`. */
+  readonly guardrail: GatewayGuardrail;
   /** The CloudWatch namespace of the gateway's EMF metrics. */
   readonly metricsNamespace: string;
   readonly dashboard: Dashboard;
@@ -245,6 +248,10 @@ export class AiGateway extends Construct {
     const providerKeys = new ProviderKeysKey(this, "ProviderKeys");
     this.providerKeysKey = providerKeys.key;
 
+    // The Bedrock guardrail the proxy scans gateways' `guardrails` with (docs/guardrails.md).
+    const guardrail = new GatewayGuardrail(this, "Guardrail");
+    this.guardrail = guardrail;
+
     const proxy = new GatewayFunction(this, "Proxy", {
       ...common,
       entry: "functions/proxy/handler.ts",
@@ -265,6 +272,8 @@ export class AiGateway extends Construct {
         TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
         UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT.toMilliseconds()),
         FIRST_BYTE_DEADLINE_MS: String(FIRST_BYTE_DEADLINE.toMilliseconds()),
+        BEDROCK_GUARDRAIL_ID: guardrail.guardrail.attrGuardrailId,
+        BEDROCK_GUARDRAIL_VERSION: guardrail.version.attrVersion,
         ...upstream.variables,
       },
       // Off on the hot path: with source maps on, Node loads the bundle's map at start and maps every stack
@@ -285,6 +294,7 @@ export class AiGateway extends Construct {
     // Decrypt only: the proxy uses stored provider keys, it never stores one.
     providerKeys.grantOpen(this.proxyFunction, accountId);
     if (this.bedrockWithLambdaRole) proxy.role.addToPrincipalPolicy(bedrockInvokeStatement());
+    guardrail.grantApply(this.proxyFunction);
 
     const api = new GatewayFunction(this, "Api", {
       ...common,

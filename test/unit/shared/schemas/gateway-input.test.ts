@@ -221,10 +221,6 @@ describe("Cloudflare's fields for features this gateway does not build", () => {
       { dlp: { enabled: true, profiles: ["financial-information"] } },
       /dlp\.action: required when DLP is enabled/,
     ],
-    [
-      { guardrails: { prompt: { S1: "BLOCK" }, response: {} } },
-      /guardrails\.prompt\.S1: Guardrails are not built/,
-    ],
     [{ stripe: { authorization: "sk", usage_events: [] } }, /stripe: Stripe usage billing is not built/],
     [{ store_id: "store-1" }, /store_id: Secrets Store keys are not built/],
     [{ workers_ai_billing_mode: "unified" }, /workers_ai_billing_mode: Unified Billing is not built/],
@@ -320,5 +316,35 @@ describe("the otel setting (OTLP/HTTP exporters, Cloudflare's shape)", () => {
     [{ url: "https://otlp.example.com", headers: {}, sampling: 1 }, /sampling/],
   ])("refuses %j, naming the field", (value, message) => {
     expect(() => create({ id: "gw", ...required, otel: [value] })).toThrow(message);
+  });
+});
+
+describe("gateway guardrails input (Cloudflare's shape, reference 8.3)", () => {
+  const guardrails = {
+    prompt: { P1: "BLOCK", S1: "FLAG", S10: "BLOCK" },
+    response: { S11: "BLOCK", S13: "FLAG" },
+  };
+
+  it("accepts each category S1-S13 and P1 per phase as FLAG or BLOCK, stores it and keeps it on a PUT that leaves it out", () => {
+    const gateway = applyGatewayInput("gw", create({ id: "gw", ...required, guardrails }), undefined, now);
+    expect(gateway.guardrails).toEqual(guardrails);
+
+    const update = parseInput(gatewayUpdateInputSchema, required);
+    expect(applyGatewayInput("gw", update, gateway, now).guardrails).toEqual(guardrails);
+  });
+
+  it("turns guardrails off with null", () => {
+    const gateway = applyGatewayInput("gw", create({ id: "gw", ...required, guardrails }), undefined, now);
+    const update = parseInput(gatewayUpdateInputSchema, { ...required, guardrails: null });
+    expect(applyGatewayInput("gw", update, gateway, now).guardrails).toBeNull();
+  });
+
+  it.each([
+    [{ prompt: { S1: "ALLOW" }, response: {} }, /guardrails\.prompt\.S1/],
+    [{ prompt: { S14: "BLOCK" }, response: {} }, /guardrails\.prompt.*S14/],
+    [{ prompt: { s1: "BLOCK" }, response: {} }, /guardrails\.prompt.*s1/],
+    [{ prompt: {} }, /guardrails\.response/],
+  ])("refuses %j, naming the field", (value, message) => {
+    expect(() => create({ id: "gw", ...required, guardrails: value })).toThrow(message);
   });
 });
