@@ -194,6 +194,8 @@ export const MANAGEMENT_OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     body: customProviderPatchInputSchema,
   },
   "DELETE /custom-providers/{provider_id}": { summary: "Delete a custom provider", tag: "Custom providers" },
+  "GET /dlp/profiles": { summary: "List DLP profiles (predefined and custom)", tag: "DLP profiles" },
+  "GET /dlp/profiles/{profile_id}": { summary: "Get a DLP profile", tag: "DLP profiles" },
 
   "POST /tokens": {
     summary: "Create an API token (its value is shown once)",

@@ -12,7 +12,8 @@ interface Envelope {
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
+    // Cloudflare's DLP profiles API sits beside the AI Gateway API, under the account.
+    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}${path.startsWith("/dlp/") ? "" : "/ai-gateway"}${path}`,
     {
       method,
       headers: {
@@ -109,6 +110,11 @@ const ROWS: Record<string, Row> = {
     status: 200,
   },
   "GET /gateways": { request: async () => ({ path: "/gateways" }), status: 200 },
+  "GET /dlp/profiles": { request: async () => ({ path: "/dlp/profiles" }), status: 200 },
+  "GET /dlp/profiles/{profile_id}": {
+    request: async () => ({ path: "/dlp/profiles/financial-information" }),
+    status: 200,
+  },
   "GET /gateways/{gateway_id}": {
     request: async () => ({ path: `/gateways/${await newGateway()}` }),
     status: 200,
