@@ -19,6 +19,7 @@ import {
 } from "../../shared/management/handle-management-request.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
+import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
@@ -54,6 +55,7 @@ const deps: ManagementDependencies = {
   tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
   providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
+  dlpProfiles: new DlpProfileStore(documentClient, env.CONFIG_TABLE_NAME),
   routes: new RouteStore(documentClient, env.CONFIG_TABLE_NAME),
   adminToken: adminTokenSource(env),
   logger,

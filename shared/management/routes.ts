@@ -6,7 +6,14 @@ import {
   listCustomProviders,
   updateCustomProvider,
 } from "./custom-provider-routes.ts";
-import { getDlpProfile, listDlpProfiles } from "./dlp-profile-routes.ts";
+import {
+  createCustomDlpProfile,
+  deleteCustomDlpProfile,
+  getCustomDlpProfile,
+  getDlpProfile,
+  listDlpProfiles,
+  updateCustomDlpProfile,
+} from "./dlp-profile-routes.ts";
 import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
 import { deleteLogs, getLog, getLogRequest, getLogResponse, listLogs, updateLog } from "./log-routes.ts";
 import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
@@ -123,4 +130,26 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
 
   { method: "GET", path: "/dlp/profiles", base: "", scope: "read", handler: listDlpProfiles },
   { method: "GET", path: "/dlp/profiles/{profile_id}", base: "", scope: "read", handler: getDlpProfile },
+  { method: "POST", path: "/dlp/profiles/custom", base: "", scope: "edit", handler: createCustomDlpProfile },
+  {
+    method: "GET",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "read",
+    handler: getCustomDlpProfile,
+  },
+  {
+    method: "PUT",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "edit",
+    handler: updateCustomDlpProfile,
+  },
+  {
+    method: "DELETE",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "edit",
+    handler: deleteCustomDlpProfile,
+  },
 ];

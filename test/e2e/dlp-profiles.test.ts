@@ -54,3 +54,101 @@ describe("DLP profiles at /client/v4/accounts/{account}/dlp/profiles", () => {
     expect((await fetch(dlpUrl("/profiles"))).status).toBe(401);
   });
 });
+
+describe("custom DLP profiles at .../dlp/profiles/custom", () => {
+  const account_id = () => t.gateway.accountId;
+  const headers = () => ({ authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "application/json" });
+
+  it("creates, reads, lists, replaces and deletes a profile with the cloudflare SDK", async () => {
+    const created = await client.zeroTrust.dlp.profiles.custom.create({
+      account_id: account_id(),
+      name: "Project codes",
+      entries: [
+        { name: "Project ids", enabled: true, pattern: { regex: "PRJ-[0-9]{6}" } },
+        { name: "Code words", enabled: true, words: ["bluebird"] },
+      ],
+    });
+    expect(created).toMatchObject({
+      name: "Project codes",
+      type: "custom",
+      entries: [
+        { name: "Project ids", enabled: true, type: "custom", pattern: { regex: "PRJ-[0-9]{6}" } },
+        { name: "Code words", enabled: true, type: "word_list", words: ["bluebird"] },
+      ],
+    });
+    const id = created.id;
+    const listed = [];
+    for await (const profile of client.zeroTrust.dlp.profiles.list({ account_id: account_id() }))
+      listed.push(profile);
+    expect(listed.find((profile) => profile.id === id)).toMatchObject({ type: "custom" });
+    expect(await client.zeroTrust.dlp.profiles.get(id, { account_id: account_id() })).toMatchObject({ id });
+    expect(await client.zeroTrust.dlp.profiles.custom.get(id, { account_id: account_id() })).toMatchObject({
+      id,
+    });
+
+    const updated = await client.zeroTrust.dlp.profiles.custom.update(id, {
+      account_id: account_id(),
+      name: "Project codes v2",
+    });
+    expect(updated).toMatchObject({ id, name: "Project codes v2", entries: [{}, {}] });
+
+    await client.zeroTrust.dlp.profiles.custom.delete(id, { account_id: account_id() });
+    await expect(
+      client.zeroTrust.dlp.profiles.custom.get(id, { account_id: account_id() }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it("accepts Cloudflare's older body {profiles: [...]} and answers with the list", async () => {
+    const response = await fetch(dlpUrl("/profiles/custom"), {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        profiles: [
+          { name: "One", entries: [{ name: "a", enabled: true, pattern: { regex: "AAA[0-9]{3}" } }] },
+          { name: "Two", entries: [] },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { name: string; type: string }[] };
+    expect(body.result.map((profile) => [profile.name, profile.type])).toEqual([
+      ["One", "custom"],
+      ["Two", "custom"],
+    ]);
+  });
+
+  it("refuses a regex the linear-time guard refuses with 400 naming the entry, and stores nothing", async () => {
+    const before = (await client.zeroTrust.dlp.profiles.list({ account_id: account_id() })).result.length;
+    const response = await fetch(dlpUrl("/profiles/custom"), {
+      method: "POST",
+      headers: headers(),
+      body: JSON.stringify({
+        name: "Catastrophic",
+        entries: [
+          { name: "fine", enabled: true, pattern: { regex: "ok[0-9]+" } },
+          { name: "nested", enabled: true, pattern: { regex: "(a+)+b" } },
+        ],
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { success: boolean; errors: { message: string }[] };
+    expect(body.success).toBe(false);
+    expect(body.errors[0]?.message).toMatch(/^entries\.1\.pattern\.regex: .*nested repetition/);
+    expect((await client.zeroTrust.dlp.profiles.list({ account_id: account_id() })).result.length).toBe(
+      before,
+    );
+  });
+
+  it("refuses Cloudflare fields it does not use, and an entry with neither pattern nor words", async () => {
+    const send = (body: unknown) =>
+      fetch(dlpUrl("/profiles/custom"), { method: "POST", headers: headers(), body: JSON.stringify(body) });
+    const ocr = await send({ name: "x", ocr_enabled: true });
+    expect(ocr.status).toBe(400);
+    expect(JSON.stringify(await ocr.json())).toContain('Field \\"ocr_enabled\\" is not supported');
+    const empty = await send({ name: "x", entries: [{ name: "bare", enabled: true }] });
+    expect(empty.status).toBe(400);
+    expect(JSON.stringify(await empty.json())).toContain("send either pattern or words");
+  });
+});

@@ -46,6 +46,14 @@ async function newGateway(): Promise<string> {
   return id;
 }
 
+async function newDlpProfile(): Promise<string> {
+  const created = await admin("POST", "/dlp/profiles/custom", {
+    name: unique("profile"),
+    entries: [{ name: "ids", enabled: true, pattern: { regex: "ID-[0-9]{4}" } }],
+  });
+  return created.body.result.id;
+}
+
 async function newProviderKey(): Promise<string> {
   const created = await admin("POST", "/gateways/default/provider_configs", {
     provider_slug: "openai",
@@ -113,6 +121,25 @@ const ROWS: Record<string, Row> = {
   "GET /dlp/profiles": { request: async () => ({ path: "/dlp/profiles" }), status: 200 },
   "GET /dlp/profiles/{profile_id}": {
     request: async () => ({ path: "/dlp/profiles/financial-information" }),
+    status: 200,
+  },
+  "POST /dlp/profiles/custom": {
+    request: async () => ({ path: "/dlp/profiles/custom", body: { name: unique("profile") } }),
+    status: 200,
+  },
+  "GET /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({ path: `/dlp/profiles/custom/${await newDlpProfile()}` }),
+    status: 200,
+  },
+  "PUT /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({
+      path: `/dlp/profiles/custom/${await newDlpProfile()}`,
+      body: { name: unique("renamed") },
+    }),
+    status: 200,
+  },
+  "DELETE /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({ path: `/dlp/profiles/custom/${await newDlpProfile()}` }),
     status: 200,
   },
   "GET /gateways/{gateway_id}": {
