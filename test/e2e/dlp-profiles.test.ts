@@ -152,3 +152,77 @@ describe("custom DLP profiles at .../dlp/profiles/custom", () => {
     expect(JSON.stringify(await empty.json())).toContain("send either pattern or words");
   });
 });
+
+describe("gateways whose DLP names a custom profile", () => {
+  const gatewaySettings = {
+    cache_invalidate_on_update: false,
+    cache_ttl: 0,
+    collect_logs: true,
+    rate_limiting_interval: 0,
+    rate_limiting_limit: 0,
+    authentication: false,
+  };
+  const dlp = (profiles: string[], check = ["REQUEST"]) => ({
+    enabled: true,
+    policies: [{ id: "custom-policy", action: "BLOCK", check, enabled: true, profiles }],
+  });
+  const chat = (gatewayId: string, content: string) =>
+    fetch(`${t.providerUrl("openai", gatewayId)}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-test-one" },
+      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
+    });
+  const newProfile = (name: string) =>
+    client.zeroTrust.dlp.profiles.custom.create({
+      account_id: t.gateway.accountId,
+      name,
+      entries: [
+        { name: "Project ids", enabled: true, pattern: { regex: "PRJ-[0-9]{6}" } },
+        { name: "Code words", enabled: true, words: ["bluebird"] },
+      ],
+    });
+
+  it("blocks a request that matches a regex or a word of the profile (400, 2029), and lets others pass", async () => {
+    const profile = await newProfile("Blocked codes");
+    const created = await t.managementSend("POST", "/gateways", {
+      id: "custom-dlp",
+      ...gatewaySettings,
+      dlp: dlp([profile.id]),
+    });
+    expect(created.status, JSON.stringify(created.body.errors)).toBe(200);
+    for (const content of ["see PRJ-123456 today", "the Bluebird flies"]) {
+      const response = await chat("custom-dlp", content);
+      expect(response.status, content).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 2029 } });
+    }
+    const passing = await chat("custom-dlp", "PRJ-12 and bluebirds are fine");
+    expect(passing.status).toBe(200);
+    await passing.text();
+  });
+
+  it("refuses a gateway naming a custom profile id that does not exist (400)", async () => {
+    const created = await t.managementSend("POST", "/gateways", {
+      id: "custom-dlp-unknown",
+      ...gatewaySettings,
+      dlp: dlp(["00000000-0000-4000-8000-000000000000"]),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.errors[0]?.message).toContain(
+      'dlp.policies.0.profiles.0: unknown DLP profile "00000000-0000-4000-8000-000000000000"',
+    );
+  });
+
+  it("refuses requests, rather than scan for nothing, once a named profile is deleted", async () => {
+    const profile = await newProfile("Soon gone");
+    const created = await t.managementSend("POST", "/gateways", {
+      id: "custom-dlp-deleted",
+      ...gatewaySettings,
+      dlp: dlp([profile.id]),
+    });
+    expect(created.status).toBe(200);
+    await client.zeroTrust.dlp.profiles.custom.delete(profile.id, { account_id: t.gateway.accountId });
+    const response = await chat("custom-dlp-deleted", "hello");
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(await response.json())).toContain("no longer exists");
+  });
+});
