@@ -200,6 +200,37 @@ describe("gateways whose DLP names a custom profile", () => {
     await passing.text();
   });
 
+  it("checks responses with the custom profile too: a whole body (400, 2030) and a stream", async () => {
+    const profile = await client.zeroTrust.dlp.profiles.custom.create({
+      account_id: t.gateway.accountId,
+      name: "Farewells",
+      entries: [{ name: "bye", enabled: true, words: ["bye"] }],
+    });
+    const created = await t.managementSend("POST", "/gateways", {
+      id: "custom-dlp-response",
+      ...gatewaySettings,
+      dlp: dlp([profile.id], ["RESPONSE"]),
+    });
+    expect(created.status, JSON.stringify(created.body.errors)).toBe(200);
+    const ask = (stream: boolean) =>
+      fetch(`${t.providerUrl("openai", "custom-dlp-response")}/chat/completions`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: "Bearer sk-test-one",
+          "x-mock-fixture": "dlp-secrets",
+        },
+        body: JSON.stringify({ model: "gpt-4o-mini", stream, messages: [{ role: "user", content: "hi" }] }),
+      });
+    const whole = await ask(false);
+    expect(whole.status).toBe(400);
+    expect(await whole.json()).toMatchObject({ error: { code: 2030 } });
+    const streamed = await (await ask(true)).text();
+    expect(streamed).toContain("My card is");
+    expect(streamed).not.toMatch(/Bye/);
+    expect(streamed).toContain("2030");
+  });
+
   it("refuses a gateway naming a custom profile id that does not exist (400)", async () => {
     const created = await t.managementSend("POST", "/gateways", {
       id: "custom-dlp-unknown",
