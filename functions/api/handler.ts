@@ -80,7 +80,8 @@ async function serveApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayP
 }
 
 /**
- * The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console.
+ * The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...` and `.../dlp/...`, and
+ * the web console.
  * middy carries Powertools' Lambda context into every log line (and the X-Ray subsegment when traced); an
  * error nothing below caught is logged with that context and answered as a 500 in the Cloudflare envelope,
  * its details kept out of the answer.
