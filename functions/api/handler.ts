@@ -19,6 +19,7 @@ import {
 } from "../../shared/management/handle-management-request.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
+import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
@@ -54,6 +55,7 @@ const deps: ManagementDependencies = {
   tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
   providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,
   customProviders: new CustomProviderStore(documentClient, env.CONFIG_TABLE_NAME),
+  dlpProfiles: new DlpProfileStore(documentClient, env.CONFIG_TABLE_NAME),
   routes: new RouteStore(documentClient, env.CONFIG_TABLE_NAME),
   adminToken: adminTokenSource(env),
   logger,
@@ -78,7 +80,8 @@ async function serveApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayP
 }
 
 /**
- * The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...`, and the web console.
+ * The management API Lambda: `/client/v4/accounts/{account_id}/ai-gateway/...` and `.../dlp/...`, and
+ * the web console.
  * middy carries Powertools' Lambda context into every log line (and the X-Ray subsegment when traced); an
  * error nothing below caught is logged with that context and answered as a 500 in the Cloudflare envelope,
  * its details kept out of the answer.

@@ -1,5 +1,6 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { CustomProfileDetectors } from "../../shared/checks/dlp/custom-profile-detectors.ts";
 import { createDlpRequestCheck } from "../../shared/checks/dlp/dlp-request-check.ts";
 import { createDlpResponseTransform } from "../../shared/checks/dlp/dlp-response-transform.ts";
 import { guardrailChecks } from "../../shared/checks/guardrails/guardrail-checks.ts";
@@ -31,6 +32,7 @@ import type { SqsSendClient } from "../../shared/queue/sqs-send-client.ts";
 import type { DeployedRoute } from "../../shared/routing/route-reader.ts";
 import { CacheStore } from "../../shared/store/cache-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
+import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
@@ -63,6 +65,12 @@ const gatewayResolver = new GatewayResolver(
 // Reads a route's gateway through the resolver's cache: a route cache miss is two GetItems.
 const routeStore = new RouteStore(documentClient, env.CONFIG_TABLE_NAME, (accountId, gatewayId) =>
   gatewayResolver.find(accountId, gatewayId),
+);
+
+// Custom DLP profiles the gateways name, read at most once per CONFIG_CACHE_TTL_MS (as gateways are).
+const customDlpProfiles = new CustomProfileDetectors(
+  new DlpProfileStore(documentClient, env.CONFIG_TABLE_NAME),
+  env.CONFIG_CACHE_TTL_MS,
 );
 
 const upstreamGuard = new UpstreamGuard(env.TRUSTED_UPSTREAM_HOSTS.split(","));
@@ -155,7 +163,7 @@ function proxyChecks(): PipelineChecks {
     fetch: (input, init) => globalThis.fetch(input, init),
   });
   return {
-    requests: [createDlpRequestCheck(), ...guardrails.requests],
+    requests: [createDlpRequestCheck(customDlpProfiles), ...guardrails.requests],
     responses: [createDlpResponseTransform(), ...guardrails.responses],
   };
 }

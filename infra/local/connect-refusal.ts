@@ -7,7 +7,7 @@ import { ManagementRouter } from "../../shared/management/router.ts";
 import { MANAGEMENT_ROUTES } from "../../shared/management/routes.ts";
 
 const router = new ManagementRouter(MANAGEMENT_ROUTES);
-const MANAGEMENT_PREFIX = /^\/client\/v4\/accounts\/[^/]+\/ai-gateway(\/|$)/;
+const MANAGEMENT_PREFIX = /^\/client\/v4\/accounts\/[^/]+\/(?:ai-gateway|dlp)(\/|$)/;
 
 /**
  * Node's HTTP server hands CONNECT to a `connect` listener, not to the request handler, and without one it

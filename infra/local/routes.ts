@@ -29,6 +29,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     parameterNames: ["account_id", "proxy"],
     target: "api",
   },
+  // Cloudflare's DLP profiles API (the management API serves it: shared/management/dlp-profile-routes.ts).
+  {
+    resource: "/client/v4/accounts/{account_id}/dlp/{proxy+}",
+    pattern: /^\/client\/v4\/accounts\/([^/]+)\/dlp\/(.+)$/,
+    parameterNames: ["account_id", "proxy"],
+    target: "api",
+  },
   // The OpenAPI document (GET only on AWS: the stack declares no other method there).
   {
     resource: "/client/v4/openapi.json",

@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
 import type { AnalyticsStore } from "../store/analytics-store.ts";
 import type { CustomProviderStore } from "../store/custom-provider-store.ts";
+import type { DlpProfileStore } from "../store/dlp-profile-store.ts";
 import type { GatewayStore } from "../store/gateway-store.ts";
 import type { LogCounterStore } from "../store/log-counter-store.ts";
 import type { LogStore } from "../store/log-store.ts";
@@ -23,6 +24,8 @@ export interface ManagementDependencies {
   /** Null when no master key is configured: the provider-key routes then answer 501. */
   providerKeys: ProviderKeyStore | null;
   customProviders: CustomProviderStore;
+  /** Custom DLP profiles (Cloudflare's `/dlp/profiles` API). */
+  dlpProfiles: DlpProfileStore;
   /** Dynamic routes, their versions and deployments (reference 5.3). */
   routes: RouteStore;
   /** The bootstrap admin token, which has every scope. */

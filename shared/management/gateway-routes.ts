@@ -7,6 +7,7 @@ import {
   gatewayUpdateInputSchema,
 } from "../schemas/gateway-input.ts";
 import { redactOtelHeaders } from "../schemas/otel-exporters.ts";
+import { requireKnownDlpProfiles } from "./dlp-profile-check.ts";
 import { envelope, pagedEnvelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
 import { gatewayIdParam, notFound } from "./path-params.ts";
@@ -39,6 +40,7 @@ const now = (context: RouteContext) => new Date(context.deps.clock?.now() ?? Dat
 
 export async function createGateway(context: RouteContext): Promise<Response> {
   const input = parseInput(gatewayCreateInputSchema, await readJsonObject(context.request));
+  await requireKnownDlpProfiles(context, input.dlp);
   const gateway = applyGatewayInput(input.id, input, undefined, now(context));
   return envelope(renderGateway(await context.deps.gateways.create(context.accountId, gateway)));
 }
@@ -66,6 +68,7 @@ export async function updateGateway(context: RouteContext): Promise<Response> {
       `id: "${input.id}" does not match the gateway in the path; ids cannot change`,
     );
   }
+  await requireKnownDlpProfiles(context, input.dlp);
   const existing = await requireGateway(context);
   const updated = applyGatewayInput(id, input, existing, now(context));
   // cache_invalidate_on_update empties the cache by moving the gateway to a new cache generation: every

@@ -23,7 +23,8 @@ function hasScope(caller: Caller, route: ManagementRoute): boolean {
 }
 
 /**
- * The management API under `/client/v4/accounts/{account_id}/ai-gateway/`, in Cloudflare's envelope.
+ * The management API under `/client/v4/accounts/{account_id}/ai-gateway/` (and Cloudflare's DLP profiles
+ * API under `.../dlp/`), in Cloudflare's envelope.
  * Order of checks: the caller (401) before anything about the path, so an unauthenticated client learns
  * nothing; then a dot segment in the path as sent (400), the route (404, 405), the scope (403), the
  * account (404), and the handler, which validates its whole input before it writes anything.

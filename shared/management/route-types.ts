@@ -25,9 +25,19 @@ export type RouteHandler = (context: RouteContext) => Promise<Response>;
 
 export interface ManagementRoute {
   method: HttpMethod;
-  /** Below `/client/v4/accounts/{account_id}/ai-gateway`, with `{name}` parameters. */
+  /** Below `/client/v4/accounts/{account_id}` + `base`, with `{name}` parameters. */
   path: string;
+  /**
+   * The API the path is under, below the account: `/ai-gateway` (the default) or, for Cloudflare's DLP
+   * profiles API, `` (the path then starts with `/dlp`).
+   */
+  base?: "/ai-gateway" | "";
   /** "read" routes also admit "edit" tokens. */
   scope: "read" | "edit";
   handler: RouteHandler;
+}
+
+/** A route's path below `/client/v4/accounts/{account_id}`. */
+export function accountPath(route: Pick<ManagementRoute, "base" | "path">): string {
+  return `${route.base ?? "/ai-gateway"}${route.path}`;
 }

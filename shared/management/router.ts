@@ -1,8 +1,11 @@
 import { GatewayError } from "../core/gateway-error.ts";
-import type { ManagementRoute } from "./route-types.ts";
+import { accountPath, type ManagementRoute } from "./route-types.ts";
 
-/** Everything management routes live under; the account id is checked by the caller. */
-const PREFIX = /^\/client\/v4\/accounts\/([^/]+)\/ai-gateway(\/.*)?$/;
+/**
+ * Everything management routes live under (`/ai-gateway/...`, and Cloudflare's `/dlp/...`); the account
+ * id is checked by the caller.
+ */
+const PREFIX = /^\/client\/v4\/accounts\/([^/]+)(\/(?:ai-gateway|dlp)(?:\/.*)?)$/;
 
 interface CompiledRoute {
   route: ManagementRoute;
@@ -25,7 +28,7 @@ function decode(part: string): string {
 
 function compile(route: ManagementRoute): CompiledRoute {
   const names: string[] = [];
-  const source = route.path.replace(/\{([a-z_]+)\}/g, (_, name: string) => {
+  const source = accountPath(route).replace(/\{([a-z_]+)\}/g, (_, name: string) => {
     names.push(name);
     return "([^/]+)";
   });
@@ -47,7 +50,7 @@ export class ManagementRouter {
     const prefix = PREFIX.exec(pathname);
     if (!prefix) return { kind: "none" };
     const accountId = decode(prefix[1] ?? "");
-    const rest = prefix[2] ?? "/";
+    const rest = prefix[2] ?? "";
     const allowed: string[] = [];
     for (const { route, pattern, names } of this.compiled) {
       const found = pattern.exec(rest);

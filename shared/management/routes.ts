@@ -6,6 +6,14 @@ import {
   listCustomProviders,
   updateCustomProvider,
 } from "./custom-provider-routes.ts";
+import {
+  createCustomDlpProfile,
+  deleteCustomDlpProfile,
+  getCustomDlpProfile,
+  getDlpProfile,
+  listDlpProfiles,
+  updateCustomDlpProfile,
+} from "./dlp-profile-routes.ts";
 import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
 import { deleteLogs, getLog, getLogRequest, getLogResponse, listLogs, updateLog } from "./log-routes.ts";
 import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
@@ -25,7 +33,8 @@ import type { ManagementRoute } from "./route-types.ts";
 import { createToken, listTokens, revokeToken } from "./token-routes.ts";
 
 /**
- * THE list of management routes, below `/client/v4/accounts/{account_id}/ai-gateway`. Reads need the
+ * THE list of management routes, below `/client/v4/accounts/{account_id}/ai-gateway` (and, for the DLP
+ * profiles, below `/client/v4/accounts/{account_id}`, as Cloudflare has them). Reads need the
  * `read` scope (or `edit`), changes need `edit`. A test walks this table with every kind of caller, and
  * fails when a route is added here without a row there.
  */
@@ -118,4 +127,29 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
   { method: "POST", path: "/tokens", scope: "edit", handler: createToken },
   { method: "GET", path: "/tokens", scope: "read", handler: listTokens },
   { method: "DELETE", path: "/tokens/{token_id}", scope: "edit", handler: revokeToken },
+
+  { method: "GET", path: "/dlp/profiles", base: "", scope: "read", handler: listDlpProfiles },
+  { method: "GET", path: "/dlp/profiles/{profile_id}", base: "", scope: "read", handler: getDlpProfile },
+  { method: "POST", path: "/dlp/profiles/custom", base: "", scope: "edit", handler: createCustomDlpProfile },
+  {
+    method: "GET",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "read",
+    handler: getCustomDlpProfile,
+  },
+  {
+    method: "PUT",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "edit",
+    handler: updateCustomDlpProfile,
+  },
+  {
+    method: "DELETE",
+    path: "/dlp/profiles/custom/{profile_id}",
+    base: "",
+    scope: "edit",
+    handler: deleteCustomDlpProfile,
+  },
 ];

@@ -16,6 +16,7 @@ import {
   customProviderListQuerySchema,
   customProviderPatchInputSchema,
 } from "../schemas/custom-provider.ts";
+import { customDlpProfileInputSchema } from "../schemas/dlp-profile.ts";
 import { gatewaySchema } from "../schemas/gateway.ts";
 import { gatewayCreateInputSchema, gatewayUpdateInputSchema } from "../schemas/gateway-input.ts";
 import { providerKeyCreateInputSchema } from "../schemas/provider-key.ts";
@@ -194,6 +195,20 @@ export const MANAGEMENT_OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     body: customProviderPatchInputSchema,
   },
   "DELETE /custom-providers/{provider_id}": { summary: "Delete a custom provider", tag: "Custom providers" },
+  "GET /dlp/profiles": { summary: "List DLP profiles (predefined and custom)", tag: "DLP profiles" },
+  "GET /dlp/profiles/{profile_id}": { summary: "Get a DLP profile", tag: "DLP profiles" },
+  "POST /dlp/profiles/custom": {
+    summary: "Create a custom DLP profile (or several: Cloudflare's older body {profiles: [...]})",
+    tag: "DLP profiles",
+    body: customDlpProfileInputSchema,
+  },
+  "GET /dlp/profiles/custom/{profile_id}": { summary: "Get a custom DLP profile", tag: "DLP profiles" },
+  "PUT /dlp/profiles/custom/{profile_id}": {
+    summary: "Replace a custom DLP profile (entries kept when omitted)",
+    tag: "DLP profiles",
+    body: customDlpProfileInputSchema,
+  },
+  "DELETE /dlp/profiles/custom/{profile_id}": { summary: "Delete a custom DLP profile", tag: "DLP profiles" },
 
   "POST /tokens": {
     summary: "Create an API token (its value is shown once)",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accountPath, type ManagementRoute } from "../management/route-types.ts";
 import { MANAGEMENT_ROUTES } from "../management/routes.ts";
 import { workersAiInputSchema, workersAiRunRequestSchema } from "../providers/workers-ai/run-input.ts";
 import { anthropicMessagesRequestSchema } from "../surfaces/anthropic-messages/request.ts";
@@ -12,7 +13,7 @@ import {
 } from "./management-operations.ts";
 import { OPENAPI_PATH } from "./openapi-path.ts";
 
-const MANAGEMENT_PREFIX = "/client/v4/accounts/{account_id}/ai-gateway";
+const ACCOUNT_PREFIX = "/client/v4/accounts/{account_id}";
 
 type JsonObject = Record<string, unknown>;
 
@@ -98,10 +99,11 @@ const ERROR_RESPONSES = {
 function managementOperation(
   components: SchemaComponents,
   method: string,
-  path: string,
+  route: ManagementRoute,
   spec: OperationSpec,
 ): JsonObject {
-  const fullPath = `${MANAGEMENT_PREFIX}${path}`;
+  const path = route.path;
+  const fullPath = `${ACCOUNT_PREFIX}${accountPath(route)}`;
   return {
     operationId: operationId(method, path),
     summary: spec.summary,
@@ -322,9 +324,9 @@ export function buildOpenApiDocument(): JsonObject {
     const spec = MANAGEMENT_OPERATIONS[key];
     if (!spec)
       throw new Error(`No OpenAPI operation for the management route ${key} (management-operations.ts)`);
-    const path = `${MANAGEMENT_PREFIX}${route.path}`;
+    const path = `${ACCOUNT_PREFIX}${accountPath(route)}`;
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = managementOperation(components, route.method, route.path, spec);
+    paths[path][route.method.toLowerCase()] = managementOperation(components, route.method, route, spec);
   }
   paths[OPENAPI_PATH] = {
     get: {

@@ -10,6 +10,9 @@ export type DlpCheck = (typeof DLP_CHECKS)[number];
 
 const PREDEFINED_IDS: ReadonlySet<string> = new Set(PREDEFINED_PROFILES.map((profile) => profile.id));
 
+/** Custom profiles' ids (UUIDs): the schema accepts their form, the gateway routes check they exist. */
+export const CUSTOM_PROFILE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const profileIds = z.array(z.string().max(128)).max(100);
 
 const dlpPolicySchema = z.strictObject({
@@ -25,7 +28,8 @@ const dlpPolicySchema = z.strictObject({
  * AIGateway types): a single policy `{enabled, action, profiles}` or a list `{enabled, policies}`. While
  * DLP is off the field is kept as sent (a Terraform round trip carries Cloudflare's profile ids); once on,
  * it must be one shape, and every profile it names must be one this gateway has, so a policy never
- * silently scans for nothing.
+ * silently scans for nothing (custom profiles, by UUID, are looked up by the gateway routes:
+ * dlp-profile-check.ts).
  */
 export const dlpSettingsSchema = z
   .strictObject({
@@ -53,7 +57,7 @@ export const dlpSettingsSchema = z
         )
       : (settings.profiles ?? []).map((id, at) => ({ id, path: ["profiles", at] }));
     for (const { id, path } of named) {
-      if (!PREDEFINED_IDS.has(id)) {
+      if (!PREDEFINED_IDS.has(id) && !CUSTOM_PROFILE_ID_PATTERN.test(id)) {
         context.addIssue({
           code: "custom",
           path,

@@ -13,6 +13,7 @@ import { createManagementHandler } from "../../shared/management/handle-manageme
 import type { LogEvent } from "../../shared/schemas/log-event.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
+import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { counterKey } from "../../shared/store/log-keys.ts";
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
       tokens: new TokenStore(client, configTable),
       providerKeys: null,
       customProviders: new CustomProviderStore(client, configTable),
+      dlpProfiles: new DlpProfileStore(client, configTable),
       routes: new RouteStore(client, configTable),
       adminToken: async () => ADMIN,
       logger: recordingLogger(),

@@ -12,7 +12,8 @@ interface Envelope {
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const response = await fetch(
-    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/ai-gateway${path}`,
+    // Cloudflare's DLP profiles API sits beside the AI Gateway API, under the account.
+    `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}${path.startsWith("/dlp/") ? "" : "/ai-gateway"}${path}`,
     {
       method,
       headers: {
@@ -43,6 +44,14 @@ async function newGateway(): Promise<string> {
   const id = unique("matrix-gw");
   expect((await admin("POST", "/gateways", { id, ...gatewaySettings })).status).toBe(200);
   return id;
+}
+
+async function newDlpProfile(): Promise<string> {
+  const created = await admin("POST", "/dlp/profiles/custom", {
+    name: unique("profile"),
+    entries: [{ name: "ids", enabled: true, pattern: { regex: "ID-[0-9]{4}" } }],
+  });
+  return created.body.result.id;
 }
 
 async function newProviderKey(): Promise<string> {
@@ -109,6 +118,30 @@ const ROWS: Record<string, Row> = {
     status: 200,
   },
   "GET /gateways": { request: async () => ({ path: "/gateways" }), status: 200 },
+  "GET /dlp/profiles": { request: async () => ({ path: "/dlp/profiles" }), status: 200 },
+  "GET /dlp/profiles/{profile_id}": {
+    request: async () => ({ path: "/dlp/profiles/financial-information" }),
+    status: 200,
+  },
+  "POST /dlp/profiles/custom": {
+    request: async () => ({ path: "/dlp/profiles/custom", body: { name: unique("profile") } }),
+    status: 200,
+  },
+  "GET /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({ path: `/dlp/profiles/custom/${await newDlpProfile()}` }),
+    status: 200,
+  },
+  "PUT /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({
+      path: `/dlp/profiles/custom/${await newDlpProfile()}`,
+      body: { name: unique("renamed") },
+    }),
+    status: 200,
+  },
+  "DELETE /dlp/profiles/custom/{profile_id}": {
+    request: async () => ({ path: `/dlp/profiles/custom/${await newDlpProfile()}` }),
+    status: 200,
+  },
   "GET /gateways/{gateway_id}": {
     request: async () => ({ path: `/gateways/${await newGateway()}` }),
     status: 200,

@@ -160,6 +160,8 @@ export class GatewayRestApi extends Construct {
     addGreedyProxy(account.addResource("ai"), streamingProxy);
     // Cloudflare's management API: /client/v4/accounts/{account_id}/ai-gateway/gateways/...
     addGreedyProxy(account.addResource("ai-gateway"), managementApi);
+    // Cloudflare's DLP profiles API: /client/v4/accounts/{account_id}/dlp/profiles...
+    addGreedyProxy(account.addResource("dlp"), managementApi);
     // The web console, served by the api Lambda: its page at the root, its hashed files under /console/.
     root.addMethod("ANY", managementApi);
     addGreedyProxy(root.addResource("console"), managementApi);

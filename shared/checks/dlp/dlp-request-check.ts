@@ -1,5 +1,6 @@
 import type { RequestCheck } from "../../pipeline/checks-stage.ts";
 import { parseJsonBody, requestTexts, rewriteRequestTexts } from "../text/request-text.ts";
+import type { CustomProfileDetectors } from "./custom-profile-detectors.ts";
 import { requestBlocked } from "./dlp-errors.ts";
 import { recordHits } from "./record-outcome.ts";
 import { buildScanPlan, type DlpHit, redactRanges, scanText } from "./scan-plan.ts";
@@ -10,11 +11,15 @@ import { buildScanPlan, type DlpHit, redactRanges, scanText } from "./scan-plan.
  * before the provider, the cache key and the log see the body; FLAG only records. A body that is not JSON
  * (binary, multipart) is not scanned, as Cloudflare skips binary parts.
  */
-export function createDlpRequestCheck(): RequestCheck {
+export function createDlpRequestCheck(customProfiles?: CustomProfileDetectors): RequestCheck {
   return {
     name: "dlp",
     async check({ record, gateway }) {
-      const plan = buildScanPlan(gateway.dlp, "REQUEST");
+      // Custom profiles are read here, once per request, for this check and the response's (the same record).
+      const profiles = customProfiles
+        ? await customProfiles.resolve(record.accountId, gateway.dlp, record)
+        : undefined;
+      const plan = buildScanPlan(gateway.dlp, "REQUEST", profiles);
       if (!plan) return;
       const body = parseJsonBody(record.requestBody);
       if (body === undefined) return;

@@ -3,6 +3,7 @@ import { errorBody } from "../../http/error-response.ts";
 import type { ResponseContext, ResponseTransform, WholeResponse } from "../../pipeline/checks-stage.ts";
 import { responseTexts, rewriteResponseTexts } from "../text/response-text.ts";
 import type { StreamFormat } from "../text/stream-text.ts";
+import { lookupFor } from "./custom-profile-detectors.ts";
 import { responseBlocked } from "./dlp-errors.ts";
 import { DLP_HEADER, existingDlpOutcome } from "./dlp-outcome.ts";
 import { recordHits } from "./record-outcome.ts";
@@ -46,9 +47,15 @@ export function createDlpResponseTransform(): ResponseTransform {
     // Only gateways with response policies, or a request that DLP already found something in (its header).
     appliesTo: (context) =>
       Boolean(existingDlpOutcome(context.record)?.action) ||
-      (!context.cached && Boolean(context.gateway && buildScanPlan(context.gateway.dlp, "RESPONSE"))),
+      (!context.cached &&
+        Boolean(
+          context.gateway && buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record)),
+        )),
     transform(body, context) {
-      const plan = context.cached || !context.gateway ? null : buildScanPlan(context.gateway.dlp, "RESPONSE");
+      const plan =
+        context.cached || !context.gateway
+          ? null
+          : buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record));
       if (!plan || !isSse(context.contentType)) return body;
       const { record } = context;
       const stream = createSseDlpStream(
@@ -63,7 +70,10 @@ export function createDlpResponseTransform(): ResponseTransform {
       return body.pipeThrough(stream);
     },
     whole(response, context): WholeResponse {
-      const plan = context.cached || !context.gateway ? null : buildScanPlan(context.gateway.dlp, "RESPONSE");
+      const plan =
+        context.cached || !context.gateway
+          ? null
+          : buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record));
       const { record } = context;
       const untouched = { ...response, headers: { ...response.headers, ...flagHeader(record) } };
       if (!plan) return untouched;

@@ -1,6 +1,6 @@
 import type { DlpAction, DlpCheck, DlpSettings } from "../../schemas/dlp-settings.ts";
+import { type ProfileLookup, predefinedLookup } from "./custom-profile-detectors.ts";
 import type { Detector } from "./detectors/detector.ts";
-import { PREDEFINED_PROFILES } from "./predefined-profiles.ts";
 
 /** One detector as a direction's policies apply it: the strongest action any of them asks, and who asked. */
 export interface PlannedEntry {
@@ -61,14 +61,20 @@ function enabledPolicies(settings: DlpSettings | null | undefined): NormalizedPo
   ];
 }
 
-/** The plan of one direction, or null when no enabled policy checks it (nothing is scanned, nothing held back). */
-export function buildScanPlan(settings: DlpSettings | null | undefined, check: DlpCheck): ScanPlan | null {
+/**
+ * The plan of one direction, or null when no enabled policy checks it (nothing is scanned, nothing held
+ * back). `profiles` finds a profile's detectors: the built-in ones, and the custom ones a request resolved.
+ */
+export function buildScanPlan(
+  settings: DlpSettings | null | undefined,
+  check: DlpCheck,
+  profiles: ProfileLookup = predefinedLookup,
+): ScanPlan | null {
   const byEntry = new Map<string, PlannedEntry>();
   for (const policy of enabledPolicies(settings)) {
     if (!policy.checks.includes(check)) continue;
     for (const profileId of policy.profiles) {
-      const profile = PREDEFINED_PROFILES.find((candidate) => candidate.id === profileId);
-      for (const detector of profile?.detectors ?? []) {
+      for (const detector of profiles(profileId) ?? []) {
         const key = `${profileId}/${detector.id}`;
         const planned = byEntry.get(key);
         if (planned) {

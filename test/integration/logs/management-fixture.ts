@@ -2,6 +2,7 @@ import type { ManagementDependencies } from "../../../shared/management/dependen
 import { createManagementHandler } from "../../../shared/management/handle-management-request.ts";
 import { AnalyticsStore } from "../../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../../shared/store/custom-provider-store.ts";
+import { DlpProfileStore } from "../../../shared/store/dlp-profile-store.ts";
 import { GatewayStore } from "../../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../../shared/store/log-counter-store.ts";
 import { LogStore } from "../../../shared/store/log-store.ts";
@@ -46,6 +47,7 @@ export async function managementOver(
     tokens: new TokenStore(client, configTable),
     providerKeys: null,
     customProviders: new CustomProviderStore(client, configTable),
+    dlpProfiles: new DlpProfileStore(client, configTable),
     routes: new RouteStore(client, configTable),
     adminToken: async () => ADMIN_TOKEN,
     logger: recordingLogger(),

@@ -32,6 +32,17 @@ describe("ManagementRouter", () => {
     expect(router.match("GET", "/client/v4/accounts/acct/other")).toEqual({ kind: "none" });
   });
 
+  it("matches Cloudflare's DLP profiles API beside the AI Gateway API, and only there", () => {
+    expect(router.match("GET", "/client/v4/accounts/acct/dlp/profiles/financial-information")).toMatchObject({
+      kind: "route",
+      accountId: "acct",
+      params: { profile_id: "financial-information" },
+      route: { path: "/dlp/profiles/{profile_id}" },
+    });
+    expect(router.match("GET", `${base}/dlp/profiles`)).toEqual({ kind: "none" });
+    expect(router.match("GET", "/client/v4/accounts/acct/dlp/gateways")).toEqual({ kind: "none" });
+  });
+
   it("does not let a parameter span segments", () => {
     expect(router.match("GET", `${base}/gateways/a/b`)).toEqual({ kind: "none" });
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { accountPath } from "../../../../shared/management/route-types.ts";
 import { MANAGEMENT_ROUTES } from "../../../../shared/management/routes.ts";
 import { MANAGEMENT_OPERATIONS } from "../../../../shared/openapi/management-operations.ts";
 import { buildOpenApiDocument } from "../../../../shared/openapi/openapi-document.ts";
@@ -17,14 +18,14 @@ type Document = {
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 };
 
-const PREFIX = "/client/v4/accounts/{account_id}/ai-gateway";
+const PREFIX = "/client/v4/accounts/{account_id}";
 const document = buildOpenApiDocument() as Document;
 
 describe("the OpenAPI document", () => {
   it("has an operation for every management route, and none for a route that does not exist", () => {
     for (const route of MANAGEMENT_ROUTES) {
       expect(
-        document.paths[`${PREFIX}${route.path}`]?.[route.method.toLowerCase()],
+        document.paths[`${PREFIX}${accountPath(route)}`]?.[route.method.toLowerCase()],
         `${route.method} ${route.path}`,
       ).toBeDefined();
     }
@@ -52,7 +53,8 @@ describe("the OpenAPI document", () => {
   });
 
   it("describes bodies with the schemas the handlers validate with", () => {
-    const tokens = document.paths[`${PREFIX}/tokens`]?.post?.requestBody?.content["application/json"].schema;
+    const tokens =
+      document.paths[`${PREFIX}/ai-gateway/tokens`]?.post?.requestBody?.content["application/json"].schema;
     expect(tokens).toEqual(
       (({ $schema: _, ...rest }) => rest)(
         z.toJSONSchema(tokenCreateInputSchema, { io: "input" }) as Record<string, unknown>,
@@ -79,8 +81,8 @@ describe("the OpenAPI document", () => {
       expect(gateway, field).toHaveProperty(field);
     }
     expect(JSON.stringify(document.components.schemas.RouteCreate)).toContain('"const":"budget"');
-    expect(document.paths[`${PREFIX}/tokens`]).toBeDefined();
-    expect(document.paths[`${PREFIX}/gateways/{gateway_id}/analytics`]).toBeDefined();
+    expect(document.paths[`${PREFIX}/ai-gateway/tokens`]).toBeDefined();
+    expect(document.paths[`${PREFIX}/ai-gateway/gateways/{gateway_id}/analytics`]).toBeDefined();
   });
 
   it("describes the unified API on both its surfaces", () => {

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import {
+  detectorsOf,
+  namedProfileIds,
+  predefinedLookup,
+} from "../../../../../shared/checks/dlp/custom-profile-detectors.ts";
+import { buildScanPlan, scanText } from "../../../../../shared/checks/dlp/scan-plan.ts";
+import type { CustomDlpProfile } from "../../../../../shared/store/dlp-profile-store.ts";
+
+const at = "2026-01-01T00:00:00.000Z";
+const profile: CustomDlpProfile = {
+  id: "11111111-1111-4111-8111-111111111111",
+  account_id: "acct",
+  name: "Codes",
+  description: null,
+  created_at: at,
+  updated_at: at,
+  entries: [
+    {
+      id: "e1",
+      name: "ids",
+      enabled: true,
+      description: null,
+      pattern: { regex: "PRJ-[0-9]{6}" },
+      created_at: at,
+      updated_at: at,
+    },
+    {
+      id: "e2",
+      name: "words",
+      enabled: true,
+      description: null,
+      words: ["bluebird"],
+      created_at: at,
+      updated_at: at,
+    },
+    {
+      id: "e3",
+      name: "off",
+      enabled: false,
+      description: null,
+      words: ["hello"],
+      created_at: at,
+      updated_at: at,
+    },
+  ],
+};
+
+describe("custom profile detectors", () => {
+  it("makes a detector of each enabled entry: regexes and word lists", () => {
+    expect(detectorsOf(profile).map((detector) => detector.id)).toEqual(["e1", "e2"]);
+  });
+
+  it("plans a direction with the custom profile's detectors beside the built-in ones", () => {
+    const settings = {
+      enabled: true,
+      policies: [
+        {
+          id: "p",
+          action: "BLOCK" as const,
+          check: ["RESPONSE" as const],
+          enabled: true,
+          profiles: [profile.id, "contact-information"],
+        },
+      ],
+    };
+    const detectors = detectorsOf(profile);
+    const plan = buildScanPlan(settings, "RESPONSE", (id) =>
+      id === profile.id ? detectors : predefinedLookup(id),
+    );
+    const hits = plan ? scanText(plan, "PRJ-123456, a Bluebird, hello, mail jane.doe@example.com now") : [];
+    expect(hits.map((hit) => hit.entry.detector.id).sort()).toEqual(["e1", "e2", "email"]);
+    // Without the lookup (the built-in profiles only) the custom id scans nothing.
+    expect(
+      buildScanPlan(settings, "RESPONSE")?.entries.every((entry) => entry.profileId !== profile.id),
+    ).toBe(true);
+  });
+
+  it("names each profile of the enabled policies once", () => {
+    expect(
+      namedProfileIds({
+        enabled: true,
+        policies: [
+          { id: "a", action: "FLAG", check: ["REQUEST"], enabled: true, profiles: ["x", "y"] },
+          { id: "b", action: "FLAG", check: ["REQUEST"], enabled: false, profiles: ["z"] },
+          { id: "c", action: "FLAG", check: ["REQUEST"], enabled: true, profiles: ["x"] },
+        ],
+      }),
+    ).toEqual(["x", "y"]);
+    expect(namedProfileIds({ enabled: false, action: "FLAG", profiles: ["x"] })).toEqual([]);
+  });
+});
