@@ -6,6 +6,7 @@ import {
   UNSUPPORTED_DLP_PROFILE_FIELDS,
 } from "../schemas/dlp-profile.ts";
 import type { CustomDlpProfile } from "../store/dlp-profile-store.ts";
+import { refuseDeletingUsedProfile } from "./dlp-profile-check.ts";
 import { envelope } from "./envelope.ts";
 import { notFound, uuidParam } from "./path-params.ts";
 import { parseInput, readJsonObject } from "./request-input.ts";
@@ -113,11 +114,13 @@ export async function updateCustomDlpProfile(context: RouteContext): Promise<Res
 }
 
 /**
- * Gateways that name the profile keep the name: their DLP check then refuses to run (docs/dlp.md), as a
- * profile that scans for nothing must never pass silently.
+ * Refused while a gateway with DLP on names the profile. Should one still name it (a gateway written while
+ * the profile was deleted), its DLP check refuses to run (docs/dlp.md): a profile that scans for nothing
+ * must never pass silently.
  */
 export async function deleteCustomDlpProfile(context: RouteContext): Promise<Response> {
   const id = customIdParam(context);
+  await refuseDeletingUsedProfile(context, id);
   const deleted = await context.deps.dlpProfiles.delete(context.accountId, id);
   if (!deleted) throw notFound("custom DLP profile", id);
   return envelope(renderCustomProfile(deleted));

@@ -51,12 +51,7 @@ export const dlpSettingsSchema = z
         message: "required when DLP is enabled without policies",
       });
     }
-    const named = settings.policies
-      ? settings.policies.flatMap((policy, index) =>
-          policy.profiles.map((id, at) => ({ id, path: ["policies", index, "profiles", at] })),
-        )
-      : (settings.profiles ?? []).map((id, at) => ({ id, path: ["profiles", at] }));
-    for (const { id, path } of named) {
+    for (const { id, path } of namedDlpProfiles(settings)) {
       if (!PREDEFINED_IDS.has(id) && !CUSTOM_PROFILE_ID_PATTERN.test(id)) {
         context.addIssue({
           code: "custom",
@@ -68,3 +63,15 @@ export const dlpSettingsSchema = z
   });
 
 export type DlpSettings = z.infer<typeof dlpSettingsSchema>;
+
+/** The profiles a `dlp` setting names, with where: `policies.0.profiles.1` or `profiles.0`. */
+export function namedDlpProfiles(settings: {
+  policies?: readonly { profiles: readonly string[] }[] | undefined;
+  profiles?: readonly string[] | undefined;
+}): { id: string; path: (string | number)[] }[] {
+  return settings.policies
+    ? settings.policies.flatMap((policy, index) =>
+        policy.profiles.map((id, at) => ({ id, path: ["policies", index, "profiles", at] })),
+      )
+    : (settings.profiles ?? []).map((id, at) => ({ id, path: ["profiles", at] }));
+}

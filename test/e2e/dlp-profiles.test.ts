@@ -243,17 +243,25 @@ describe("gateways whose DLP names a custom profile", () => {
     );
   });
 
-  it("refuses requests, rather than scan for nothing, once a named profile is deleted", async () => {
-    const profile = await newProfile("Soon gone");
+  it("refuses to delete a profile an enabled gateway names (409 naming it), and deletes it once none does", async () => {
+    const profile = await newProfile("Still used");
     const created = await t.managementSend("POST", "/gateways", {
-      id: "custom-dlp-deleted",
+      id: "custom-dlp-in-use",
       ...gatewaySettings,
       dlp: dlp([profile.id]),
     });
     expect(created.status).toBe(200);
+    const profilePath = `${t.gateway.url}/client/v4/accounts/${t.gateway.accountId}/dlp/profiles/custom/${profile.id}`;
+    const refused = await fetch(profilePath, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(await refused.json())).toContain("custom-dlp-in-use");
+    // Requests still scan with it.
+    expect((await chat("custom-dlp-in-use", "hello")).status).toBe(200);
+    const removed = await t.managementSend("DELETE", "/gateways/custom-dlp-in-use");
+    expect(removed.status).toBe(200);
     await client.zeroTrust.dlp.profiles.custom.delete(profile.id, { account_id: t.gateway.accountId });
-    const response = await chat("custom-dlp-deleted", "hello");
-    expect(response.status).toBe(500);
-    expect(JSON.stringify(await response.json())).toContain("no longer exists");
   });
 });
