@@ -45,11 +45,12 @@ describe("REST API", () => {
     });
   });
 
-  it("serves exactly the three greedy API routes, the OpenAPI document and the console's two", () => {
+  it("serves exactly the four greedy API routes, the OpenAPI document and the console's two", () => {
     expect(methods.map((method) => `${method.HttpMethod} ${methodPath(method)}`).sort()).toEqual([
       "ANY /",
       "ANY /client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
       "ANY /client/v4/accounts/{account_id}/ai/{proxy+}",
+      "ANY /client/v4/accounts/{account_id}/dlp/{proxy+}",
       "ANY /client/v4/openapi.json",
       "ANY /console/{proxy+}",
       "ANY /v1/{proxy+}",
@@ -78,17 +79,18 @@ describe("REST API", () => {
     },
   );
 
-  it.each(["/client/v4/accounts/{account_id}/ai-gateway/{proxy+}", "/client/v4/openapi.json"])(
-    "sends %s to the api function, buffered",
-    (path) => {
-      const method = methodAt(path);
-      expect(targets(method, apiFunction)).toBe(true);
-      expect(method.Integration.Type).toBe("AWS_PROXY");
-      expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
-      expect(method.Integration).not.toHaveProperty("TimeoutInMillis");
-      expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
-    },
-  );
+  it.each([
+    "/client/v4/accounts/{account_id}/ai-gateway/{proxy+}",
+    "/client/v4/accounts/{account_id}/dlp/{proxy+}",
+    "/client/v4/openapi.json",
+  ])("sends %s to the api function, buffered", (path) => {
+    const method = methodAt(path);
+    expect(targets(method, apiFunction)).toBe(true);
+    expect(method.Integration.Type).toBe("AWS_PROXY");
+    expect(method.Integration.ResponseTransferMode ?? "BUFFERED").toBe("BUFFERED");
+    expect(method.Integration).not.toHaveProperty("TimeoutInMillis");
+    expect(JSON.stringify(method.Integration.Uri)).not.toContain("response-streaming");
+  });
 
   it("deploys a `prod` stage with JSON access logs kept one month, traced by X-Ray", () => {
     template.resourceCountIs("AWS::ApiGateway::Stage", 1);
