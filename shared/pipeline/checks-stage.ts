@@ -88,21 +88,6 @@ export function transformResponseBody(
   return transformed;
 }
 
-/**
- * The native surface's response with its body transformed; the same Response when there is no transform,
- * so a Node body is not turned into a web stream for nothing.
- */
-export function transformResponse(
-  checks: PipelineChecks,
-  response: Response,
-  record: RequestRecord,
-): Response {
-  if (checks.responses.length === 0 || !response.body) return response;
-  const contentType = response.headers.get("content-type");
-  const body = transformResponseBody(checks, response.body, { status: response.status, contentType, record });
-  return new Response(body, { status: response.status, headers: response.headers });
-}
-
 /** Bodies sent as they are produced (SSE, AWS event streams, NDJSON): transforms read them as they pass. */
 export function isStreamedBody(contentType: string | null): boolean {
   const type = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
