@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-
-/** Every header a provider credential travels in (shared/core/provider-credentials.ts applies them). */
-const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api-key"] as const;
+import { PROVIDER_CREDENTIAL_HEADERS } from "../http/credential-headers.ts";
 
 /**
  * Who the upstream request speaks for: a SHA-256 over the provider credential it carries once stored
@@ -12,7 +10,7 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api
  */
 export function credentialIdentity(headers: Headers, url: string): string {
   const hash = createHash("sha256");
-  for (const name of CREDENTIAL_HEADERS) {
+  for (const name of PROVIDER_CREDENTIAL_HEADERS) {
     const value = headers.get(name);
     if (value === null) continue;
     const stable = name === "authorization" ? (sigV4Identity(value, headers) ?? value) : value;

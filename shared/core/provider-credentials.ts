@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { z } from "zod";
+import { PROVIDER_CREDENTIAL_HEADERS } from "../http/credential-headers.ts";
 import { signAwsRequest } from "../providers/aws-sigv4.ts";
 import {
   type GoogleTokenMinter,
@@ -42,7 +43,6 @@ export interface UpstreamRequest {
   alias: string | null;
 }
 
-const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
 const ALIAS_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 const bedrockKeySchema = z.object({
@@ -52,8 +52,16 @@ const bedrockKeySchema = z.object({
   region: z.string().optional(),
 });
 
+/** A stored aws-bedrock key, `{accessKeyId, secretAccessKey, sessionToken?, region?}`; undefined if it is not one. */
+export function parseStoredBedrockKey(secret: string): z.infer<typeof bedrockKeySchema> | undefined {
+  const parsed = bedrockKeySchema.safeParse(safeJson(secret));
+  return parsed.success ? parsed.data : undefined;
+}
+
 function hasClientCredential(headers: Headers, url: string): boolean {
-  return CREDENTIAL_HEADERS.some((name) => headers.has(name)) || new URL(url).searchParams.has("key");
+  return (
+    PROVIDER_CREDENTIAL_HEADERS.some((name) => headers.has(name)) || new URL(url).searchParams.has("key")
+  );
 }
 
 /**
@@ -101,7 +109,7 @@ export async function applyProviderCredentials(
     : { aliases: [] };
 
   if ("secret" in stored) {
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    for (const name of PROVIDER_CREDENTIAL_HEADERS) headers.delete(name);
     await presentStoredKey(request, stored.secret, deps);
     return;
   }
@@ -148,10 +156,10 @@ async function presentStoredKey(
       headers.set(request.provider.credentialStyle, secret);
       return;
     case "sigv4": {
-      const parsed = bedrockKeySchema.safeParse(safeJson(secret));
-      if (!parsed.success)
-        throw GatewayError.internal("The stored aws-bedrock key is not an access key pair");
-      const { region: _storedRegion, ...credentials } = parsed.data;
+      const key = parseStoredBedrockKey(secret);
+      if (!key) throw GatewayError.internal("The stored aws-bedrock key is not an access key pair");
+      // The region picked the URL already (unified/stored-bedrock-region.ts); the path names it.
+      const { region: _storedRegion, ...credentials } = key;
       await signAwsRequest(request.url, request.method, headers, request.body, {
         service: "bedrock",
         region: bedrockRegion(request.restPath),

@@ -1,4 +1,4 @@
-import type { ProviderKeyResolver } from "../core/provider-credentials.ts";
+import { type ProviderKeyResolver, parseStoredBedrockKey } from "../core/provider-credentials.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 
 /**
@@ -19,20 +19,9 @@ export async function storedBedrockRegion(
     request.alias ?? "default",
   );
   if (!("secret" in stored)) return null;
-  const region = regionOf(stored.secret);
+  const region = parseStoredBedrockKey(stored.secret)?.region;
   return region && REGION_PATTERN.test(region) ? region : null;
 }
 
 /** An AWS region name as it may appear in a host name (`us-east-1`, `eu-west-3`, `us-gov-west-1`). */
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-
-function regionOf(secret: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(secret);
-    if (typeof parsed !== "object" || parsed === null) return null;
-    const region = (parsed as { region?: unknown }).region;
-    return typeof region === "string" ? region : null;
-  } catch {
-    return null;
-  }
-}

@@ -3,6 +3,7 @@ import { GatewayError } from "../core/gateway-error.ts";
 import { applyProviderCredentials } from "../core/provider-credentials.ts";
 import { resolveProviderTarget } from "../core/provider-target.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
+import { PROVIDER_CREDENTIAL_HEADERS } from "../http/credential-headers.ts";
 import { upstreamRequestHeaders } from "../http/forwarded-headers.ts";
 import type { ConnectionPin } from "../http/pinned-lookup.ts";
 import { vertexServiceAccount } from "../providers/google-vertex-ai/unified-service-account.ts";
@@ -148,15 +149,13 @@ async function bedrockRegionOf(
   return stored ?? input.bedrockRegion;
 }
 
-const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "api-key", "x-goog-api-key"];
-
 /**
  * Whether the request now carries a provider credential. Bedrock always does (a stored key or the
  * function's own role signs it); a custom provider may be an API that takes no key, so it is not judged.
  */
 function carriesCredential(provider: ProviderDefinition, headers: Headers): boolean {
   if (provider.credentialStyle === "sigv4" || provider.slug.startsWith("custom-")) return true;
-  return CREDENTIAL_HEADERS.some((name) => headers.has(name));
+  return PROVIDER_CREDENTIAL_HEADERS.some((name) => headers.has(name));
 }
 
 /**
