@@ -122,6 +122,7 @@ export async function buildLogEvent(request: RequestRecord, response: ResponseRe
     error: response.error,
     ...request.checkFields,
     ...(request.guardrails ? { guardrails: request.guardrails } : {}),
+    ...traceFieldsOf(request.options),
     request_body: bodies.request,
     response_body: bodies.response,
   };
@@ -135,4 +136,14 @@ function providerWaitOf(response: ResponseRecord): number {
   if (response.upstreamStartedAt === null) return 0;
   const headWait = (response.upstreamHeadersAt ?? response.endedAt) - response.upstreamStartedAt;
   return Math.max(0, headWait) + (response.observation?.providerWait ?? 0);
+}
+
+/** The request's trace context as the log event's fields; none when the request named no trace. */
+function traceFieldsOf(options: RequestOptions): Pick<LogEvent, "otel_trace_id" | "otel_parent_span_id"> {
+  const context = options.traceContext;
+  if (!context) return {};
+  return {
+    otel_trace_id: context.traceId,
+    ...(context.parentSpanId ? { otel_parent_span_id: context.parentSpanId } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { parseTraceContext, type TraceContext } from "../observability/otel/trace-context-headers.ts";
 import type { metadataSchema } from "../schemas/log-event.ts";
 import { GatewayError } from "./gateway-error.ts";
 
@@ -13,6 +14,8 @@ export interface RequestOptions {
   collectLogPayload: boolean;
   /** Milliseconds to the provider's first byte; null: the deployment default. */
   requestTimeoutMs: number | null;
+  /** `cf-aig-otel-trace-id` / `-parent-span-id` (or `traceparent`): the trace the request's spans join. */
+  traceContext?: TraceContext;
 }
 
 const MAX_METADATA_ENTRIES = 5;
@@ -65,11 +68,13 @@ export function parseRequestOptions(headers: Headers): RequestOptions {
   if (eventId !== null && (eventId.length === 0 || eventId.length > 256)) {
     throw GatewayError.badRequest("Invalid cf-aig-event-id header: expected 1 to 256 characters");
   }
+  const traceContext = parseTraceContext(headers);
   return {
     eventId,
     metadata: parseMetadata(headers.get("cf-aig-metadata")),
     collectLog: parseBooleanHeader(headers, "cf-aig-collect-log"),
     collectLogPayload: parseBooleanHeader(headers, "cf-aig-collect-log-payload") ?? true,
     requestTimeoutMs: parseTimeout(headers.get("cf-aig-request-timeout")),
+    ...(traceContext ? { traceContext } : {}),
   };
 }

@@ -82,6 +82,18 @@ export const logEventSchema = z.object({
   dlp_profiles: z.array(z.string()).optional(),
   dlp_entries: z.array(z.string()).optional(),
   dlp_check: z.array(z.enum(["REQUEST", "RESPONSE"])).optional(),
+  /**
+   * The trace the request named (`cf-aig-otel-trace-id` / `cf-aig-otel-parent-span-id`, or `traceparent`),
+   * which its exported span joins (docs/observability.md); absent: the span's trace is the request_id's.
+   */
+  otel_trace_id: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  otel_parent_span_id: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
   /** The gateway's guardrails scans of this request, per phase (docs/guardrails.md); absent when none ran. */
   guardrails: guardrailsLogSchema.optional(),
   request_body: loggedBodySchema.nullable(),

@@ -31,6 +31,7 @@ export function otlpJsonBody(spans: RequestSpan[]): string {
             spans: spans.map((span) => ({
               traceId: span.traceId,
               spanId: span.spanId,
+              ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
               name: span.name,
               kind: SPAN_KIND_CLIENT,
               startTimeUnixNano: String(span.startTimeUnixNano),

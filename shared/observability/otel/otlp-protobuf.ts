@@ -105,10 +105,11 @@ export function otlpProtobufBody(spans: RequestSpan[]): Uint8Array {
         scopeSpans.message(1, (scope) => scope.string(1, SCOPE.name));
         for (const span of spans) {
           scopeSpans.message(2, (message) => {
-            // Span: trace_id 1, span_id 2, name 5, kind 6, start 7, end 8, attributes 9, status 15.
+            // Span: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7, end 8, attributes 9,
+            // status 15.
+            message.bytes(1, Buffer.from(span.traceId, "hex")).bytes(2, Buffer.from(span.spanId, "hex"));
+            if (span.parentSpanId) message.bytes(4, Buffer.from(span.parentSpanId, "hex"));
             message
-              .bytes(1, Buffer.from(span.traceId, "hex"))
-              .bytes(2, Buffer.from(span.spanId, "hex"))
               .string(5, span.name)
               .uint(6, SPAN_KIND_CLIENT)
               .fixed64(7, span.startTimeUnixNano)

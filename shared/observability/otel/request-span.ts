@@ -9,6 +9,8 @@ export interface RequestSpan {
   traceId: string;
   /** 16 lower-case hex characters. */
   spanId: string;
+  /** The span the request named as its parent (16 lower-case hex); absent: a root span. */
+  parentSpanId?: string;
   name: string;
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
@@ -19,16 +21,28 @@ export interface RequestSpan {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** 128 bits of an id: a UUIDv7 is them already (dashes removed); anything else (older ULID ids) is hashed. */
+function hex128(id: string): string {
+  return UUID.test(id)
+    ? id.replaceAll("-", "").toLowerCase()
+    : createHash("sha256").update(id).digest("hex").slice(0, 32);
+}
+
 /**
- * The span's ids, derived from the log id so that a log delivered again gives the same span (a collector
- * that dedupes sees one): a UUIDv7 log id is itself 128 bits, the trace id, so a trace can be found from the
- * `cf-aig-log-id` header; its last 64 bits (random) are the span id. Older ULID ids are hashed.
+ * The span's ids, derived from the log's own so that a log delivered again gives the same span (a collector
+ * that dedupes sees one). The trace is the one the request named (`cf-aig-otel-trace-id`, or `traceparent`),
+ * under the parent span it named; otherwise its `request_id`, which every row of one request shares (its
+ * retries, a dynamic route's models, the universal endpoint's steps), so they are one trace. A UUIDv7 is
+ * itself 128 bits: for a request without retries or steps the request id is the `cf-aig-log-id` header, so
+ * its trace is found by that header with the dashes removed. The span id is the last 64 bits (random) of
+ * the row's own id.
  */
-function idsOf(logId: string): { traceId: string; spanId: string } {
-  const hex = UUID.test(logId)
-    ? logId.replaceAll("-", "").toLowerCase()
-    : createHash("sha256").update(logId).digest("hex").slice(0, 32);
-  return { traceId: hex, spanId: hex.slice(16, 32) };
+function idsOf(event: LogEvent): Pick<RequestSpan, "traceId" | "spanId" | "parentSpanId"> {
+  return {
+    traceId: event.otel_trace_id ?? hex128(event.request_id),
+    spanId: hex128(event.id).slice(16, 32),
+    ...(event.otel_parent_span_id ? { parentSpanId: event.otel_parent_span_id } : {}),
+  };
 }
 
 /**
@@ -81,7 +95,7 @@ export function requestSpanOf(event: LogEvent): RequestSpan {
     ? undefined
     : (event.error?.message ?? `${event.provider ?? "upstream"} answered ${event.status_code}`);
   return {
-    ...idsOf(event.id),
+    ...idsOf(event),
     name:
       operation && event.model
         ? `${operation} ${event.model}`

@@ -138,3 +138,27 @@ function sampleEvent() {
     response_body: null,
   };
 }
+
+describe("buildLogEvent: trace context", () => {
+  it("carries the request's trace context as otel_trace_id and otel_parent_span_id", async () => {
+    const traced = {
+      ...request,
+      options: {
+        ...request.options,
+        traceContext: { traceId: "4bf92f3577b34da6a3ce929d0e0e4736", parentSpanId: "00f067aa0ba902b7" },
+      },
+    };
+    const event = await buildLogEvent(traced, response({}));
+    expect(event).toMatchObject({
+      otel_trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+      otel_parent_span_id: "00f067aa0ba902b7",
+    });
+    expect(logEventSchema.parse(event)).toEqual(event);
+  });
+
+  it("leaves the trace fields out when the request named no trace", async () => {
+    const event = await buildLogEvent(request, response({}));
+    expect(event).not.toHaveProperty("otel_trace_id");
+    expect(event).not.toHaveProperty("otel_parent_span_id");
+  });
+});

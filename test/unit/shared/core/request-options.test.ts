@@ -158,4 +158,26 @@ describe("parseRequestOptions", () => {
 
     expect(options.metadata).toEqual({ user: "u1" });
   });
+
+  it("carries the trace context of cf-aig-otel-trace-id and cf-aig-otel-parent-span-id", () => {
+    const options = parseRequestOptions(
+      new Headers({
+        "cf-aig-otel-trace-id": "4bf92f3577b34da6a3ce929d0e0e4736",
+        "cf-aig-otel-parent-span-id": "00f067aa0ba902b7",
+      }),
+    );
+
+    expect(options.traceContext).toEqual({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      parentSpanId: "00f067aa0ba902b7",
+    });
+  });
+
+  it("refuses a malformed cf-aig-otel-trace-id with a 400, so the universal endpoint refuses it once", () => {
+    const error = expectBadRequest(() =>
+      parseRequestOptions(new Headers({ "cf-aig-otel-trace-id": "not-a-trace" })),
+    );
+
+    expect(error.message).toContain("cf-aig-otel-trace-id");
+  });
 });

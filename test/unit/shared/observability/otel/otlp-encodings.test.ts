@@ -6,6 +6,7 @@ import { otlpJsonBody, SCOPE, SERVICE_NAME } from "../../../../../shared/observa
 import { otlpProtobufBody } from "../../../../../shared/observability/otel/otlp-protobuf.ts";
 import { type RequestSpan, requestSpanOf } from "../../../../../shared/observability/otel/request-span.ts";
 import { logEvent } from "../../../../integration/logs/log-fixtures.ts";
+import { decodeProtobuf } from "../../../../support/otlp-decode.ts";
 
 /** One resource for all spans: the SDK groups spans by resource object. */
 const RESOURCE = resourceFromAttributes({ "service.name": SERVICE_NAME });
@@ -25,6 +26,16 @@ function readableSpanOf(span: RequestSpan): ReadableSpan {
     name: span.name,
     kind: 2, // SpanKind.CLIENT in the API; OTLP's CLIENT is 3
     spanContext: () => ({ traceId: span.traceId, spanId: span.spanId, traceFlags: 1 }),
+    ...(span.parentSpanId
+      ? {
+          parentSpanContext: {
+            traceId: span.traceId,
+            spanId: span.parentSpanId,
+            traceFlags: 1,
+            isRemote: true,
+          },
+        }
+      : {}),
     startTime: hrTime(span.startTimeUnixNano),
     endTime: hrTime(span.endTimeUnixNano),
     duration: hrTime(span.endTimeUnixNano - span.startTimeUnixNano),
@@ -44,77 +55,10 @@ function readableSpanOf(span: RequestSpan): ReadableSpan {
 const spans = [
   requestSpanOf(logEvent({ cost: 0.00042, metadata: { team: "search", tier: 2, beta: true } })),
   requestSpanOf(logEvent({ success: false, status_code: 504, error: { code: 2005, message: "timed out" } })),
+  requestSpanOf(
+    logEvent({ otel_trace_id: "4bf92f3577b34da6a3ce929d0e0e4736", otel_parent_span_id: "00f067aa0ba902b7" }),
+  ),
 ];
-
-/** Protobuf fields as the OTLP messages declare them; anything else is collected under `other`. */
-type FieldKind = "string" | "hex" | "varint" | "fixed64" | "double" | string;
-const MESSAGES: Record<string, Record<number, FieldKind>> = {
-  Request: { 1: "ResourceSpans" },
-  ResourceSpans: { 1: "Resource", 2: "ScopeSpans" },
-  Resource: { 1: "KeyValue" },
-  ScopeSpans: { 1: "Scope", 2: "Span" },
-  Scope: { 1: "string", 2: "string" },
-  Span: {
-    1: "hex",
-    2: "hex",
-    4: "hex",
-    5: "string",
-    6: "varint",
-    7: "fixed64",
-    8: "fixed64",
-    9: "KeyValue",
-    15: "Status",
-  },
-  Status: { 2: "string", 3: "varint" },
-  KeyValue: { 1: "string", 2: "AnyValue" },
-  AnyValue: { 1: "string", 2: "varint", 3: "varint", 4: "double" },
-};
-
-/** Decodes a message by MESSAGES into { field: [values] }, fields not declared under `other`. */
-function decode(bytes: Uint8Array, type: string): Record<string, unknown[]> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fields: Record<string, unknown[]> = {};
-  let offset = 0;
-  const varint = (): bigint => {
-    let result = 0n;
-    for (let shift = 0n; ; shift += 7n) {
-      const byte = bytes[offset++] ?? 0;
-      result |= BigInt(byte & 0x7f) << shift;
-      if (byte < 0x80) return result;
-    }
-  };
-  while (offset < bytes.length) {
-    const key = varint();
-    const field = Number(key >> 3n);
-    const wireType = Number(key & 7n);
-    let raw: bigint | Uint8Array | number;
-    if (wireType === 0) raw = varint();
-    else if (wireType === 1) {
-      raw = view.getBigUint64(offset, true);
-      offset += 8;
-    } else if (wireType === 5) {
-      raw = view.getUint32(offset, true);
-      offset += 4;
-    } else {
-      const length = Number(varint());
-      raw = bytes.subarray(offset, offset + length);
-      offset += length;
-    }
-    const kind = MESSAGES[type]?.[field];
-    let value: unknown = raw;
-    if (kind === "string") value = Buffer.from(raw as Uint8Array).toString("utf8");
-    else if (kind === "hex") value = Buffer.from(raw as Uint8Array).toString("hex");
-    else if (kind === "varint" || kind === "fixed64") value = String(raw);
-    else if (kind === "double") {
-      const double = new DataView(new ArrayBuffer(8));
-      double.setBigUint64(0, raw as bigint, true);
-      value = double.getFloat64(0, true);
-    } else if (kind && MESSAGES[kind]) value = decode(raw as Uint8Array, kind);
-    const name = kind ? String(field) : `other:${field}`;
-    fields[name] = [...(fields[name] ?? []), value];
-  }
-  return fields;
-}
 
 /**
  * Drops what the official serializer writes beyond our fields (span flags, dropped counts: `other:*`) and
@@ -148,7 +92,15 @@ describe("the hand-written OTLP encodings", () => {
     );
     ourSpans.forEach((span: Record<string, unknown>, index: number) => {
       const reference = officialSpans[index];
-      for (const field of ["traceId", "spanId", "name", "kind", "startTimeUnixNano", "endTimeUnixNano"]) {
+      for (const field of [
+        "traceId",
+        "spanId",
+        "parentSpanId",
+        "name",
+        "kind",
+        "startTimeUnixNano",
+        "endTimeUnixNano",
+      ]) {
         expect({ field, value: String(span[field]) }).toEqual({ field, value: String(reference[field]) });
       }
       // Integers may be numbers or strings in OTLP JSON (protobuf's JSON mapping of int64): compare as text.
@@ -162,12 +114,13 @@ describe("the hand-written OTLP encodings", () => {
   });
 
   it("write in protobuf, field by field, what the OpenTelemetry SDK's protobuf serializer writes", () => {
-    const official = decode(
+    const official = decodeProtobuf(
       ProtobufTraceSerializer.serializeRequest(spans.map(readableSpanOf)) ?? new Uint8Array(),
       "Request",
     );
-    const ours = decode(otlpProtobufBody(spans), "Request");
+    const ours = decodeProtobuf(otlpProtobufBody(spans), "Request");
     expect(JSON.stringify(withoutDefaults(ours))).toContain("timed out");
+    expect(JSON.stringify(withoutDefaults(ours))).toContain("00f067aa0ba902b7");
     expect(withoutDefaults(ours)).toEqual(withoutDefaults(official));
   });
 });

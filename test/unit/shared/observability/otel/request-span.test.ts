@@ -4,11 +4,43 @@ import { logEvent } from "../../../../integration/logs/log-fixtures.ts";
 
 describe("requestSpanOf", () => {
   it("derives the trace id from the UUIDv7 log id and the span id from its random half, so a redelivery gives the same span", () => {
-    const event = logEvent();
+    const first = logEvent();
+    const event = { ...first, request_id: first.id };
     const span = requestSpanOf(event);
     expect(span.traceId).toBe(event.id.replaceAll("-", ""));
     expect(span.spanId).toBe(span.traceId.slice(16));
+    expect(span).not.toHaveProperty("parentSpanId");
     expect(requestSpanOf(event)).toEqual(span);
+  });
+
+  it("puts every row of one request (retries, fallbacks, universal steps) in the trace of its request_id, each its own span", () => {
+    const request = logEvent();
+    const retried = logEvent({ request_id: request.id, attempt: 1 });
+    const answered = { ...request, request_id: request.id, attempt: 2 };
+    const [first, last] = [requestSpanOf(retried), requestSpanOf(answered)];
+    expect(first.traceId).toBe(request.id.replaceAll("-", ""));
+    expect(last.traceId).toBe(first.traceId);
+    expect(first.spanId).toBe(retried.id.replaceAll("-", "").slice(16));
+    expect(last.spanId).not.toBe(first.spanId);
+  });
+
+  it("joins the trace the request named, under the parent span it named", () => {
+    const span = requestSpanOf(
+      logEvent({
+        otel_trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
+        otel_parent_span_id: "00f067aa0ba902b7",
+      }),
+    );
+    expect(span.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(span.parentSpanId).toBe("00f067aa0ba902b7");
+  });
+
+  it("joins a named trace as a root span when no parent span was named", () => {
+    const event = logEvent({ otel_trace_id: "4bf92f3577b34da6a3ce929d0e0e4736" });
+    const span = requestSpanOf(event);
+    expect(span.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    expect(span.spanId).toBe(event.id.replaceAll("-", "").slice(16));
+    expect(span).not.toHaveProperty("parentSpanId");
   });
 
   it("hashes an older ULID log id into valid ids", () => {
