@@ -79,7 +79,7 @@ export async function handleUniversalRequest(
     // its own row (docs/platform-models.md); every other step is a provider-native request.
     const response =
       step.provider === WORKERS_AI
-        ? await handleUnifiedRequest(stepped, deps, context)
+        ? await handleUnifiedRequest(stepped, deps, context, stepContext)
         : await handleProviderRequest(stepped, deps, context, stepContext);
     const last = index === steps.length - 1;
     if (response.status < 400 || last) {

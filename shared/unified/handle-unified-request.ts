@@ -4,6 +4,7 @@ import { resolveGatewayAccess } from "../core/gateway-access.ts";
 import { GatewayError } from "../core/gateway-error.ts";
 import { isRecord } from "../core/json-record.ts";
 import type { ProxyDependencies } from "../core/proxy-dependencies.ts";
+import type { StepContext } from "../core/universal-steps.ts";
 import { type ArrivedRequest, admitRequest, arriveRequest } from "../pipeline/admit-stage.ts";
 import { NO_CHECKS, runRequestChecks } from "../pipeline/checks-stage.ts";
 import { refuseRequest } from "../pipeline/refuse-request.ts";
@@ -38,6 +39,8 @@ export async function handleUnifiedRequest(
   request: Request,
   deps: ProxyDependencies,
   context: ExecutionContext,
+  /** A universal endpoint's Workers AI step: the request id every row of that request shares. */
+  step?: Pick<StepContext, "requestId">,
 ): Promise<Response> {
   const pathname = new URL(request.url).pathname;
   const arrived = arriveRequest(request, deps, {
@@ -47,7 +50,7 @@ export async function handleUnifiedRequest(
   /** What the stages learn (row, gateway, model, span, attempts, a route's fields and headers), for the last row. */
   const state = newRequestState();
   try {
-    return await handleAdmissible(request, deps, context, arrived, state);
+    return await handleAdmissible(request, deps, context, arrived, state, step?.requestId);
   } catch (caught) {
     return refuseRequest(deps, context, state, caught, arrived);
   }
@@ -60,6 +63,7 @@ async function handleAdmissible(
   context: ExecutionContext,
   arrived: ArrivedRequest,
   state: RequestState,
+  requestId: string | undefined,
 ): Promise<Response> {
   const admitted = await admitRequest(request, deps, state, arrived, {
     parsePath: parseUnifiedPath,
@@ -68,7 +72,12 @@ async function handleAdmissible(
       path.surface === "compat"
         ? resolveGatewayAccess(path.accountId, path.gatewayId, headers, deps)
         : resolveRestGatewayAccess(path.accountId, path.gatewayId, headers, deps),
-    row: (_path, gateway) => ({ gatewayId: gateway.id, providerSlug: null, restPath: "" }),
+    row: (_path, gateway) => ({
+      gatewayId: gateway.id,
+      providerSlug: null,
+      restPath: "",
+      ...(requestId ? { requestId } : {}),
+    }),
     refuseMethod: (method) => {
       if (method !== "POST") throw GatewayError.notFound(`${method} is not served here: use POST`);
     },

@@ -373,6 +373,25 @@ describe("the rows of one request (one span each)", () => {
     ]);
   });
 
+  it("share one new trace when the universal request names none, a Workers AI step included", async () => {
+    const eventId = newEventId();
+    const response = await universal(
+      [
+        openaiStep({ "x-mock-status": "500" }),
+        {
+          provider: "workers-ai",
+          endpoint: "@cf/meta/llama-3.1-8b-instruct",
+          headers: {},
+          query: { prompt: "Hi" },
+        },
+      ],
+      { "cf-aig-event-id": eventId },
+    );
+    expect(response.headers.get("cf-aig-step")).toBe("1");
+    const spans = await spansOfRequest(eventId, 2);
+    expect(spans[0]).not.toHaveProperty("parentSpanId");
+  });
+
   it("share the trace the request names: a dynamic route's model that fell back and the one that answered", async () => {
     await t.storeProviderKey("openai", "sk-stored-openai-0123456789abcdef");
     const created = await t.managementSend("POST", "/gateways/default/routes", {
