@@ -33,9 +33,9 @@ function hex128(id: string): string {
  * that dedupes sees one). The trace is the one the request named (`cf-aig-otel-trace-id`, or `traceparent`),
  * under the parent span it named; otherwise its `request_id`, which every row of one request shares (its
  * retries, a dynamic route's models, the universal endpoint's steps), so they are one trace. A UUIDv7 is
- * itself 128 bits: for a request without retries or steps the request id is the `cf-aig-log-id` header, so
- * its trace is found by that header with the dashes removed. The span id is the last 64 bits (random) of
- * the row's own id.
+ * itself 128 bits: outside the universal endpoint the request id is the answer's `cf-aig-log-id`, so the
+ * trace is found by that header with the dashes removed. The span id is the last 64 bits (random) of the
+ * row's own id.
  */
 function idsOf(event: LogEvent): Pick<RequestSpan, "traceId" | "spanId" | "parentSpanId"> {
   return {
