@@ -174,25 +174,22 @@ describe("DLP on a Bedrock converse-stream", () => {
   });
 
   it("passes a stream with nothing to find byte for byte", async () => {
-    const response = await fetch(
-      `${t.providerUrl("aws-bedrock", "es-block")}/bedrock-runtime/us-east-1/model/${encodeURIComponent(MODEL)}/converse-stream`,
-      {
+    const path = `/model/${encodeURIComponent(MODEL)}/converse-stream`;
+    const ask = (url: string) =>
+      fetch(url, {
         method: "POST",
         headers: {
           authorization: "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1/bedrock/aws4_request",
           "content-type": "application/json",
         },
         body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Hi" }] }] }),
-      },
-    );
-    const events = decodeEventStream(new Uint8Array(await response.arrayBuffer()));
-    expect(events.map((event) => event.eventType)).toEqual([
-      "messageStart",
-      ...Array(5).fill("contentBlockDelta"),
-      "contentBlockStop",
-      "messageStop",
+      }).then(async (response) => Buffer.from(await response.arrayBuffer()).toString("hex"));
+    const through = await ask(`${t.providerUrl("aws-bedrock", "es-block")}/bedrock-runtime/us-east-1${path}`);
+    const direct = await ask(`${t.mock.url}${path}`);
+    expect(decodeEventStream(Buffer.from(through, "hex")).map((event) => event.eventType)).toContain(
       "metadata",
-    ]);
+    );
+    expect(through).toBe(direct);
   });
 
   it("does not rescan a cache hit: the redacted stream stored is the one replayed", async () => {

@@ -32,42 +32,58 @@ export function isEventStreamContentType(contentType: string | null): boolean {
 }
 
 /**
- * Cuts an event stream into whole frames as chunks arrive; only the unfinished frame is kept. `push`
- * returns the frames a chunk completes (raw bytes, to pass on or decode) and throws
+ * Cuts an event stream into whole frames as chunks arrive; only the unfinished frame is kept, its pieces
+ * joined once it is complete (so a large frame in many small chunks is copied once, not once a chunk).
+ * `push` returns the frames a chunk completes (raw bytes, to pass on or decode) and throws
  * EventStreamFramingError at a length no frame can have (under 16 bytes or over `maxFrameBytes`), after
  * which the stream is unreadable. `pendingBytes` is what an unfinished frame holds so far.
  */
 export function createEventStreamFrameReader(maxFrameBytes = MAX_FRAME_BYTES) {
-  let pending = new Uint8Array(0);
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  /** Bytes the unfinished frame needs before it can be cut: its prelude's length, once that is known. */
+  let needed = 4;
   let broken = false;
+
+  const cut = (bytes: Uint8Array): Uint8Array[] => {
+    const frames: Uint8Array[] = [];
+    let offset = 0;
+    needed = 4;
+    while (bytes.byteLength - offset >= 4) {
+      const length = new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
+      if (length < MIN_FRAME_BYTES || length > maxFrameBytes) {
+        broken = true;
+        throw new EventStreamFramingError(`an event-stream frame of ${length} bytes`);
+      }
+      if (bytes.byteLength - offset < length) {
+        needed = length;
+        break;
+      }
+      frames.push(bytes.subarray(offset, offset + length));
+      offset += length;
+    }
+    if (offset < bytes.byteLength) {
+      // A copy: the caller's chunk may be reused once push returns.
+      pending = [bytes.slice(offset)];
+      pendingBytes = bytes.byteLength - offset;
+    }
+    return frames;
+  };
+
   return {
     push(chunk: Uint8Array): Uint8Array[] {
       if (broken) throw new EventStreamFramingError("the event stream is unreadable past an earlier frame");
-      let bytes = chunk;
-      if (pending.byteLength > 0) {
-        bytes = new Uint8Array(pending.byteLength + chunk.byteLength);
-        bytes.set(pending, 0);
-        bytes.set(chunk, pending.byteLength);
-      }
-      const frames: Uint8Array[] = [];
-      let offset = 0;
-      while (bytes.byteLength - offset >= 4) {
-        const length = new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0);
-        if (length < MIN_FRAME_BYTES || length > maxFrameBytes) {
-          broken = true;
-          pending = new Uint8Array(0);
-          throw new EventStreamFramingError(`an event-stream frame of ${length} bytes`);
-        }
-        if (bytes.byteLength - offset < length) break;
-        frames.push(bytes.subarray(offset, offset + length));
-        offset += length;
-      }
-      // A copy: the caller's chunk may be reused once push returns.
-      pending = bytes.slice(offset);
-      return frames;
+      if (pendingBytes === 0) return cut(chunk);
+      pending.push(chunk.slice());
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes < needed) return [];
+      const joined = Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      return cut(joined);
     },
     get pendingBytes(): number {
-      return pending.byteLength;
+      return pendingBytes;
     },
   };
 }

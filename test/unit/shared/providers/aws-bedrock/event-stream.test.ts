@@ -81,6 +81,20 @@ describe("createEventStreamFrameReader", () => {
     expect(reader.pendingBytes).toBe(0);
   });
 
+  it("returns a frame that arrives a byte at a time once, when its last byte arrives", () => {
+    const whole = frame("event", "a", { text: "x".repeat(300) });
+    const reader = createEventStreamFrameReader();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < whole.byteLength; i++) {
+      const done = reader.push(whole.subarray(i, i + 1));
+      if (i < whole.byteLength - 1) expect(done).toEqual([]);
+      out.push(...done);
+    }
+    expect(out.map((part) => Buffer.from(part).toString("hex"))).toEqual([
+      Buffer.from(whole).toString("hex"),
+    ]);
+  });
+
   it("throws at a length under the smallest frame or over the limit, and for good after", () => {
     expect(() => createEventStreamFrameReader().push(new TextEncoder().encode("data: x\n\n"))).toThrow(
       EventStreamFramingError,
