@@ -1,12 +1,11 @@
 import {
-  BedrockRuntimeClient,
   ConverseStreamCommand,
   InvokeModelWithResponseStreamCommand,
   ValidationException,
 } from "@aws-sdk/client-bedrock-runtime";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEventStream } from "../mock-upstream/event-stream.ts";
+import { bedrockSdkClient } from "../support/bedrock-sdk-client.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 /**
@@ -57,39 +56,14 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/**
- * The AWS SDK pointed at the gateway's Bedrock route, signing with a key the mock does not know (so it
- * passes the signature through unverified, as for any client-signed passthrough call). `headers` go on
- * every request (the mock's controls); `seen` records each response's headers (the log id).
- */
-function bedrockClient(gatewayId: string, headers: Record<string, string>) {
-  const client = new BedrockRuntimeClient({
-    region: "us-east-1",
-    endpoint: `${t.providerUrl("aws-bedrock", gatewayId)}/bedrock-runtime/us-east-1`,
-    credentials: { accessKeyId: "AKIDCLIENTSIGNED0001", secretAccessKey: "client-side-secret" },
-    maxAttempts: 1,
-    // The client's default for streams is HTTP/2; the local runtime, like API Gateway's REST API, is HTTP/1.1.
-    requestHandler: new NodeHttpHandler(),
-  });
-  const seen: Record<string, string>[] = [];
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { headers: Record<string, string> };
-      Object.assign(request.headers, headers);
-      const result = await next(args);
-      seen.push((result.response as { headers: Record<string, string> }).headers);
-      return result;
-    },
-    { step: "build", name: "mockControls" },
-  );
-  return { client, seen };
-}
+const endpointOf = (gatewayId: string) =>
+  `${t.providerUrl("aws-bedrock", gatewayId)}/bedrock-runtime/us-east-1`;
 
 const secrets = { "x-mock-fixture": "dlp-secrets", "x-mock-chunk-delay-ms": "5" };
 
 /** Runs a ConverseStream through the SDK: the text it yielded and the error its iterator threw, if any. */
 async function converseStream(gatewayId: string, headers = secrets) {
-  const { client, seen } = bedrockClient(gatewayId, headers);
+  const { client, seen } = bedrockSdkClient(endpointOf(gatewayId), headers);
   let text = "";
   let error: unknown;
   try {
@@ -105,7 +79,7 @@ async function converseStream(gatewayId: string, headers = secrets) {
 
 /** Runs an InvokeModelWithResponseStream (Claude) through the SDK: the text of its Anthropic events. */
 async function invokeStream(gatewayId: string, headers = secrets) {
-  const { client, seen } = bedrockClient(gatewayId, headers);
+  const { client, seen } = bedrockSdkClient(endpointOf(gatewayId), headers);
   let text = "";
   let error: unknown;
   try {

@@ -1,11 +1,10 @@
 import {
-  BedrockRuntimeClient,
   ConverseStreamCommand,
   InvokeModelWithResponseStreamCommand,
   ValidationException,
 } from "@aws-sdk/client-bedrock-runtime";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bedrockSdkClient } from "../support/bedrock-sdk-client.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 /**
@@ -41,27 +40,7 @@ beforeAll(async () => {
 
 afterAll(() => t.stop());
 
-/** The AWS SDK at the gateway's Bedrock route (HTTP/1.1, a client-side key the mock lets through). */
-function bedrockClient(headers: Record<string, string>) {
-  const client = new BedrockRuntimeClient({
-    region: "us-east-1",
-    endpoint: `${t.providerUrl("aws-bedrock", "guarded-es")}/bedrock-runtime/us-east-1`,
-    credentials: { accessKeyId: "AKIDCLIENTSIGNED0001", secretAccessKey: "client-side-secret" },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler(),
-  });
-  const seen: Record<string, string>[] = [];
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      Object.assign((args.request as { headers: Record<string, string> }).headers, headers);
-      const result = await next(args);
-      seen.push((result.response as { headers: Record<string, string> }).headers);
-      return result;
-    },
-    { step: "build", name: "mockControls" },
-  );
-  return { client, seen };
-}
+const guardedEndpoint = () => `${t.providerUrl("aws-bedrock", "guarded-es")}/bedrock-runtime/us-east-1`;
 
 async function waitForLog(logId: string) {
   const deadline = Date.now() + 10_000;
@@ -75,7 +54,10 @@ async function waitForLog(logId: string) {
 
 describe("the response guardrail on a Bedrock event stream", () => {
   it("ends a converse-stream mid-way with an exception the SDK throws (2017), never yielding the text", async () => {
-    const { client, seen } = bedrockClient({ "x-mock-reply": REPLY_WITH_S10, "x-mock-chunks": "5" });
+    const { client, seen } = bedrockSdkClient(guardedEndpoint(), {
+      "x-mock-reply": REPLY_WITH_S10,
+      "x-mock-chunks": "5",
+    });
     let text = "";
     let error: unknown;
     try {
@@ -100,7 +82,10 @@ describe("the response guardrail on a Bedrock event stream", () => {
   });
 
   it("ends an invoke-with-response-stream (Claude) the same way", async () => {
-    const { client } = bedrockClient({ "x-mock-reply": REPLY_WITH_S10, "x-mock-chunks": "5" });
+    const { client } = bedrockSdkClient(guardedEndpoint(), {
+      "x-mock-reply": REPLY_WITH_S10,
+      "x-mock-chunks": "5",
+    });
     let text = "";
     let error: unknown;
     try {
@@ -130,7 +115,7 @@ describe("the response guardrail on a Bedrock event stream", () => {
 
   it("delivers a clean stream whole", async () => {
     const reply = "Nothing to see here, only a calm and quiet answer.";
-    const { client } = bedrockClient({ "x-mock-reply": reply, "x-mock-chunks": "7" });
+    const { client } = bedrockSdkClient(guardedEndpoint(), { "x-mock-reply": reply, "x-mock-chunks": "7" });
     const answer = await client.send(
       new ConverseStreamCommand({ modelId: MODEL, messages: [{ role: "user", content: [{ text: "hi" }] }] }),
     );

@@ -1,11 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { BedrockRuntimeClient, InvokeModelWithResponseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
+import { InvokeModelWithResponseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bedrockSdkClient } from "../support/bedrock-sdk-client.ts";
 import {
   decodeEventStream,
   MOCK_BEDROCK_LATENCY_MS,
@@ -257,13 +257,7 @@ describe("AWS Bedrock", () => {
 
 describe("AWS Bedrock InvokeModelWithResponseStream (Claude)", () => {
   it("streams Anthropic's events as chunk frames the AWS SDK decodes, metrics on the last", async () => {
-    const client = new BedrockRuntimeClient({
-      region: "us-east-1",
-      endpoint: mock.url,
-      credentials: { accessKeyId: "AKIDMOCKCLIENT", secretAccessKey: "secret" },
-      maxAttempts: 1,
-      requestHandler: new NodeHttpHandler(),
-    });
+    const { client } = bedrockSdkClient(mock.url);
     const answer = await client.send(
       new InvokeModelWithResponseStreamCommand({
         modelId: "anthropic.claude-3-haiku-20240307-v1:0",

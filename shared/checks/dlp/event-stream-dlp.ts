@@ -1,4 +1,3 @@
-import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
 import {
   createEventStreamFrameReader,
   EventStreamFramingError,
@@ -7,6 +6,7 @@ import {
   createEventStreamTextReader,
   eventStreamErrorFrame,
   type FrameText,
+  unreadableEventStream,
 } from "../text/event-stream-text.ts";
 import { type DlpStreamCallbacks, HeldEvents } from "./held-events.ts";
 import type { ScanPlan } from "./scan-plan.ts";
@@ -47,7 +47,7 @@ export function createEventStreamDlpTransformer(
   const fail = (controller: TransformStreamDefaultController<Uint8Array>, error: unknown) => {
     if (!(error instanceof EventStreamFramingError)) throw error;
     failed = true;
-    controller.error(unreadableStream(error));
+    controller.error(unreadableEventStream(error));
   };
 
   return {
@@ -74,14 +74,4 @@ export function createEventStreamDlpTransformer(
       sendOut(controller);
     },
   };
-}
-
-/** The failure of a stream the check could not read: the provider's stream was broken (502, 7009). */
-function unreadableStream(cause: EventStreamFramingError): GatewayError {
-  return new GatewayError({
-    status: 502,
-    code: ERROR_CODES.upstreamUnavailable,
-    message: "The provider's event stream could not be read, so it was not passed on unscanned",
-    cause,
-  });
 }

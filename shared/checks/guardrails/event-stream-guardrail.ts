@@ -1,10 +1,14 @@
 import type { RequestRecord } from "../../core/build-log-event.ts";
-import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
+import { GatewayError } from "../../core/gateway-error.ts";
 import {
   createEventStreamFrameReader,
   EventStreamFramingError,
 } from "../../providers/aws-bedrock/event-stream.ts";
-import { createEventStreamTextReader, eventStreamErrorFrame } from "../text/event-stream-text.ts";
+import {
+  createEventStreamTextReader,
+  eventStreamErrorFrame,
+  unreadableEventStream,
+} from "../text/event-stream-text.ts";
 
 export interface EventStreamGuardrailOptions {
   /** Scans a text (and logs the verdict); the error that ends the stream, or null. */
@@ -63,14 +67,7 @@ export function createEventStreamGuardrail(
     if (!(error instanceof EventStreamFramingError)) throw error;
     ended = true;
     held = [];
-    controller.error(
-      new GatewayError({
-        status: 502,
-        code: ERROR_CODES.upstreamUnavailable,
-        message: "The provider's event stream could not be read, so it was not passed on unscanned",
-        cause: error,
-      }),
-    );
+    controller.error(unreadableEventStream(error));
   };
 
   return {

@@ -1,6 +1,7 @@
-import type { GatewayError } from "../../core/gateway-error.ts";
+import { ERROR_CODES, GatewayError } from "../../core/gateway-error.ts";
 import {
   decodeEventStreamFrame,
+  type EventStreamFramingError,
   type EventStreamMessage,
   encodeEventStreamFrame,
   encodeExceptionFrame,
@@ -140,4 +141,17 @@ function exceptionTypeFor(status: number): string {
   if (status === 503) return "serviceUnavailableException";
   if (status >= 500) return "internalServerException";
   return "validationException";
+}
+
+/**
+ * How a check fails a stream it could not read (a failed checksum, an impossible length, a cut frame): the
+ * provider's stream was broken (502, 7009), and what it held is not passed on unscanned.
+ */
+export function unreadableEventStream(cause: EventStreamFramingError): GatewayError {
+  return new GatewayError({
+    status: 502,
+    code: ERROR_CODES.upstreamUnavailable,
+    message: "The provider's event stream could not be read, so it was not passed on unscanned",
+    cause,
+  });
 }
