@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const gateway of [
     dlpGateway("es-block", "BLOCK"),
     dlpGateway("es-redact", "REDACT", [FINANCIAL, CONTACT]),
-    dlpGateway("es-redact-cached", "REDACT", [FINANCIAL, CONTACT], { cache_ttl: 300 }),
+    dlpGateway("es-flag-cached", "FLAG", [FINANCIAL], { cache_ttl: 300 }),
   ]) {
     const created = await t.managementSend("POST", "/gateways", gateway);
     expect(created.status, JSON.stringify(created.body.errors)).toBe(200);
@@ -166,13 +166,15 @@ describe("DLP on a Bedrock converse-stream", () => {
     expect(through).toBe(direct);
   });
 
-  it("does not rescan a cache hit: the redacted stream stored is the one replayed", async () => {
+  it("does not rescan a cache hit: a flagged stream replayed from the cache is not flagged again", async () => {
     const headers = { ...secrets, "x-mock-chunk-delay-ms": "0" };
-    const first = await converseStream("es-redact-cached", headers);
-    const second = await converseStream("es-redact-cached", headers);
-    expect(first.text).toBe("My card is [REDACTED], mail me at [REDACTED]. Bye.");
+    const first = await converseStream("es-flag-cached", headers);
+    const second = await converseStream("es-flag-cached", headers);
     expect(second.headers["cf-aig-cache-status"]).toBe("HIT");
     expect(second.text).toBe(first.text);
+    expect(first.text).toContain("4111");
+    expect((await waitForLog("es-flag-cached", first.logId)).dlp_action).toBe("FLAG");
+    expect((await waitForLog("es-flag-cached", second.logId)).dlp_action ?? null).toBeNull();
   });
 });
 
