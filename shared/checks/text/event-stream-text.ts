@@ -19,7 +19,8 @@ import { detectStreamFormat, eventTextSlots, type StreamFormat, type TextSlot } 
  *   "anthropic" format), Chat Completions chunks (Jamba, gpt-oss: "openai"), or a Bedrock-native shape:
  *   Llama `generation`, Titan `outputText`, Mistral `outputs[].text`, Claude Text Completions `completion`,
  *   Cohere `text` (Command, and Command R's `text-generation` events), Nova `contentBlockDelta.delta`.
- * Other frames (messageStart, metadata, exceptions) carry no text and pass as they are.
+ * Bytes that are not JSON are read whole as text. Other frames (messageStart, metadata, exceptions) carry no
+ * text and pass as they are.
  */
 
 /** A frame with its text slots; `rewrite` writes it back once slots were replaced (payload and CRCs anew). */
@@ -92,7 +93,9 @@ export function createEventStreamTextReader() {
     read(bytes: Uint8Array): FrameText {
       const message = decodeEventStreamFrame(bytes);
       const none: FrameText = { bytes, slots: [], rewrite: () => bytes };
-      if (message.headers[":message-type"]?.value !== "event") return none;
+      // The SDK reads a frame without `:message-type` as an event, so it is read as one here too.
+      const messageType = message.headers[":message-type"]?.value;
+      if (messageType === "exception" || messageType === "error") return none;
       const eventType = message.headers[":event-type"]?.value;
       if (eventType !== "contentBlockDelta" && eventType !== "chunk") return none;
       const payload = parseJson(new TextDecoder().decode(message.body));
@@ -102,13 +105,23 @@ export function createEventStreamTextReader() {
         return { bytes, slots, rewrite: () => withBody(message, JSON.stringify(payload)) };
       }
       if (typeof payload.bytes !== "string") return none;
-      const event = parseJson(Buffer.from(payload.bytes, "base64").toString("utf8"));
-      const slots = chunkSlots(event);
-      const rewrite = () => {
-        payload.bytes = Buffer.from(JSON.stringify(event), "utf8").toString("base64");
+      const inner = Buffer.from(payload.bytes, "base64").toString("utf8");
+      const event = parseJson(inner);
+      const rewriteBytes = (text: string) => {
+        payload.bytes = Buffer.from(text, "utf8").toString("base64");
         return withBody(message, JSON.stringify(payload));
       };
-      return { bytes, slots, rewrite };
+      if (event === undefined) {
+        // Not JSON (no model streams such bytes): the decoded text is read whole rather than passed unread.
+        let text = inner;
+        const replace = (next: string) => {
+          text = next;
+        };
+        const slots: TextSlot[] = inner.length > 0 ? [{ text: inner, replace }] : [];
+        return { bytes, slots, rewrite: () => rewriteBytes(text) };
+      }
+      const slots = chunkSlots(event);
+      return { bytes, slots, rewrite: () => rewriteBytes(JSON.stringify(event)) };
     },
   };
 }

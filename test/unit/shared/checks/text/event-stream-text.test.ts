@@ -4,7 +4,10 @@ import {
   eventStreamErrorFrame,
 } from "../../../../../shared/checks/text/event-stream-text.ts";
 import { GatewayError } from "../../../../../shared/core/gateway-error.ts";
-import { EventStreamFramingError } from "../../../../../shared/providers/aws-bedrock/event-stream.ts";
+import {
+  EventStreamFramingError,
+  encodeEventStreamFrame,
+} from "../../../../../shared/providers/aws-bedrock/event-stream.ts";
 import { decodeEventStream, encodeEvent, encodeException } from "../../../../mock-upstream/event-stream.ts";
 
 const chunk = (event: unknown) =>
@@ -97,10 +100,22 @@ describe("createEventStreamTextReader on InvokeModelWithResponseStream chunks", 
     expect(textsOf([chunk({ choices: [{ index: 0, delta: { content: "jamba" } }] })])).toEqual([["jamba"]]);
   });
 
-  it("reads nothing from a chunk whose bytes are not JSON", () => {
-    expect(textsOf([encodeEvent("chunk", { bytes: Buffer.from("not json").toString("base64") })])).toEqual([
-      [],
-    ]);
+  it("reads a chunk whose bytes are not JSON whole, and writes them back as base64", () => {
+    const frame = createEventStreamTextReader().read(
+      encodeEvent("chunk", { bytes: Buffer.from("plain 4111").toString("base64") }),
+    );
+    expect(frame.slots.map((slot) => slot.text)).toEqual(["plain 4111"]);
+    frame.slots[0]?.replace("plain [REDACTED]");
+    const payload = decodeEventStream(frame.rewrite())[0]?.payload as { bytes: string };
+    expect(Buffer.from(payload.bytes, "base64").toString()).toBe("plain [REDACTED]");
+  });
+
+  it("reads a frame without a :message-type header as an event, as the SDK does", () => {
+    const bare = encodeEventStreamFrame({
+      headers: { ":event-type": { type: "string", value: "contentBlockDelta" } },
+      body: new TextEncoder().encode(JSON.stringify({ delta: { text: "no type" } })),
+    });
+    expect(textsOf([bare])).toEqual([["no type"]]);
   });
 });
 
