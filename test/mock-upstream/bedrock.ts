@@ -8,8 +8,12 @@
  * key (`Bearer ABSK...`). `x-mock-fixture: tool-call` answers `tool-call.json` / the frames of
  * `tool-call-stream.json` (text, then two toolUse blocks whose input arrives in pieces; every stream payload
  * carries Bedrock's `p` padding field) as recorded; `mid-stream-error` streams text, then a
- * `throttlingException` exception frame (`:message-type: exception`).
+ * `throttlingException` exception frame (`:message-type: exception`); `dlp-secrets` streams text with a card
+ * number split across two frames and an email address. InvokeModel and InvokeModelWithResponseStream
+ * (Claude's Anthropic events in `chunk` frames): bedrock-invoke.ts.
  */
+
+import { invoke } from "./bedrock-invoke.ts";
 import { MOCK_BEDROCK_LATENCY_MS, MOCK_WIRE_USAGE, mockChunkTexts } from "./constants.ts";
 import { EVENT_STREAM_CONTENT_TYPE, encodeEvent, encodeException } from "./event-stream.ts";
 import {
@@ -121,9 +125,17 @@ async function converse(ctx: MockContext, match: RegExpExecArray): Promise<void>
   });
 }
 
+async function invokeModel(ctx: MockContext, match: RegExpExecArray): Promise<void> {
+  if (await refusedSignature(ctx)) return;
+  return invoke(ctx, match);
+}
+
 export const bedrock: ProviderModule = {
   slug: "aws-bedrock",
-  routes: [{ pattern: /^\/model\/(.+)\/(converse|converse-stream)$/, handle: converse }],
+  routes: [
+    { pattern: /^\/model\/(.+)\/(converse|converse-stream)$/, handle: converse },
+    { pattern: /^\/model\/(.+)\/(invoke|invoke-with-response-stream)$/, handle: invokeModel },
+  ],
   isAuthorized(ctx) {
     const authorization = ctx.req.headers.authorization ?? "";
     return authorization.startsWith("AWS4-HMAC-SHA256") || /^Bearer ABSK\S+/.test(authorization);

@@ -1,9 +1,11 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { InvokeModelWithResponseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bedrockSdkClient } from "../support/bedrock-sdk-client.ts";
 import {
   decodeEventStream,
   MOCK_BEDROCK_LATENCY_MS,
@@ -250,6 +252,47 @@ describe("AWS Bedrock", () => {
     expect(decodeEventStream(bytes).map((event) => event.eventType)).toEqual(
       events.map((event) => event.type),
     );
+  });
+});
+
+describe("AWS Bedrock InvokeModelWithResponseStream (Claude)", () => {
+  it("streams Anthropic's events as chunk frames the AWS SDK decodes, metrics on the last", async () => {
+    const { client } = bedrockSdkClient(mock.url);
+    const answer = await client.send(
+      new InvokeModelWithResponseStreamCommand({
+        modelId: "anthropic.claude-3-haiku-20240307-v1:0",
+        contentType: "application/json",
+        body: JSON.stringify({ anthropic_version: "bedrock-2023-05-31", max_tokens: 9, messages: [] }),
+      }),
+    );
+    const events: Record<string, unknown>[] = [];
+    for await (const part of answer.body ?? []) {
+      events.push(JSON.parse(new TextDecoder().decode(part.chunk?.bytes)) as Record<string, unknown>);
+    }
+    expect(events.map((event) => event.type)).toEqual([
+      "message_start",
+      "content_block_start",
+      ...Array(5).fill("content_block_delta"),
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+    ]);
+    const text = events.map((event) => (event.delta as { text?: string } | undefined)?.text ?? "").join("");
+    expect(text).toBe(MOCK_TEXT);
+    expect(events.at(-1)?.["amazon-bedrock-invocationMetrics"]).toMatchObject({
+      inputTokenCount: MOCK_USAGE["aws-bedrock"].input,
+      outputTokenCount: MOCK_USAGE["aws-bedrock"].output,
+    });
+  });
+
+  it("refuses a model family whose native body it does not speak, as Bedrock refuses a bad request", async () => {
+    const response = await post(
+      "/model/meta.llama3-8b-instruct-v1%3A0/invoke",
+      { prompt: "hi" },
+      { authorization: sigv4 },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get("x-amzn-errortype")).toMatch(/^ValidationException/);
   });
 });
 

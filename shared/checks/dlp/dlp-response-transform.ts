@@ -1,11 +1,14 @@
 import type { RequestRecord } from "../../core/build-log-event.ts";
 import { errorBody } from "../../http/error-response.ts";
 import type { ResponseContext, ResponseTransform, WholeResponse } from "../../pipeline/checks-stage.ts";
+import { isEventStreamContentType } from "../../providers/aws-bedrock/event-stream.ts";
 import { responseTexts, rewriteResponseTexts } from "../text/response-text.ts";
 import type { StreamFormat } from "../text/stream-text.ts";
 import { lookupFor } from "./custom-profile-detectors.ts";
 import { responseBlocked } from "./dlp-errors.ts";
 import { DLP_HEADER, existingDlpOutcome } from "./dlp-outcome.ts";
+import { createEventStreamDlpTransformer } from "./event-stream-dlp.ts";
+import type { DlpStreamCallbacks } from "./held-events.ts";
 import { recordHits } from "./record-outcome.ts";
 import { buildScanPlan, redactRanges, scanText } from "./scan-plan.ts";
 import { createSseDlpStream } from "./sse-dlp-stream.ts";
@@ -27,6 +30,15 @@ function refuse(record: RequestRecord) {
   return error;
 }
 
+/** What a streamed DLP check reports to: the row's DLP fields, and the refusal a BLOCK makes. */
+function streamCallbacks(record: RequestRecord): DlpStreamCallbacks {
+  return {
+    onHits: (hits) => recordHits(record, hits, "RESPONSE"),
+    blockedError: responseBlocked,
+    onBlocked: () => refuse(record),
+  };
+}
+
 /** The stream format the caller reads, when the dialect tells it (the events tell it otherwise). */
 function formatHint(context: ResponseContext): StreamFormat | null {
   if (context.dialect === "anthropic") return "anthropic";
@@ -37,8 +49,9 @@ function formatHint(context: ResponseContext): StreamFormat | null {
 /**
  * DLP on the response (policies checking RESPONSE). A whole JSON body is scanned before its head: BLOCK
  * answers 400 with code 2030 in the caller's dialect, REDACT rewrites the text, FLAG and REDACT set
- * `cf-aig-dlp`. An SSE stream is scanned as it passes (sse-dlp-stream.ts). A cache hit is not scanned
- * (it was when stored); other streamed formats (AWS event streams) pass unscanned (docs/dlp.md).
+ * `cf-aig-dlp`. An SSE stream is scanned as it passes (sse-dlp-stream.ts), and so is an AWS event stream
+ * (event-stream-dlp.ts). A cache hit is not scanned (it was when stored); NDJSON streams pass unscanned
+ * (docs/dlp.md).
  */
 export function createDlpResponseTransform(): ResponseTransform {
   return {
@@ -56,6 +69,11 @@ export function createDlpResponseTransform(): ResponseTransform {
         context.cached || !context.gateway
           ? null
           : buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record));
+      // Bedrock's binary event stream (converse-stream, invoke-with-response-stream): event-stream-dlp.ts.
+      if (plan && isEventStreamContentType(context.contentType)) {
+        const transformer = createEventStreamDlpTransformer(plan, streamCallbacks(context.record));
+        return body.pipeThrough(new TransformStream(transformer));
+      }
       if (!plan || !isSse(context.contentType)) return body;
       const { record } = context;
       const stream = createSseDlpStream(

@@ -1,7 +1,9 @@
 import type { StructuredLogger } from "../../core/structured-logger.ts";
 import type { ResponseContext, ResponseTransform } from "../../pipeline/checks-stage.ts";
+import { isEventStreamContentType } from "../../providers/aws-bedrock/event-stream.ts";
 import { type GuardrailPhaseRules, phaseBlocks, phaseHasRules } from "../../schemas/guardrails.ts";
 import { responseBodyText } from "./body-text.ts";
+import { createEventStreamGuardrail } from "./event-stream-guardrail.ts";
 import { guardrailBlocked, guardrailScannerUnavailable } from "./guardrail-errors.ts";
 import { type GuardrailEvaluator, ScannerUnavailableError } from "./guardrail-evaluator.ts";
 import { judge, mergeIntoLog } from "./guardrail-verdict.ts";
@@ -72,7 +74,10 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
     name: "guardrails-response",
     // Streams are transformed as they pass; a whole JSON answer is checked by `whole` before its status goes out.
     appliesTo: (response) =>
-      rulesFor(response) !== null && (isEventStream(response.contentType) || isJson(response.contentType)),
+      rulesFor(response) !== null &&
+      (isEventStream(response.contentType) ||
+        isJson(response.contentType) ||
+        isEventStreamContentType(response.contentType)),
     async whole(answer, response) {
       const rules = rulesFor(response);
       const text = rules ? responseBodyText(answer.body) : "";
@@ -83,6 +88,12 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
     },
     transform(body, response) {
       const rules = rulesFor(response);
+      // Bedrock's binary event stream (converse-stream, invoke-with-response-stream): event-stream-guardrail.ts.
+      if (rules && isEventStreamContentType(response.contentType)) {
+        const scanText = (text: string) => scan(text, rules, response);
+        const options = { scan: scanText, windowChars, overlapChars: OVERLAP_CHARS, record: response.record };
+        return body.pipeThrough(new TransformStream(createEventStreamGuardrail(options)));
+      }
       if (!rules || !isEventStream(response.contentType)) return body;
       const reader = new SseTextReader();
       let held: Uint8Array[] = [];

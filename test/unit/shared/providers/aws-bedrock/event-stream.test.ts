@@ -1,7 +1,12 @@
 import { EventStreamCodec } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { describe, expect, it } from "vitest";
-import { createBedrockEventDecoder } from "../../../../../shared/providers/aws-bedrock/event-stream.ts";
+import {
+  createBedrockEventDecoder,
+  createEventStreamFrameReader,
+  decodeEventStreamFrame,
+  EventStreamFramingError,
+} from "../../../../../shared/providers/aws-bedrock/event-stream.ts";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
@@ -53,5 +58,59 @@ describe("createBedrockEventDecoder", () => {
     decoder.push(new TextEncoder().encode("data: not an event stream\n\n"));
     decoder.push(frame("event", "messageStart", {}));
     expect(events).toEqual([]);
+  });
+});
+
+describe("createEventStreamFrameReader", () => {
+  it("returns each whole frame once, whatever the chunk boundaries, keeping only the unfinished one", () => {
+    const frames = [
+      frame("event", "a", { n: 1 }),
+      frame("event", "b", { n: 2 }),
+      frame("event", "c", { n: 3 }),
+    ];
+    const bytes = concat(frames);
+    const reader = createEventStreamFrameReader();
+    const out: Uint8Array[] = [];
+    out.push(...reader.push(bytes.subarray(0, 3)));
+    expect(reader.pendingBytes).toBe(3);
+    out.push(...reader.push(bytes.subarray(3, (frames[0]?.byteLength ?? 0) + 5)));
+    out.push(...reader.push(bytes.subarray((frames[0]?.byteLength ?? 0) + 5)));
+    expect(out.map((part) => Buffer.from(part).toString("hex"))).toEqual(
+      frames.map((part) => Buffer.from(part).toString("hex")),
+    );
+    expect(reader.pendingBytes).toBe(0);
+  });
+
+  it("returns a frame that arrives a byte at a time once, when its last byte arrives", () => {
+    const whole = frame("event", "a", { text: "x".repeat(300) });
+    const reader = createEventStreamFrameReader();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < whole.byteLength; i++) {
+      const done = reader.push(whole.subarray(i, i + 1));
+      if (i < whole.byteLength - 1) expect(done).toEqual([]);
+      out.push(...done);
+    }
+    expect(out.map((part) => Buffer.from(part).toString("hex"))).toEqual([
+      Buffer.from(whole).toString("hex"),
+    ]);
+  });
+
+  it("throws at a length under the smallest frame or over the limit, and for good after", () => {
+    expect(() => createEventStreamFrameReader().push(new TextEncoder().encode("data: x\n\n"))).toThrow(
+      EventStreamFramingError,
+    );
+    const reader = createEventStreamFrameReader(64);
+    expect(() => reader.push(frame("event", "a", { text: "x".repeat(100) }))).toThrow(
+      EventStreamFramingError,
+    );
+    expect(() => reader.push(frame("event", "a", {}))).toThrow(EventStreamFramingError);
+  });
+});
+
+describe("decodeEventStreamFrame", () => {
+  it("throws a framing error when the message checksum fails", () => {
+    const broken = frame("event", "a", { n: 1 }).slice();
+    broken.set([(broken.at(-1) ?? 0) ^ 0xff], broken.byteLength - 1);
+    expect(() => decodeEventStreamFrame(broken)).toThrow(EventStreamFramingError);
   });
 });
