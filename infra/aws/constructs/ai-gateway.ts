@@ -483,6 +483,7 @@ export class AiGateway extends Construct {
     };
     this.alarms = new GatewayAlarms(this, "Alarms", {
       ...watched,
+      logDeleteDeadLetterQueue: this.logDeleteDeadLetterQueue,
       proxyLogGroup: proxy.logGroup,
       alarmTopicArn: props.alarmTopicArn,
     });
