@@ -15,7 +15,9 @@ export const DELETE_JOBS_PATH = "deletes";
 
 /**
  * A job as the API shows it: its state, what it has deleted so far, its times, and where to read it again
- * (`url`, beside the logs URL the DELETE was sent to).
+ * (`url`, beside the logs URL the DELETE was sent to). `url` is built from the request as the function sees
+ * it, which has no API Gateway stage (`/prod`) in its path: the `Location` header of a 202 is relative, and
+ * right however the API is reached.
  */
 export function renderDeleteJob(job: LogDeleteJob, logsUrl: URL): Record<string, unknown> {
   const url = new URL(logsUrl);

@@ -152,7 +152,10 @@ export async function deleteLogs(context: RouteContext): Promise<Response> {
   const result = { success: true, ...rendered };
   if (job.status === "done") return envelope(result);
   const response = envelope(result, undefined, 202);
-  response.headers.set("location", String(rendered.url));
+  // Relative, so the client resolves it against the URL it called, with any prefix (API Gateway's stage,
+  // a custom domain's base path) the function does not see.
+  const fromLogs = context.url.pathname.endsWith("/") ? "" : "logs/";
+  response.headers.set("location", `${fromLogs}deletes/${job.id}`);
   return response;
 }
 
