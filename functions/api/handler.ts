@@ -13,10 +13,13 @@ import {
 import { systemClock } from "../../shared/core/clock.ts";
 import { GatewayError } from "../../shared/core/gateway-error.ts";
 import { errorResponse } from "../../shared/http/error-response.ts";
+import { DEFAULT_LOG_DELETE_SLICE_SIZE, LogDeleteJobs } from "../../shared/logs/log-delete-jobs.ts";
+import { LogDeleteQueue } from "../../shared/logs/log-delete-message.ts";
 import {
   createManagementHandler,
   type ManagementDependencies,
 } from "../../shared/management/handle-management-request.ts";
+import { SdkSqsClient } from "../../shared/queue/sdk-sqs-client.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts";
 import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
@@ -24,6 +27,7 @@ import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
+import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
 import { RouteStore } from "../../shared/store/route-store.ts";
@@ -51,6 +55,13 @@ const deps: ManagementDependencies = {
   ),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
+  // DELETE .../logs records a job and queues it; the log-deleter function does the deleting.
+  logDeleteJobs: new LogDeleteJobs(
+    new LogDeleteJobStore(documentClient, env.LOGS_TABLE_NAME),
+    new LogDeleteQueue(new SdkSqsClient(), env.LOG_DELETE_QUEUE_URL),
+    DEFAULT_LOG_DELETE_SLICE_SIZE,
+  ),
+  logDeleteWaitMs: env.LOG_DELETE_WAIT_MS,
   analyticsMaxHours: env.ANALYTICS_MAX_HOURS,
   tokens: new TokenStore(documentClient, env.CONFIG_TABLE_NAME),
   providerKeys: secretBox ? new ProviderKeyStore(documentClient, env.CONFIG_TABLE_NAME, secretBox) : null,

@@ -5,13 +5,17 @@ import { createLogger } from "../../shared/config/logger.ts";
 import { exportStoredLogs, storedLogEvents } from "../../shared/logs/export/log-exporter.ts";
 import { logExporterFromEnv } from "../../shared/logs/export/log-exporter-from-env.ts";
 import { gatewayRetention } from "../../shared/logs/gateway-retention.ts";
+import { LogDeleteJobs } from "../../shared/logs/log-delete-jobs.ts";
+import { LogDeleteQueue } from "../../shared/logs/log-delete-message.ts";
 import { type LogWriterDependencies, writeLogBatch } from "../../shared/logs/write-log-batch.ts";
 import { otelSpanSenderFromEnv } from "../../shared/observability/otel/otel-span-sender-from-env.ts";
+import { SdkSqsClient } from "../../shared/queue/sdk-sqs-client.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
+import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
 import { logUnexpectedError, powertoolsMiddlewares } from "../lib/powertools-middlewares.ts";
 
@@ -33,6 +37,17 @@ const deps: LogWriterDependencies = {
   retention: gatewayRetention(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
   logger,
   ttlDays: env.LOGS_TTL_DAYS,
+  // DELETE_OLDEST's overflows past one slice become a log-delete job, run by the log-deleter function.
+  ...(env.LOG_DELETE_QUEUE_URL
+    ? {
+        deleteJobs: new LogDeleteJobs(
+          new LogDeleteJobStore(documentClient, env.LOGS_TABLE_NAME),
+          new LogDeleteQueue(new SdkSqsClient(), env.LOG_DELETE_QUEUE_URL),
+          env.LOG_DELETE_SLICE_SIZE,
+          gateways,
+        ),
+      }
+    : {}),
 };
 // Firehose (logExport=true) or local files; null when logs are not exported.
 const exporter = logExporterFromEnv(env);

@@ -139,9 +139,14 @@ export function nagAcknowledgments(gateway: AiGateway): NagAcknowledgment[] {
   add(gateway.logBodiesBucket, "S1", REASONS.S1_LOG_BODIES);
   const bucket = gateway.logBodiesBucket.node.defaultChild as CfnBucket;
   const bodies = `Resource::<${Stack.of(bucket).resolve(bucket.logicalId)}.Arn>/bodies/*`;
-  for (const fn of [gateway.apiFunction, gateway.logWriterFunction])
+  for (const fn of [gateway.apiFunction, gateway.logWriterFunction, gateway.logDeleterFunction])
     add(roleOf(fn), `IAM5[${bodies}]`, REASONS.IAM5_LOG_BODIES);
-  for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction])
+  for (const fn of [
+    gateway.proxyFunction,
+    gateway.apiFunction,
+    gateway.logWriterFunction,
+    gateway.logDeleterFunction,
+  ])
     add(fn, "L1", REASONS.L1);
   if (gateway.logExport) {
     const exportBucket = gateway.logExport.bucket.node.defaultChild as CfnBucket;
@@ -162,7 +167,12 @@ export function nagAcknowledgments(gateway: AiGateway): NagAcknowledgment[] {
     }
   }
   if (gateway.tracing) {
-    for (const fn of [gateway.proxyFunction, gateway.apiFunction, gateway.logWriterFunction]) {
+    for (const fn of [
+      gateway.proxyFunction,
+      gateway.apiFunction,
+      gateway.logWriterFunction,
+      gateway.logDeleterFunction,
+    ]) {
       add(roleOf(fn), "IAM5[Resource::*]", REASONS.IAM5_XRAY);
     }
   }

@@ -14,8 +14,8 @@ export interface Backend {
    * which an in-memory emulator has lost); they come back on the same endpoints.
    */
   whenEmulatorsRestart(provision: () => Promise<void>): void;
-  /** Starts the log-writer on the log queue, with the handlers' environment. */
-  startLogWriter(env: Record<string, string>, queueUrl: string): Promise<void>;
+  /** Starts the log-writer on the log queue and the log-deleter on its queue, with the handlers' environment. */
+  startLogWriter(env: Record<string, string>, queueUrl: string, deleteQueueUrl: string): Promise<void>;
   /** Drains the log queue into the logs table, then closes the emulators; both children end. */
   stop(): Promise<void>;
 }
@@ -74,10 +74,10 @@ export async function startBackend(options: {
     whenEmulatorsRestart(callback) {
       provision = callback;
     },
-    async startLogWriter(env, queueUrl) {
+    async startLogWriter(env, queueUrl, deleteQueueUrl) {
       logWriter = new SupervisedChild("log-writer", async () => {
         const child = startChild("log-writer-process.ts", {
-          args: [queueUrl],
+          args: [queueUrl, deleteQueueUrl],
           env,
           niceness,
           idle: niceness > 0,

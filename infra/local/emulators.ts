@@ -108,7 +108,16 @@ export interface ProvisionedResources {
   deadLetterQueueUrl: string;
   /** Log request and response bodies (LOG_BODIES_BUCKET). */
   logBodiesBucket: string;
+  /** Log-delete jobs (LOG_DELETE_QUEUE_URL), with a dead-letter queue of their own. */
+  logDeleteQueueUrl: string;
 }
+
+/**
+ * How long a log-delete message stays hidden while the worker runs it: longer than the worker's budget
+ * locally (LOG_DELETE_BUDGET_MS, 5 s under `npm start`) and a slice, so a message is never handed out
+ * again while it runs.
+ */
+const LOG_DELETE_VISIBILITY_SECONDS = 30;
 
 /**
  * Creates the tables, queues and bucket if they are missing (idempotent, so a restart or a shared emulator
@@ -142,6 +151,18 @@ export async function provisionResources(
     }),
   });
   if (!queue.QueueUrl || !dlq.QueueUrl) throw new Error("The log queues could not be created");
+  const deleteDlq = await sqs.send(new CreateQueueCommand({ QueueName: `${names.prefix}-log-deletes-dlq` }));
+  const deleteDlqArn = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deleteDlq.QueueUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const deleteQueue = await createOrUpdateQueue(sqs, `${names.prefix}-log-deletes`, {
+    VisibilityTimeout: String(LOG_DELETE_VISIBILITY_SECONDS),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deleteDlqArn.Attributes?.QueueArn,
+      maxReceiveCount: String(names.maxReceiveCount),
+    }),
+  });
+  if (!deleteQueue.QueueUrl) throw new Error("The log-delete queue could not be created");
   const logBodiesBucket = `${names.prefix}-log-bodies`;
   try {
     await s3.send(new CreateBucketCommand({ Bucket: logBodiesBucket }));
@@ -155,6 +176,7 @@ export async function provisionResources(
     logQueueUrl: queue.QueueUrl,
     deadLetterQueueUrl: dlq.QueueUrl,
     logBodiesBucket,
+    logDeleteQueueUrl: deleteQueue.QueueUrl,
   };
 }
 

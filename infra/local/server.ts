@@ -119,11 +119,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     STATE_TABLE_NAME: resources.stateTable,
     LOG_QUEUE_URL: resources.logQueueUrl,
     LOG_BODIES_BUCKET: resources.logBodiesBucket,
+    LOG_DELETE_QUEUE_URL: resources.logDeleteQueueUrl,
+    // Under the log-delete queue's visibility timeout here (emulators.ts), as 60 s is under the function's on AWS.
+    LOG_DELETE_BUDGET_MS: process.env.LOG_DELETE_BUDGET_MS ?? "5000",
     ...options.env,
   });
 
-  // The log-writer runs in a child process with the same environment as the handlers here.
-  await backend.startLogWriter(definedEntries(process.env), resources.logQueueUrl);
+  // The log-writer and the log-deleter run in a child process with the same environment as the handlers here.
+  await backend.startLogWriter(
+    definedEntries(process.env),
+    resources.logQueueUrl,
+    resources.logDeleteQueueUrl,
+  );
   const port = options.port ?? 8787;
   const workers = options.workers ?? 1;
   const front = await (workers > 1

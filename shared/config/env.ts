@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LOG_DELETE_SLICE_SIZE } from "../logs/log-delete-jobs.ts";
 import { DEFAULT_LOG_BODIES_S3_MIN_BYTES } from "../store/log-keys.ts";
 import { DEFAULT_LOG_SHARDS, isValidShardCount, MAX_LOG_SHARDS } from "../store/log-shards.ts";
 
@@ -17,6 +18,9 @@ const logShards = z.coerce
  * The same variables are set by the CDK stack on AWS and by the local runtime under `npm start`.
  */
 const positiveInt = z.coerce.number().int().positive();
+
+/** Logs one slice of a log-delete job deletes (shared/logs/log-delete-worker.ts); the same on the writer and the worker. */
+const logDeleteSliceSize = positiveInt.max(10_000).default(DEFAULT_LOG_DELETE_SLICE_SIZE);
 
 const adminToken = {
   /** The bootstrap admin token in clear (local runtime and tests). */
@@ -106,6 +110,24 @@ const apiEnvSchema = z.object({
   ...providerKeyEncryption,
   /** Analytics: the widest time range one query may cover, in hours at hour granularity. */
   ANALYTICS_MAX_HOURS: positiveInt.default(31 * 24),
+  /** The queue of log-delete jobs: DELETE .../logs starts a job there (docs/logging.md). */
+  LOG_DELETE_QUEUE_URL: z.string().url(),
+  /** How long DELETE .../logs waits for its job to end before answering 202 with it still running. */
+  LOG_DELETE_WAIT_MS: z.coerce.number().int().min(0).max(20_000).default(3_000),
+});
+
+const logDeleterEnvSchema = z.object({
+  LOGS_TABLE_NAME: z.string().min(1),
+  LOG_SHARDS: logShards,
+  /** The bucket holding log bodies (S3 objects), deleted with their logs. */
+  LOG_BODIES_BUCKET: z.string().min(1).optional(),
+  /** Where a job's gateway is looked up: a job whose gateway was deleted fails. */
+  CONFIG_TABLE_NAME: z.string().min(1),
+  /** The job's own queue: a job that has more to do queues its next message there. */
+  LOG_DELETE_QUEUE_URL: z.string().url(),
+  LOG_DELETE_SLICE_SIZE: logDeleteSliceSize,
+  /** How long one message keeps starting slices before handing the job to its next message. */
+  LOG_DELETE_BUDGET_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
 });
 
 const logWriterEnvSchema = z.object({
@@ -130,11 +152,15 @@ const logWriterEnvSchema = z.object({
   LOG_EXPORT_DIR: z.string().min(1).optional(),
   /** Hosts a gateway's OTLP endpoint may use although they are private (docs/observability.md), comma-separated. */
   TRUSTED_UPSTREAM_HOSTS: z.string().default(""),
+  /** DELETE_OLDEST's overflow past one slice goes to a log-delete job on this queue; unset, it is trimmed in the batch. */
+  LOG_DELETE_QUEUE_URL: z.string().url().optional(),
+  LOG_DELETE_SLICE_SIZE: logDeleteSliceSize,
 });
 
 export type ProxyEnv = z.infer<typeof proxyEnvSchema> & { upstreamOverrides: Record<string, string> };
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 export type LogWriterEnv = z.infer<typeof logWriterEnvSchema>;
+export type LogDeleterEnv = z.infer<typeof logDeleterEnvSchema>;
 
 function parseWith<T>(schema: z.ZodType<T>, source: NodeJS.ProcessEnv): T {
   const result = schema.safeParse(source);
@@ -169,4 +195,8 @@ export function parseApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
 
 export function parseLogWriterEnv(source: NodeJS.ProcessEnv = process.env): LogWriterEnv {
   return parseWith(logWriterEnvSchema, source);
+}
+
+export function parseLogDeleterEnv(source: NodeJS.ProcessEnv = process.env): LogDeleterEnv {
+  return parseWith(logDeleterEnvSchema, source);
 }

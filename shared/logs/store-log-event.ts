@@ -7,7 +7,7 @@ import { expiryFor } from "../store/log-items.ts";
 import type { Granularity } from "../store/log-keys.ts";
 import type { LogStore } from "../store/log-store.ts";
 import { addFigures, type Figures, figuresOf } from "./analytics-figures.ts";
-import { enforceLogLimit, type LogRetention } from "./log-retention.ts";
+import { enforceLogLimit, type LogRetention, type RetentionHandOff } from "./log-retention.ts";
 
 export interface LogWriterDependencies {
   logs: LogStore;
@@ -15,6 +15,8 @@ export interface LogWriterDependencies {
   analytics: AnalyticsStore;
   /** The gateway's `log_management`, or null when it stores logs without limit. */
   retention(accountId: string, gatewayId: string): Promise<LogRetention | null>;
+  /** Where DELETE_OLDEST's overflows larger than a slice go (log-retention.ts); unset, trimmed in the batch. */
+  deleteJobs?: RetentionHandOff;
   logger: StructuredLogger;
   /** LOGS_TTL_DAYS: logs expire this many days after they are written; 0 keeps them. */
   ttlDays?: number;

@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.ts";
 import type { StructuredLogger } from "../core/structured-logger.ts";
+import type { LogDeleteJobs } from "../logs/log-delete-jobs.ts";
 import type { AnalyticsStore } from "../store/analytics-store.ts";
 import type { CustomProviderStore } from "../store/custom-provider-store.ts";
 import type { DlpProfileStore } from "../store/dlp-profile-store.ts";
@@ -18,6 +19,10 @@ export interface ManagementDependencies {
   /** The stored-log counter that retention reads; deleting logs through the API subtracts from it. */
   counters: LogCounterStore;
   analytics: AnalyticsStore;
+  /** Delete-by-filter: DELETE .../logs starts a job (and the worker runs it from its queue). */
+  logDeleteJobs: LogDeleteJobs;
+  /** How long a DELETE .../logs waits for its job before answering 202 (default 3 s). */
+  logDeleteWaitMs?: number;
   /** The widest analytics range at hour granularity, in hours (default 31 days). */
   analyticsMaxHours?: number;
   tokens: TokenStore;

@@ -7,6 +7,7 @@ import { metadataSchema } from "../schemas/log-event.ts";
 import type { BodyKind } from "../store/log-store.ts";
 import { envelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
+import { renderDeleteJob } from "./log-delete-job-routes.ts";
 import { bodyTooLarge } from "./management-errors.ts";
 import { logIdParam, notFound } from "./path-params.ts";
 import { MAX_MANAGEMENT_BODY_BYTES, parseInput, readJsonObject } from "./request-input.ts";
@@ -78,9 +79,6 @@ export const patchSchema = z.strictObject({
     .optional(),
 });
 
-/** Deleting without a limit removes every match; this many at most per request keeps one call bounded. */
-const MAX_DELETE = 100_000;
-
 export async function listLogs(context: RouteContext): Promise<Response> {
   const gatewayId = (await requireGateway(context)).id;
   const params = parseInput(listQuerySchema, scalarParams(context.url), { source: "query" });
@@ -119,29 +117,46 @@ export async function listLogs(context: RouteContext): Promise<Response> {
   return envelope(records, info);
 }
 
+/** How long a DELETE waits for its job to end before answering 202 with the job still running. */
+const DEFAULT_DELETE_WAIT_MS = 3_000;
+
 /**
- * DELETE .../logs: the logs the filters select, in the given order, up to `limit`; returns {success}.
- * Without any filter parameter every log of the gateway is selected, as on Cloudflare; a filter parameter that
- * cannot be read, any unknown parameter, or a body that says anything, is a 400 before anything is read or
- * deleted.
+ * DELETE .../logs: the logs the filters select, in the given order, up to `limit`. Without any filter
+ * parameter every log of the gateway is selected, as on Cloudflare; a filter parameter that cannot be read,
+ * any unknown parameter, or a body that says anything, is a 400 before anything is read or deleted.
+ *
+ * The deleting is a job (shared/logs/log-delete-worker.ts), run from a queue a slice at a time, never in
+ * this request (API Gateway ends it at 29 s). The answer waits a few seconds for the job: a small delete is
+ * answered 200 with the job done; a larger one 202 with the job as it stands and where to follow it
+ * (`result.url`, `Location`). Both are Cloudflare's `{success: true}` envelope, which its SDK reads.
  */
 export async function deleteLogs(context: RouteContext): Promise<Response> {
-  const gatewayId = (await requireGateway(context)).id;
+  const gateway = await requireGateway(context);
   await refuseDeleteBody(context.request);
   const params = parseInput(deleteQuerySchema, scalarParams(context.url), {
     source: "query",
     unsupported: LISTING_ONLY_PARAMS,
   });
-  const query: LogQuery = {
+  const jobs = context.deps.logDeleteJobs;
+  const started = await jobs.start(context.accountId, gateway, {
+    kind: "filter",
     filters: parseFilters(context.url),
     orderBy: params.order_by,
     direction: params.order_by_direction,
-  };
-  const { logs, counters } = context.deps;
-  const ids = await logs.selectIds(context.accountId, gatewayId, query, params.limit ?? MAX_DELETE);
-  const removed = await logs.removeLogs(context.accountId, gatewayId, ids);
-  await counters.subtract(context.accountId, gatewayId, removed.count, removed.expiring);
-  return envelope({ success: true, deleted: removed.count });
+    ...(params.limit === undefined ? {} : { limit: params.limit }),
+  });
+  const job = await jobs.settle(started, context.deps.logDeleteWaitMs ?? DEFAULT_DELETE_WAIT_MS);
+  if (job.status === "failed")
+    throw GatewayError.internal(new Error(`log delete job ${job.id}: ${job.error}`));
+  const rendered = renderDeleteJob(job, context.url);
+  const result = { success: true, ...rendered };
+  if (job.status === "done") return envelope(result);
+  const response = envelope(result, undefined, 202);
+  // Relative, so the client resolves it against the URL it called, with any prefix (API Gateway's stage,
+  // a custom domain's base path) the function does not see.
+  const fromLogs = context.url.pathname.endsWith("/") ? "" : "logs/";
+  response.headers.set("location", `${fromLogs}deletes/${job.id}`);
+  return response;
 }
 
 export async function getLog(context: RouteContext): Promise<Response> {

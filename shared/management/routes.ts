@@ -15,6 +15,7 @@ import {
   updateCustomDlpProfile,
 } from "./dlp-profile-routes.ts";
 import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from "./gateway-routes.ts";
+import { getLogDeleteJob, listLogDeleteJobs } from "./log-delete-job-routes.ts";
 import { deleteLogs, getLog, getLogRequest, getLogResponse, listLogs, updateLog } from "./log-routes.ts";
 import { createProviderKey, deleteProviderKey, listProviderKeys } from "./provider-key-routes.ts";
 import {
@@ -47,6 +48,14 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
 
   { method: "GET", path: "/gateways/{gateway_id}/logs", scope: "read", handler: listLogs },
   { method: "DELETE", path: "/gateways/{gateway_id}/logs", scope: "edit", handler: deleteLogs },
+  // Before /logs/{log_id}: the first route that matches a path wins, and log ids are never "deletes".
+  { method: "GET", path: "/gateways/{gateway_id}/logs/deletes", scope: "read", handler: listLogDeleteJobs },
+  {
+    method: "GET",
+    path: "/gateways/{gateway_id}/logs/deletes/{job_id}",
+    scope: "read",
+    handler: getLogDeleteJob,
+  },
   { method: "GET", path: "/gateways/{gateway_id}/logs/{log_id}", scope: "read", handler: getLog },
   { method: "PATCH", path: "/gateways/{gateway_id}/logs/{log_id}", scope: "edit", handler: updateLog },
   {

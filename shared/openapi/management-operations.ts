@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { analyticsQuerySchema } from "../management/analytics-routes.ts";
 import { listQuerySchema as gatewayListQuerySchema } from "../management/gateway-routes.ts";
+import { listJobsQuerySchema as logDeleteJobListQuerySchema } from "../management/log-delete-job-routes.ts";
 import {
   deleteQuerySchema as logDeleteQuerySchema,
   listQuerySchema as logListQuerySchema,
@@ -97,9 +98,18 @@ export const MANAGEMENT_OPERATIONS: Readonly<Record<string, OperationSpec>> = {
     list: true,
   },
   "DELETE /gateways/{gateway_id}/logs": {
-    summary: "Delete the logs that match the filters",
+    summary: "Delete the logs that match the filters (a job: 200 once done, 202 while it runs)",
     tag: "Logs",
     query: logDeleteQuerySchema,
+  },
+  "GET /gateways/{gateway_id}/logs/deletes": {
+    summary: "List the gateway's recent log-delete jobs, newest first (our extension)",
+    tag: "Logs",
+    query: logDeleteJobListQuerySchema,
+  },
+  "GET /gateways/{gateway_id}/logs/deletes/{job_id}": {
+    summary: "Get a log-delete job and its progress (our extension)",
+    tag: "Logs",
   },
   "GET /gateways/{gateway_id}/logs/{log_id}": { summary: "Get a log", tag: "Logs" },
   "PATCH /gateways/{gateway_id}/logs/{log_id}": {

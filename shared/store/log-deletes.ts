@@ -1,7 +1,9 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { type LogQuery, matchesQuery } from "../logs/log-query.ts";
 import { isConditionFailure } from "./conflict-error.ts";
 import { type LogBodyObjects, logBodyKey } from "./log-body-objects.ts";
 import { isExpired } from "./log-items.ts";
+import { sortKeyRange } from "./log-queries.ts";
 import { candidateLocations, listingPartitions } from "./log-shards.ts";
 import type { LogTable } from "./log-table.ts";
 import { mergedLogItems } from "./merged-log-items.ts";
@@ -10,6 +12,15 @@ import { mergedLogItems } from "./merged-log-items.ts";
 export interface DeletedLogs {
   count: number;
   expiring: number[];
+}
+
+/** One slice of a delete job (shared/logs/log-delete-worker.ts): the logs to delete, and where the next resumes. */
+export interface DeleteSlice {
+  ids: string[];
+  /** The last id read (matching or not): the next slice reads on after it. */
+  cursor: string | undefined;
+  /** Nothing is left to read after `cursor`. */
+  exhausted: boolean;
 }
 
 /** Deletes run this many at a time: one DeleteItem each, so each reports whether it removed a log. */
@@ -42,6 +53,36 @@ export class LogDeletes {
       if (ids.length >= count) break;
     }
     return ids;
+  }
+
+  /**
+   * The next unexpired logs a query selects in created_at order (its `direction`), after `after`: at most
+   * `max` of them, reading at most `readLimit` logs (matching or not), so a slice with a narrow filter over a
+   * large gateway still ends soon. Its shards and the unsharded layout are merged (merged-log-items.ts).
+   */
+  async matchingSlice(
+    accountId: string,
+    gatewayId: string,
+    query: Pick<LogQuery, "filters" | "direction">,
+    slice: { after?: string; max: number; readLimit: number },
+  ): Promise<DeleteSlice> {
+    const partitions = listingPartitions(accountId, gatewayId, this.table.shards);
+    const now = this.table.now();
+    const ids: string[] = [];
+    let cursor = slice.after;
+    let read = 0;
+    for await (const item of mergedLogItems(this.table, partitions, {
+      direction: query.direction,
+      range: sortKeyRange(query),
+      after: slice.after,
+      pageSize: Math.min(1_000, Math.max(10, Math.ceil((2 * slice.max) / partitions.length))),
+    })) {
+      cursor = String(item.sk);
+      read += 1;
+      if (!isExpired(item, now) && matchesQuery(item, query)) ids.push(cursor);
+      if (ids.length >= slice.max || read >= slice.readLimit) return { ids, cursor, exhausted: false };
+    }
+    return { ids, cursor, exhausted: true };
   }
 
   /**

@@ -41,6 +41,16 @@ export const expiryMinuteKey = (epochSeconds: number) =>
 /** A log dropped by STOP_INSERTING leaves a short-lived marker, so a redelivery is recognised. */
 export const droppedPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#dropped`;
 
+/** Log-delete jobs (log-delete-job-store.ts), sk the job's UUIDv7 id. */
+export const deleteJobPartition = (accountId: string, gatewayId: string) =>
+  `${accountId}#${gatewayId}#deletes`;
+
+/** One item while a DELETE_OLDEST job runs for the gateway, so the log-writer starts one at a time. */
+export const retentionJobKey = (accountId: string, gatewayId: string) => ({
+  pk: `${accountId}#${gatewayId}#retention-job`,
+  sk: "current",
+});
+
 /** One item per log-writer batch (sk: the batch's id) that finished every step of the gateway's logs it inserted. */
 export const batchPartition = (accountId: string, gatewayId: string) => `${accountId}#${gatewayId}#batches`;
 

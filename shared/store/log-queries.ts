@@ -31,7 +31,7 @@ export interface LogCursorPage {
 }
 
 /** The sort-key range of a query's time window, widened by the margin; undefined without one. */
-function sortKeyRange(query: Pick<LogQuery, "filters">): { from: string; to: string } | undefined {
+export function sortKeyRange(query: Pick<LogQuery, "filters">): { from: string; to: string } | undefined {
   const window = timeWindow(query.filters);
   if (window.fromMs === undefined && window.toMs === undefined) return undefined;
   return logIdRange(

@@ -2,13 +2,13 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogQuery } from "../logs/log-query.ts";
 import type { LogEvent } from "../schemas/log-event.ts";
 import type { LogBodyObjects } from "./log-body-objects.ts";
-import { type DeletedLogs, LogDeletes } from "./log-deletes.ts";
+import { type DeletedLogs, type DeleteSlice, LogDeletes } from "./log-deletes.ts";
 import { LogIngest } from "./log-ingest.ts";
 import type { BodyKind, LogRecord } from "./log-items.ts";
 import { type LogCursorPage, type LogPage, LogQueries, type LogUpdate } from "./log-queries.ts";
 import { DEFAULT_LOG_SHARDS, isValidShardCount, MAX_LOG_SHARDS } from "./log-shards.ts";
 
-export type { DeletedLogs } from "./log-deletes.ts";
+export type { DeletedLogs, DeleteSlice } from "./log-deletes.ts";
 export type { BodyKind, LogRecord } from "./log-items.ts";
 export type { LogCursorPage, LogPage, LogUpdate } from "./log-queries.ts";
 
@@ -141,6 +141,15 @@ export class LogStore {
 
   oldestIds(accountId: string, gatewayId: string, count: number): Promise<string[]> {
     return this.deletes.oldestIds(accountId, gatewayId, count);
+  }
+
+  matchingSlice(
+    accountId: string,
+    gatewayId: string,
+    query: Pick<LogQuery, "filters" | "direction">,
+    slice: { after?: string; max: number; readLimit: number },
+  ): Promise<DeleteSlice> {
+    return this.deletes.matchingSlice(accountId, gatewayId, query, slice);
   }
 
   deleteLogs(accountId: string, gatewayId: string, ids: readonly string[]): Promise<number> {

@@ -9,6 +9,8 @@
 import { performance } from "node:perf_hooks";
 import { BatchWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { v7 as uuidv7 } from "uuid";
+import { DEFAULT_LOG_DELETE_SLICE_SIZE, LogDeleteJobs } from "../../shared/logs/log-delete-jobs.ts";
+import { LogDeleteQueue } from "../../shared/logs/log-delete-message.ts";
 import { createManagementHandler } from "../../shared/management/handle-management-request.ts";
 import type { LogEvent } from "../../shared/schemas/log-event.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
@@ -16,6 +18,7 @@ import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts
 import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
+import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
 import { counterKey } from "../../shared/store/log-keys.ts";
 import { DEFAULT_LOG_SHARDS } from "../../shared/store/log-shards.ts";
 import { LogStore } from "../../shared/store/log-store.ts";
@@ -120,6 +123,12 @@ async function main(): Promise<void> {
       logs,
       counters: new LogCounterStore(client, logsTable),
       analytics: new AnalyticsStore(client, logsTable),
+      // The listing bench deletes nothing: a job queued here would be a mistake, so its queue refuses.
+      logDeleteJobs: new LogDeleteJobs(
+        new LogDeleteJobStore(client, logsTable),
+        new LogDeleteQueue({ sendMessage: () => Promise.reject(new Error("no log-delete queue here")) }, ""),
+        DEFAULT_LOG_DELETE_SLICE_SIZE,
+      ),
       tokens: new TokenStore(client, configTable),
       providerKeys: null,
       customProviders: new CustomProviderStore(client, configTable),

@@ -101,6 +101,13 @@ async function newToken(scopes: string[]): Promise<{ id: string; value: string }
 
 let logId = "";
 
+/** A log-delete job on `default` (a DELETE whose filter matches nothing), for the job routes. */
+async function newDeleteJob(): Promise<string> {
+  const filters = encodeURIComponent(JSON.stringify([{ key: "id", operator: "eq", value: ["none"] }]));
+  const started = await admin("DELETE", `/gateways/default/logs?filters=${filters}`);
+  return started.body.result.id;
+}
+
 interface Row {
   /** The request a caller with the right scope sends; ids come from resources made for the row. */
   request(): Promise<{ path: string; body?: unknown }>;
@@ -173,6 +180,14 @@ const ROWS: Record<string, Row> = {
     request: async () => ({
       path: "/gateways/default/analytics?start=2026-11-25T00:00:00Z&end=2026-11-26T00:00:00Z",
     }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/logs/deletes": {
+    request: async () => ({ path: "/gateways/default/logs/deletes" }),
+    status: 200,
+  },
+  "GET /gateways/{gateway_id}/logs/deletes/{job_id}": {
+    request: async () => ({ path: `/gateways/default/logs/deletes/${await newDeleteJob()}` }),
     status: 200,
   },
   "GET /gateways/{gateway_id}/logs/{log_id}": {

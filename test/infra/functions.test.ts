@@ -16,6 +16,7 @@ describe("Lambda functions", () => {
     proxyFunction,
     apiFunction,
     logWriterFunction,
+    logDeleterFunction,
     configTable,
     logsTable,
     stateTable,
@@ -27,12 +28,13 @@ describe("Lambda functions", () => {
     ["proxy", proxyFunction, "ai-gateway-proxy"],
     ["api", apiFunction, "ai-gateway-api"],
     ["log-writer", logWriterFunction, "ai-gateway-log-writer"],
+    ["log-deleter", logDeleterFunction, "ai-gateway-log-deleter"],
   ] as const;
   const environment = (fn: typeof proxyFunction) =>
     (properties(fn).Environment as { Variables: Record<string, unknown> }).Variables;
 
-  it("declares three functions", () => {
-    template.resourceCountIs("AWS::Lambda::Function", 3);
+  it("declares four functions", () => {
+    template.resourceCountIs("AWS::Lambda::Function", 4);
   });
 
   it.each(functions)("%s runs nodejs22.x on arm64 with the exported `handler`", (_, fn) => {
@@ -164,14 +166,14 @@ describe("Lambda functions", () => {
         { Properties: { RetentionInDays: number } }
       >,
     ).map((logGroup) => logGroup.Properties.RetentionInDays);
-    // Three function log groups and the API's access and execution log groups.
-    expect(retentions).toEqual([7, 7, 7, 7, 7]);
+    // Four function log groups and the API's access and execution log groups.
+    expect(retentions).toEqual([7, 7, 7, 7, 7, 7]);
   });
 
   it("passes the api and the log-writer the same shard count from logShards, and refuses one that is not a power of two", () => {
     const custom = synthGateway({ logShards: 32 });
     const gateway = custom.stack.gateway;
-    for (const fn of [gateway.apiFunction, gateway.logWriterFunction])
+    for (const fn of [gateway.apiFunction, gateway.logWriterFunction, gateway.logDeleterFunction])
       expect(custom.properties(fn)).toMatchObject({ Environment: { Variables: { LOG_SHARDS: "32" } } });
     expect(() => synthGateway({ logShards: 12 })).toThrow(/logShards must be a power of two/);
   });

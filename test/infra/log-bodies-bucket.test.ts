@@ -4,7 +4,8 @@ import { roleStatements, synthGateway } from "./synth-gateway.ts";
 
 describe("the log bodies bucket", () => {
   const { stack, template, logicalId, properties } = synthGateway();
-  const { logBodiesBucket, proxyFunction, apiFunction, logWriterFunction } = stack.gateway;
+  const { logBodiesBucket, proxyFunction, apiFunction, logWriterFunction, logDeleterFunction } =
+    stack.gateway;
   const bucketId = logicalId(logBodiesBucket);
 
   /** The actions a function's role is allowed on the bucket or its objects. */
@@ -91,12 +92,16 @@ describe("the log bodies bucket", () => {
     expect(actionsOnBucket(logWriterFunction)).toEqual(["s3:DeleteObject", "s3:PutObject"]);
   });
 
-  it("lets the api get and delete body objects, and neither list nor put", () => {
-    expect(actionsOnBucket(apiFunction)).toEqual(["s3:DeleteObject", "s3:GetObject"]);
+  it("lets the api only get body objects: deleting logs is the log-deleter's", () => {
+    expect(actionsOnBucket(apiFunction)).toEqual(["s3:GetObject"]);
+  });
+
+  it("lets the log-deleter only delete body objects", () => {
+    expect(actionsOnBucket(logDeleterFunction)).toEqual(["s3:DeleteObject"]);
   });
 
   it("grants the functions only the objects under bodies/", () => {
-    for (const fn of [apiFunction, logWriterFunction])
+    for (const fn of [apiFunction, logWriterFunction, logDeleterFunction])
       expect(resourcesOnBucket(fn)).toEqual([
         JSON.stringify({ "Fn::Join": ["", [{ "Fn::GetAtt": [bucketId, "Arn"] }, "/bodies/*"]] }),
       ]);
@@ -112,6 +117,7 @@ describe("the log bodies bucket", () => {
   it.each([
     ["api", apiFunction],
     ["log-writer", logWriterFunction],
+    ["log-deleter", logDeleterFunction],
   ])("names the bucket to the %s (LOG_BODIES_BUCKET)", (_, fn) => {
     const variables = (properties(fn).Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.LOG_BODIES_BUCKET).toEqual({ Ref: bucketId });

@@ -105,7 +105,7 @@ describe("cdk-nag AwsSolutions checks", () => {
       nagAcknowledgments(synthGateway(props).stack.gateway).map(({ id }) => id);
     expect(ids({ tracing: false })).not.toContain("AwsSolutions-IAM5[Resource::*]");
     // Tracing is on by default.
-    expect(ids({}).filter((id) => id === "AwsSolutions-IAM5[Resource::*]")).toHaveLength(3);
+    expect(ids({}).filter((id) => id === "AwsSolutions-IAM5[Resource::*]")).toHaveLength(4);
 
     const traced = synthGateway();
     const starActions = Object.values(

@@ -107,8 +107,8 @@ describe("CloudWatch alarms", () => {
     (template.toJSON().Resources as Record<string, { Properties: AlarmProperties }>)[logicalId(construct)]
       ?.Properties as AlarmProperties;
 
-  it("are seven, each not breaching on missing data (no traffic is not an incident)", () => {
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+  it("are eight, each not breaching on missing data (no traffic is not an incident)", () => {
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 8);
     for (const each of gateway.alarms.all) {
       expect(alarm(each).TreatMissingData).toBe("notBreaching");
       expect(alarm(each).AlarmDescription.length).toBeGreaterThan(40);
@@ -156,6 +156,21 @@ describe("CloudWatch alarms", () => {
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
       Dimensions: [{ Name: "FunctionName", Value: { Ref: logicalId(gateway.proxyFunction) } }],
+    });
+  });
+
+  it("fire when the log-delete dead-letter queue holds a message (a job left unfinished)", () => {
+    expect(alarm(gateway.alarms.logDeleteDeadLetterQueue)).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Statistic: "Maximum",
+      Threshold: 1,
+      Dimensions: [
+        {
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [logicalId(gateway.logDeleteDeadLetterQueue), "QueueName"] },
+        },
+      ],
     });
   });
 

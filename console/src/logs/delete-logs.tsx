@@ -34,8 +34,16 @@ export function DeleteLogs({
   };
   const confirm = async () => {
     try {
-      const answer = await client.call<{ deleted: number }>("DELETE", path, { query: filterQuery(form) });
-      setResult(`Deleted ${answer.result.deleted} logs.`);
+      const answer = await client.call<{ deleted: number; status: string }>("DELETE", path, {
+        query: filterQuery(form),
+      });
+      // A large delete is a job still running when the API answers (202): say so, rather than "Deleted 0".
+      const { deleted: count, status } = answer.result;
+      setResult(
+        status === "done"
+          ? `Deleted ${count} logs.`
+          : `Deleting: ${count} so far; the rest are deleted in the background (refresh to see).`,
+      );
       setCount(null);
       await deleted();
     } catch (failure) {

@@ -158,6 +158,14 @@ const UPSTREAM_TIMEOUT = FIRST_BYTE_DEADLINE.minus(Duration.seconds(5));
 /** The log-writer's timeout, from which the log queue's visibility timeout is derived. */
 const LOG_WRITER_TIMEOUT = Duration.seconds(60);
 const LOG_BATCHING_WINDOW = Duration.seconds(1);
+/**
+ * The log-deleter's timeout, and how long one message of a job keeps starting slices (LOG_DELETE_BUDGET_MS):
+ * half of it, so the last slice (a few seconds) and the hand-on to the next message end well inside it.
+ */
+const LOG_DELETER_TIMEOUT = Duration.minutes(2);
+const LOG_DELETE_BUDGET = Duration.seconds(60);
+/** Jobs run at once, at most (the mapping's MaximumConcurrency, its least): deleting is never urgent. */
+const LOG_DELETER_CONCURRENCY = 2;
 
 /**
  * The whole gateway: config and logs tables, the log queue and its dead-letter queue, the bootstrap admin
@@ -172,6 +180,9 @@ export class AiGateway extends Construct {
   /** Logs' request and response bodies (log-bodies-bucket.ts). */
   readonly logBodiesBucket: Bucket;
   readonly logDeadLetterQueue: Queue;
+  /** Log-delete jobs (delete by filter, DELETE_OLDEST's large overflows) and their dead-letter queue. */
+  readonly logDeleteQueue: Queue;
+  readonly logDeleteDeadLetterQueue: Queue;
   /** The log export (Firehose, its bucket, the Glue table, the Athena workgroup), with `logExport`. */
   readonly logExport: LogExport | undefined;
   readonly adminTokenSecret: Secret;
@@ -180,6 +191,8 @@ export class AiGateway extends Construct {
   readonly proxyFunction: NodejsFunction;
   readonly apiFunction: NodejsFunction;
   readonly logWriterFunction: NodejsFunction;
+  /** Runs log-delete jobs from their queue, a slice at a time (shared/logs/log-delete-worker.ts). */
+  readonly logDeleterFunction: NodejsFunction;
   readonly restApi: RestApi;
   /** The association of `webAclArn` with the API stage, when one was given. */
   readonly webAclAssociation: CfnWebACLAssociation | undefined;
@@ -238,6 +251,13 @@ export class AiGateway extends Construct {
     });
     this.logQueue = logQueue.queue;
     this.logDeadLetterQueue = logQueue.deadLetterQueue;
+    // The same kind of queue (encrypted, TLS only, a dead-letter queue after 5 receives) for log-delete jobs.
+    const logDeleteQueue = new LogQueue(this, "LogDeleteQueue", {
+      consumerTimeout: LOG_DELETER_TIMEOUT,
+      maxBatchingWindow: Duration.seconds(0),
+    });
+    this.logDeleteQueue = logDeleteQueue.queue;
+    this.logDeleteDeadLetterQueue = logDeleteQueue.deadLetterQueue;
 
     // Only the first admin token lives here; the tokens created with it are stored in the config table.
     this.adminTokenSecret = new Secret(this, "AdminToken", {
@@ -315,15 +335,18 @@ export class AiGateway extends Construct {
         LOG_SHARDS: String(logShards),
         AIG_API_TOKEN_SECRET_ARN: this.adminTokenSecret.secretArn,
         PROVIDER_KEYS_KMS_KEY_ID: this.providerKeysKey.keyArn,
+        LOG_DELETE_QUEUE_URL: this.logDeleteQueue.queueUrl,
       },
     });
     this.apiFunction = api.function;
     // Read/write: gateways, API tokens, stored provider keys and custom providers are written here.
     this.configTable.grantReadWriteData(this.apiFunction);
-    // Read/write: logs are listed and also updated (feedback, score, metadata) and deleted through the API.
+    // Read/write: logs are listed and updated (feedback, score, metadata); delete jobs are recorded.
     this.logsTable.grantReadWriteData(this.apiFunction);
-    // Get: the body endpoints. Delete: bodies go with the logs deleted through the API.
-    logBodies.grantReadAndDelete(this.apiFunction);
+    // Get: the body endpoints. A DELETE of logs is a job the log-deleter runs, which deletes the bodies.
+    logBodies.grantRead(this.apiFunction);
+    // Send: DELETE .../logs queues its job.
+    this.logDeleteQueue.grantSendMessages(this.apiFunction);
     this.adminTokenSecret.grantRead(this.apiFunction);
     // GenerateDataKey to store a provider key, Decrypt to read one back. No kms:Encrypt, no ReEncrypt*.
     providerKeys.grantSeal(this.apiFunction, accountId);
@@ -352,6 +375,8 @@ export class AiGateway extends Construct {
         // Gateways' OTLP endpoints pass the same SSRF guard as the proxy's upstreams.
         TRUSTED_UPSTREAM_HOSTS: trustedUpstreamHostsVariable(props.trustedUpstreamHosts),
         LOG_SHARDS: String(logShards),
+        // DELETE_OLDEST's overflows past one slice go to a log-delete job instead of the batch.
+        LOG_DELETE_QUEUE_URL: this.logDeleteQueue.queueUrl,
       },
       // Equal to the mapping's cap: AWS advises a maximum concurrency no higher than the reserved one,
       // since batches the function throttles go back to the queue and count towards the dead-letter queue.
@@ -364,6 +389,8 @@ export class AiGateway extends Construct {
     logBodies.grantWriteAndDelete(this.logWriterFunction);
     // Read: per-gateway settings decide what is kept (collect logs, retention).
     this.configTable.grantReadData(this.logWriterFunction);
+    // Send: DELETE_OLDEST's large overflows become log-delete jobs.
+    this.logDeleteQueue.grantSendMessages(this.logWriterFunction);
     this.logExport = props.logExport
       ? new LogExport(this, "LogExport", {
           removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -384,6 +411,48 @@ export class AiGateway extends Construct {
         // A backlog (after an outage, a burst) drains at this many batches at once instead of scaling the
         // log-writer to the account's concurrency, which the proxy's streams need.
         maxConcurrency: logWriterConcurrency,
+      }),
+    );
+
+    const logDeleter = new GatewayFunction(this, "LogDeleter", {
+      ...common,
+      entry: "functions/log-deleter/handler.ts",
+      serviceName: "ai-gateway-log-deleter",
+      description:
+        "AI gateway log deleter: runs log-delete jobs (delete by filter, retention) from their queue",
+      timeout: LOG_DELETER_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        LOGS_TABLE_NAME: this.logsTable.tableName,
+        LOG_BODIES_BUCKET: this.logBodiesBucket.bucketName,
+        CONFIG_TABLE_NAME: this.configTable.tableName,
+        // Every shard a log may be in is searched: the same count as the writer's.
+        LOG_SHARDS: String(logShards),
+        LOG_DELETE_QUEUE_URL: this.logDeleteQueue.queueUrl,
+        LOG_DELETE_BUDGET_MS: String(LOG_DELETE_BUDGET.toMilliseconds()),
+      },
+    });
+    this.logDeleterFunction = logDeleter.function;
+    // Logs, bodies, counters and jobs: read, update and delete; it never puts an item (the api records jobs).
+    this.logsTable.grant(
+      this.logDeleterFunction,
+      "dynamodb:GetItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    );
+    // Get: a job's gateway, to fail the job when the gateway has been deleted, and its retention setting.
+    this.configTable.grant(this.logDeleterFunction, "dynamodb:GetItem");
+    logBodies.grantDelete(this.logDeleterFunction);
+    // Consume its queue, and send to it: a job with more to do queues its next message.
+    this.logDeleteQueue.grantConsumeMessages(this.logDeleterFunction);
+    this.logDeleteQueue.grantSendMessages(this.logDeleterFunction);
+    this.logDeleterFunction.addEventSource(
+      new SqsEventSource(this.logDeleteQueue, {
+        // One message (one job's next slices) per invocation.
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: LOG_DELETER_CONCURRENCY,
       }),
     );
 
@@ -414,6 +483,7 @@ export class AiGateway extends Construct {
     };
     this.alarms = new GatewayAlarms(this, "Alarms", {
       ...watched,
+      logDeleteDeadLetterQueue: this.logDeleteDeadLetterQueue,
       proxyLogGroup: proxy.logGroup,
       alarmTopicArn: props.alarmTopicArn,
     });

@@ -58,6 +58,8 @@ export interface GatewayAlarmsProps {
   logWriterFunction: IFunction;
   logQueue: IQueue;
   logDeadLetterQueue: IQueue;
+  /** The log-delete queue's dead-letter queue: a job's message there leaves the job unfinished. */
+  logDeleteDeadLetterQueue: IQueue;
   /** An SNS topic that receives every alarm's ALARM and OK notifications. */
   alarmTopicArn?: string | undefined;
 }
@@ -72,6 +74,7 @@ export class GatewayAlarms extends Construct {
   readonly proxyErrorRate: Alarm;
   readonly proxyThrottles: Alarm;
   readonly deadLetterQueue: Alarm;
+  readonly logDeleteDeadLetterQueue: Alarm;
   readonly logWriterErrors: Alarm;
   readonly oldestQueuedLog: Alarm;
   readonly logPipelineFailures: Alarm;
@@ -123,6 +126,17 @@ export class GatewayAlarms extends Construct {
       description:
         "Log events are in the dead-letter queue: they failed 5 deliveries and are not stored. Inspect them and redrive.",
       metric: props.logDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: ALARM_THRESHOLDS.deadLetterMessages,
+    });
+
+    this.logDeleteDeadLetterQueue = this.alarm("LogDeleteDeadLetterQueue", {
+      description:
+        "A log-delete job's message is in the log-delete dead-letter queue: it failed 5 deliveries, and its job " +
+        "stays running without progress (GET .../logs/deletes). Inspect the log-deleter's log and redrive.",
+      metric: props.logDeleteDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: Stats.MAXIMUM,
       }),
@@ -182,6 +196,7 @@ export class GatewayAlarms extends Construct {
       this.proxyErrorRate,
       this.proxyThrottles,
       this.deadLetterQueue,
+      this.logDeleteDeadLetterQueue,
       this.logWriterErrors,
       this.oldestQueuedLog,
       this.logPipelineFailures,

@@ -46,9 +46,14 @@ export class LogBodiesBucket extends Construct {
     this.grant(fn, ["s3:PutObject", "s3:DeleteObject"]);
   }
 
-  /** The api: reads bodies, and deletes them with the logs it deletes. No listing. */
-  grantReadAndDelete(fn: IFunction): void {
-    this.grant(fn, ["s3:GetObject", "s3:DeleteObject"]);
+  /** The api: reads bodies (the body endpoints). No listing; deleting is the log-deleter's. */
+  grantRead(fn: IFunction): void {
+    this.grant(fn, ["s3:GetObject"]);
+  }
+
+  /** The log-deleter: deletes bodies with the logs its jobs delete. */
+  grantDelete(fn: IFunction): void {
+    this.grant(fn, ["s3:DeleteObject"]);
   }
 
   private grant(fn: IFunction, actions: string[]): void {

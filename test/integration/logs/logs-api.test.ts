@@ -94,6 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await api.stop();
   await dynamo.stop();
 });
 

@@ -104,6 +104,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await api.stop();
   await dynamo.stop();
 });
 

@@ -9,6 +9,7 @@ import { LogStore } from "../../../shared/store/log-store.ts";
 import { RouteStore } from "../../../shared/store/route-store.ts";
 import { TokenStore } from "../../../shared/store/token-store.ts";
 import type { RunningDynamo } from "../../support/dynamodb-emulators.ts";
+import { startDeleteWorker } from "../../support/log-delete-worker.ts";
 import { recordingLogger } from "../../support/recording-logger.ts";
 
 export const ADMIN_TOKEN = "integration-admin-token-000000000000";
@@ -28,9 +29,14 @@ export interface ManagementClient {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: Envelope<Result> }>;
+  /** Stops the log-delete queue and its worker. */
+  stop(): Promise<void>;
 }
 
-/** The management API's real handler over real stores on an emulator: what the api Lambda runs. */
+/**
+ * The management API's real handler over real stores on an emulator: what the api Lambda runs, with the
+ * log-delete queue (fauxqs) and its worker polling it, as `npm start` runs them.
+ */
 export async function managementOver(
   dynamo: RunningDynamo,
   logsTable: string,
@@ -38,12 +44,16 @@ export async function managementOver(
 ): Promise<ManagementClient> {
   const configTable = await dynamo.createTable("config");
   const client = dynamo.documentClient;
+  const gateways = new GatewayStore(client, configTable);
+  const logs = new LogStore(client, logsTable, now);
+  const deleteWorker = await startDeleteWorker({ client, logsTable, logs, gateways, poll: true, now });
   const deps: ManagementDependencies = {
     accountId: "acct",
-    gateways: new GatewayStore(client, configTable),
-    logs: new LogStore(client, logsTable, now),
+    gateways,
+    logs,
     counters: new LogCounterStore(client, logsTable, now),
     analytics: new AnalyticsStore(client, logsTable),
+    logDeleteJobs: deleteWorker.jobs,
     tokens: new TokenStore(client, configTable),
     providerKeys: null,
     customProviders: new CustomProviderStore(client, configTable),
@@ -55,6 +65,7 @@ export async function managementOver(
   const handle = createManagementHandler(deps);
   return {
     deps,
+    stop: () => deleteWorker.stop(),
     async call(method, path, body) {
       const response = await handle(
         new Request(`http://gateway.test/client/v4/accounts/acct/ai-gateway${path}`, {

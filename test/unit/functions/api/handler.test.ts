@@ -11,6 +11,7 @@ const ENVIRONMENT = {
   ACCOUNT_ID: "local",
   CONFIG_TABLE_NAME: "config",
   LOGS_TABLE_NAME: "logs",
+  LOG_DELETE_QUEUE_URL: "http://127.0.0.1:1/000000000000/log-deletes",
   AIG_API_TOKEN: "unit-test-admin-token-0123456789",
   AWS_REGION: "us-east-1",
 };

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseApiEnv, parseLogWriterEnv } from "../../../../shared/config/env.ts";
 
 const writer = { LOGS_TABLE_NAME: "logs", CONFIG_TABLE_NAME: "config" };
-const api = { ...writer, ACCOUNT_ID: "acct", AIG_API_TOKEN: "admin-token-0000000000000000000000" };
+const api = {
+  ...writer,
+  ACCOUNT_ID: "acct",
+  AIG_API_TOKEN: "admin-token-0000000000000000000000",
+  LOG_DELETE_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/000000000000/log-deletes",
+};
 
 describe("LOG_SHARDS", () => {
   it("defaults to 8 shards on the api and the log-writer alike", () => {

@@ -16,6 +16,23 @@ describe("ManagementRouter", () => {
     });
   });
 
+  it('routes .../logs/deletes to the delete jobs, not to a log with the id "deletes", and log ids to logs', () => {
+    expect(router.match("GET", `${base}/gateways/gw/logs/deletes`)).toMatchObject({
+      route: { path: "/gateways/{gateway_id}/logs/deletes" },
+    });
+    expect(
+      router.match("GET", `${base}/gateways/gw/logs/deletes/01a24a6e-e98a-7fee-b326-69457f4193b9`),
+    ).toMatchObject({
+      params: { job_id: "01a24a6e-e98a-7fee-b326-69457f4193b9" },
+      route: { path: "/gateways/{gateway_id}/logs/deletes/{job_id}" },
+    });
+    expect(
+      router.match("GET", `${base}/gateways/gw/logs/01a24a6e-e98a-7fee-b326-69457f4193b9`),
+    ).toMatchObject({
+      route: { path: "/gateways/{gateway_id}/logs/{log_id}" },
+    });
+  });
+
   it("tolerates one trailing slash", () => {
     expect(router.match("GET", `${base}/gateways/`)).toMatchObject({
       kind: "route",
