@@ -14,15 +14,12 @@ export const listJobsQuerySchema = z.strictObject({
 export const DELETE_JOBS_PATH = "deletes";
 
 /**
- * A job as the API shows it: its state, what it has deleted so far, its times, and where to read it again
- * (`url`, beside the logs URL the DELETE was sent to). `url` is built from the request as the function sees
- * it, which has no API Gateway stage (`/prod`) in its path: the `Location` header of a 202 is relative, and
- * right however the API is reached.
+ * A job as the API shows it: its state, what it has deleted so far and its times. No absolute URL: the
+ * function does not see the address the client called (API Gateway's stage, a custom domain's base path),
+ * so a 202 says where to read the job in a relative `Location` (`logs/deletes/{id}`), right however the API
+ * is reached.
  */
-export function renderDeleteJob(job: LogDeleteJob, logsUrl: URL): Record<string, unknown> {
-  const url = new URL(logsUrl);
-  url.pathname = `${url.pathname.replace(/\/(deletes(\/[^/]*)?)?\/?$/, "")}/${DELETE_JOBS_PATH}/${job.id}`;
-  url.search = "";
+export function renderDeleteJob(job: LogDeleteJob): Record<string, unknown> {
   const { selection } = job;
   return {
     id: job.id,
@@ -43,7 +40,6 @@ export function renderDeleteJob(job: LogDeleteJob, logsUrl: URL): Record<string,
     updated_at: job.updatedAt,
     finished_at: job.finishedAt ?? null,
     error: job.error ?? null,
-    url: url.toString(),
   };
 }
 
@@ -53,7 +49,7 @@ export async function getLogDeleteJob(context: RouteContext): Promise<Response> 
   const jobId = uuidParam(context, "job_id", "delete job");
   const job = await context.deps.logDeleteJobs.store.get(context.accountId, gatewayId, jobId);
   if (!job) throw notFound("delete job", jobId);
-  return envelope(renderDeleteJob(job, context.url));
+  return envelope(renderDeleteJob(job));
 }
 
 /** GET .../logs/deletes: the gateway's most recent delete jobs (the API's and retention's), newest first. */
@@ -67,5 +63,5 @@ export async function listLogDeleteJobs(context: RouteContext): Promise<Response
     gatewayId,
     params.per_page,
   );
-  return envelope(jobs.map((job) => renderDeleteJob(job, context.url)));
+  return envelope(jobs.map((job) => renderDeleteJob(job)));
 }

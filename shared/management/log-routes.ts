@@ -7,7 +7,7 @@ import { metadataSchema } from "../schemas/log-event.ts";
 import type { BodyKind } from "../store/log-store.ts";
 import { envelope } from "./envelope.ts";
 import { requireGateway } from "./gateway-lookup.ts";
-import { renderDeleteJob } from "./log-delete-job-routes.ts";
+import { DELETE_JOBS_PATH, renderDeleteJob } from "./log-delete-job-routes.ts";
 import { bodyTooLarge } from "./management-errors.ts";
 import { logIdParam, notFound } from "./path-params.ts";
 import { MAX_MANAGEMENT_BODY_BYTES, parseInput, readJsonObject } from "./request-input.ts";
@@ -128,7 +128,7 @@ const DEFAULT_DELETE_WAIT_MS = 3_000;
  * The deleting is a job (shared/logs/log-delete-worker.ts), run from a queue a slice at a time, never in
  * this request (API Gateway ends it at 29 s). The answer waits a few seconds for the job: a small delete is
  * answered 200 with the job done; a larger one 202 with the job as it stands and where to follow it
- * (`result.url`, `Location`). Both are Cloudflare's `{success: true}` envelope, which its SDK reads.
+ * (a relative `Location`). Both are Cloudflare's `{success: true}` envelope, which its SDK reads.
  */
 export async function deleteLogs(context: RouteContext): Promise<Response> {
   const gateway = await requireGateway(context);
@@ -148,14 +148,14 @@ export async function deleteLogs(context: RouteContext): Promise<Response> {
   const job = await jobs.settle(started, context.deps.logDeleteWaitMs ?? DEFAULT_DELETE_WAIT_MS);
   if (job.status === "failed")
     throw GatewayError.internal(new Error(`log delete job ${job.id}: ${job.error}`));
-  const rendered = renderDeleteJob(job, context.url);
+  const rendered = renderDeleteJob(job);
   const result = { success: true, ...rendered };
   if (job.status === "done") return envelope(result);
   const response = envelope(result, undefined, 202);
   // Relative, so the client resolves it against the URL it called, with any prefix (API Gateway's stage,
   // a custom domain's base path) the function does not see.
   const fromLogs = context.url.pathname.endsWith("/") ? "" : "logs/";
-  response.headers.set("location", `${fromLogs}deletes/${job.id}`);
+  response.headers.set("location", `${fromLogs}${DELETE_JOBS_PATH}/${job.id}`);
   return response;
 }
 
