@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestGateway, TEST_ADMIN_TOKEN, type TestGateway } from "../support/test-gateway.ts";
 
 /** Debian's chromium package; .ci/run installs it when it is missing. No browser is ever downloaded. */
@@ -242,6 +242,31 @@ describe("the web console in a browser", () => {
     await page.getByText("No log matches.").waitFor();
     const before = (await t.management("/gateways/default/logs")).body.result_info?.total_count;
     expect(before).toBeGreaterThan(0);
+  });
+
+  it("deletes the logs it counted (a delete job the API settles) and says how many", async () => {
+    await t.managementSend("POST", "/gateways", {
+      id: "logs-to-delete",
+      cache_invalidate_on_update: false,
+      cache_ttl: 0,
+      collect_logs: true,
+      rate_limiting_interval: 0,
+      rate_limiting_limit: 0,
+    });
+    await (await postChat("logs-to-delete", "A log to delete from the console")).text();
+    const stored = async () =>
+      (await t.management("/gateways/logs-to-delete/logs")).body.result_info?.total_count;
+    await vi.waitFor(async () => expect(await stored()).toBe(1), { timeout: 10_000, interval: 100 });
+
+    page = await openConsole();
+    await signedIn(page, TEST_ADMIN_TOKEN);
+    await page.goto(`${t.gateway.url}/#/gateways/logs-to-delete/logs`);
+    await page.locator("table.logs tbody tr").first().waitFor();
+    await page.getByRole("button", { name: "Delete matching logs…" }).click();
+    await page.getByText("1 logs match (every log of this gateway).").waitFor();
+    await page.getByRole("button", { name: "Delete 1 logs" }).click();
+    await page.getByRole("status").getByText("Deleted 1 logs.").waitFor();
+    expect(await stored()).toBe(0);
   });
 
   it("draws the analytics as charts", async () => {
