@@ -156,7 +156,8 @@ export async function respond(context: Responding, answer: SurfaceAnswer): Promi
 
 /**
  * The answer after the response checks, with the headers they add set on the client's. Without a check
- * that applies it is the same Response, so a Node body is passed on as is, unread.
+ * that applies it is the same Response, so a Node body is passed on as is, unread; a streamed Node body
+ * the checks run over stays a Node stream (checks-stage.ts, streamChecked).
  */
 async function checkedResponse(
   checks: PipelineChecks,
@@ -164,10 +165,11 @@ async function checkedResponse(
   context: ResponseContext,
 ): Promise<Response> {
   const { response } = answer;
-  if (applicableChecks(checks, context).responses.length === 0 || !response.body) return response;
-  const checked = await checkResponse(checks, response.body, context);
+  // hasBody, not `response.body`: reading `body` would make a web stream of a Node one.
+  if (applicableChecks(checks, context).responses.length === 0 || !hasBody(response)) return response;
+  const checked = await checkResponse(checks, response, context);
   for (const [name, value] of Object.entries(checked.headers)) answer.headers.set(name, value);
-  return new Response(checked.body, { status: checked.status, headers: response.headers });
+  return checked.response;
 }
 
 /** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */

@@ -51,14 +51,14 @@ export function createDlpResponseTransform(): ResponseTransform {
         Boolean(
           context.gateway && buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record)),
         )),
-    transform(body, context) {
+    stream(context) {
       const plan =
         context.cached || !context.gateway
           ? null
           : buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record));
-      if (!plan || !isSse(context.contentType)) return body;
+      if (!plan || !isSse(context.contentType)) return null;
       const { record } = context;
-      const stream = createSseDlpStream(
+      return createSseDlpStream(
         plan,
         {
           onHits: (hits) => recordHits(record, hits, "RESPONSE"),
@@ -67,7 +67,6 @@ export function createDlpResponseTransform(): ResponseTransform {
         },
         formatHint(context),
       );
-      return body.pipeThrough(stream);
     },
     whole(response, context): WholeResponse {
       const plan =

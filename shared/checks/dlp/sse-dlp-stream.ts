@@ -49,7 +49,7 @@ export function createSseDlpStream(
   plan: ScanPlan,
   callbacks: SseDlpCallbacks,
   formatHint: StreamFormat | null,
-): TransformStream<Uint8Array, Uint8Array> {
+): Transformer<Uint8Array, Uint8Array> {
   const splitter = createSseSplitter();
   const scanner = new StreamScanner(plan);
   const held: HeldEvent[] = [];
@@ -140,7 +140,7 @@ export function createSseDlpStream(
     release(false);
   };
 
-  return new TransformStream({
+  return {
     transform(chunk, controller) {
       if (blocked) return;
       for (const event of splitter.push(chunk)) {
@@ -160,7 +160,7 @@ export function createSseDlpStream(
       release(true);
       sendOut(controller);
     },
-  });
+  };
 }
 
 /**
