@@ -19,6 +19,11 @@ import { Readable } from "node:stream";
  *   with that error and destroys the source. The source failing, or closing before its end, fails the
  *   body without a flush (what the transformer holds is dropped, as a TransformStream drops it).
  * - The reader destroying the body (the client left) destroys the source.
+ * - The first output leaves before the rest of what arrived with it is transformed: after the first
+ *   enqueue the source is paused until the next turn of the event loop. A provider's burst (fifty events
+ *   in one socket read) would otherwise reach the client only once the check had read all of it, since
+ *   what the handler writes in one turn leaves in one write (infra/local/local-response-stream.ts). Only
+ *   the first: later chunks of a burst go out together, one write instead of one each.
  * Only `enqueue`, `terminate` and `error` of the controller are meant to be used; `start` is called
  * first if the transformer has one. Chunks enqueued after the body ended are dropped.
  */
@@ -34,12 +39,19 @@ export function transformNodeBody(
   let full = false;
   /** An async transform or flush in progress; the source is paused and its end waits for it. */
   let running: Promise<void> | null = null;
+  /** Whether anything has been enqueued yet (the first output is let out before more input: above). */
+  let sentFirst = false;
+  /** The source is paused until the turn of the first output has ended. */
+  let yielding = false;
+  const resumeIfWanted = () => {
+    if (!settled && !full && !running && !yielding) source.resume();
+  };
 
   const body = new Readable({
     highWaterMark: 0,
     read() {
       full = false;
-      if (!running && !settled) source.resume();
+      resumeIfWanted();
     },
     destroy(error, callback) {
       settled = true;
@@ -62,6 +74,14 @@ export function transformNodeBody(
     enqueue(chunk) {
       if (settled || !chunk || chunk.byteLength === 0) return;
       if (!body.push(chunk)) full = true;
+      if (sentFirst) return;
+      sentFirst = true;
+      yielding = true;
+      source.pause();
+      setImmediate(() => {
+        yielding = false;
+        resumeIfWanted();
+      });
     },
     terminate() {
       if (settled) return;
@@ -104,9 +124,9 @@ export function transformNodeBody(
     after(result, next);
   };
 
-  /** After a chunk: keep the source flowing unless the reader is full. */
+  /** After a chunk: keep the source flowing unless the reader is full or the first output is leaving. */
   const flowOn = () => {
-    if (full) source.pause();
+    if (full || yielding) source.pause();
     else source.resume();
   };
   const end = () => {
@@ -132,7 +152,7 @@ export function transformNodeBody(
     if (settled) return;
     if (!transform) {
       controller.enqueue(chunk);
-      if (full) source.pause();
+      if (full || yielding) source.pause();
       return;
     }
     call(() => transform(chunk, controller), flowOn);

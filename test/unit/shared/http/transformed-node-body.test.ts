@@ -189,4 +189,35 @@ describe("transformNodeBody", () => {
     });
     expect(await readAll(body)).toEqual(["c"]);
   });
+
+  it("lets its first output leave before it transforms the rest of what arrived in the same turn", async () => {
+    // A provider's events that came in one socket read: all five are in the source before the first is read.
+    const source = new Readable({
+      read() {
+        for (const piece of ["1", "2", "3", "4", "5"]) this.push(Buffer.from(piece));
+        this.push(null);
+      },
+    });
+    const order: string[] = [];
+    const body = transformNodeBody(source, {
+      transform: (chunk, controller) => {
+        order.push(`in ${decoder.decode(chunk)}`);
+        controller.enqueue(chunk);
+      },
+    });
+    body.on("data", (chunk: Buffer) => {
+      order.push(`out ${chunk.toString()}`);
+      // What a response stream corked for the turn would write now (infra/local/local-response-stream.ts).
+      if (chunk.toString() === "1") setImmediate(() => order.push("turn ended"));
+    });
+    await new Promise((resolve) => body.once("end", resolve));
+    expect(order.slice(0, 3)).toEqual(["in 1", "out 1", "turn ended"]);
+    expect(order.filter((entry) => entry.startsWith("out"))).toEqual([
+      "out 1",
+      "out 2",
+      "out 3",
+      "out 4",
+      "out 5",
+    ]);
+  });
 });
