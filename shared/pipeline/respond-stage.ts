@@ -11,13 +11,7 @@ import type { ObserveOptions } from "../http/observed-body.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import type { TokenUsage } from "../providers/usage/index.ts";
 import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
-import {
-  applicableChecks,
-  checkResponse,
-  NO_CHECKS,
-  type PipelineChecks,
-  type ResponseContext,
-} from "./checks-stage.ts";
+import { checkResponse, NO_CHECKS, type PipelineChecks, type ResponseContext } from "./checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "./complete-request.ts";
 import type { RequestState } from "./request-state.ts";
 
@@ -164,10 +158,8 @@ async function checkedResponse(
   answer: SurfaceAnswer,
   context: ResponseContext,
 ): Promise<Response> {
-  const { response } = answer;
-  // hasBody, not `response.body`: reading `body` would make a web stream of a Node one.
-  if (applicableChecks(checks, context).responses.length === 0 || !hasBody(response)) return response;
-  const checked = await checkResponse(checks, response, context);
+  // checkResponse gives the same response back when no check applies (asked once: DLP's builds a scan plan).
+  const checked = await checkResponse(checks, answer.response, context);
   for (const [name, value] of Object.entries(checked.headers)) answer.headers.set(name, value);
   return checked.response;
 }
