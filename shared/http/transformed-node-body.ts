@@ -155,7 +155,8 @@ export function transformNodeBody(
       if (full || yielding) source.pause();
       return;
     }
-    call(() => transform(chunk, controller), flowOn);
+    // Called on the transformer, as a TransformStream calls it (a class's method keeps its `this`).
+    call(() => transform.call(transformer, chunk, controller), flowOn);
   });
   source.once("end", () => {
     sourceEnded = true;

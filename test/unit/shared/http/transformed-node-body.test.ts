@@ -220,4 +220,19 @@ describe("transformNodeBody", () => {
       "out 5",
     ]);
   });
+
+  it("calls the transformer's methods on the transformer, as a TransformStream does", async () => {
+    class Counting implements Transformer<Uint8Array, Uint8Array> {
+      count = 0;
+      transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) {
+        this.count += 1;
+        controller.enqueue(chunk);
+      }
+      flush(controller: TransformStreamDefaultController<Uint8Array>) {
+        controller.enqueue(encoder.encode(` (${this.count})`));
+      }
+    }
+    const { stream } = countingSource(["a", "b"]);
+    expect((await readAll(transformNodeBody(stream, new Counting()))).join("")).toBe("ab (2)");
+  });
 });
