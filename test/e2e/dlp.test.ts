@@ -38,6 +38,7 @@ beforeAll(async () => {
     dlpGateway("redact-request", "REDACT", ["REQUEST"]),
     dlpGateway("flag-both", "FLAG", ["REQUEST", "RESPONSE"]),
     dlpGateway("block-cached", "BLOCK", ["RESPONSE"], [FINANCIAL], { cache_ttl: 300 }),
+    dlpGateway("redact-cached", "REDACT", ["RESPONSE"], [FINANCIAL, CONTACT], { cache_ttl: 300 }),
     { id: "single-shape", ...settings, dlp: { enabled: true, action: "BLOCK", profiles: [FINANCIAL] } },
   ]) {
     const created = await t.managementSend("POST", "/gateways", gateway);
@@ -164,6 +165,21 @@ describe("DLP on a streamed response", () => {
     await gated.cancelled("dlp-leave");
     const log = await waitForLog("block-response", response.headers.get("cf-aig-log-id") ?? "");
     expect(log).toMatchObject({ client_aborted: true });
+  });
+
+  it("caches a redacted stream as the client got it, so the hit is redacted too", async () => {
+    const body = { stream: true, messages: [{ role: "user", content: "cache the redacted stream" }] };
+    const seen: { status: string | null; content: string }[] = [];
+    for (const _attempt of [1, 2]) {
+      const response = await openaiChat("redact-cached", body, secrets);
+      const { content } = readOpenAiStream(await response.text());
+      seen.push({ status: response.headers.get("cf-aig-cache-status"), content });
+    }
+    const redacted = "My card is [REDACTED], mail me at [REDACTED]. Bye.";
+    expect(seen).toEqual([
+      { status: "MISS", content: redacted },
+      { status: "HIT", content: redacted },
+    ]);
   });
 
   it("does not cache a blocked stream", async () => {
