@@ -177,9 +177,10 @@ export class LocalResponseStream extends Writable {
 
   private uncorkSocket(): void {
     if (!this.corked) return;
-    this.corked = false;
-    // First this stream (its buffered chunks go to the response), then the socket: one system call.
+    // First this stream (its buffered chunks go to the response), then the socket: one system call. Still
+    // marked corked while its chunks go: writing them must not cork the socket again for another turn.
     if (this.writableCorked > 0) this.uncork();
+    this.corked = false;
     this.res.uncork();
   }
 }

@@ -1,5 +1,7 @@
 import type { RequestRecord } from "../core/build-log-event.ts";
 import type { ErrorDialect } from "../http/error-response.ts";
+import { NodeBodyResponse, takeNodeBody } from "../http/node-body-response.ts";
+import { transformNodeBody } from "../http/transformed-node-body.ts";
 import type { Gateway } from "../schemas/gateway.ts";
 
 /**
@@ -42,14 +44,23 @@ export interface WholeResponse {
   body: Uint8Array;
 }
 
+/**
+ * A check on a body as it passes: the object a web `TransformStream` takes, using only the controller's
+ * `enqueue`, `terminate` (end the body here) and `error` (fail it: the client gets the error as an in-band
+ * event). Written so, it runs over the provider's Node body without a web stream
+ * (shared/http/transformed-node-body.ts) and over a web body in a TransformStream.
+ */
+export type StreamCheck = Transformer<Uint8Array, Uint8Array>;
+
 /** A change to the response body on its way to the client, the log and the cache (DLP redaction). */
 export interface ResponseTransform {
   name: string;
-  transform(body: ReadableStream<Uint8Array>, response: ResponseContext): ReadableStream<Uint8Array>;
+  /** The check to run over this response's body as it passes, or null when it leaves this one alone. */
+  stream(response: ResponseContext): StreamCheck | null;
   /**
    * For a whole body (not a stream): read before the head, so the check may change the status, add
    * headers or replace the body (DLP: 400 with code 2030, `cf-aig-dlp`), or refuse it by throwing a
-   * GatewayError (a guardrail's 424). Absent: `transform` is used.
+   * GatewayError (a guardrail's 424). Absent: `stream` is used.
    */
   whole?(response: WholeResponse, context: ResponseContext): WholeResponse | Promise<WholeResponse>;
   /** Headers for a streamed response's head: what the check knows before the body (the request's findings). */
@@ -75,17 +86,25 @@ export async function runRequestChecks(checks: PipelineChecks, request: CheckedR
 }
 
 /**
- * The response body after every transform, in order. Without transforms the body is the one given,
- * untouched, so the proxy's own path (a Node stream passed on as is) costs nothing more.
+ * A response's body through stream checks, in order, as it passes. A provider's Node body stays a Node
+ * stream (each check runs inside it: transformed-node-body.ts), any other goes through TransformStreams.
+ * Without checks the response is the one given, untouched and unread.
  */
-export function transformResponseBody(
-  checks: PipelineChecks,
-  body: ReadableStream<Uint8Array>,
-  response: ResponseContext,
-): ReadableStream<Uint8Array> {
-  let transformed = body;
-  for (const transform of checks.responses) transformed = transform.transform(transformed, response);
-  return transformed;
+export function streamChecked(
+  response: Response,
+  checks: readonly StreamCheck[],
+  status = response.status,
+): Response {
+  if (checks.length === 0) return response;
+  const source = takeNodeBody(response);
+  if (source) {
+    let body = source;
+    for (const check of checks) body = transformNodeBody(body, check);
+    return new NodeBodyResponse(body, { status, headers: response.headers });
+  }
+  let body: ReadableStream<Uint8Array> | null = response.body;
+  for (const check of checks) body = body?.pipeThrough(new TransformStream(check)) ?? null;
+  return new Response(body, { status, headers: response.headers });
 }
 
 /** Bodies sent as they are produced (SSE, AWS event streams, NDJSON): transforms read them as they pass. */
@@ -98,11 +117,12 @@ export function isStreamedBody(contentType: string | null): boolean {
   );
 }
 
-/** A response after the checks: its status, the headers they add, and its body. */
+/** A response after the checks: its status, the headers they add, and the response to send on. */
 export interface CheckedResponse {
   status: number;
   headers: Record<string, string>;
-  body: ReadableStream<Uint8Array>;
+  /** The given response when no check applies; else one whose body the checks have read or run over. */
+  response: Response;
 }
 
 const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
@@ -113,38 +133,57 @@ const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
     },
   });
 
+/** The stream checks the transforms run on this response (those that leave it alone give none). */
+function streamChecksOf(checks: PipelineChecks, context: ResponseContext): StreamCheck[] {
+  const found: StreamCheck[] = [];
+  for (const transform of checks.responses) {
+    const check = transform.stream(context);
+    if (check) found.push(check);
+  }
+  return found;
+}
+
 /**
  * The response through every transform, before its head is sent. A whole body is read first when a
- * transform takes whole bodies (it may change the status and add headers); a stream is transformed as it
+ * transform takes whole bodies (it may change the status and add headers); a stream is checked as it
  * passes, with the headers the transforms know up front. Without transforms nothing is read or wrapped.
  */
 export async function checkResponse(
   allChecks: PipelineChecks,
-  body: ReadableStream<Uint8Array>,
+  response: Response,
   context: ResponseContext,
 ): Promise<CheckedResponse> {
   const checks = applicableChecks(allChecks, context);
-  if (checks.responses.length === 0) return { status: context.status, headers: {}, body };
+  if (checks.responses.length === 0) return { status: context.status, headers: {}, response };
   if (isStreamedBody(context.contentType) || !checks.responses.some((transform) => transform.whole)) {
     const headers = Object.assign(
       {},
       ...checks.responses.map((transform) => transform.headers?.(context) ?? {}),
     );
-    return { status: context.status, headers, body: transformResponseBody(checks, body, context) };
+    const checked = streamChecked(response, streamChecksOf(checks, context), context.status);
+    return { status: context.status, headers, response: checked };
   }
   let whole: WholeResponse = {
     status: context.status,
     headers: {},
-    body: new Uint8Array(await new Response(body).arrayBuffer()),
+    body: new Uint8Array(await response.arrayBuffer()),
   };
   for (const transform of checks.responses) {
-    if (transform.whole) whole = await transform.whole(whole, { ...context, status: whole.status });
-    else {
-      const transformed = transform.transform(streamOf(whole.body), { ...context, status: whole.status });
-      whole = { ...whole, body: new Uint8Array(await new Response(transformed).arrayBuffer()) };
+    const wholeContext = { ...context, status: whole.status };
+    if (transform.whole) {
+      whole = await transform.whole(whole, wholeContext);
+      continue;
     }
+    const check = transform.stream(wholeContext);
+    if (!check) continue;
+    const transformed = streamOf(whole.body).pipeThrough(new TransformStream(check));
+    whole = { ...whole, body: new Uint8Array(await new Response(transformed).arrayBuffer()) };
   }
-  return { status: whole.status, headers: whole.headers, body: streamOf(whole.body) };
+  return {
+    status: whole.status,
+    headers: whole.headers,
+    response: new Response(streamOf(whole.body), { status: whole.status, headers: response.headers }),
+  };
 }
 
 /** The checks with only the response transforms that apply to this response. */

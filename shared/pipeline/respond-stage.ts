@@ -11,13 +11,7 @@ import type { ObserveOptions } from "../http/observed-body.ts";
 import { observeResponseBody } from "../http/observed-node-body.ts";
 import type { TokenUsage } from "../providers/usage/index.ts";
 import { midStreamFailure, streamErrorEvent } from "../resilience/stream-failure.ts";
-import {
-  applicableChecks,
-  checkResponse,
-  NO_CHECKS,
-  type PipelineChecks,
-  type ResponseContext,
-} from "./checks-stage.ts";
+import { checkResponse, NO_CHECKS, type PipelineChecks, type ResponseContext } from "./checks-stage.ts";
 import { CACHE_HIT_FIELDS, completeRequest } from "./complete-request.ts";
 import type { RequestState } from "./request-state.ts";
 
@@ -156,18 +150,18 @@ export async function respond(context: Responding, answer: SurfaceAnswer): Promi
 
 /**
  * The answer after the response checks, with the headers they add set on the client's. Without a check
- * that applies it is the same Response, so a Node body is passed on as is, unread.
+ * that applies it is the same Response, so a Node body is passed on as is, unread; a streamed Node body
+ * the checks run over stays a Node stream (checks-stage.ts, streamChecked).
  */
 async function checkedResponse(
   checks: PipelineChecks,
   answer: SurfaceAnswer,
   context: ResponseContext,
 ): Promise<Response> {
-  const { response } = answer;
-  if (applicableChecks(checks, context).responses.length === 0 || !response.body) return response;
-  const checked = await checkResponse(checks, response.body, context);
+  // checkResponse gives the same response back when no check applies (asked once: DLP's builds a scan plan).
+  const checked = await checkResponse(checks, answer.response, context);
   for (const [name, value] of Object.entries(checked.headers)) answer.headers.set(name, value);
-  return new Response(checked.body, { status: checked.status, headers: response.headers });
+  return checked.response;
 }
 
 /** A provider body that failed mid-way, as the log records it (code 7009, or 7010 for the idle timeout). */

@@ -26,6 +26,11 @@ export interface BenchConfig {
   chunkDelayMs: number;
   /** Requests per side of the DLP stream cell (off and on, alternating; BENCH_DLP_REQUESTS). */
   dlpRequests: number;
+  /**
+   * Unmeasured requests per side before the DLP stream cell (BENCH_DLP_WARMUP): the run's warm-up never
+   * reaches the DLP scanner, whose per-event code V8 optimizes only after some hundreds of streams.
+   */
+  dlpWarmup: number;
   /** Bytes of text the plain completion carries in 5 deltas (x-mock-chunk-bytes), giving a ~1 KB body. */
   plainChunkBytes: number;
   saturationConcurrency: number;
@@ -77,7 +82,8 @@ export function readConfig(repositoryRoot: string): BenchConfig {
     requestsPerCell,
     cellMaxMs: int("BENCH_CELL_MAX_MS", 15_000, 100),
     streamChunks: int("BENCH_STREAM_CHUNKS", 50, 1),
-    dlpRequests: int("BENCH_DLP_REQUESTS", 300, 1),
+    dlpRequests: int("BENCH_DLP_REQUESTS", 1000, 1),
+    dlpWarmup: int("BENCH_DLP_WARMUP", 500),
     chunkDelayMs: int("BENCH_CHUNK_DELAY_MS", 0),
     plainChunkBytes: int("BENCH_PLAIN_CHUNK_BYTES", 100),
     saturationConcurrency: int("BENCH_SAT_CONCURRENCY", 64, 1),

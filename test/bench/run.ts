@@ -225,7 +225,7 @@ async function main(): Promise<void> {
       ours,
       { accountId: stack.oursEnv.ACCOUNT_ID ?? "local", adminToken: BENCH_ADMIN_TOKEN },
       streamWorkload(config),
-      config.dlpRequests,
+      { requests: config.dlpRequests, warmup: config.dlpWarmup },
       pipeline,
     );
     log(

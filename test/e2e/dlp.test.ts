@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type GatedUpstream, readGatedStream, startGatedUpstream } from "../support/gated-upstream.ts";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.ts";
 
 let t: TestGateway;
+let gated: GatedUpstream;
 
 const settings = {
   cache_invalidate_on_update: false,
@@ -26,7 +28,9 @@ function dlpGateway(id: string, action: string, check: string[], profiles = [FIN
 }
 
 beforeAll(async () => {
-  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0" });
+  gated = await startGatedUpstream();
+  // groq is the gated upstream: its stream sends a first event, then waits for the test to release the rest.
+  t = await startTestGateway({ CONFIG_CACHE_TTL_MS: "0", UPSTREAM_GROQ_URL: gated.url });
   for (const gateway of [
     dlpGateway("block-response", "BLOCK", ["RESPONSE"]),
     dlpGateway("redact-response", "REDACT", ["RESPONSE"], [FINANCIAL, CONTACT]),
@@ -34,6 +38,7 @@ beforeAll(async () => {
     dlpGateway("redact-request", "REDACT", ["REQUEST"]),
     dlpGateway("flag-both", "FLAG", ["REQUEST", "RESPONSE"]),
     dlpGateway("block-cached", "BLOCK", ["RESPONSE"], [FINANCIAL], { cache_ttl: 300 }),
+    dlpGateway("redact-cached", "REDACT", ["RESPONSE"], [FINANCIAL, CONTACT], { cache_ttl: 300 }),
     { id: "single-shape", ...settings, dlp: { enabled: true, action: "BLOCK", profiles: [FINANCIAL] } },
   ]) {
     const created = await t.managementSend("POST", "/gateways", gateway);
@@ -43,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
+  await gated?.close();
 });
 
 const CARD = "4111 1111 1111 1111";
@@ -122,6 +128,67 @@ describe("DLP on a streamed response", () => {
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toContain('"role":"assistant"');
     await reader.cancel();
+  });
+
+  it("sends an event on as soon as nothing later can change it, while the provider still holds the rest", async () => {
+    const { status, beforeRelease, text } = await readGatedStream(
+      gated,
+      `${t.providerUrl("groq", "block-response")}/chat/completions`,
+      "dlp-first-event",
+      { model: "llama-3.1-8b-instant", stream: true, messages: [{ role: "user", content: "hi" }] },
+      { authorization: "Bearer gsk-test" },
+    );
+    expect(status).toBe(200);
+    expect(readOpenAiStream(beforeRelease).content).toBe("first");
+    expect(readOpenAiStream(text).content).toBe("first second");
+  });
+
+  it("cancels the provider call when the client leaves mid-stream, and logs the stream as aborted", async () => {
+    const leaving = new AbortController();
+    const response = await fetch(`${t.providerUrl("groq", "block-response")}/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer gsk-test",
+        "x-gate": "dlp-leave",
+      },
+      body: JSON.stringify({
+        model: "llama-3.1-8b-instant",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+      signal: leaving.signal,
+    });
+    await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    leaving.abort();
+    // Resolves only when the gateway closed its connection to the provider before the provider's end.
+    await gated.cancelled("dlp-leave");
+    const log = await waitForLog("block-response", response.headers.get("cf-aig-log-id") ?? "");
+    expect(log).toMatchObject({ client_aborted: true });
+  });
+
+  it("caches a redacted stream as the client got it, so the hit is redacted too", async () => {
+    const body = { stream: true, messages: [{ role: "user", content: "cache the redacted stream" }] };
+    const seen: { status: string | null; content: string }[] = [];
+    for (const _attempt of [1, 2]) {
+      const response = await openaiChat("redact-cached", body, secrets);
+      const { content } = readOpenAiStream(await response.text());
+      seen.push({ status: response.headers.get("cf-aig-cache-status"), content });
+    }
+    const redacted = "My card is [REDACTED], mail me at [REDACTED]. Bye.";
+    expect(seen).toEqual([
+      { status: "MISS", content: redacted },
+      { status: "HIT", content: redacted },
+    ]);
+  });
+
+  it("does not cache a blocked stream", async () => {
+    const body = { stream: true, messages: [{ role: "user", content: "cache this stream" }] };
+    for (const attempt of [1, 2]) {
+      const response = await openaiChat("block-cached", body, secrets);
+      expect(response.headers.get("cf-aig-cache-status"), `attempt ${attempt}`).toBe("MISS");
+      expect(readOpenAiStream(await response.text()).error).toMatchObject({ code: 2030 });
+    }
   });
 
   it("ends a blocked Anthropic stream with Anthropic's error event", async () => {

@@ -9,6 +9,11 @@ export interface GatedUpstream {
   calls: Map<string, number>;
   /** Lets the stream held under `key` go on to its end. */
   release(key: string): void;
+  /**
+   * Resolves once the connection of the response held under `key` has closed before its end: the
+   * gateway cancelled the provider call (the client left).
+   */
+  cancelled(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,19 @@ export function startGatedUpstream(): Promise<GatedUpstream> {
   /** The responses waiting for `release`, each with what sends the rest of it. */
   const held = new Map<string, { res: ServerResponse; finish: () => void }>();
   const released = new Set<string>();
+  const cancellations = new Map<string, { done: Promise<void>; resolve: () => void }>();
+  const cancellation = (key: string) => {
+    let entry = cancellations.get(key);
+    if (!entry) {
+      let resolve = () => {};
+      const done = new Promise<void>((settle) => {
+        resolve = settle;
+      });
+      entry = { done, resolve };
+      cancellations.set(key, entry);
+    }
+    return entry;
+  };
   const completion = (pad: string) =>
     JSON.stringify({
       id: "chatcmpl-gated",
@@ -61,6 +79,9 @@ export function startGatedUpstream(): Promise<GatedUpstream> {
       usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
     });
   const hold = (key: string, res: ServerResponse, finish: () => void) => {
+    res.once("close", () => {
+      if (!res.writableEnded) cancellation(key).resolve();
+    });
     if (released.has(key)) finish();
     else held.set(key, { res, finish });
   };
@@ -102,6 +123,7 @@ export function startGatedUpstream(): Promise<GatedUpstream> {
           held.delete(key);
           waiting?.finish();
         },
+        cancelled: (key) => cancellation(key).done,
         close: () =>
           new Promise((done) => {
             for (const stream of held.values()) stream.res.destroy();

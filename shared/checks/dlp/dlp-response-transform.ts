@@ -64,28 +64,17 @@ export function createDlpResponseTransform(): ResponseTransform {
         Boolean(
           context.gateway && buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record)),
         )),
-    transform(body, context) {
+    stream(context) {
       const plan =
         context.cached || !context.gateway
           ? null
           : buildScanPlan(context.gateway.dlp, "RESPONSE", lookupFor(context.record));
       // Bedrock's binary event stream (converse-stream, invoke-with-response-stream): event-stream-dlp.ts.
       if (plan && isEventStreamContentType(context.contentType)) {
-        const transformer = createEventStreamDlpTransformer(plan, streamCallbacks(context.record));
-        return body.pipeThrough(new TransformStream(transformer));
+        return createEventStreamDlpTransformer(plan, streamCallbacks(context.record));
       }
-      if (!plan || !isSse(context.contentType)) return body;
-      const { record } = context;
-      const stream = createSseDlpStream(
-        plan,
-        {
-          onHits: (hits) => recordHits(record, hits, "RESPONSE"),
-          blockedError: responseBlocked,
-          onBlocked: () => refuse(record),
-        },
-        formatHint(context),
-      );
-      return body.pipeThrough(stream);
+      if (!plan || !isSse(context.contentType)) return null;
+      return createSseDlpStream(plan, streamCallbacks(context.record), formatHint(context));
     },
     whole(response, context): WholeResponse {
       const plan =

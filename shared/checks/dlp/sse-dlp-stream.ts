@@ -30,7 +30,7 @@ export function createSseDlpStream(
   plan: ScanPlan,
   callbacks: SseDlpCallbacks,
   formatHint: StreamFormat | null,
-): TransformStream<Uint8Array, Uint8Array> {
+): Transformer<Uint8Array, Uint8Array> {
   const splitter = createSseSplitter();
   let format: StreamFormat | null = formatHint;
   /** What the current input chunk released: sent as one chunk, as the provider's chunk came. */
@@ -72,7 +72,7 @@ export function createSseDlpStream(
     held.add({ event, json }, slots);
   };
 
-  return new TransformStream({
+  return {
     transform(chunk, controller) {
       if (held.blocked) return;
       for (const event of splitter.push(chunk)) {
@@ -91,5 +91,5 @@ export function createSseDlpStream(
       if (held.blocked) return endBlocked(controller);
       sendOut(controller);
     },
-  });
+  };
 }

@@ -86,15 +86,15 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
       if (refusal) throw refusal;
       return answer;
     },
-    transform(body, response) {
+    stream(response) {
       const rules = rulesFor(response);
       // Bedrock's binary event stream (converse-stream, invoke-with-response-stream): event-stream-guardrail.ts.
       if (rules && isEventStreamContentType(response.contentType)) {
         const scanText = (text: string) => scan(text, rules, response);
         const options = { scan: scanText, windowChars, overlapChars: OVERLAP_CHARS, record: response.record };
-        return body.pipeThrough(new TransformStream(createEventStreamGuardrail(options)));
+        return createEventStreamGuardrail(options);
       }
-      if (!rules || !isEventStream(response.contentType)) return body;
+      if (!rules || !isEventStream(response.contentType)) return null;
       const reader = new SseTextReader();
       let held: Uint8Array[] = [];
       let unscanned = "";
@@ -117,22 +117,20 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
         release(controller);
       };
 
-      return body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          async transform(chunk, controller) {
-            held.push(chunk);
-            unscanned += reader.push(chunk);
-            if (unscanned.length >= windowChars) return scanHeld(controller);
-            // Nothing unscanned is held (no text yet, no unfinished line): the chunk goes on at once.
-            if (unscanned === "" && !reader.pending) release(controller);
-          },
-          async flush(controller) {
-            unscanned += reader.end();
-            if (unscanned.trim() !== "") return scanHeld(controller);
-            release(controller);
-          },
-        }),
-      );
+      return {
+        async transform(chunk, controller) {
+          held.push(chunk);
+          unscanned += reader.push(chunk);
+          if (unscanned.length >= windowChars) return scanHeld(controller);
+          // Nothing unscanned is held (no text yet, no unfinished line): the chunk goes on at once.
+          if (unscanned === "" && !reader.pending) release(controller);
+        },
+        async flush(controller) {
+          unscanned += reader.end();
+          if (unscanned.trim() !== "") return scanHeld(controller);
+          release(controller);
+        },
+      };
     },
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { HANDLER_CPU_WARMUP } from "../config.ts";
 import type { BenchRun } from "../run-types.ts";
 import { PROCESSES } from "../scenarios/cells.ts";
+import type { DlpStreamPercentiles } from "../scenarios/dlp-stream.ts";
 import { median } from "../stats.ts";
 import type { Percentiles } from "../summarize.ts";
 import { checkTargets, coldStartTotals, findSummary } from "./targets.ts";
@@ -59,6 +60,45 @@ function latencyTable(run: BenchRun, workload: string, measure: "addedLastByte" 
     ],
     rows,
   );
+}
+
+/** Issue 21's target: DLP on adds at most this to a stream's time to first byte (median, on − off). */
+const DLP_FIRST_BYTE_TARGET_MS = 0.5;
+
+/** The DLP stream cell: the same stream through two gateways of ours, DLP off and on, requests alternating. */
+function dlpStreamSection(run: BenchRun): string {
+  const cell = run.dlpStream;
+  if (!cell) return "Not measured in this run.";
+  const added = (on: number | undefined, off: number | undefined) =>
+    on === undefined || off === undefined ? undefined : on - off;
+  const row = (label: string, first: DlpStreamPercentiles, last: DlpStreamPercentiles, samples: string) => [
+    label,
+    `${f(first.p50)} / ${f(first.p90)} / ${f(first.p99)}`,
+    `${f(last.p50)} / ${f(last.p90)} / ${f(last.p99)}`,
+    samples,
+  ];
+  const difference = (on: DlpStreamPercentiles, off: DlpStreamPercentiles): DlpStreamPercentiles => ({
+    p50: on.p50 - off.p50,
+    p90: on.p90 - off.p90,
+    p99: added(on.p99, off.p99),
+  });
+  const met = cell.addedFirstByteMs <= DLP_FIRST_BYTE_TARGET_MS;
+  return `${table(
+    ["DLP", "first byte p50 / p90 / p99 (ms)", "last byte p50 / p90 / p99 (ms)", "samples"],
+    [
+      row("off", cell.off.firstByteMs, cell.off.lastByteMs, String(cell.off.samples)),
+      row("on", cell.on.firstByteMs, cell.on.lastByteMs, String(cell.on.samples)),
+      row(
+        "added (on − off)",
+        difference(cell.on.firstByteMs, cell.off.firstByteMs),
+        difference(cell.on.lastByteMs, cell.off.lastByteMs),
+        "",
+      ),
+    ],
+  )}
+
+Target of issue 21: DLP on adds at most ${DLP_FIRST_BYTE_TARGET_MS} ms to the time to first byte (median, on − off):
+measured **${f(cell.addedFirstByteMs)} ms, ${met ? "met" : "missed"}**; to the last byte ${f(cell.addedLastByteMs)} ms.`;
 }
 
 function spreadTable(run: BenchRun): string {
@@ -178,7 +218,8 @@ BENCH_WARMUP=${config.warmupRequests}, requests per cell ${Object.entries(config
     )}, BENCH_CELL_MAX_MS=${config.cellMaxMs}, BENCH_SAT_CONCURRENCY=${config.saturationConcurrency},
 BENCH_SAT_SECONDS=${config.saturationSeconds}, BENCH_SAT_ROUNDS=${config.saturationRounds}, BENCH_STREAM_CHUNKS=${config.streamChunks},
 BENCH_CHUNK_DELAY_MS=${config.chunkDelayMs}, BENCH_BIG_STREAM_MIB=${config.bigStreamMiB}, BENCH_BIG_STREAM_RUNS=${config.bigStreamRuns},
-BENCH_COLD_RUNS=${config.coldRuns}, BENCH_CPU_REQUESTS=${config.cpuRequests}, BENCH_MOCK=${config.mock}.
+BENCH_COLD_RUNS=${config.coldRuns}, BENCH_CPU_REQUESTS=${config.cpuRequests}, BENCH_MOCK=${config.mock}, BENCH_DLP_REQUESTS=${config.dlpRequests},
+BENCH_DLP_WARMUP=${config.dlpWarmup ?? "(none)"}.
 
 | | |
 | --- | --- |
@@ -254,6 +295,17 @@ ${latencyTable(run, "stream", "addedLastByte")}
 Spread between rounds (added last-byte p50 of each round against direct's in the same round):
 
 ${spreadTable(run)}
+
+## Stream of ${config.streamChunks} chunks with DLP on
+
+The stream workload through two gateways of ours that differ only in \`dlp\`: off, and on with every built-in profile
+checking REQUEST and RESPONSE (action FLAG, so every request and every event is scanned and nothing is refused).
+${run.dlpStream?.off.samples ?? 0} requests per side at c=1${config.dlpWarmup === undefined ? "" : ` after ${config.dlpWarmup} unmeasured`}, alternating between the two
+(which goes first alternates too), after the rounds above; times from the request's start, not against direct. The events of this workload reach the gateway
+together (${config.chunkDelayMs} ms apart), so the last byte is where the scan of the whole stream shows
+([dlp.md](dlp.md), streams).
+
+${dlpStreamSection(run)}
 
 ## Diagnostic: our gateway with the log switched off
 

@@ -11,11 +11,18 @@ const ALL_PROFILES = [
   "contact-information",
 ];
 
+/** Percentiles of one side, in ms; p99 is absent in runs before issue 21's fast path. */
+export interface DlpStreamPercentiles {
+  p50: number;
+  p90: number;
+  p99?: number;
+}
+
 export interface DlpStreamSide {
   dlp: "off" | "on";
   samples: number;
-  firstByteMs: { p50: number; p90: number };
-  lastByteMs: { p50: number; p90: number };
+  firstByteMs: DlpStreamPercentiles;
+  lastByteMs: DlpStreamPercentiles;
 }
 
 export interface DlpStreamCell {
@@ -27,14 +34,21 @@ export interface DlpStreamCell {
   addedLastByteMs: number;
 }
 
+function percentiles(values: number[]): DlpStreamPercentiles {
+  const sorted = sortedCopy(values);
+  return {
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+  };
+}
+
 function side(dlp: "off" | "on", samples: Sample[]): DlpStreamSide {
-  const first = sortedCopy(samples.map((sample) => sample.firstByteUs / 1000));
-  const last = sortedCopy(samples.map((sample) => sample.lastByteUs / 1000));
   return {
     dlp,
     samples: samples.length,
-    firstByteMs: { p50: round(percentile(first, 50)), p90: round(percentile(first, 90)) },
-    lastByteMs: { p50: round(percentile(last, 50)), p90: round(percentile(last, 90)) },
+    firstByteMs: percentiles(samples.map((sample) => sample.firstByteUs / 1000)),
+    lastByteMs: percentiles(samples.map((sample) => sample.lastByteUs / 1000)),
   };
 }
 
@@ -42,13 +56,13 @@ function side(dlp: "off" | "on", samples: Sample[]): DlpStreamSide {
  * The stream workload through our gateway on two gateways that differ only in `dlp`: off, and on with every
  * built-in profile for REQUEST and RESPONSE (FLAG, so every request and every chunk is scanned and nothing is
  * refused). Requests alternate between the two at concurrency 1, so both see the same machine; the cell is
- * their time to first and last byte side by side.
+ * their time to first and last byte side by side, after `warmup` unmeasured requests per side.
  */
 export async function measureDlpStream(
   ours: Target,
   management: { accountId: string; adminToken: string },
   workload: Workload,
-  requests: number,
+  counts: { requests: number; warmup: number },
   pipeline: LogPipeline,
 ): Promise<DlpStreamCell> {
   const gateways = {
@@ -96,10 +110,13 @@ export async function measureDlpStream(
   };
   const specs = { off: specFor(gateways.off.id), on: specFor(gateways.on.id) };
   const samples: Record<"off" | "on", Sample[]> = { off: [], on: [] };
-  for (let index = 0; index < requests; index++) {
+  for (let index = 0; index < counts.warmup + counts.requests; index++) {
     // Alternating which goes first, so neither side always follows the other.
     const order: ("off" | "on")[] = index % 2 === 0 ? ["off", "on"] : ["on", "off"];
-    for (const dlp of order) samples[dlp].push(await timedRequest(agent, specs[dlp]));
+    for (const dlp of order) {
+      const sample = await timedRequest(agent, specs[dlp]);
+      if (index >= counts.warmup) samples[dlp].push(sample);
+    }
   }
   agent.destroy();
   await pipeline.drain();

@@ -186,6 +186,33 @@ describe("LocalResponseStream", () => {
     expect(writes).toBe(1);
   });
 
+  it("sends a turn's writes when that turn ends, not a turn later", async () => {
+    let writes = 0;
+    let writesWhenTheTurnEnded = -1;
+    const url = await serve(async (stream) => {
+      const socket = (stream as unknown as { res: { socket: { _writev: unknown; _write: unknown } } }).res
+        .socket;
+      for (const method of ["_writev", "_write"] as const) {
+        const original = socket[method] as (...args: unknown[]) => unknown;
+        socket[method] = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return original.apply(this, args);
+        };
+      }
+      const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200 });
+      out.write("first");
+      // Runs after the stream's own end of turn (queued after it): what the turn wrote has left by now.
+      await new Promise((resolve) => setImmediate(resolve));
+      writesWhenTheTurnEnded = writes;
+      out.end();
+    });
+
+    const response = await fetch(url);
+
+    expect(await response.text()).toBe("first");
+    expect(writesWhenTheTurnEnded).toBe(1);
+  });
+
   it("joins the body chunks written after a turn's first into one HTTP chunk, turn by turn", async () => {
     const url = await serve(async (stream) => {
       const out = awslambda.HttpResponseStream.from(stream, { statusCode: 200 });

@@ -1,13 +1,15 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../../../shared/core/build-log-event.ts";
 import { GatewayError } from "../../../../shared/core/gateway-error.ts";
+import { NodeBodyResponse, takeNodeBody } from "../../../../shared/http/node-body-response.ts";
 import {
   checkResponse,
   NO_CHECKS,
   type PipelineChecks,
   type ResponseTransform,
   runRequestChecks,
-  transformResponseBody,
+  streamChecked,
 } from "../../../../shared/pipeline/checks-stage.ts";
 import { defaultGateway } from "../../../../shared/schemas/gateway.ts";
 
@@ -17,15 +19,13 @@ const gateway = defaultGateway("default", new Date("2026-12-01T00:00:00Z"));
 /** Upper-cases the body's text, chunk by chunk: a stand-in for a redaction. */
 const upperCase: ResponseTransform = {
   name: "upper-case",
-  transform: (body) => {
+  stream: () => {
     const decoder = new TextDecoder();
     const encoder = new TextEncoder();
-    return body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform: (chunk, controller) =>
-          controller.enqueue(encoder.encode(decoder.decode(chunk, { stream: true }).toUpperCase())),
-      }),
-    );
+    return {
+      transform: (chunk, controller) =>
+        controller.enqueue(encoder.encode(decoder.decode(chunk, { stream: true }).toUpperCase())),
+    };
   },
 };
 
@@ -54,31 +54,51 @@ describe("the checks stage", () => {
     await expect(runRequestChecks(NO_CHECKS, { record, gateway })).resolves.toBeUndefined();
   });
 
-  it("leaves the body untouched without transforms", () => {
-    const body = new Response("as sent").body as ReadableStream<Uint8Array>;
-    expect(transformResponseBody(NO_CHECKS, body, { status: 200, contentType: null, record })).toBe(body);
+  it("leaves the response untouched without stream checks", () => {
+    const response = new Response("as sent");
+    expect(streamChecked(response, [])).toBe(response);
+  });
+
+  it("runs stream checks over a Node body inside the Node stream, and over a web body in TransformStreams", async () => {
+    const check = upperCase.stream({ status: 200, contentType: "text/event-stream", record });
+    if (!check) throw new Error("no check");
+    const node = new NodeBodyResponse(Readable.from([Buffer.from("node")]), {
+      status: 200,
+      headers: new Headers(),
+    });
+    const checkedNode = streamChecked(node, [check]);
+    const source = takeNodeBody(checkedNode);
+    expect(source).toBeInstanceOf(Readable);
+    expect(Buffer.concat(await (source as Readable).toArray()).toString()).toBe("NODE");
+
+    const web = upperCase.stream({ status: 200, contentType: "text/event-stream", record });
+    const checkedWeb = streamChecked(new Response("web"), web ? [web] : []);
+    expect(takeNodeBody(checkedWeb)).toBeNull();
+    expect(await checkedWeb.text()).toBe("WEB");
   });
 
   it("hands the client the transformed body, with the status as it was", async () => {
     const checks: PipelineChecks = { requests: [], responses: [upperCase] };
-    const body = new Response("hello").body as ReadableStream<Uint8Array>;
-    const checked = await checkResponse(checks, body, { status: 201, contentType: "text/plain", record });
+    const checked = await checkResponse(checks, new Response("hello"), {
+      status: 201,
+      contentType: "text/plain",
+      record,
+    });
     expect(checked.status).toBe(201);
-    expect(await new Response(checked.body).text()).toBe("HELLO");
+    expect(await checked.response.text()).toBe("HELLO");
   });
 
   it("reads a whole body before the head, so a transform may change its status and add headers", async () => {
     const refuse: ResponseTransform = {
       name: "refuse",
-      transform: (body) => body,
+      stream: () => null,
       whole: (whole) => ({
         status: 400,
         headers: { "x-check": "1" },
         body: new TextEncoder().encode(`no: ${new TextDecoder().decode(whole.body)}`),
       }),
     };
-    const body = new Response("secret").body as ReadableStream<Uint8Array>;
-    const checked = await checkResponse({ requests: [], responses: [refuse] }, body, {
+    const checked = await checkResponse({ requests: [], responses: [refuse] }, new Response("secret"), {
       status: 200,
       contentType: "application/json",
       record,
@@ -87,7 +107,8 @@ describe("the checks stage", () => {
       status: 400,
       headers: { "x-check": "1" },
     });
-    expect(await new Response(checked.body).text()).toBe("no: secret");
+    expect(checked.response.status).toBe(400);
+    expect(await checked.response.text()).toBe("no: secret");
   });
 
   it("transforms a stream as it passes, with the headers known up front", async () => {
@@ -96,25 +117,28 @@ describe("the checks stage", () => {
       whole: () => ({ status: 500, headers: {}, body: new Uint8Array() }),
       headers: () => ({ "x-up-front": "1" }),
     };
-    const body = new Response("data: hi\n\n").body as ReadableStream<Uint8Array>;
-    const checked = await checkResponse({ requests: [], responses: [streamed] }, body, {
-      status: 200,
-      contentType: "text/event-stream",
-      record,
-    });
+    const checked = await checkResponse(
+      { requests: [], responses: [streamed] },
+      new Response("data: hi\n\n"),
+      {
+        status: 200,
+        contentType: "text/event-stream",
+        record,
+      },
+    );
     expect(checked.status).toBe(200);
     expect(checked.headers).toEqual({ "x-up-front": "1" });
-    expect(await new Response(checked.body).text()).toBe("DATA: HI\n\n");
+    expect(await checked.response.text()).toBe("DATA: HI\n\n");
   });
 
   it("leaves the body unread when no transform applies to the response", async () => {
     const idle: ResponseTransform = { ...upperCase, appliesTo: () => false };
-    const body = new Response("as sent").body as ReadableStream<Uint8Array>;
-    const checked = await checkResponse({ requests: [], responses: [idle] }, body, {
+    const response = new Response("as sent");
+    const checked = await checkResponse({ requests: [], responses: [idle] }, response, {
       status: 200,
       contentType: null,
       record,
     });
-    expect(checked.body).toBe(body);
+    expect(checked.response).toBe(response);
   });
 });

@@ -1,7 +1,10 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../../../shared/core/build-log-event.ts";
+import { GatewayError } from "../../../../shared/core/gateway-error.ts";
 import type { ProxyDependencies } from "../../../../shared/core/proxy-dependencies.ts";
-import type { PipelineChecks } from "../../../../shared/pipeline/checks-stage.ts";
+import { NodeBodyResponse, takeNodeBody } from "../../../../shared/http/node-body-response.ts";
+import type { PipelineChecks, ResponseTransform } from "../../../../shared/pipeline/checks-stage.ts";
 import { newRequestState } from "../../../../shared/pipeline/request-state.ts";
 import { respond, type SurfaceAnswer } from "../../../../shared/pipeline/respond-stage.ts";
 import type { LogEvent } from "../../../../shared/schemas/log-event.ts";
@@ -83,6 +86,15 @@ function responding(checks?: PipelineChecks) {
   return { answer, run, rows, state };
 }
 
+/** Upper-cases the body, chunk by chunk: a stand-in for a redaction. */
+const shout: ResponseTransform = {
+  name: "shout",
+  stream: () => ({
+    transform: (chunk, controller) =>
+      controller.enqueue(new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase())),
+  }),
+};
+
 describe("respond (the respond stage)", () => {
   it("passes the body on with the client's headers and logs one row once it has been read", async () => {
     const { answer, run, rows } = responding();
@@ -134,22 +146,68 @@ describe("respond (the respond stage)", () => {
     expect(row?.model).toBe("gpt-4o");
   });
 
-  it("sends the body through the checks slot's response transforms", async () => {
-    const { answer, run } = responding({
-      requests: [],
-      responses: [
-        {
-          name: "shout",
-          transform: (body) =>
-            body.pipeThrough(
-              new TransformStream<Uint8Array, Uint8Array>({
-                transform: (chunk, controller) =>
-                  controller.enqueue(new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase())),
-              }),
-            ),
-        },
-      ],
-    });
+  it("sends the body through the checks slot's stream checks", async () => {
+    const { answer, run } = responding({ requests: [], responses: [shout] });
     expect(await (await run(answer())).text()).toBe("HELLO");
+  });
+
+  it("runs the stream checks over a provider's Node body as a Node stream: no web stream is made", async () => {
+    const { answer, run } = responding({ requests: [], responses: [shout] });
+    const seen: string[] = [];
+    const response = await run(
+      answer({
+        response: new NodeBodyResponse(
+          Readable.from([Buffer.from("data: one\n\n"), Buffer.from("data: two\n\n")]),
+          {
+            status: 200,
+            headers: new Headers(),
+          },
+        ),
+        contentType: "text/event-stream",
+        observe: { onChunk: (chunk) => void seen.push(new TextDecoder().decode(chunk)) },
+      }),
+    );
+    const source = takeNodeBody(response);
+    expect(source).toBeInstanceOf(Readable);
+    const received: string[] = [];
+    for await (const chunk of source as Readable) received.push(Buffer.from(chunk as Uint8Array).toString());
+    expect(received.join("")).toBe("DATA: ONE\n\nDATA: TWO\n\n");
+    // The log, the usage and the cache see what the client got.
+    expect(seen.join("")).toBe("DATA: ONE\n\nDATA: TWO\n\n");
+  });
+
+  it("ends a Node stream a check refuses with an error event in the caller's format, and logs it failed", async () => {
+    const refusing: ResponseTransform = {
+      name: "refuse-two",
+      stream: () => ({
+        transform(chunk, controller) {
+          if (new TextDecoder().decode(chunk).includes("two"))
+            controller.error(new GatewayError({ status: 400, code: 2030, message: "refused" }));
+          else controller.enqueue(chunk);
+        },
+      }),
+    };
+    const { answer, run, rows } = responding({ requests: [], responses: [refusing] });
+    const response = await run(
+      answer({
+        response: new NodeBodyResponse(
+          Readable.from([Buffer.from("data: one\n\n"), Buffer.from("data: two\n\n")]),
+          {
+            status: 200,
+            headers: new Headers(),
+          },
+        ),
+        headers: new Headers({ "content-type": "text/event-stream" }),
+        contentType: "text/event-stream",
+      }),
+    );
+    const text = await response.text();
+    expect(text).not.toContain("two");
+    expect(text.startsWith("data: one\n\n")).toBe(true);
+    expect(JSON.parse(text.trim().split("\n\n").at(-1)?.slice(6) ?? "")).toMatchObject({
+      error: { code: 2030 },
+    });
+    const [row] = await rows();
+    expect(row?.success).toBe(false);
   });
 });

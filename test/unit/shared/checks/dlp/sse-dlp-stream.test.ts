@@ -26,7 +26,7 @@ function planFor(action: DlpAction) {
 async function run(action: DlpAction, events: string[]) {
   const hits: DlpHit[] = [];
   let blocked = false;
-  const stream = createSseDlpStream(
+  const transformer = createSseDlpStream(
     planFor(action),
     {
       onHits: (found) => hits.push(...found),
@@ -35,6 +35,7 @@ async function run(action: DlpAction, events: string[]) {
     },
     null,
   );
+  const stream = new TransformStream(transformer);
   const writer = stream.writable.getWriter();
   const reader = stream.readable.getReader();
   const decoder = new TextDecoder();

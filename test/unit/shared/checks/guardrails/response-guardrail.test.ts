@@ -49,7 +49,9 @@ async function run(
       controller.close();
     },
   });
-  const reader = transform.transform(source, response).getReader();
+  const check = transform.stream(response);
+  if (!check) throw new Error("the guardrail left the stream alone");
+  const reader = source.pipeThrough(new TransformStream(check)).getReader();
   let delivered = "";
   let failure: unknown = null;
   try {
