@@ -134,7 +134,11 @@ export const bedrock: ProviderModule = {
   slug: "aws-bedrock",
   routes: [
     { pattern: /^\/model\/(.+)\/(converse|converse-stream)$/, handle: converse },
-    { pattern: /^\/model\/(.+)\/(invoke|invoke-with-response-stream)$/, handle: invokeModel },
+    // Titan's embeddings are InvokeModel too: embeddings.ts answers them.
+    {
+      pattern: /^\/model\/(?!amazon\.titan-embed-text-)(.+)\/(invoke|invoke-with-response-stream)$/,
+      handle: invokeModel,
+    },
   ],
   isAuthorized(ctx) {
     const authorization = ctx.req.headers.authorization ?? "";
