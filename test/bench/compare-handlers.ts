@@ -20,7 +20,7 @@ import { LogPipeline } from "./log-pipeline.ts";
 import { bundleProxy } from "./scenarios/bundle.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
-import { percentile, sortedCopy } from "./stats.ts";
+import { median } from "./stats.ts";
 import { plainLogOffWorkload, plainWorkload, streamWorkload } from "./workloads.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -102,5 +102,5 @@ try {
 }
 for (const [key, values] of runs) {
   const runsText = values.map((value) => value.toFixed(0)).join(" ");
-  console.log(`${key}: median ${percentile(sortedCopy(values), 50).toFixed(0)} µs (runs: ${runsText})`);
+  console.log(`${key}: median ${median(values).toFixed(0)} µs (runs: ${runsText})`);
 }
