@@ -52,6 +52,14 @@ export function lookupFor(record: RequestRecord): ProfileLookup {
  */
 export class CustomProfileDetectors {
   private readonly cache: TtlCache<Detector[] | null>;
+  /**
+   * The last lookup built for a settings object, with the detectors it holds: reused while every profile
+   * read is the same, so that the scan plans built from it are reused too (scan-plan.ts).
+   */
+  private readonly lookups = new WeakMap<
+    DlpSettings,
+    { custom: Map<string, readonly Detector[]>; lookup: ProfileLookup }
+  >();
 
   constructor(
     private readonly source: CustomProfileSource,
@@ -87,8 +95,25 @@ export class CustomProfileDetectors {
       }
       custom.set(id, detectors);
     }
-    const lookup: ProfileLookup = (id) => PREDEFINED.get(id) ?? custom.get(id);
+    // Without custom profiles (DLP off, or built-in profiles only) the lookup is the built-in one, which
+    // lookupFor returns for a record it does not know.
+    if (!settings || custom.size === 0) return predefinedLookup;
+    const lookup = this.lookupFor(settings, custom);
     resolved.set(record, lookup);
     return lookup;
   }
+
+  private lookupFor(settings: DlpSettings, custom: Map<string, readonly Detector[]>): ProfileLookup {
+    const last = this.lookups.get(settings);
+    if (last && sameDetectors(last.custom, custom)) return last.lookup;
+    const lookup: ProfileLookup = (id) => PREDEFINED.get(id) ?? custom.get(id);
+    this.lookups.set(settings, { custom, lookup });
+    return lookup;
+  }
+}
+
+function sameDetectors(a: Map<string, readonly Detector[]>, b: Map<string, readonly Detector[]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, detectors] of a) if (b.get(id) !== detectors) return false;
+  return true;
 }

@@ -61,6 +61,17 @@ function enabledPolicies(settings: DlpSettings | null | undefined): NormalizedPo
   ];
 }
 
+type PlansByCheck = Partial<Record<DlpCheck, ScanPlan | null>>;
+
+/**
+ * Plans already built, per `dlp` settings object and profile lookup. The gateway resolver keeps one gateway
+ * object per read (CONFIG_CACHE_TTL_MS), and the lookups are shared while the custom profiles they hold are
+ * unchanged (custom-profile-detectors.ts), so a gateway's plan is built once per read rather than three times
+ * per request (the request check, and the response's `appliesTo` and transform). Weak keys: a gateway read
+ * again, or a profile read again, gets new plans and lets the old ones go. Plans are never changed once built.
+ */
+const builtPlans = new WeakMap<DlpSettings, WeakMap<ProfileLookup, PlansByCheck>>();
+
 /**
  * The plan of one direction, or null when no enabled policy checks it (nothing is scanned, nothing held
  * back). `profiles` finds a profile's detectors: the built-in ones, and the custom ones a request resolved.
@@ -70,6 +81,25 @@ export function buildScanPlan(
   check: DlpCheck,
   profiles: ProfileLookup = predefinedLookup,
 ): ScanPlan | null {
+  if (!settings?.enabled) return null;
+  let byLookup = builtPlans.get(settings);
+  if (!byLookup) {
+    byLookup = new WeakMap();
+    builtPlans.set(settings, byLookup);
+  }
+  let plans = byLookup.get(profiles);
+  if (!plans) {
+    plans = {};
+    byLookup.set(profiles, plans);
+  }
+  const built = plans[check];
+  if (built !== undefined) return built;
+  const plan = planOf(settings, check, profiles);
+  plans[check] = plan;
+  return plan;
+}
+
+function planOf(settings: DlpSettings, check: DlpCheck, profiles: ProfileLookup): ScanPlan | null {
   const byEntry = new Map<string, PlannedEntry>();
   for (const policy of enabledPolicies(settings)) {
     if (!policy.checks.includes(check)) continue;

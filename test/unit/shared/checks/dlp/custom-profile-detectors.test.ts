@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
+  CustomProfileDetectors,
   detectorsOf,
+  lookupFor,
   namedProfileIds,
   predefinedLookup,
 } from "../../../../../shared/checks/dlp/custom-profile-detectors.ts";
 import { buildScanPlan, scanText } from "../../../../../shared/checks/dlp/scan-plan.ts";
+import type { RequestRecord } from "../../../../../shared/core/build-log-event.ts";
+import type { DlpSettings } from "../../../../../shared/schemas/dlp-settings.ts";
 import type { CustomDlpProfile } from "../../../../../shared/store/dlp-profile-store.ts";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -88,5 +92,43 @@ describe("custom profile detectors", () => {
       }),
     ).toEqual(["x", "y"]);
     expect(namedProfileIds({ enabled: false, action: "FLAG", profiles: ["x"] })).toEqual([]);
+  });
+
+  describe("CustomProfileDetectors.resolve", () => {
+    const naming = (profiles: string[]): DlpSettings => ({
+      enabled: true,
+      policies: [{ id: "p", action: "FLAG", check: ["REQUEST", "RESPONSE"], enabled: true, profiles }],
+    });
+    const source = { get: async (_account: string, id: string) => (id === profile.id ? profile : undefined) };
+    const record = () => ({ id: "log" }) as RequestRecord;
+
+    it("gives the built-in lookup when the gateway names no custom profile, or has DLP off", async () => {
+      const profiles = new CustomProfileDetectors(source, 60_000);
+      const row = record();
+      expect(await profiles.resolve("acct", naming(["financial-information"]), row)).toBe(predefinedLookup);
+      expect(await profiles.resolve("acct", null, row)).toBe(predefinedLookup);
+      expect(lookupFor(row)).toBe(predefinedLookup);
+    });
+
+    it("keeps one lookup per gateway while its profiles are the ones read, so its scan plans are built once", async () => {
+      const profiles = new CustomProfileDetectors(source, 60_000);
+      const settings = naming([profile.id, "financial-information"]);
+      const first = record();
+      const second = record();
+      const lookup = await profiles.resolve("acct", settings, first);
+      expect(await profiles.resolve("acct", settings, second)).toBe(lookup);
+      expect(lookupFor(second)).toBe(lookup);
+      expect(lookup(profile.id)?.map((detector) => detector.id)).toEqual(["e1", "e2"]);
+      expect(buildScanPlan(settings, "REQUEST", lookupFor(second))).toBe(
+        buildScanPlan(settings, "REQUEST", lookupFor(first)),
+      );
+    });
+
+    it("builds a new lookup once a profile is read again (its cache entry expired)", async () => {
+      const profiles = new CustomProfileDetectors(source, 0);
+      const settings = naming([profile.id]);
+      const lookup = await profiles.resolve("acct", settings, record());
+      expect(await profiles.resolve("acct", settings, record())).not.toBe(lookup);
+    });
   });
 });
