@@ -48,6 +48,7 @@ describe("log export in the local runtime (proxy -> SQS -> log-writer -> LOG_EXP
         authorization: "Bearer sk-test",
         "content-type": "application/json",
         "cf-aig-metadata": JSON.stringify({ team: "search", tier: 2 }),
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       },
       body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
     });
@@ -71,6 +72,13 @@ describe("log export in the local runtime (proxy -> SQS -> log-writer -> LOG_EXP
       model: "gpt-4o-mini",
       success: true,
       status_code: 200,
+      // Columns the export once lacked, written as the logs API shows them (or null when the log has none).
+      otel_trace_id: "0af7651916cd43dd8448eb211c80319c",
+      otel_parent_span_id: "b7ad6b7169203331",
+      dlp_action: null,
+      guardrails: null,
+      requested_model: null,
     });
+    expect(shown).toMatchObject({ otel_trace_id: "0af7651916cd43dd8448eb211c80319c" });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS } from "../../shared/logs/export/export-columns.ts";
+import { isHiveType } from "../support/hive-types.ts";
 import { roleStatements, synthGateway } from "./synth-gateway.ts";
 
 describe("the log export (logExport: true)", () => {
@@ -107,6 +108,23 @@ describe("the log export (logExport: true)", () => {
     expect(table.DatabaseName).toBe(databaseName);
     expect(table.TableInput.StorageDescriptor.Columns).toEqual(
       EXPORT_COLUMNS.map(({ name, type }) => ({ Name: name, Type: type })),
+    );
+    const columns = table.TableInput.StorageDescriptor.Columns as Array<{ Name: string; Type: string }>;
+    expect(columns.filter((column) => !isHiveType(column.Type))).toEqual([]);
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        { Name: "requested_model", Type: "string" },
+        { Name: "dlp_action", Type: "string" },
+        { Name: "dlp_policies", Type: "array<string>" },
+        { Name: "dlp_check", Type: "array<string>" },
+        { Name: "otel_trace_id", Type: "string" },
+        {
+          Name: "guardrails",
+          Type: expect.stringMatching(
+            /^struct<prompt:struct<action:string,categories:array<string>,.*>,response:/,
+          ),
+        },
+      ]),
     );
     expect(table.TableInput.StorageDescriptor.SerdeInfo).toEqual({
       SerializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",

@@ -1,13 +1,22 @@
+/** One phase of the log's `guardrails` (shared/schemas/guardrails.ts, guardrailPhaseLogSchema). */
+const GUARDRAIL_PHASE_TYPE =
+  "struct<action:string,categories:array<string>,scanner:string,scanner_unavailable:boolean,evaluations:int>";
+
 /**
  * The columns of an exported log (docs/analytics.md): the record the logs API returns for a log (every
  * field of the log event but its bodies, plus whether each body was kept whole) and the account, in the
  * Glue table's types. One list for both ends: the log-writer builds each record from it (export-record.ts)
  * and the CDK stack declares the Glue table from it, which Firehose's record format conversion reads to
- * write Parquet. A field added to the log event is added here too, or it stays out of the export.
+ * write Parquet. A field added to the log event is added here too, or to EXPORT_EXCLUDED_FIELDS with its
+ * reason (export-columns.test.ts fails otherwise).
  *
  * Types are Hive's, as Glue and Athena spell them. `created_at` stays the ISO 8601 string the logs API
  * shows (Athena: `from_iso8601_timestamp(created_at)`); the `date` partition holds its day. Metadata values
- * (string, number or boolean in the event) are strings here, since a Glue map has one value type.
+ * (string, number or boolean in the event) are strings here, since a Glue map has one value type. Lists
+ * are `array<string>`, objects structs, so Athena reads them without JSON functions.
+ *
+ * Columns are only ever appended: Parquet files already written keep the old columns, and Athena reads the
+ * Parquet columns by name, so older files answer null for a column added later.
  */
 export const EXPORT_COLUMNS = [
   { name: "id", type: "string" },
@@ -48,9 +57,33 @@ export const EXPORT_COLUMNS = [
   { name: "route_element_id", type: "string" },
   { name: "request_head_complete", type: "boolean" },
   { name: "response_head_complete", type: "boolean" },
+  { name: "requested_model", type: "string" },
+  { name: "dlp_action", type: "string" },
+  { name: "dlp_policies", type: "array<string>" },
+  { name: "dlp_profiles", type: "array<string>" },
+  { name: "dlp_entries", type: "array<string>" },
+  { name: "dlp_check", type: "array<string>" },
+  { name: "otel_trace_id", type: "string" },
+  { name: "otel_parent_span_id", type: "string" },
+  { name: "guardrails", type: `struct<prompt:${GUARDRAIL_PHASE_TYPE},response:${GUARDRAIL_PHASE_TYPE}>` },
 ] as const;
 
 export type ExportColumnName = (typeof EXPORT_COLUMNS)[number]["name"];
+
+/**
+ * The fields of the log event and of the logs API's record that are not columns, each with why. Every other
+ * field is a column: test/unit/shared/logs/export/export-columns.test.ts fails for a field that is neither,
+ * so a field added to the log event (or the record) is exported or left out here on purpose.
+ */
+export const EXPORT_EXCLUDED_FIELDS = {
+  request_body:
+    "a body stays in the log store (DynamoDB or S3): Firehose takes at most 1,000 KiB a record, and the export is for analytics; request_head_complete says whether it was kept whole",
+  response_body:
+    "a body stays in the log store (DynamoDB or S3), like request_body; response_head_complete says whether it was kept whole",
+  feedback:
+    "set later through PATCH /logs/{id}: the export is written once, when the log is stored, and has no value for it then",
+  score: "set later through PATCH /logs/{id}, like feedback",
+} as const satisfies Record<string, string>;
 
 /**
  * The table's partition keys, in the order of the object keys Firehose writes

@@ -1,3 +1,4 @@
+import type { GuardrailPhaseLog } from "../../schemas/guardrails.ts";
 import type { LogEvent } from "../../schemas/log-event.ts";
 import type { ExportColumnName } from "./export-columns.ts";
 
@@ -10,7 +11,8 @@ const orNull = <T>(value: T | undefined): T | null => value ?? null;
  * The exported form of a log event: what the logs API returns for it (shared/store/log-items.ts, toRecord)
  * plus its account, without the bodies (they stay in the log store and S3; the export is for analytics,
  * and Firehose takes at most 1,000 KiB a record). Feedback and score are set later through the logs API,
- * so an export written when the log is stored cannot carry them.
+ * so an export written when the log is stored cannot carry them (EXPORT_EXCLUDED_FIELDS); metadata is as
+ * the log was stored, before any PATCH. A field the event lacks is null, so every record has every column.
  */
 export function exportRecordOf(event: LogEvent): ExportRecord {
   return {
@@ -54,7 +56,31 @@ export function exportRecordOf(event: LogEvent): ExportRecord {
     route_element_id: orNull(event.route_element_id),
     request_head_complete: event.request_body ? event.request_body.complete : null,
     response_head_complete: event.response_body ? event.response_body.complete : null,
+    requested_model: orNull(event.requested_model),
+    dlp_action: orNull(event.dlp_action),
+    dlp_policies: orNull(event.dlp_policies),
+    dlp_profiles: orNull(event.dlp_profiles),
+    dlp_entries: orNull(event.dlp_entries),
+    dlp_check: orNull(event.dlp_check),
+    otel_trace_id: orNull(event.otel_trace_id),
+    otel_parent_span_id: orNull(event.otel_parent_span_id),
+    guardrails: event.guardrails
+      ? {
+          prompt: guardrailPhaseOf(event.guardrails.prompt),
+          response: guardrailPhaseOf(event.guardrails.response),
+        }
+      : null,
   };
+}
+
+/**
+ * A phase of the guardrails struct with exactly the struct's fields (a phase that did not run is null), so
+ * Firehose's conversion finds no key the Glue type lacks.
+ */
+function guardrailPhaseOf(phase: GuardrailPhaseLog | undefined): GuardrailPhaseLog | null {
+  if (!phase) return null;
+  const { action, categories, scanner, scanner_unavailable, evaluations } = phase;
+  return { action, categories, scanner, scanner_unavailable, evaluations };
 }
 
 /** The `date` partition of a record: the UTC day of its `created_at` (YYYY-MM-DD), as Firehose's query takes it. */

@@ -1,34 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS } from "../../../../../shared/logs/export/export-columns.ts";
 import { exportDateOf, exportRecordOf } from "../../../../../shared/logs/export/export-record.ts";
+import { guardrailPhaseLogSchema } from "../../../../../shared/schemas/guardrails.ts";
+import { logEventSchema } from "../../../../../shared/schemas/log-event.ts";
 import { logEvent } from "../../../../integration/logs/log-fixtures.ts";
-
-/** Whether a JSON value is one Firehose's OpenX JSON SerDe reads into a column of this Hive type. */
-function fitsColumn(value: unknown, type: string): boolean {
-  if (value === null) return true;
-  switch (type) {
-    case "string":
-      return typeof value === "string";
-    case "boolean":
-      return typeof value === "boolean";
-    case "int":
-    case "bigint":
-      return Number.isInteger(value);
-    case "double":
-      return typeof value === "number";
-    case "map<string,string>":
-      return (
-        typeof value === "object" &&
-        Object.values(value as object).every((entry) => typeof entry === "string")
-      );
-    case "struct<code:int,message:string>": {
-      const { code, message, ...rest } = value as Record<string, unknown>;
-      return Number.isInteger(code) && typeof message === "string" && Object.keys(rest).length === 0;
-    }
-    default:
-      return false;
-  }
-}
+import { fitsColumn, structFields } from "../../../../support/hive-types.ts";
 
 describe("exportRecordOf", () => {
   const full = logEvent({
@@ -44,6 +20,23 @@ describe("exportRecordOf", () => {
     route_name: "support",
     route_version_id: "v1",
     route_element_id: "e1",
+    requested_model: "@cf/meta/llama-3.1-8b-instruct",
+    dlp_action: "REDACT",
+    dlp_policies: ["pii"],
+    dlp_profiles: ["profile-1", "profile-2"],
+    dlp_entries: ["email", "credit-card"],
+    dlp_check: ["REQUEST", "RESPONSE"],
+    otel_trace_id: "0af7651916cd43dd8448eb211c80319c",
+    otel_parent_span_id: "b7ad6b7169203331",
+    guardrails: {
+      prompt: {
+        action: "FLAG",
+        categories: ["S1"],
+        scanner: "llama-guard",
+        scanner_unavailable: false,
+        evaluations: 1,
+      },
+    },
     request_body: { base64: "e30=", complete: true },
     response_body: { gzip_base64: "H4sI", complete: false },
   });
@@ -57,6 +50,48 @@ describe("exportRecordOf", () => {
         fits: true,
       });
     }
+  });
+
+  it("is built from an event with every field set, so each column's type is checked against a value", () => {
+    const bodies = ["request_body", "response_body"];
+    const unset = Object.keys(logEventSchema.shape).filter(
+      (field) => !bodies.includes(field) && full[field as keyof typeof full] === undefined,
+    );
+    expect(unset).toEqual([]);
+    const nullColumns = Object.entries(exportRecordOf(full)).filter(([, value]) => value === null);
+    expect(nullColumns.map(([column]) => column)).toEqual([]);
+  });
+
+  it("carries DLP, guardrails, the platform model and the trace as the logs API shows them", () => {
+    expect(exportRecordOf(full)).toMatchObject({
+      requested_model: "@cf/meta/llama-3.1-8b-instruct",
+      dlp_action: "REDACT",
+      dlp_policies: ["pii"],
+      dlp_profiles: ["profile-1", "profile-2"],
+      dlp_entries: ["email", "credit-card"],
+      dlp_check: ["REQUEST", "RESPONSE"],
+      otel_trace_id: "0af7651916cd43dd8448eb211c80319c",
+      otel_parent_span_id: "b7ad6b7169203331",
+      guardrails: {
+        prompt: {
+          action: "FLAG",
+          categories: ["S1"],
+          scanner: "llama-guard",
+          scanner_unavailable: false,
+          evaluations: 1,
+        },
+        response: null,
+      },
+    });
+  });
+
+  it("declares the guardrails struct with exactly the fields of a logged guardrail phase", () => {
+    const guardrails = EXPORT_COLUMNS.find((column) => column.name === "guardrails");
+    if (!guardrails) throw new Error("no guardrails column");
+    const phases = structFields(guardrails.type);
+    expect([...phases.keys()]).toEqual(["prompt", "response"]);
+    for (const phase of phases.values())
+      expect([...structFields(phase).keys()]).toEqual(Object.keys(guardrailPhaseLogSchema.shape));
   });
 
   it("keeps no body, only whether each was kept whole, as the logs API shows", () => {
@@ -79,7 +114,17 @@ describe("exportRecordOf", () => {
 
   it("writes fields that older events lack as null, so every record has every column", () => {
     const record = exportRecordOf(logEvent());
-    expect(record).toMatchObject({ cost: null, attempt: null, step: null, route_name: null });
+    expect(record).toMatchObject({
+      cost: null,
+      attempt: null,
+      step: null,
+      route_name: null,
+      requested_model: null,
+      dlp_action: null,
+      dlp_policies: null,
+      otel_trace_id: null,
+      guardrails: null,
+    });
     expect(Object.values(record)).not.toContain(undefined);
   });
 
