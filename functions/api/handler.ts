@@ -25,10 +25,9 @@ import { CustomProviderStore } from "../../shared/store/custom-provider-store.ts
 import { DlpProfileStore } from "../../shared/store/dlp-profile-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
-import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
-import { LogStore } from "../../shared/store/log-store.ts";
+import { logStoreFromEnv } from "../../shared/store/log-store-from-env.ts";
 import { ProviderKeyStore } from "../../shared/store/provider-key-store.ts";
 import { RouteStore } from "../../shared/store/route-store.ts";
 import { TokenStore } from "../../shared/store/token-store.ts";
@@ -45,14 +44,7 @@ const secretBox = secretBoxFromEnv(env);
 const deps: ManagementDependencies = {
   accountId: env.ACCOUNT_ID,
   gateways: new GatewayStore(documentClient, env.CONFIG_TABLE_NAME),
-  logs: new LogStore(
-    documentClient,
-    env.LOGS_TABLE_NAME,
-    Date.now,
-    logBodyObjects(env.LOG_BODIES_BUCKET),
-    undefined,
-    env.LOG_SHARDS,
-  ),
+  logs: logStoreFromEnv(documentClient, env),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
   // DELETE .../logs records a job and queues it; the log-deleter function does the deleting.

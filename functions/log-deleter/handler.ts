@@ -8,10 +8,9 @@ import { type LogDeleteWorkerDependencies, runLogDeleteBatch } from "../../share
 import { SdkSqsClient } from "../../shared/queue/sdk-sqs-client.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
-import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
-import { LogStore } from "../../shared/store/log-store.ts";
+import { logStoreFromEnv } from "../../shared/store/log-store-from-env.ts";
 import { logUnexpectedError, powertoolsMiddlewares } from "../lib/powertools-middlewares.ts";
 
 // Built once per instance (cold start).
@@ -22,14 +21,7 @@ const gateways = new GatewayStore(documentClient, env.CONFIG_TABLE_NAME);
 const deps: LogDeleteWorkerDependencies = {
   jobs: new LogDeleteJobStore(documentClient, env.LOGS_TABLE_NAME),
   // The same shards as the writer and the api, so every partition a log may be in is searched.
-  logs: new LogStore(
-    documentClient,
-    env.LOGS_TABLE_NAME,
-    Date.now,
-    logBodyObjects(env.LOG_BODIES_BUCKET),
-    undefined,
-    env.LOG_SHARDS,
-  ),
+  logs: logStoreFromEnv(documentClient, env),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   gateways,
   // Read afresh for each slice, near enough: a limit raised meanwhile stops the trimming at the new one.

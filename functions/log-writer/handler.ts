@@ -13,10 +13,9 @@ import { SdkSqsClient } from "../../shared/queue/sdk-sqs-client.ts";
 import { AnalyticsStore } from "../../shared/store/analytics-store.ts";
 import { createDocumentClient } from "../../shared/store/dynamo-client.ts";
 import { GatewayStore } from "../../shared/store/gateway-store.ts";
-import { logBodyObjects } from "../../shared/store/log-body-objects.ts";
 import { LogCounterStore } from "../../shared/store/log-counter-store.ts";
 import { LogDeleteJobStore } from "../../shared/store/log-delete-job-store.ts";
-import { LogStore } from "../../shared/store/log-store.ts";
+import { logStoreFromEnv } from "../../shared/store/log-store-from-env.ts";
 import { logUnexpectedError, powertoolsMiddlewares } from "../lib/powertools-middlewares.ts";
 
 const env = parseLogWriterEnv();
@@ -24,14 +23,7 @@ const logger = createLogger("ai-gateway-log-writer");
 const documentClient = createDocumentClient();
 const gateways = new GatewayStore(documentClient, env.CONFIG_TABLE_NAME);
 const deps: LogWriterDependencies = {
-  logs: new LogStore(
-    documentClient,
-    env.LOGS_TABLE_NAME,
-    Date.now,
-    logBodyObjects(env.LOG_BODIES_BUCKET),
-    env.LOG_BODIES_S3_MIN_BYTES,
-    env.LOG_SHARDS,
-  ),
+  logs: logStoreFromEnv(documentClient, env),
   counters: new LogCounterStore(documentClient, env.LOGS_TABLE_NAME),
   analytics: new AnalyticsStore(documentClient, env.LOGS_TABLE_NAME),
   retention: gatewayRetention(gateways, env.GATEWAY_SETTINGS_CACHE_TTL_MS),
