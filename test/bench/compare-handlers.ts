@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
-import { LogPipeline } from "./log-pipeline.ts";
+import { oursWithPipeline } from "./log-pipeline.ts";
 import { bundleProxy } from "./scenarios/bundle.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
@@ -46,14 +46,7 @@ for (const { name, path } of checkouts) {
 }
 
 const stack = await startStack(config, benchDir);
-const ours = stack.targets.find((target) => target.name === "ours");
-if (!ours) throw new Error("no target for our gateway");
-const pipeline = new LogPipeline(
-  String(stack.emulators.info.sqs),
-  stack.oursEnv.LOG_QUEUE_URL ?? "",
-  ours,
-  BENCH_ADMIN_TOKEN,
-);
+const { pipeline } = oursWithPipeline(stack);
 const events: Record<string, string> = {};
 for (const name of chosen) {
   const workload = workloads[name](config);

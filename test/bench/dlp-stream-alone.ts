@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { readConfig } from "./config.ts";
-import { LogPipeline } from "./log-pipeline.ts";
+import { oursWithPipeline } from "./log-pipeline.ts";
 import { measureDlpStream } from "./scenarios/dlp-stream.ts";
 import { BENCH_ADMIN_TOKEN, startStack } from "./stack.ts";
 import { streamWorkload } from "./workloads.ts";
@@ -19,14 +19,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const config = { ...readConfig(root), peer: false };
 
 const stack = await startStack(config, `${root}test/bench/`);
-const ours = stack.targets.find((target) => target.name === "ours");
-if (!ours) throw new Error("no target for our gateway");
-const pipeline = new LogPipeline(
-  String(stack.emulators.info.sqs),
-  stack.oursEnv.LOG_QUEUE_URL ?? "",
-  ours,
-  BENCH_ADMIN_TOKEN,
-);
+const { ours, pipeline } = oursWithPipeline(stack);
 try {
   const management = { accountId: stack.oursEnv.ACCOUNT_ID ?? "local", adminToken: BENCH_ADMIN_TOKEN };
   const cell = await measureDlpStream(

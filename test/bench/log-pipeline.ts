@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { logWriterPidsOf } from "./processes.ts";
+import { BENCH_ADMIN_TOKEN, type Stack } from "./stack.ts";
 import type { Target } from "./targets.ts";
 
 /**
@@ -92,4 +93,15 @@ export class LogPipeline {
     this.resume();
     this.sqs.destroy();
   }
+}
+
+/** Our gateway's target in a started stack, and its log pipeline: every tool that measures ours needs both. */
+export function oursWithPipeline(stack: Stack): { ours: Target; pipeline: LogPipeline } {
+  const ours = stack.targets.find((target) => target.name === "ours");
+  if (!ours) throw new Error("no target for our gateway");
+  const queueUrl = stack.oursEnv.LOG_QUEUE_URL ?? "";
+  return {
+    ours,
+    pipeline: new LogPipeline(String(stack.emulators.info.sqs), queueUrl, ours, BENCH_ADMIN_TOKEN),
+  };
 }

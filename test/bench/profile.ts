@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
 import { keepAliveAgent, type LoadResult, runLoad } from "./load.ts";
-import { LogPipeline } from "./log-pipeline.ts";
+import { oursWithPipeline } from "./log-pipeline.ts";
 import { phaseTable } from "./phases.ts";
 import { cpuMsOf, cpuMsOfAll, logWriterPidsOf, servingPidsOf } from "./processes.ts";
 import { measureHandlerCpu } from "./scenarios/handler-cpu.ts";
@@ -41,14 +41,7 @@ const workloads = {
 const workload = (workloads[process.env.PROFILE_WORKLOAD as keyof typeof workloads] ?? plainWorkload)(config);
 
 const stack = await startStack(config, `${root}test/bench/`);
-const ours = stack.targets.find((target) => target.name === "ours");
-if (!ours) throw new Error("no target for our gateway");
-const pipeline = new LogPipeline(
-  String(stack.emulators.info.sqs),
-  stack.oursEnv.LOG_QUEUE_URL ?? "",
-  ours,
-  BENCH_ADMIN_TOKEN,
-);
+const { ours, pipeline } = oursWithPipeline(stack);
 // The measured loads whose requests the phase tables read: ours, and (with PROFILE_PHASES=1) direct.
 const windows: { fromNs: number; toNs: number; target: "ours" | "direct" }[] = [];
 const timedLoad = async (target: "ours" | "direct", load: () => Promise<LoadResult>) => {

@@ -12,7 +12,7 @@ import { chatCompletionEvent } from "./children/lambda-event.ts";
 import { readConfig } from "./config.ts";
 import { startInterferenceWatch, waitForQuietMachine } from "./interference.ts";
 import { measureLogItems } from "./log-items.ts";
-import { LogPipeline } from "./log-pipeline.ts";
+import { type LogPipeline, oursWithPipeline } from "./log-pipeline.ts";
 import { memoryOfAll, servingPidsOf } from "./processes.ts";
 import { writeCostReport } from "./report/cost.ts";
 import { writeCsvFiles } from "./report/csv.ts";
@@ -166,14 +166,7 @@ async function main(): Promise<void> {
   await waitForQuietMachine(config.quietWaitS, 0.1, log);
   const stack = await startStack(config, benchDir);
   log(`started (ms): ${JSON.stringify(stack.startupMs)}`);
-  const ours = stack.targets.find((target) => target.name === "ours");
-  if (!ours) throw new Error("no target for our gateway");
-  const pipeline = new LogPipeline(
-    String(stack.emulators.info.sqs),
-    stack.oursEnv.LOG_QUEUE_URL ?? "",
-    ours,
-    BENCH_ADMIN_TOKEN,
-  );
+  const { ours, pipeline } = oursWithPipeline(stack);
   try {
     const workloads = [plainWorkload(config), streamWorkload(config)];
     const [plain] = workloads as [Workload];
