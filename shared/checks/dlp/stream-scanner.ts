@@ -11,14 +11,18 @@ const CONTEXT = 64;
  * Scans a text that arrives in pieces, deciding as early as it can. After each piece, text is decided up
  * to the point where only a tail that could still become (or extend) a match is left: each detector says
  * how long that tail is for it (its trailing run, bounded by its longest match; detector.ts), and the
- * longest one wins. Hits in decided text are final, each reported once.
+ * longest one wins. Every hit that starts in decided text is final and reported once, even one that starts
+ * inside an earlier hit of another detector (detectors' matches may overlap; a whole-text scan finds both).
  * Offsets are absolute (from the start of the stream's text).
  */
 export class StreamScanner {
   private window = "";
   /** Absolute offset of window[0]. */
   private base = 0;
-  /** Absolute offset up to which hits have been decided and reported. */
+  /**
+   * Absolute offset up to which the text is decided: every hit starting before it has been reported. It
+   * does not move to the end of a hit reaching past it, as a hit of another detector may start in between.
+   */
   private decided = 0;
 
   constructor(private readonly plan: ScanPlan) {}
@@ -46,8 +50,7 @@ export class StreamScanner {
     const hits = scanText(this.plan, this.window)
       .map((hit) => ({ ...hit, start: hit.start + this.base, end: hit.end + this.base }))
       .filter((hit) => hit.start >= this.decided && hit.start < upTo);
-    // A hit decided now may end after upTo: what it covers is decided with it.
-    this.decided = Math.max(upTo, ...hits.map((hit) => hit.end));
+    this.decided = upTo;
     const keepFrom = Math.max(this.base, this.decided - CONTEXT);
     this.window = this.window.slice(keepFrom - this.base);
     this.base = keepFrom;
