@@ -1,5 +1,5 @@
+import type { CandidateMemo } from "./detectors/detector.ts";
 import type { DlpHit, ScanPlan } from "./scan-plan.ts";
-import { scanText } from "./scan-plan.ts";
 
 /**
  * Characters kept before the undecided text, so that a detector's look-behind (a word boundary, the name
@@ -24,8 +24,12 @@ export class StreamScanner {
    * does not move to the end of a hit reaching past it, as a hit of another detector may start in between.
    */
   private decided = 0;
+  /** Per entry: candidates already validated in this stream (the undecided tail is scanned again). */
+  private readonly memos: CandidateMemo[];
 
-  constructor(private readonly plan: ScanPlan) {}
+  constructor(private readonly plan: ScanPlan) {
+    this.memos = plan.entries.map(() => new Map());
+  }
 
   /** Absolute offset up to which the text is decided (no later text can change a hit before it). */
   get decidedUpTo(): number {
@@ -47,9 +51,14 @@ export class StreamScanner {
 
   private decide(upTo: number): DlpHit[] {
     if (upTo <= this.decided) return [];
-    const hits = scanText(this.plan, this.window)
-      .map((hit) => ({ ...hit, start: hit.start + this.base, end: hit.end + this.base }))
-      .filter((hit) => hit.start >= this.decided && hit.start < upTo);
+    // What scanText(plan, window) finds, in its order, less the hits already reported or not yet final.
+    const hits: DlpHit[] = [];
+    this.plan.entries.forEach((entry, index) => {
+      for (const match of entry.detector.find(this.window, this.memos[index])) {
+        const start = match.start + this.base;
+        if (start >= this.decided && start < upTo) hits.push({ entry, start, end: match.end + this.base });
+      }
+    });
     this.decided = upTo;
     const keepFrom = Math.max(this.base, this.decided - CONTEXT);
     this.window = this.window.slice(keepFrom - this.base);

@@ -16,9 +16,17 @@ export interface Detector {
   id: string;
   name: string;
   maxLength: number;
-  find(text: string): DetectorMatch[];
+  /**
+   * Every match in `text`. `memo`: the valid lengths of candidates met before in the same stream, which
+   * scans its undecided tail again with each piece (the memo lives and dies with the stream, so no text
+   * outlives it); a detector may ignore it.
+   */
+  find(text: string, memo?: CandidateMemo): DetectorMatch[];
   pending(text: string): number;
 }
+
+/** Candidates a detector has validated (candidate text -> valid length), for one stream. */
+export type CandidateMemo = Map<string, number>;
 
 export interface PatternDetectorOptions {
   id: string;
@@ -92,6 +100,9 @@ function trailingRun(text: string, alphabet: CharacterClass | undefined, limit: 
   return count;
 }
 
+/** How many validated candidates a memo holds before it starts again. */
+const MEMO_CANDIDATES = 32;
+
 /** A pattern detector, and the same detector with its shortcuts off (the tests hold the two equal). */
 export interface PatternDetector extends Detector {
   withoutShortcuts(): Detector;
@@ -102,18 +113,30 @@ export function patternDetector(options: PatternDetectorOptions): PatternDetecto
   const { id, name, pattern, maxLength, needs, validate, couldValidate, shrink = false } = options;
   const alphabet = options.alphabet && new CharacterClass(options.alphabet);
   const starts = options.starts && new CharacterClass(options.starts);
+  /** validLength is a function of the candidate alone: a memo may answer for a candidate seen before. */
+  const validated = (candidate: string, memo: CandidateMemo | undefined): number => {
+    let length = memo?.get(candidate);
+    if (length === undefined) {
+      length = validate ? validLength(candidate, validate, shrink, couldValidate) : candidate.length;
+      if (memo) {
+        if (memo.size >= MEMO_CANDIDATES) memo.clear();
+        memo.set(candidate, length);
+      }
+    }
+    return length;
+  };
   return {
     id,
     name,
     maxLength,
-    find(text) {
+    find(text, memo) {
       const matches: DetectorMatch[] = [];
       if (needs && !needs.test(text)) return matches;
       pattern.lastIndex = 0;
       for (let found = pattern.exec(text); found; found = pattern.exec(text)) {
         const span = found.indices?.groups?.secret ?? [found.index, found.index + found[0].length];
         const candidate = text.slice(span[0], span[1]);
-        const length = validate ? validLength(candidate, validate, shrink, couldValidate) : candidate.length;
+        const length = validate ? validated(candidate, memo) : candidate.length;
         if (length > 0) {
           matches.push({ start: span[0], end: span[0] + length });
           // What a shrunk candidate left behind may hold the next match.

@@ -66,9 +66,19 @@ export const creditCard: Detector = patternDetector({
   // Every prefix shrink tries has the same first four digits: when no network issues them, none can pass.
   couldValidate: (candidate) => issuedLengths(leadingDigits(candidate)).length > 0,
   validate(candidate) {
-    if (candidate.includes(" ") && candidate.includes("-")) return false;
-    const digits = candidate.replace(/[ -]/g, "");
-    return digits.length >= 13 && digits.length <= 19 && hasCardPrefix(digits) && passesLuhn(digits);
+    // Counted before anything is built: most prefixes shrink tries are too short to be a card.
+    let count = 0;
+    let spaces = false;
+    let dashes = false;
+    for (let index = 0; index < candidate.length; index++) {
+      const code = candidate.charCodeAt(index);
+      if (code === 32) spaces = true;
+      else if (code === 45) dashes = true;
+      else count++;
+    }
+    if ((spaces && dashes) || count < 13 || count > 19) return false;
+    const digits = spaces || dashes ? candidate.replace(/[ -]/g, "") : candidate;
+    return hasCardPrefix(digits) && passesLuhn(digits);
   },
 });
 
