@@ -1,4 +1,4 @@
-import type { CandidateMemo } from "./detectors/detector.ts";
+import type { CandidateMemo, Detector } from "./detectors/detector.ts";
 import type { DlpHit, ScanPlan } from "./scan-plan.ts";
 
 /**
@@ -27,8 +27,17 @@ export class StreamScanner {
   /** Per entry: candidates already validated in this stream (the undecided tail is scanned again). */
   private readonly memos: CandidateMemo[];
 
+  /**
+   * The plan's detectors, longest match first: a detector holds back at most its longest match, so once
+   * the tail held is that long, the shorter detectors cannot hold more and are not asked.
+   */
+  private readonly byLongestMatch: Detector[];
+
   constructor(private readonly plan: ScanPlan) {
     this.memos = plan.entries.map(() => new Map());
+    this.byLongestMatch = [...new Set(plan.entries.map((entry) => entry.detector))].sort(
+      (a, b) => b.maxLength - a.maxLength,
+    );
   }
 
   /** Absolute offset up to which the text is decided (no later text can change a hit before it). */
@@ -40,7 +49,10 @@ export class StreamScanner {
   push(piece: string): DlpHit[] {
     this.window += piece;
     let held = 0;
-    for (const entry of this.plan.entries) held = Math.max(held, entry.detector.pending(this.window));
+    for (const detector of this.byLongestMatch) {
+      if (detector.maxLength <= held) break;
+      held = Math.max(held, detector.pending(this.window));
+    }
     return this.decide(this.base + Math.max(0, this.window.length - held));
   }
 

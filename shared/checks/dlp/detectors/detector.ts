@@ -9,8 +9,8 @@ export interface DetectorMatch {
  *
  * The streaming contract: a match is never longer than `maxLength`, and its characters, and those its end
  * depends on, are all of the detector's alphabet. `pending(text)` says how many characters at the end of
- * `text` could still be (or end) a match that later text completes or changes; the stream holds back only
- * those, so everything before them goes to the client at once.
+ * `text` could still be (or end) a match that later text completes or changes, never more than
+ * `maxLength`; the stream holds back only those, so everything before them goes to the client at once.
  */
 export interface Detector {
   id: string;
@@ -146,12 +146,15 @@ export function patternDetector(options: PatternDetectorOptions): PatternDetecto
       return matches;
     },
     pending(text) {
-      const run = trailingRun(text, alphabet, maxLength);
-      if (!starts) return run;
-      for (let index = text.length - run; index < text.length; index++) {
-        if (starts.has(text, index)) return text.length - index;
+      if (!starts) return trailingRun(text, alphabet, maxLength);
+      // The trailing run, from the first character in it a match may start with: read once, from the end.
+      let held = 0;
+      for (let count = 1; count <= maxLength && count <= text.length; count++) {
+        const index = text.length - count;
+        if (alphabet && !alphabet.has(text, index)) break;
+        if (starts.has(text, index)) held = count;
       }
-      return 0;
+      return held;
     },
     withoutShortcuts: () => patternDetector({ ...options, needs: undefined, couldValidate: undefined }),
   };

@@ -56,6 +56,17 @@ describe("a pattern detector's shortcuts", () => {
     .array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 4 })), { maxLength: 12 })
     .map((parts) => parts.join(""));
 
+  it("never holds back more than the longest match, which lets the stream ask the longest detectors first", () => {
+    fc.assert(
+      fc.property(text, (sample) => {
+        for (const detector of BUILT_IN_DETECTORS) {
+          expect(detector.pending(sample)).toBeLessThanOrEqual(detector.maxLength);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it.each(BUILT_IN_DETECTORS.map((detector) => [detector.id, detector as PatternDetector] as const))(
     "%s: skipping texts without what a match needs, and prefixes no network issues, never hides a match",
     (_, detector) => {
