@@ -26,6 +26,11 @@ export class StreamScanner {
   private decided = 0;
   /** Per entry: candidates already validated in this stream (the undecided tail is scanned again). */
   private readonly memos: CandidateMemo[];
+  /**
+   * Per entry: the end of its last hit reported. One detector's matches never overlap in a whole-text scan,
+   * so a window that starts inside a reported hit must not report a match inside it (a suffix of it).
+   */
+  private readonly reportedEnds: number[];
 
   /**
    * The plan's detectors, longest match first: a detector holds back at most its longest match, so once
@@ -35,6 +40,7 @@ export class StreamScanner {
 
   constructor(private readonly plan: ScanPlan) {
     this.memos = plan.entries.map(() => new Map());
+    this.reportedEnds = plan.entries.map(() => 0);
     this.byLongestMatch = [...new Set(plan.entries.map((entry) => entry.detector))].sort(
       (a, b) => b.maxLength - a.maxLength,
     );
@@ -66,9 +72,12 @@ export class StreamScanner {
     // What scanText(plan, window) finds, in its order, less the hits already reported or not yet final.
     const hits: DlpHit[] = [];
     this.plan.entries.forEach((entry, index) => {
+      const after = Math.max(this.decided, this.reportedEnds[index] ?? 0);
       for (const match of entry.detector.find(this.window, this.memos[index])) {
         const start = match.start + this.base;
-        if (start >= this.decided && start < upTo) hits.push({ entry, start, end: match.end + this.base });
+        if (start < after || start >= upTo) continue;
+        hits.push({ entry, start, end: match.end + this.base });
+        this.reportedEnds[index] = match.end + this.base;
       }
     });
     this.decided = upTo;
