@@ -6,6 +6,7 @@ export const awsAccessKeyId: Detector = patternDetector({
   name: "AWS access key ID",
   pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z2-7]{16}\b/g,
   maxLength: 20,
+  needs: /A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA)/,
   alphabet: /[A-Z2-7]/,
 });
 
@@ -20,6 +21,7 @@ export const awsSecretKey: Detector = patternDetector({
   pattern:
     /(?:aws|secret)[\w ."'-]{0,20}?(?:secret|key)[\w"']{0,10}\s{0,3}[:=]\s{0,3}["']?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
   maxLength: 100,
+  needs: /aws|secret/i,
 });
 
 /** The armour line of a PEM private key (PKCS#1, PKCS#8, EC, DSA, OpenSSH, PGP, encrypted). */
@@ -28,6 +30,7 @@ export const privateKey: Detector = patternDetector({
   name: "Private key",
   pattern: /-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY(?: BLOCK)?-----/g,
   maxLength: 50,
+  needs: /-----BEGIN /,
   alphabet: /[-A-Z0-9 ]/,
   starts: /-/,
 });
@@ -38,6 +41,7 @@ export const jsonWebToken: Detector = patternDetector({
   name: "JSON Web Token",
   pattern: /\beyJ[A-Za-z0-9_-]{5,400}\.eyJ[A-Za-z0-9_-]{5,1200}\.[A-Za-z0-9_-]{10,400}/g,
   maxLength: 2005,
+  needs: /eyJ/,
   alphabet: /[A-Za-z0-9_.-]/,
 });
 
@@ -49,6 +53,7 @@ export const openAiKey: Detector = patternDetector({
   name: "OpenAI API key",
   pattern: /(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,200}(?![\w-])/g,
   maxLength: 212,
+  needs: /sk-/,
   alphabet: API_KEY_ALPHABET,
 });
 
@@ -58,6 +63,7 @@ export const anthropicKey: Detector = patternDetector({
   name: "Anthropic API key",
   pattern: /(?<![\w-])sk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{32,150}(?![\w-])/g,
   maxLength: 170,
+  needs: /sk-ant-/,
   alphabet: API_KEY_ALPHABET,
 });
 
@@ -67,6 +73,7 @@ export const gitHubToken: Detector = patternDetector({
   name: "GitHub token",
   pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82})\b/g,
   maxLength: 93,
+  needs: /gh[pousr]_|github_pat_/,
   alphabet: /[A-Za-z0-9_]/,
 });
 
@@ -76,6 +83,7 @@ export const slackToken: Detector = patternDetector({
   name: "Slack token",
   pattern: /\bxox[abeprs]-(?:[A-Za-z0-9]{1,40}-){1,4}[A-Za-z0-9]{8,64}\b/g,
   maxLength: 240,
+  needs: /xox[abeprs]-/,
   alphabet: /[A-Za-z0-9-]/,
 });
 
@@ -85,6 +93,7 @@ export const googleApiKey: Detector = patternDetector({
   name: "Google API key",
   pattern: /(?<![\w-])AIza[A-Za-z0-9_-]{35}(?![\w-])/g,
   maxLength: 39,
+  needs: /AIza/,
   alphabet: API_KEY_ALPHABET,
 });
 
@@ -94,5 +103,6 @@ export const stripeKey: Detector = patternDetector({
   name: "Stripe API key",
   pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{24,99}\b/g,
   maxLength: 107,
+  needs: /[rs]k_(?:live|test)_/,
   alphabet: /[A-Za-z0-9_]/,
 });

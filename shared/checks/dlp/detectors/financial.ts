@@ -14,24 +14,43 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+const VISA_LENGTHS = [13, 16, 19];
+const SIXTEEN = [16];
+const FIFTEEN = [15];
+const SIXTEEN_TO_NINETEEN = [16, 17, 18, 19];
+const FOURTEEN_TO_NINETEEN = [14, 15, 16, 17, 18, 19];
+const NONE: readonly number[] = [];
+
 /**
  * Issuer prefixes and lengths of the card networks (Visa 4, Mastercard 51-55 and 2221-2720, American
- * Express 34/37, Discover 6011/644-649/65, JCB 3528-3589, Diners 300-305/36/38, UnionPay 62): a number
- * that passes Luhn by chance but no network issues is not reported.
+ * Express 34/37, Discover 6011/644-649/65, JCB 3528-3589, Diners 300-305/36/38, UnionPay 62): the lengths
+ * the network whose prefix `digits` starts with issues (from its first four digits), none when no network
+ * does. A number that passes Luhn by chance but no network issues is not reported.
  */
-function hasCardPrefix(digits: string): boolean {
-  const length = digits.length;
+function issuedLengths(digits: string): readonly number[] {
   const two = Number(digits.slice(0, 2));
   const three = Number(digits.slice(0, 3));
   const four = Number(digits.slice(0, 4));
-  if (digits.startsWith("4")) return length === 13 || length === 16 || length === 19;
-  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return length === 16;
-  if (two === 34 || two === 37) return length === 15;
-  if (four === 6011 || two === 65 || (three >= 644 && three <= 649)) return length >= 16 && length <= 19;
-  if (four >= 3528 && four <= 3589) return length >= 16 && length <= 19;
-  if ((three >= 300 && three <= 305) || two === 36 || two === 38) return length >= 14 && length <= 19;
-  if (two === 62) return length >= 16 && length <= 19;
-  return false;
+  if (digits.startsWith("4")) return VISA_LENGTHS;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return SIXTEEN;
+  if (two === 34 || two === 37) return FIFTEEN;
+  if (four === 6011 || two === 65 || (three >= 644 && three <= 649)) return SIXTEEN_TO_NINETEEN;
+  if (four >= 3528 && four <= 3589) return SIXTEEN_TO_NINETEEN;
+  if ((three >= 300 && three <= 305) || two === 36 || two === 38) return FOURTEEN_TO_NINETEEN;
+  if (two === 62) return SIXTEEN_TO_NINETEEN;
+  return NONE;
+}
+
+const hasCardPrefix = (digits: string): boolean => issuedLengths(digits).includes(digits.length);
+
+/** The first four digits of a candidate, separators skipped. */
+function leadingDigits(candidate: string): string {
+  let digits = "";
+  for (let index = 0; index < candidate.length && digits.length < 4; index++) {
+    const character = candidate[index] as string;
+    if (character !== " " && character !== "-") digits += character;
+  }
+  return digits;
 }
 
 /** 13 to 19 digits, optionally grouped by single spaces or dashes (one kind throughout), Luhn-valid. */
@@ -40,13 +59,26 @@ export const creditCard: Detector = patternDetector({
   name: "Credit card number",
   pattern: /(?<![\d-])\d(?:\d|[ -](?=\d)){11,22}\d(?![\d]|-\d)/g,
   maxLength: 24,
+  needs: /\d/,
   alphabet: /[\d -]/,
   starts: /\d/,
   shrink: true,
+  // Every prefix shrink tries has the same first four digits: when no network issues them, none can pass.
+  couldValidate: (candidate) => issuedLengths(leadingDigits(candidate)).length > 0,
   validate(candidate) {
-    if (candidate.includes(" ") && candidate.includes("-")) return false;
-    const digits = candidate.replace(/[ -]/g, "");
-    return digits.length >= 13 && digits.length <= 19 && hasCardPrefix(digits) && passesLuhn(digits);
+    // Counted before anything is built: most prefixes shrink tries are too short to be a card.
+    let count = 0;
+    let spaces = false;
+    let dashes = false;
+    for (let index = 0; index < candidate.length; index++) {
+      const code = candidate.charCodeAt(index);
+      if (code === 32) spaces = true;
+      else if (code === 45) dashes = true;
+      else count++;
+    }
+    if ((spaces && dashes) || count < 13 || count > 19) return false;
+    const digits = spaces || dashes ? candidate.replace(/[ -]/g, "") : candidate;
+    return hasCardPrefix(digits) && passesLuhn(digits);
   },
 });
 
@@ -141,6 +173,7 @@ export const iban: Detector = patternDetector({
   name: "IBAN",
   pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Z0-9])/g,
   maxLength: 42,
+  needs: /[A-Z]{2}\d{2}/,
   alphabet: /[A-Z0-9 ]/,
   starts: /[A-Z]/,
   shrink: true,

@@ -10,6 +10,7 @@ export const usSsn: Detector = patternDetector({
   name: "US Social Security number",
   pattern: /(?<![\d-])\d{3}([- ])\d{2}\1\d{4}(?![\d]|-\d)/g,
   maxLength: 11,
+  needs: /\d{3}[- ]\d{2}/,
   alphabet: /[\d -]/,
   starts: /\d/,
   validate(candidate) {
@@ -30,6 +31,7 @@ export const email: Detector = patternDetector({
   pattern:
     /(?<![A-Za-z0-9._%+-])[A-Za-z0-9%+_-](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9%+_-])?@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
   maxLength: 254,
+  needs: /@/,
   alphabet: /[A-Za-z0-9._%+@-]/,
   starts: /[A-Za-z0-9%+_-]/,
   validate: (candidate) => !candidate.includes(".."),
@@ -47,6 +49,7 @@ export const phoneNumber: Detector = patternDetector({
   pattern:
     /(?<![\w+])(?:\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?){2,6}|\([2-9]\d{2}\) ?[2-9]\d{2}[-. ]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w])/g,
   maxLength: 32,
+  needs: /\d/,
   alphabet: /[\d +().-]/,
   starts: /[\d+(]/,
   validate(candidate) {
