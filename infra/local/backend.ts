@@ -16,6 +16,11 @@ export interface Backend {
   whenEmulatorsRestart(provision: () => Promise<void>): void;
   /** Starts the log-writer on the log queue and the log-deleter on its queue, with the handlers' environment. */
   startLogWriter(env: Record<string, string>, queueUrl: string, deleteQueueUrl: string): Promise<void>;
+  /**
+   * The gateway has begun to stop: a child that dies from now on is not started again. A signal to the
+   * whole process group (Ctrl-C) reaches these children while the fronts are still finishing.
+   */
+  stopRestarting(): void;
   /** Drains the log queue into the logs table, then closes the emulators; both children end. */
   stop(): Promise<void>;
 }
@@ -69,6 +74,10 @@ export async function startBackend(options: {
     : null;
   await emulators?.start();
   let logWriter: SupervisedChild | null = null;
+  const stopRestarting = () => {
+    emulators?.stopRestarting();
+    logWriter?.stopRestarting();
+  };
   return {
     endpoints,
     whenEmulatorsRestart(callback) {
@@ -87,7 +96,9 @@ export async function startBackend(options: {
       });
       await logWriter.start();
     },
+    stopRestarting,
     async stop() {
+      stopRestarting();
       // The log-writer drains the queue while the emulators still serve it.
       await logWriter?.stop();
       await emulators?.stop();

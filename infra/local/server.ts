@@ -151,6 +151,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     logQueueUrl: resources.logQueueUrl,
     sqs,
     async stop() {
+      backend.stopRestarting();
       // The front first, so that every log event is on the queue before the backend drains it.
       await front.stop();
       await backend.stop();

@@ -33,6 +33,14 @@ export class SupervisedChild {
     return this.current?.pid;
   }
 
+  /**
+   * From now on a death is not answered with a restart. Called when the gateway begins to stop: a signal to
+   * the whole process group (Ctrl-C) reaches this child while the processes stopped before it still drain.
+   */
+  stopRestarting(): void {
+    this.stopping = true;
+  }
+
   /** Stops the child (after a restart under way has finished) and starts no other. */
   async stop(): Promise<void> {
     this.stopping = true;
