@@ -11,53 +11,55 @@ import { interceptLocalhostDns } from "fauxqs";
 import { exitWhenParentSays, failStart, tellParent } from "./child-lifecycle.ts";
 import { QueuePoller } from "./queue-poller.ts";
 
-type LogWriterHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 const queueUrl = process.argv[2] ?? "";
 const deleteQueueUrl = process.argv[3] ?? "";
-let poller: QueuePoller | null = null;
-let deletePoller: QueuePoller | null = null;
+const pollers: QueuePoller[] = [];
 exitWhenParentSays(async () => {
-  await Promise.all([poller?.stop(), deletePoller?.stop()]);
+  await Promise.all(pollers.map((poller) => poller.stop()));
 });
 // fauxqs's queue URLs name sqs.<region>.localhost, which the poller's SQS client calls directly.
 interceptLocalhostDns();
 
-try {
-  // Lambda's event source mapping, which the poller stands for, costs the log-writer no MD5 of each body.
-  const sqs = new SQSClient({ md5: false });
-  const queueArn = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+// Lambda's event source mapping, which the pollers stand for, costs the handlers no MD5 of each body.
+const sqs = new SQSClient({ md5: false });
+
+/** Feeds a queue to a function's handler, as the stack's event source mapping for that function does. */
+async function poll(
+  url: string,
+  load: () => Promise<{ handler: unknown }>,
+  name: string,
+  options: { batchSize: number; batchingWindowMs: number },
+): Promise<void> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
   );
-  const logWriter = (await import("../../functions/log-writer/handler.ts"))
-    .handler as unknown as LogWriterHandler;
-  poller = new QueuePoller(
+  const poller = new QueuePoller(
     sqs,
-    queueUrl,
-    queueArn.Attributes?.QueueArn ?? "",
-    logWriter,
-    (error) => console.error("log-writer poll failed:", error),
-    // The stack's event source mapping (infra/aws/constructs/ai-gateway.ts): batches of up to 25, filled
-    // for up to 1 s. AIG_LOG_BATCHING_WINDOW_MS shortens the window (the tests use 0).
-    { batchSize: 25, batchingWindowMs: Number(process.env.AIG_LOG_BATCHING_WINDOW_MS ?? 1000) || 0 },
+    url,
+    Attributes?.QueueArn ?? "",
+    (await load()).handler as QueueHandler,
+    (error) => console.error(`${name} poll failed:`, error),
+    options,
   );
+  pollers.push(poller);
   poller.start();
+}
+
+try {
+  // The stack's event source mapping (infra/aws/constructs/ai-gateway.ts): batches of up to 25, filled
+  // for up to 1 s. AIG_LOG_BATCHING_WINDOW_MS shortens the window (the tests use 0).
+  await poll(queueUrl, () => import("../../functions/log-writer/handler.ts"), "log-writer", {
+    batchSize: 25,
+    batchingWindowMs: Number(process.env.AIG_LOG_BATCHING_WINDOW_MS ?? 1000) || 0,
+  });
+  // The stack's mapping of the log-delete queue: one message (one job's slices) per invocation.
   if (deleteQueueUrl) {
-    const deleteQueueArn = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: deleteQueueUrl, AttributeNames: ["QueueArn"] }),
-    );
-    const logDeleter = (await import("../../functions/log-deleter/handler.ts"))
-      .handler as unknown as LogWriterHandler;
-    // The stack's mapping of the log-delete queue: one message (one job's slices) per invocation.
-    deletePoller = new QueuePoller(
-      sqs,
-      deleteQueueUrl,
-      deleteQueueArn.Attributes?.QueueArn ?? "",
-      logDeleter,
-      (error) => console.error("log-deleter poll failed:", error),
-      { batchSize: 1, batchingWindowMs: 0 },
-    );
-    deletePoller.start();
+    await poll(deleteQueueUrl, () => import("../../functions/log-deleter/handler.ts"), "log-deleter", {
+      batchSize: 1,
+      batchingWindowMs: 0,
+    });
   }
   tellParent({ type: "log-writer-started" });
 } catch (error) {

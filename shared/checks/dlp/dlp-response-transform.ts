@@ -3,6 +3,7 @@ import { errorBody } from "../../http/error-response.ts";
 import type { ResponseContext, ResponseTransform, WholeResponse } from "../../pipeline/checks-stage.ts";
 import { isEventStreamContentType } from "../../providers/aws-bedrock/event-stream.ts";
 import { responseTexts, rewriteResponseTexts } from "../text/response-text.ts";
+import { isSseContentType } from "../text/sse-events.ts";
 import type { StreamFormat } from "../text/stream-text.ts";
 import { lookupFor } from "./custom-profile-detectors.ts";
 import { responseBlocked } from "./dlp-errors.ts";
@@ -12,9 +13,6 @@ import type { DlpStreamCallbacks } from "./held-events.ts";
 import { recordHits } from "./record-outcome.ts";
 import { buildScanPlan, redactRanges, scanText } from "./scan-plan.ts";
 import { createSseDlpStream } from "./sse-dlp-stream.ts";
-
-const isSse = (contentType: string | null) =>
-  contentType?.split(";")[0]?.trim().toLowerCase() === "text/event-stream";
 
 /** The `cf-aig-dlp` header when DLP found something on this request so far (FLAG or REDACT; docs/dlp.md). */
 function flagHeader(record: RequestRecord): Record<string, string> {
@@ -73,7 +71,7 @@ export function createDlpResponseTransform(): ResponseTransform {
       if (plan && isEventStreamContentType(context.contentType)) {
         return createEventStreamDlpTransformer(plan, streamCallbacks(context.record));
       }
-      if (!plan || !isSse(context.contentType)) return null;
+      if (!plan || !isSseContentType(context.contentType)) return null;
       return createSseDlpStream(plan, streamCallbacks(context.record), formatHint(context));
     },
     whole(response, context): WholeResponse {

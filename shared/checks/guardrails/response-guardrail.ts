@@ -2,6 +2,7 @@ import type { StructuredLogger } from "../../core/structured-logger.ts";
 import type { ResponseContext, ResponseTransform } from "../../pipeline/checks-stage.ts";
 import { isEventStreamContentType } from "../../providers/aws-bedrock/event-stream.ts";
 import { type GuardrailPhaseRules, phaseBlocks, phaseHasRules } from "../../schemas/guardrails.ts";
+import { isSseContentType } from "../text/sse-events.ts";
 import { responseBodyText } from "./body-text.ts";
 import { createEventStreamGuardrail } from "./event-stream-guardrail.ts";
 import { guardrailBlocked, guardrailScannerUnavailable } from "./guardrail-errors.ts";
@@ -75,7 +76,7 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
     // Streams are transformed as they pass; a whole JSON answer is checked by `whole` before its status goes out.
     appliesTo: (response) =>
       rulesFor(response) !== null &&
-      (isEventStream(response.contentType) ||
+      (isSseContentType(response.contentType) ||
         isJson(response.contentType) ||
         isEventStreamContentType(response.contentType)),
     async whole(answer, response) {
@@ -94,7 +95,7 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
         const options = { scan: scanText, windowChars, overlapChars: OVERLAP_CHARS, record: response.record };
         return createEventStreamGuardrail(options);
       }
-      if (!rules || !isEventStream(response.contentType)) return null;
+      if (!rules || !isSseContentType(response.contentType)) return null;
       const reader = new SseTextReader();
       let held: Uint8Array[] = [];
       let unscanned = "";
@@ -137,8 +138,4 @@ export function responseGuardrail(options: ResponseGuardrailOptions): ResponseTr
 
 function isJson(contentType: string | null): boolean {
   return contentType?.toLowerCase().includes("json") === true;
-}
-
-function isEventStream(contentType: string | null): boolean {
-  return contentType?.toLowerCase().includes("text/event-stream") === true;
 }

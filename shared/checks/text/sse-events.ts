@@ -8,6 +8,11 @@ export interface SseEvent {
   data: string | null;
 }
 
+/** Whether a response is server-sent events (`text/event-stream`, parameters aside). */
+export function isSseContentType(contentType: string | null): boolean {
+  return contentType?.split(";")[0]?.trim().toLowerCase() === "text/event-stream";
+}
+
 const BOUNDARY = /\r\n\r\n|\n\n|\r\r/;
 
 /**
