@@ -44,6 +44,12 @@ const slugKey = (accountId: string, slug: string) => ({
   pk: accountKey(accountId),
   sk: `${SLUG_PREFIX}${slug}`,
 });
+/**
+ * How long a slug claim without its provider counts as a create or rename still under way (its put follows
+ * the claim within milliseconds); older, it was left by one that failed, and a new claim may take it over.
+ */
+const CLAIM_IN_FLIGHT_MS = 60_000;
+
 const unixSeconds = () => Math.floor(Date.now() / 1000);
 
 function toProvider(item: Record<string, unknown>): CustomProvider {
@@ -204,7 +210,10 @@ export class CustomProviderStore {
     );
     const holder = Item ? await this.get(accountId, Item.provider_id as string) : undefined;
     if (holder?.slug === slug) throw conflict(`A custom provider with slug "${slug}" already exists`);
-    // A stale claim: take it over, unless someone else just did.
+    // A claim whose provider is not there yet may be a concurrent create between its claim and its put.
+    if (typeof Item?.claimed_at === "number" && Date.now() - Item.claimed_at < CLAIM_IN_FLIGHT_MS)
+      throw conflict(`A custom provider with slug "${slug}" already exists`);
+    // A stale claim (a create or rename that failed after claiming): take it over, unless someone else just did.
     try {
       await this.putClaim(
         accountId,
@@ -223,7 +232,7 @@ export class CustomProviderStore {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...slugKey(accountId, slug), provider_id: id },
+        Item: { ...slugKey(accountId, slug), provider_id: id, claimed_at: Date.now() },
         ConditionExpression: condition,
         ...(stale === undefined ? {} : { ExpressionAttributeValues: { ":stale": stale } }),
       }),

@@ -110,6 +110,27 @@ describe.each<EmulatorName>(["dynamodb-local", "dynalite"])("CustomProviderStore
     await expect(store.create("acct", input("orphan"))).resolves.toMatchObject({ slug: "orphan" });
   });
 
+  it("does not take over the claim of a create still under way (claimed, its provider not yet written)", async () => {
+    // The interleaving that let two concurrent creates both succeed: the second saw the first's fresh
+    // claim, found no provider behind it, and took it over as if it were left by a failed write.
+    const claim = (slug: string, claimedAt: number) =>
+      dynamo.documentClient.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: "ACCOUNT#acct",
+            sk: `CUSTOM_PROVIDER_SLUG#${slug}`,
+            provider_id: "pending",
+            claimed_at: claimedAt,
+          },
+        }),
+      );
+    await claim("in-flight", Date.now());
+    await expect(store.create("acct", input("in-flight"))).rejects.toMatchObject({ status: 409 });
+    await claim("abandoned", Date.now() - 5 * 60_000);
+    await expect(store.create("acct", input("abandoned"))).resolves.toMatchObject({ slug: "abandoned" });
+  });
+
   it("lists with search, filters, order and pages, and counts the matches", async () => {
     await store.create("list-acct", input("zeta", { name: "Zeta", enable: true }));
     await store.create("list-acct", input("alpha", { name: "Alpha", beta: true }));
